@@ -1,0 +1,208 @@
+//! 台账 (ledgers): the spreadsheets that district staff keep today, read and written in the
+//! formats of DESIGN.md §4.4. This crate knows files, headers, cells and row errors; each module
+//! knows what its columns mean and does its own import inside one transaction.
+//!
+//! Reading: .xlsx (first sheet) or .csv (UTF-8, with or without BOM). The header row is the first
+//! row holding the ledger's required columns (a title row above it is allowed); column order is
+//! free and extra columns are ignored; blank rows are skipped. Row numbers are the spreadsheet's
+//! own, so "第5行" is the row the clerk sees in Excel.
+
+mod read;
+mod write;
+
+pub use read::{Record, Sheet, SheetRow, read_bytes, read_file};
+pub use write::{template, to_csv, to_xlsx};
+
+use std::fmt;
+
+/// A column of a ledger.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Column {
+    pub name: &'static str,
+    /// The header must be present (the cell may still be empty where the module allows it).
+    pub required: bool,
+    /// What may be written in it, for the template's 填写说明.
+    pub help: &'static str,
+}
+
+impl Column {
+    pub const fn required(name: &'static str, help: &'static str) -> Column {
+        Column {
+            name,
+            required: true,
+            help,
+        }
+    }
+
+    pub const fn optional(name: &'static str, help: &'static str) -> Column {
+        Column {
+            name,
+            required: false,
+            help,
+        }
+    }
+}
+
+/// A ledger kind: its command-line name, its Chinese title and its columns.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Layout {
+    pub kind: &'static str,
+    pub title: &'static str,
+    pub columns: &'static [Column],
+}
+
+impl Layout {
+    pub fn headers(&self) -> Vec<&'static str> {
+        self.columns.iter().map(|c| c.name).collect()
+    }
+}
+
+/// What went wrong in one cell.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct RowError {
+    /// The spreadsheet row number (the header row is usually 1).
+    pub line: usize,
+    pub column: String,
+    pub reason: String,
+}
+
+impl fmt::Display for RowError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.column.is_empty() {
+            write!(f, "第{}行：{}", self.line, self.reason)
+        } else {
+            write!(f, "第{}行「{}」：{}", self.line, self.column, self.reason)
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum LedgerError {
+    #[error("不支持的文件类型“{0}”：请使用 .xlsx 或 .csv 文件")]
+    UnsupportedFormat(String),
+    #[error("无法读取文件：{0}")]
+    Unreadable(String),
+    #[error(
+        "CSV 文件不是 UTF-8 编码（第{line}行附近，可能是 GBK）：请在 Excel 中另存为“CSV UTF-8（逗号分隔）”后再导入"
+    )]
+    NotUtf8 { line: usize },
+    #[error("找不到表头：文件中没有包含{0}的行（列名须与模板一致）")]
+    MissingColumns(String),
+    #[error("表头中“{0}”出现了不止一次")]
+    DuplicateColumn(String),
+    #[error("文件没有数据行")]
+    Empty,
+    #[error("文件超过{0}行，请分批导入")]
+    TooManyRows(usize),
+    #[error("写出文件失败：{0}")]
+    Write(String),
+}
+
+/// The largest ledger read in one go (a province's year of disputes fits in batches).
+pub const MAX_ROWS: usize = 1_000_000;
+
+/// How an import treats bad rows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImportMode {
+    /// Check everything, write nothing.
+    pub dry_run: bool,
+    /// Import the good rows and report the bad ones, instead of importing nothing.
+    pub only_valid: bool,
+}
+
+/// What an import did (or, on a dry run, would do).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ImportReport {
+    pub kind: String,
+    pub rows: usize,
+    pub created: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    /// Rows refused (only with `only_valid`; otherwise any error refuses the whole file).
+    pub errors: Vec<RowError>,
+    pub dry_run: bool,
+}
+
+impl fmt::Display for ImportReport {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let verb = if self.dry_run {
+            "预检（未写入）"
+        } else {
+            "导入完成"
+        };
+        write!(
+            f,
+            "{verb}：共{}行，新增{}，更新{}，未变{}",
+            self.rows, self.created, self.updated, self.unchanged
+        )?;
+        if !self.errors.is_empty() {
+            write!(f, "，跳过有错误的{}行：", self.errors.len())?;
+            for e in &self.errors {
+                write!(f, "\n  {e}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Every bad row of a refused file.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Rejected {
+    pub errors: Vec<RowError>,
+}
+
+impl fmt::Display for Rejected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let lines: std::collections::BTreeSet<usize> = self.errors.iter().map(|e| e.line).collect();
+        write!(f, "{}行有错误，未导入任何数据：", lines.len())?;
+        for e in &self.errors {
+            write!(f, "\n  {e}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Rejected {}
+
+/// Cell readers shared by every importer: each returns the reason in Chinese on failure.
+pub mod cell {
+    use chrono::NaiveDate;
+
+    pub fn required(text: &str) -> Result<&str, String> {
+        if text.is_empty() {
+            Err("不能为空".into())
+        } else {
+            Ok(text)
+        }
+    }
+
+    pub fn optional(text: &str) -> Option<&str> {
+        (!text.is_empty()).then_some(text)
+    }
+
+    pub fn date(text: &str) -> Result<NaiveDate, String> {
+        kernel::time::parse_date(text)
+    }
+
+    pub fn optional_date(text: &str) -> Result<Option<NaiveDate>, String> {
+        optional(text).map(date).transpose()
+    }
+
+    /// 是 / 否 (also Y/N, 1/0, TRUE/FALSE as Excel writes them). Empty is 否.
+    pub fn yes_no(text: &str) -> Result<bool, String> {
+        match text.trim().to_uppercase().as_str() {
+            "是" | "Y" | "YES" | "1" | "TRUE" => Ok(true),
+            "否" | "N" | "NO" | "0" | "FALSE" | "" => Ok(false),
+            other => Err(format!("“{other}”应为“是”或“否”")),
+        }
+    }
+
+    /// One of the allowed words.
+    pub fn choice<'a>(text: &str, allowed: &[&'a str]) -> Result<&'a str, String> {
+        allowed
+            .iter()
+            .find(|a| **a == text.trim())
+            .copied()
+            .ok_or_else(|| format!("“{text}”不是可选值（可选：{}）", allowed.join("、")))
+    }
+}

@@ -1,0 +1,98 @@
+//! Writing ledgers: .xlsx with a header row, frozen panes and a 填写说明 sheet; .csv with a BOM
+//! so that Excel opens it as UTF-8.
+
+use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+
+use crate::{Layout, LedgerError};
+
+fn xlsx_error(e: rust_xlsxwriter::XlsxError) -> LedgerError {
+    LedgerError::Write(e.to_string())
+}
+
+/// The ledger as an .xlsx file: the header row, then `rows` (cells in the layout's column order).
+pub fn to_xlsx(layout: &Layout, rows: &[Vec<String>]) -> Result<Vec<u8>, LedgerError> {
+    let mut workbook = Workbook::new();
+    let header = Format::new()
+        .set_bold()
+        .set_background_color("#DDEBF7")
+        .set_border(FormatBorder::Thin);
+    let sheet = workbook.add_worksheet();
+    sheet.set_name(layout.title).map_err(xlsx_error)?;
+    for (c, column) in layout.columns.iter().enumerate() {
+        let c = c as u16;
+        sheet
+            .write_string_with_format(0, c, column.name, &header)
+            .map_err(xlsx_error)?;
+        let widest = rows
+            .iter()
+            .filter_map(|r| r.get(c as usize))
+            .map(|v| display_width(v))
+            .chain(std::iter::once(display_width(column.name)))
+            .max()
+            .unwrap_or(8);
+        sheet
+            .set_column_width(c, (widest as f64 + 2.0).clamp(8.0, 60.0))
+            .map_err(xlsx_error)?;
+    }
+    for (r, row) in rows.iter().enumerate() {
+        for (c, value) in row.iter().enumerate() {
+            // Everything is written as text: codes such as 320411 or 0012 must not become numbers.
+            sheet
+                .write_string((r + 1) as u32, c as u16, value)
+                .map_err(xlsx_error)?;
+        }
+    }
+    sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+    add_help_sheet(&mut workbook, layout)?;
+    workbook.save_to_buffer().map_err(xlsx_error)
+}
+
+/// An empty ledger with its headers and 填写说明: the template offered for download.
+pub fn template(layout: &Layout) -> Result<Vec<u8>, LedgerError> {
+    to_xlsx(layout, &[])
+}
+
+fn add_help_sheet(workbook: &mut Workbook, layout: &Layout) -> Result<(), LedgerError> {
+    let bold = Format::new().set_bold();
+    let help = workbook.add_worksheet();
+    help.set_name("填写说明").map_err(xlsx_error)?;
+    for (c, title) in ["列名", "是否必有此列", "填写要求"].iter().enumerate() {
+        help.write_string_with_format(0, c as u16, *title, &bold)
+            .map_err(xlsx_error)?;
+    }
+    for (r, column) in layout.columns.iter().enumerate() {
+        let r = (r + 1) as u32;
+        help.write_string(r, 0, column.name).map_err(xlsx_error)?;
+        help.write_string(r, 1, if column.required { "是" } else { "否" })
+            .map_err(xlsx_error)?;
+        help.write_string(r, 2, column.help).map_err(xlsx_error)?;
+    }
+    help.set_column_width(0, 20).map_err(xlsx_error)?;
+    help.set_column_width(2, 80).map_err(xlsx_error)?;
+    Ok(())
+}
+
+/// Chinese characters take two columns.
+fn display_width(text: &str) -> usize {
+    text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
+}
+
+/// The ledger as UTF-8 CSV with a BOM.
+pub fn to_csv(layout: &Layout, rows: &[Vec<String>]) -> Result<Vec<u8>, LedgerError> {
+    let mut out = b"\xEF\xBB\xBF".to_vec();
+    {
+        let mut writer = csv::Writer::from_writer(&mut out);
+        writer
+            .write_record(layout.headers())
+            .map_err(|e| LedgerError::Write(e.to_string()))?;
+        for row in rows {
+            writer
+                .write_record(row)
+                .map_err(|e| LedgerError::Write(e.to_string()))?;
+        }
+        writer
+            .flush()
+            .map_err(|e| LedgerError::Write(e.to_string()))?;
+    }
+    Ok(out)
+}

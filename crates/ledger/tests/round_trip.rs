@@ -1,0 +1,97 @@
+use ledger::{Column, Layout, LedgerError, cell, read_bytes, template, to_csv, to_xlsx};
+
+const LAYOUT: Layout = Layout {
+    kind: "things",
+    title: "测试台账",
+    columns: &[
+        Column::required("名称", "必填"),
+        Column::required("日期", "YYYY-MM-DD"),
+        Column::optional("代码", "可空"),
+    ],
+};
+
+fn rows() -> Vec<Vec<String>> {
+    vec![
+        vec!["示例区".into(), "2020-04-01".into(), "0320411".into()],
+        vec!["示例镇".into(), "2020-05-01".into(), "".into()],
+    ]
+}
+
+#[test]
+fn xlsx_round_trips_with_codes_kept_as_text() {
+    let bytes = to_xlsx(&LAYOUT, &rows()).unwrap();
+    let records = read_bytes("x.xlsx", &bytes)
+        .unwrap()
+        .records(&LAYOUT)
+        .unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!(records[0].line, 2);
+    assert_eq!(records[0].get("代码"), "0320411");
+    assert_eq!(records[1].get("名称"), "示例镇");
+    assert_eq!(
+        cell::date(records[1].get("日期")).unwrap().to_string(),
+        "2020-05-01"
+    );
+}
+
+#[test]
+fn csv_with_bom_round_trips() {
+    let bytes = to_csv(&LAYOUT, &rows()).unwrap();
+    assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
+    let records = read_bytes("x.csv", &bytes)
+        .unwrap()
+        .records(&LAYOUT)
+        .unwrap();
+    assert_eq!(records[0].get("名称"), "示例区");
+    assert_eq!(records[1].line, 3);
+}
+
+#[test]
+fn column_order_is_free_extra_columns_and_title_rows_are_ignored() {
+    let text = "2020年某某台账,,,\n备注,代码,日期,名称\n无,1,2020-01-01,甲\n,,,\n,2,2020/1/2,乙\n";
+    let records = read_bytes("x.csv", text.as_bytes())
+        .unwrap()
+        .records(&LAYOUT)
+        .unwrap();
+    assert_eq!(records.len(), 2);
+    assert_eq!((records[0].line, records[0].get("名称")), (3, "甲"));
+    assert_eq!(
+        (records[1].line, records[1].get("代码")),
+        (5, "2"),
+        "the blank row keeps its number"
+    );
+}
+
+#[test]
+fn bad_files_are_refused_with_a_reason() {
+    let gbk_like = b"\xc3\xfb\xb3\xc6,\xc8\xd5\xc6\xda\n";
+    assert!(matches!(
+        read_bytes("x.csv", gbk_like),
+        Err(LedgerError::NotUtf8 { line: 1 })
+    ));
+    assert!(matches!(
+        read_bytes("x.txt", b"a"),
+        Err(LedgerError::UnsupportedFormat(_))
+    ));
+    let missing = read_bytes("x.csv", "名称,代码\n甲,1\n".as_bytes())
+        .unwrap()
+        .records(&LAYOUT)
+        .unwrap_err();
+    assert_eq!(missing, LedgerError::MissingColumns("“日期”".into()));
+    let empty = read_bytes("x.csv", "名称,日期\n".as_bytes())
+        .unwrap()
+        .records(&LAYOUT)
+        .unwrap_err();
+    assert_eq!(empty, LedgerError::Empty);
+    assert!(matches!(
+        read_bytes("x.xlsx", b"not a zip"),
+        Err(LedgerError::Unreadable(_))
+    ));
+}
+
+#[test]
+fn the_template_has_headers_and_help() {
+    let bytes = template(&LAYOUT).unwrap();
+    let sheet = read_bytes("t.xlsx", &bytes).unwrap();
+    assert_eq!(sheet.rows[0].cells, vec!["名称", "日期", "代码"]);
+}
