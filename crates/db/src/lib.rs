@@ -7,6 +7,7 @@
 
 pub mod audit;
 pub mod calendar;
+mod page;
 pub mod params;
 pub mod settings;
 mod url;
@@ -17,6 +18,7 @@ use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 pub use crate::audit::{Changes, Event, Tx, Who};
+pub use crate::page::{Page, PageRequest};
 pub use crate::params::Params;
 pub use crate::url::{Backend, DatabaseUrl};
 pub use sqlx;

@@ -1,0 +1,331 @@
+//! 登录与会话: argon2id password hashes, lockout after repeated failures, sessions in the
+//! database with an idle timeout. The login error never says whether an account exists: unknown
+//! names are hashed against a dummy hash, counted and locked exactly like real ones.
+
+use std::sync::OnceLock;
+
+use argon2::Argon2;
+use argon2::password_hash::{PasswordHasher, PasswordVerifier};
+use chrono::{Duration, Utc};
+use db::{Changes, Event, Who};
+use kernel::Role;
+use kernel::crypto::{random_token, sm3_hex};
+use kernel::ids::{OrgId, UserId};
+use kernel::org::ScopeRule;
+use kernel::time::{display_instant, format_instant, parse_instant};
+use sqlx::Row;
+
+use crate::{Actor, ActorKind, Error, Platform, Result, Scope};
+
+/// A session refreshes its last-seen time at most this often, so that reading pages does not
+/// turn into a write per request.
+const TOUCH_EVERY_SECONDS: i64 = 60;
+
+pub(crate) fn hash_password(password: &str) -> Result<String> {
+    Argon2::default()
+        .hash_password(password.as_bytes())
+        .map(|h| h.to_string())
+        .map_err(|e| Error::Invalid(format!("无法处理密码：{e}")))
+}
+
+pub(crate) fn verify_password(password: &str, hash: &str) -> bool {
+    Argon2::default()
+        .verify_password(password.as_bytes(), hash)
+        .is_ok()
+}
+
+/// A hash to check unknown names against, so that they cost the same time as real ones.
+fn dummy_hash() -> &'static str {
+    static DUMMY: OnceLock<String> = OnceLock::new();
+    DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
+}
+
+/// User names are compared in lower case.
+pub(crate) fn normalize_username(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+/// A successful login: the cookie's token (shown once, stored only as its SM3 hash).
+#[derive(Clone, Debug)]
+pub struct LoggedIn {
+    pub token: String,
+    pub session: SessionInfo,
+}
+
+/// The session behind a request.
+#[derive(Clone, Debug)]
+pub struct SessionInfo {
+    pub actor: Actor,
+    pub csrf_token: String,
+    pub must_change_password: bool,
+    pub org_name: String,
+}
+
+fn anonymous(username: &str, source: &str) -> Who {
+    Who {
+        actor: format!("login:{username}"),
+        actor_org_id: None,
+        source: source.to_string(),
+    }
+}
+
+impl Platform {
+    /// Checks a user name and password and opens a session.
+    pub async fn login(&self, username: &str, password: &str, source: &str) -> Result<LoggedIn> {
+        let username = normalize_username(username);
+        let security = db::settings::load(&self.db).await?.security();
+        let now = Utc::now();
+        let throttle =
+            sqlx::query("SELECT failures, locked_until FROM login_throttle WHERE username = $1")
+                .bind(&username)
+                .fetch_optional(self.db.pool())
+                .await
+                .map_err(db::DbError::from)?;
+        let (failures, locked_until) = match &throttle {
+            Some(row) => (
+                row.try_get::<i64, _>(0).map_err(db::DbError::from)?,
+                row.try_get::<Option<String>, _>(1)
+                    .map_err(db::DbError::from)?
+                    .and_then(|t| parse_instant(&t)),
+            ),
+            None => (0, None),
+        };
+        if let Some(until) = locked_until.filter(|u| *u > now) {
+            let event = Event::new("login", &username, "login_refused")
+                .changes(Changes::new().set("reason", "locked"));
+            self.db.record(&anonymous(&username, source), event).await?;
+            return Err(Error::Locked {
+                until: display_instant(until),
+            });
+        }
+        // A lock that has run out starts the count again.
+        let failures = if locked_until.is_some() { 0 } else { failures };
+
+        let user = sqlx::query(
+            "SELECT u.id, u.password_hash, u.disabled, u.org_id FROM users u WHERE u.username = $1",
+        )
+        .bind(&username)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(db::DbError::from)?;
+        let hash = match &user {
+            Some(row) => row.try_get::<String, _>(1).map_err(db::DbError::from)?,
+            None => dummy_hash().to_string(),
+        };
+        let password = password.to_string();
+        let verified = verify_off_thread(password, hash).await;
+
+        let Some(user) = user.filter(|_| verified) else {
+            return Err(self
+                .count_failure(&username, source, failures + 1, &security)
+                .await?);
+        };
+        let user_id: String = user.try_get(0).map_err(db::DbError::from)?;
+        let org_id: String = user.try_get(3).map_err(db::DbError::from)?;
+        if user.try_get::<i64, _>(2).map_err(db::DbError::from)? != 0 {
+            let event = Event::new("login", &username, "login_refused")
+                .changes(Changes::new().set("reason", "disabled"));
+            self.db.record(&anonymous(&username, source), event).await?;
+            return Err(Error::Disabled);
+        }
+
+        let token = random_token();
+        let who = Who {
+            actor: format!("user:{username}"),
+            actor_org_id: Some(org_id.clone()),
+            source: source.to_string(),
+        };
+        let mut tx = self.db.begin(&who).await?;
+        let at = tx.now_text();
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
+            .bind(&username)
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        sqlx::query(
+            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, source) \
+             VALUES ($1, $2, $3, $4, $4, $5)",
+        )
+        .bind(sm3_hex(token.as_bytes()))
+        .bind(&user_id)
+        .bind(random_token())
+        .bind(&at)
+        .bind(source)
+        .execute(tx.conn())
+        .await
+        .map_err(db::DbError::from)?;
+        tx.record(Event::new("user", &user_id, "login").org(Some(&org_id)))
+            .await?;
+        tx.commit().await?;
+        let session = self.session(&token).await?;
+        Ok(LoggedIn { token, session })
+    }
+
+    /// Counts a failed login; locks the name when the threshold is reached.
+    async fn count_failure(
+        &self,
+        username: &str,
+        source: &str,
+        failures: i64,
+        security: &kernel::settings::SecuritySettings,
+    ) -> Result<Error> {
+        let mut tx = self.db.begin(&anonymous(username, source)).await?;
+        let now = tx.now();
+        let lock = (failures >= security.lockout_threshold)
+            .then(|| now + Duration::minutes(security.lockout_minutes));
+        sqlx::query(
+            "INSERT INTO login_throttle (username, failures, locked_until, last_failure_at) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (username) DO UPDATE SET failures = $2, locked_until = $3, last_failure_at = $4",
+        )
+        .bind(username)
+        .bind(failures)
+        .bind(lock.map(format_instant))
+        .bind(format_instant(now))
+        .execute(tx.conn())
+        .await
+        .map_err(db::DbError::from)?;
+        tx.record(
+            Event::new("login", username, "login_failed")
+                .changes(Changes::new().set("failures", failures)),
+        )
+        .await?;
+        if lock.is_some() {
+            tx.record(
+                Event::new("login", username, "account_locked")
+                    .changes(Changes::new().set("minutes", security.lockout_minutes)),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(match lock {
+            Some(until) => Error::Locked {
+                until: display_instant(until),
+            },
+            None => Error::LoginFailed,
+        })
+    }
+
+    /// The session a cookie token names, refreshed; expired sessions are closed.
+    pub async fn session(&self, token: &str) -> Result<SessionInfo> {
+        let token_hash = sm3_hex(token.as_bytes());
+        let row = sqlx::query(
+            "SELECT s.csrf_token, s.last_seen_at, s.source, u.id, u.username, u.display_name, u.role, \
+             u.must_change_password, u.disabled, o.id, o.path, o.name \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
+             WHERE s.token_hash = $1",
+        )
+        .bind(&token_hash)
+        .fetch_optional(self.db.pool())
+        .await
+        .map_err(db::DbError::from)?;
+        let Some(row) = row else {
+            return Err(Error::SessionExpired);
+        };
+        let get = |i: usize| row.try_get::<String, _>(i).map_err(db::DbError::from);
+        let last_seen = parse_instant(&get(1)?).unwrap_or_default();
+        let idle = db::settings::load(&self.db)
+            .await?
+            .security()
+            .idle_timeout_minutes;
+        let now = Utc::now();
+        if row.try_get::<i64, _>(8).map_err(db::DbError::from)? != 0
+            || now - last_seen > Duration::minutes(idle)
+        {
+            self.end_session(&token_hash).await?;
+            return Err(Error::SessionExpired);
+        }
+        if (now - last_seen).num_seconds() >= TOUCH_EVERY_SECONDS {
+            // Session upkeep, not a change of record: not an audit event.
+            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                .bind(format_instant(now))
+                .bind(&token_hash)
+                .execute(self.db.pool())
+                .await
+                .map_err(db::DbError::from)?;
+        }
+        let role =
+            Role::from_code(&get(6)?).ok_or_else(|| db::DbError::Corrupt("用户角色无效".into()))?;
+        let org_id = OrgId::from_stored(get(9)?);
+        let org_path = get(10)?;
+        let scope = match role.scope_rule() {
+            ScopeRule::OwnOrganisation => Scope::Subtree {
+                root: org_id.clone(),
+                path: org_path,
+            },
+            ScopeRule::EnclosingGovernment => self.enclosing_government(&org_id).await?,
+        };
+        Ok(SessionInfo {
+            actor: Actor {
+                kind: ActorKind::User {
+                    id: UserId::from_stored(get(3)?),
+                    username: get(4)?,
+                    display_name: get(5)?,
+                },
+                role: Some(role),
+                org_id: Some(org_id),
+                scope,
+                source: get(2)?,
+            },
+            csrf_token: get(0)?,
+            must_change_password: row.try_get::<i64, _>(7).map_err(db::DbError::from)? != 0,
+            org_name: get(11)?,
+        })
+    }
+
+    /// The scope of district-wide staff: the nearest 区/县/市/省 above (or at) their organisation.
+    async fn enclosing_government(&self, org_id: &OrgId) -> Result<Scope> {
+        let org = self.org(org_id).await?;
+        let chain = self.ancestry(&org).await?;
+        let government = chain
+            .iter()
+            .rev()
+            .find(|o| o.kind.is_government())
+            .unwrap_or(&org);
+        Ok(Scope::Subtree {
+            root: government.id.clone(),
+            path: government.path.clone(),
+        })
+    }
+
+    /// Logs out: the session ends and the logout is recorded.
+    pub async fn logout(&self, token: &str) -> Result<()> {
+        let session = match self.session(token).await {
+            Ok(s) => s,
+            Err(Error::SessionExpired) => return Ok(()),
+            Err(e) => return Err(e),
+        };
+        let mut tx = self.db.begin(&session.actor.who()).await?;
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(sm3_hex(token.as_bytes()))
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        let user_id = session
+            .actor
+            .user_id()
+            .map(|u| u.to_string())
+            .unwrap_or_default();
+        let org = session.actor.org_id.as_ref().map(|o| o.to_string());
+        tx.record(Event::new("user", &user_id, "logout").org(org.as_deref()))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Ends a session that timed out (upkeep; the user's next login is the event).
+    async fn end_session(&self, token_hash: &str) -> Result<()> {
+        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
+            .bind(token_hash)
+            .execute(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        Ok(())
+    }
+}
+
+/// argon2 takes tens of milliseconds of CPU: keep it off the async worker threads.
+async fn verify_off_thread(password: String, hash: String) -> bool {
+    tokio::task::spawn_blocking(move || verify_password(&password, &hash))
+        .await
+        .unwrap_or(false)
+}

@@ -1,0 +1,34 @@
+//! The calendar in force, and loading a new year's holiday notice.
+
+use kernel::Permission;
+use kernel::calendar::{Calendar, YearNotice};
+
+use crate::{Actor, Error, Platform, Result};
+
+impl Platform {
+    /// The shipped notices, those loaded since, under the calendar settings.
+    pub async fn calendar(&self) -> Result<Calendar> {
+        Ok(db::calendar::current(&self.db).await??)
+    }
+
+    /// Loads notices (fazhi's TOML format, or a holiday-cn JSON file). A notice for a year that is
+    /// already known replaces it. Returns the years loaded.
+    pub async fn load_notices(&self, actor: &Actor, text: &str) -> Result<Vec<i32>> {
+        self.require(actor, Permission::ManageCalendar, "calendar_notice", "new")
+            .await?;
+        let notices = YearNotice::parse_any(text)?;
+        if notices.is_empty() {
+            return Err(Error::Invalid("文件中没有节假日安排".into()));
+        }
+        // Check that the whole calendar still builds with them before storing anything.
+        let mut loaded = db::calendar::loaded_notices(&self.db).await?;
+        loaded.extend(notices.iter().cloned());
+        Calendar::with_loaded(loaded, Default::default())?;
+        let mut tx = self.db.begin(&actor.who()).await?;
+        for notice in &notices {
+            db::calendar::store(&mut tx, notice).await?;
+        }
+        tx.commit().await?;
+        Ok(notices.iter().map(|n| n.year).collect())
+    }
+}

@@ -1,0 +1,167 @@
+//! Platform services: the records every module stands on — organisations (机构), accounts and
+//! roles (用户与角色), sessions, settings and loaded holiday notices — behind one door,
+//! [`Platform`]. Every use case checks the actor's permission and scope here, in the service
+//! layer, and writes in one transaction with its audit events.
+
+mod actor;
+mod auth;
+mod calendar;
+mod model;
+mod org_import;
+mod orgs;
+mod settings;
+mod users;
+
+pub use actor::{Actor, ActorKind, Scope};
+pub use auth::{LoggedIn, SessionInfo};
+pub use model::{NewOrg, NewUser, Org, OrgUpdate, User};
+pub use org_import::ORGANIZATIONS;
+
+use db::{Db, DbError, Event};
+use kernel::ErrorCode;
+use kernel::crypto::SealKey;
+
+/// The door to the platform's records.
+#[derive(Clone, Debug)]
+pub struct Platform {
+    db: Db,
+    seal: SealKey,
+}
+
+impl Platform {
+    pub fn new(db: Db, seal: SealKey) -> Platform {
+        Platform { db, seal }
+    }
+
+    pub fn db(&self) -> &Db {
+        &self.db
+    }
+
+    /// Records a refused request (403) in the audit log, then returns the error to give back.
+    async fn refuse(
+        &self,
+        actor: &Actor,
+        error: Error,
+        record_type: &str,
+        record_id: &str,
+    ) -> Error {
+        let reason = error.to_string();
+        let event = Event::new(record_type, record_id, "denied")
+            .org(actor.org_id.as_ref().map(|o| o.as_str()))
+            .changes(db::Changes::new().set("reason", &reason));
+        if let Err(e) = self.db.record(&actor.who(), event).await {
+            tracing::error!(error = %e, "could not record a refused request");
+            return Error::Db(e);
+        }
+        error
+    }
+
+    /// Checks a permission; a refusal is recorded.
+    pub async fn require(
+        &self,
+        actor: &Actor,
+        permission: kernel::Permission,
+        record_type: &str,
+        record_id: &str,
+    ) -> Result<(), Error> {
+        if actor.can(permission) {
+            return Ok(());
+        }
+        let what = serde_json::to_value(permission)
+            .ok()
+            .and_then(|v| v.as_str().map(String::from))
+            .unwrap_or_default();
+        Err(self
+            .refuse(
+                actor,
+                Error::Forbidden(format!("当前角色不能执行此操作（{what}）")),
+                record_type,
+                record_id,
+            )
+            .await)
+    }
+
+    /// Checks that `org` lies in the actor's scope; a refusal is recorded.
+    pub async fn require_scope(
+        &self,
+        actor: &Actor,
+        org: &Org,
+        record_type: &str,
+        record_id: &str,
+    ) -> Result<(), Error> {
+        if actor.scope.contains(&org.path) {
+            return Ok(());
+        }
+        Err(self
+            .refuse(
+                actor,
+                Error::OutOfScope(format!("“{}”不在您的管辖范围内", org.name)),
+                record_type,
+                record_id,
+            )
+            .await)
+    }
+}
+
+/// Why a platform use case was refused.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(String),
+    /// A named rule refused the change; the message names the rule.
+    #[error("{0}")]
+    Rule(String),
+    #[error("无权操作：{0}")]
+    Forbidden(String),
+    #[error("超出管辖范围：{0}")]
+    OutOfScope(String),
+    #[error("未找到{0}")]
+    NotFound(String),
+    #[error("{0}")]
+    Conflict(String),
+    #[error("{0}")]
+    Password(String),
+    #[error("用户名或密码错误")]
+    LoginFailed,
+    #[error("连续登录失败次数过多，账户已锁定，请于{until}后再试，或联系安全管理员解锁")]
+    Locked { until: String },
+    #[error("账户已停用，请联系系统管理员")]
+    Disabled,
+    #[error("登录已超时，请重新登录")]
+    SessionExpired,
+    #[error(transparent)]
+    Rejected(#[from] ledger::Rejected),
+    #[error(transparent)]
+    Ledger(#[from] ledger::LedgerError),
+    #[error(transparent)]
+    Calendar(#[from] kernel::CalendarError),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::Rule(_) => ErrorCode::RuleViolation,
+            Error::Forbidden(_) => ErrorCode::Forbidden,
+            Error::OutOfScope(_) => ErrorCode::OutOfScope,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Conflict(_) => ErrorCode::Conflict,
+            Error::Password(_) => ErrorCode::PasswordPolicy,
+            Error::LoginFailed => ErrorCode::LoginFailed,
+            Error::Locked { .. } => ErrorCode::AccountLocked,
+            Error::Disabled => ErrorCode::AccountDisabled,
+            Error::SessionExpired => ErrorCode::Unauthenticated,
+            Error::Rejected(_) | Error::Ledger(_) => ErrorCode::ImportRejected,
+            Error::Calendar(kernel::CalendarError::UnknownYear { .. }) => {
+                ErrorCode::CalendarUnknownYear
+            }
+            Error::Calendar(_) => ErrorCode::InvalidInput,
+            Error::Db(DbError::Open { .. }) => ErrorCode::DatabaseUnavailable,
+            Error::Db(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,356 @@
+//! 机构: the organisation tree. Sibling names are unique; a name that is not unique across the
+//! tree is written as a path (新北区/司法局).
+
+use db::{Changes, Event, Params, Tx};
+use kernel::ids::OrgId;
+use kernel::{OrgKind, Permission};
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::{Actor, Error, NewOrg, Org, OrgUpdate, Platform, Result};
+
+const COLUMNS: &str = "id, name, kind, parent_id, path, depth, division_code, uscc";
+
+pub(crate) fn read_org(row: &AnyRow) -> Result<Org, sqlx::Error> {
+    let kind: String = row.try_get("kind")?;
+    Ok(Org {
+        id: OrgId::from_stored(row.try_get::<String, _>("id")?),
+        name: row.try_get("name")?,
+        kind: OrgKind::from_code(&kind).unwrap_or(OrgKind::Other),
+        parent_id: row
+            .try_get::<Option<String>, _>("parent_id")?
+            .map(OrgId::from_stored),
+        path: row.try_get("path")?,
+        depth: row.try_get("depth")?,
+        division_code: row.try_get("division_code")?,
+        uscc: row.try_get("uscc")?,
+    })
+}
+
+/// Rule 机构名称: a name is 1–64 characters and has no '/', which separates path segments.
+pub(crate) fn check_name(name: &str) -> Result<String, String> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err("机构名称不能为空".into());
+    }
+    if name.contains('/') {
+        return Err("机构名称不能包含“/”（“/”用于书写机构路径）".into());
+    }
+    if name.chars().count() > 64 {
+        return Err("机构名称最多64个字".into());
+    }
+    Ok(name.to_string())
+}
+
+pub(crate) async fn all_orgs(conn: &mut AnyConnection) -> Result<Vec<Org>, sqlx::Error> {
+    let sql = "SELECT id, name, kind, parent_id, path, depth, division_code, uscc FROM orgs ORDER BY path";
+    sqlx::query(sql)
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(read_org)
+        .collect()
+}
+
+pub(crate) async fn insert_org(tx: &mut Tx, org: &Org) -> Result<(), db::DbError> {
+    let now = tx.now_text();
+    sqlx::query(
+        "INSERT INTO orgs (id, name, kind, parent_id, parent_key, path, depth, division_code, uscc, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
+    )
+    .bind(org.id.as_str())
+    .bind(&org.name)
+    .bind(org.kind.code())
+    .bind(org.parent_id.as_ref().map(|p| p.as_str()))
+    .bind(org.parent_id.as_ref().map(|p| p.as_str()).unwrap_or(""))
+    .bind(&org.path)
+    .bind(org.depth)
+    .bind(&org.division_code)
+    .bind(&org.uscc)
+    .bind(&now)
+    .execute(tx.conn())
+    .await?;
+    tx.record(
+        Event::new("org", org.id.as_str(), "create")
+            .org(Some(org.id.as_str()))
+            .changes(
+                Changes::new()
+                    .set("name", &org.name)
+                    .set("kind", org.kind.label())
+                    .set("parent_id", &org.parent_id)
+                    .set("division_code", &org.division_code)
+                    .set("uscc", &org.uscc),
+            ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// Writes name, kind and codes (not the position) of an existing organisation.
+pub(crate) async fn update_fields(tx: &mut Tx, old: &Org, new: &Org) -> Result<(), db::DbError> {
+    let now = tx.now_text();
+    sqlx::query("UPDATE orgs SET name = $1, kind = $2, division_code = $3, uscc = $4, updated_at = $5 WHERE id = $6")
+        .bind(&new.name)
+        .bind(new.kind.code())
+        .bind(&new.division_code)
+        .bind(&new.uscc)
+        .bind(&now)
+        .bind(new.id.as_str())
+        .execute(tx.conn())
+        .await?;
+    tx.record(
+        Event::new("org", new.id.as_str(), "update")
+            .org(Some(new.id.as_str()))
+            .changes(
+                Changes::new()
+                    .change("name", &old.name, &new.name)
+                    .change("kind", old.kind.label(), new.kind.label())
+                    .change("division_code", &old.division_code, &new.division_code)
+                    .change("uscc", &old.uscc, &new.uscc),
+            ),
+    )
+    .await?;
+    Ok(())
+}
+
+fn child_position(parent: Option<&Org>, id: &OrgId) -> (String, i64) {
+    match parent {
+        Some(p) => (format!("{}{}/", p.path, id), p.depth + 1),
+        None => (format!("/{id}/"), 0),
+    }
+}
+
+impl Platform {
+    pub async fn org(&self, id: &OrgId) -> Result<Org> {
+        let sql = "SELECT id, name, kind, parent_id, path, depth, division_code, uscc FROM orgs WHERE id = $1";
+        let row = sqlx::query(sql)
+            .bind(id.as_str())
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        match row {
+            Some(row) => Ok(read_org(&row).map_err(db::DbError::from)?),
+            None => Err(Error::NotFound("该机构".into())),
+        }
+    }
+
+    /// An organisation the actor may see.
+    pub async fn org_in_scope(&self, actor: &Actor, id: &OrgId) -> Result<Org> {
+        let org = self.org(id).await?;
+        self.require_scope(actor, &org, "org", id.as_str()).await?;
+        Ok(org)
+    }
+
+    /// The organisations in the actor's scope, in tree order.
+    pub async fn orgs_in_scope(&self, actor: &Actor) -> Result<Vec<Org>> {
+        let mut q = Params::new(&format!("SELECT {COLUMNS} FROM orgs"));
+        if let Some(prefix) = actor.scope.path_prefix() {
+            q.push(" WHERE path LIKE ").bind(format!("{prefix}%"));
+        }
+        q.push(" ORDER BY path");
+        let rows = q
+            .query()
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        Ok(rows
+            .iter()
+            .map(read_org)
+            .collect::<Result<_, _>>()
+            .map_err(db::DbError::from)?)
+    }
+
+    /// The ids of an organisation and everything below it.
+    pub async fn subtree_ids(&self, org: &Org) -> Result<Vec<OrgId>> {
+        let rows = sqlx::query("SELECT id FROM orgs WHERE path LIKE $1")
+            .bind(format!("{}%", org.path))
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        Ok(rows
+            .iter()
+            .map(|r| r.try_get::<String, _>(0).map(OrgId::from_stored))
+            .collect::<Result<_, _>>()
+            .map_err(db::DbError::from)?)
+    }
+
+    /// The organisation chain from the top down to `org` (inclusive).
+    pub async fn ancestry(&self, org: &Org) -> Result<Vec<Org>> {
+        let ids = org.lineage();
+        let mut q = Params::new(&format!("SELECT {COLUMNS} FROM orgs WHERE id IN "));
+        q.bind_list(ids.iter().map(|s| s.to_string()));
+        q.push(" ORDER BY depth");
+        let rows = q
+            .query()
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        Ok(rows
+            .iter()
+            .map(read_org)
+            .collect::<Result<_, _>>()
+            .map_err(db::DbError::from)?)
+    }
+
+    /// Finds an organisation by name, or by path (新北区/司法局) when the name is not unique.
+    pub async fn resolve_org(&self, name: &str) -> Result<Org> {
+        let mut conn = self.db.pool().acquire().await.map_err(db::DbError::from)?;
+        let all = all_orgs(&mut conn).await.map_err(db::DbError::from)?;
+        crate::org_import::resolve_in(&all, name)
+            .map(Clone::clone)
+            .map_err(Error::Invalid)
+    }
+
+    pub async fn create_org(&self, actor: &Actor, new: NewOrg) -> Result<Org> {
+        self.require(actor, Permission::ManageOrganisations, "org", "new")
+            .await?;
+        let name = check_name(&new.name).map_err(Error::Invalid)?;
+        let parent = match &new.parent_id {
+            Some(id) => Some(self.org_in_scope(actor, id).await?),
+            None if actor.scope == crate::Scope::Everything => None,
+            None => {
+                let refusal = Error::OutOfScope("只能在本机构之下新建机构".into());
+                return Err(self.refuse(actor, refusal, "org", "new").await);
+            }
+        };
+        new.kind
+            .check_parent(parent.as_ref().map(|p| p.kind))
+            .map_err(|e| Error::Rule(format!("{e}（机构层级规则）")))?;
+        let id = OrgId::generate();
+        let (path, depth) = child_position(parent.as_ref(), &id);
+        let org = Org {
+            id,
+            name,
+            kind: new.kind,
+            parent_id: parent.as_ref().map(|p| p.id.clone()),
+            path,
+            depth,
+            division_code: new.division_code.map(|d| d.to_string()),
+            uscc: new.uscc.map(|u| u.to_string()),
+        };
+        let mut tx = self.db.begin(&actor.who()).await?;
+        match insert_org(&mut tx, &org).await {
+            Err(e) if e.is_unique_violation() => {
+                tx.rollback().await?;
+                let under = parent.map(|p| p.name).unwrap_or_else(|| "顶层".into());
+                return Err(Error::Conflict(format!(
+                    "“{under}”下已有名为“{}”的机构",
+                    org.name
+                )));
+            }
+            other => other?,
+        }
+        tx.commit().await?;
+        Ok(org)
+    }
+
+    pub async fn update_org(&self, actor: &Actor, id: &OrgId, update: OrgUpdate) -> Result<Org> {
+        self.require(actor, Permission::ManageOrganisations, "org", id.as_str())
+            .await?;
+        let old = self.org_in_scope(actor, id).await?;
+        let mut new = old.clone();
+        if let Some(name) = &update.name {
+            new.name = check_name(name).map_err(Error::Invalid)?;
+        }
+        if let Some(kind) = update.kind {
+            new.kind = kind;
+        }
+        if let Some(code) = update.division_code {
+            new.division_code = code.map(|c| c.to_string());
+        }
+        if let Some(uscc) = update.uscc {
+            new.uscc = uscc.map(|u| u.to_string());
+        }
+        let parent = match &update.parent_id {
+            Some(Some(pid)) => {
+                let p = self.org_in_scope(actor, pid).await?;
+                if p.path.starts_with(&old.path) {
+                    return Err(Error::Rule(
+                        "不能把机构移到它自己或其下级机构之下（机构层级规则）".into(),
+                    ));
+                }
+                Some(p)
+            }
+            Some(None) if actor.scope == crate::Scope::Everything => None,
+            Some(None) => return Err(Error::Rule("只有命令行可以设立顶层机构".into())),
+            None => match &old.parent_id {
+                Some(pid) => Some(self.org(pid).await?),
+                None => None,
+            },
+        };
+        new.kind
+            .check_parent(parent.as_ref().map(|p| p.kind))
+            .map_err(|e| Error::Rule(format!("{e}（机构层级规则）")))?;
+        let mut tx = self.db.begin(&actor.who()).await?;
+        let result = async {
+            if new.name != old.name
+                || new.kind != old.kind
+                || new.division_code != old.division_code
+                || new.uscc != old.uscc
+            {
+                update_fields(&mut tx, &old, &new).await?;
+            }
+            let new_parent = parent.as_ref().map(|p| p.id.clone());
+            if new_parent != old.parent_id {
+                let (path, depth) = child_position(parent.as_ref(), &old.id);
+                move_subtree(&mut tx, &old, &new_parent, &path, depth).await?;
+                new.parent_id = new_parent;
+                new.path = path;
+                new.depth = depth;
+            }
+            Ok::<_, db::DbError>(())
+        }
+        .await;
+        match result {
+            Err(e) if e.is_unique_violation() => {
+                tx.rollback().await?;
+                return Err(Error::Conflict(format!(
+                    "同一上级下已有名为“{}”的机构",
+                    new.name
+                )));
+            }
+            Err(e) => return Err(e.into()),
+            Ok(()) => {}
+        }
+        if new == old {
+            tx.rollback().await?;
+        } else {
+            tx.commit().await?;
+        }
+        Ok(new)
+    }
+}
+
+/// Moves an organisation and rewrites the paths of everything below it.
+async fn move_subtree(
+    tx: &mut Tx,
+    old: &Org,
+    parent: &Option<OrgId>,
+    path: &str,
+    depth: i64,
+) -> Result<(), db::DbError> {
+    let now = tx.now_text();
+    sqlx::query("UPDATE orgs SET parent_id = $1, parent_key = $2, updated_at = $3 WHERE id = $4")
+        .bind(parent.as_ref().map(|p| p.as_str()))
+        .bind(parent.as_ref().map(|p| p.as_str()).unwrap_or(""))
+        .bind(&now)
+        .bind(old.id.as_str())
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "UPDATE orgs SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3 WHERE path LIKE $4",
+    )
+    .bind(path)
+    .bind(old.path.chars().count() as i64 + 1)
+    .bind(depth - old.depth)
+    .bind(format!("{}%", old.path))
+    .execute(tx.conn())
+    .await?;
+    tx.record(
+        Event::new("org", old.id.as_str(), "move")
+            .org(Some(old.id.as_str()))
+            .changes(Changes::new().change("parent_id", &old.parent_id, parent)),
+    )
+    .await?;
+    Ok(())
+}

@@ -1,0 +1,31 @@
+//! Changing settings: each setting names the permission that may change it.
+
+use kernel::settings::{FOUNDATION, SettingDef};
+
+use crate::{Actor, Error, Platform, Result};
+
+impl Platform {
+    /// The foundation's settings with the values in force.
+    pub async fn settings(&self) -> Result<Vec<(SettingDef, String)>> {
+        let stored = db::settings::load(&self.db).await?;
+        Ok(FOUNDATION.iter().map(|d| (*d, stored.value(d))).collect())
+    }
+
+    /// Changes a setting, checked against its range; a change is an audit event.
+    pub async fn update_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
+        let def = FOUNDATION
+            .iter()
+            .find(|d| d.key == key)
+            .ok_or_else(|| Error::NotFound(format!("设置项“{key}”")))?;
+        self.require(actor, def.permission, "setting", key).await?;
+        let value = def.parse(value).map_err(Error::Invalid)?;
+        let old = db::settings::load(&self.db).await?.value(def);
+        if old == value {
+            return Ok(());
+        }
+        let mut tx = self.db.begin(&actor.who()).await?;
+        db::settings::store(&mut tx, def, &old, &value).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,443 @@
+//! 用户: accounts, their roles and passwords. Granting or revoking an administrator role is the
+//! security administrator's; accounts with business roles are the system administrator's
+//! (三员分立). Every change of role, password or lock is an audit event.
+
+use db::{Changes, Event, Page, PageRequest, Params};
+use kernel::crypto::mask_phone;
+use kernel::ids::{OrgId, UserId};
+use kernel::{Permission, Role};
+use sqlx::Row;
+use sqlx::any::AnyRow;
+
+use crate::auth::{hash_password, normalize_username, verify_password};
+use crate::{Actor, Error, NewUser, Platform, Result, User};
+
+const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.org_id, o.name AS org_name, u.role, \
+     u.phone_sealed, u.must_change_password, u.disabled, u.created_at, t.locked_until, o.path \
+     FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN login_throttle t ON t.username = u.username";
+
+/// Rule 用户名: 3–32 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.
+fn check_username(name: &str) -> Result<String> {
+    let name = normalize_username(name);
+    let ok = (3..=32).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+        && name
+            .chars()
+            .next()
+            .is_some_and(|c| c.is_ascii_alphanumeric());
+    if ok {
+        Ok(name)
+    } else {
+        Err(Error::Invalid(
+            "用户名应为3–32位小写字母、数字或 . _ -，以字母或数字开头".into(),
+        ))
+    }
+}
+
+fn check_display_name(name: &str) -> Result<String> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 32 {
+        return Err(Error::Invalid("姓名应为1–32个字".into()));
+    }
+    Ok(name.to_string())
+}
+
+/// Rule 手机号: 11 digits starting with 1 (mainland mobile), or a landline with area code.
+fn check_phone(phone: &str) -> Result<String> {
+    let p: String = phone.chars().filter(|c| !matches!(c, ' ' | '-')).collect();
+    let ok = (p.len() == 11 && p.starts_with('1')
+        || (7..=12).contains(&p.len()) && p.starts_with('0'))
+        && p.chars().all(|c| c.is_ascii_digit());
+    if ok {
+        Ok(p)
+    } else {
+        Err(Error::Invalid(format!("电话号码“{phone}”无效")))
+    }
+}
+
+impl Platform {
+    fn read_user(&self, row: &AnyRow) -> Result<(User, String)> {
+        let get = |i: usize| row.try_get::<String, _>(i).map_err(db::DbError::from);
+        let role =
+            Role::from_code(&get(5)?).ok_or_else(|| db::DbError::Corrupt("用户角色无效".into()))?;
+        let sealed: Option<String> = row.try_get(6).map_err(db::DbError::from)?;
+        let phone_masked = match sealed {
+            Some(s) => Some(mask_phone(
+                &self
+                    .seal
+                    .open(&s)
+                    .map_err(|e| db::DbError::Corrupt(e.to_string()))?,
+            )),
+            None => None,
+        };
+        let locked_until: Option<String> = row.try_get(10).map_err(db::DbError::from)?;
+        let locked_until = locked_until
+            .and_then(|t| kernel::time::parse_instant(&t))
+            .filter(|t| *t > chrono::Utc::now())
+            .map(kernel::time::display_instant);
+        Ok((
+            User {
+                id: UserId::from_stored(get(0)?),
+                username: get(1)?,
+                display_name: get(2)?,
+                org_id: OrgId::from_stored(get(3)?),
+                org_name: get(4)?,
+                role,
+                phone_masked,
+                must_change_password: row.try_get::<i64, _>(7).map_err(db::DbError::from)? != 0,
+                disabled: row.try_get::<i64, _>(8).map_err(db::DbError::from)? != 0,
+                locked_until,
+                created_at: kernel::time::display_stored(&get(9)?),
+            },
+            get(11)?,
+        ))
+    }
+
+    /// Administrators see the accounts of their scope.
+    async fn require_user_admin(&self, actor: &Actor, record_id: &str) -> Result<()> {
+        if [
+            Permission::ManageUsers,
+            Permission::GrantAdminRoles,
+            Permission::UnlockAccounts,
+        ]
+        .iter()
+        .any(|p| actor.can(*p))
+        {
+            return Ok(());
+        }
+        self.require(actor, Permission::ManageUsers, "user", record_id)
+            .await
+    }
+
+    pub async fn users(
+        &self,
+        actor: &Actor,
+        request: PageRequest,
+        org: Option<&OrgId>,
+    ) -> Result<Page<User>> {
+        self.require_user_admin(actor, "list").await?;
+        let filter = |q: &mut Params| {
+            q.push(" WHERE 1 = 1");
+            if let Some(prefix) = actor.scope.path_prefix() {
+                q.push(" AND o.path LIKE ").bind(format!("{prefix}%"));
+            }
+            if let Some(org) = org {
+                q.push(" AND u.org_id = ").bind(org.as_str());
+            }
+        };
+        let mut count = Params::new("SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id");
+        filter(&mut count);
+        let mut list = Params::new(SELECT);
+        filter(&mut list);
+        list.push(" ORDER BY o.path, u.username LIMIT ")
+            .bind(request.limit())
+            .push(" OFFSET ")
+            .bind(request.offset());
+        let total: i64 = count
+            .query()
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?
+            .try_get(0)
+            .map_err(db::DbError::from)?;
+        let rows = list
+            .query()
+            .fetch_all(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        let items = rows
+            .iter()
+            .map(|r| self.read_user(r).map(|(u, _)| u))
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Page::new(items, request, total))
+    }
+
+    async fn user_with_path(&self, id: &UserId) -> Result<(User, String)> {
+        let sql = format!("{SELECT} WHERE u.id = $1");
+        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(id.as_str())
+            .fetch_optional(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        match row {
+            Some(row) => self.read_user(&row),
+            None => Err(Error::NotFound("该用户".into())),
+        }
+    }
+
+    /// An account in the actor's scope.
+    pub async fn user(&self, actor: &Actor, id: &UserId) -> Result<User> {
+        self.require_user_admin(actor, id.as_str()).await?;
+        let (user, path) = self.user_with_path(id).await?;
+        if !actor.scope.contains(&path) {
+            let refusal = Error::OutOfScope(format!("用户“{}”不在您的管辖范围内", user.username));
+            return Err(self.refuse(actor, refusal, "user", id.as_str()).await);
+        }
+        Ok(user)
+    }
+
+    pub async fn create_user(&self, actor: &Actor, new: NewUser) -> Result<User> {
+        let permission = if new.role.is_admin() {
+            Permission::GrantAdminRoles
+        } else {
+            Permission::ManageUsers
+        };
+        self.require(actor, permission, "user", "new").await?;
+        let username = check_username(&new.username)?;
+        let display_name = check_display_name(&new.display_name)?;
+        let org = self.org_in_scope(actor, &new.org_id).await?;
+        let in_town = self
+            .ancestry(&org)
+            .await?
+            .iter()
+            .any(|o| o.kind.is_town_or_street());
+        new.role
+            .check_organisation(org.kind, in_town)
+            .map_err(|e| Error::Rule(format!("{e}（角色与机构规则）")))?;
+        let policy = db::settings::load(&self.db).await?.security().password;
+        policy
+            .check(&new.password, &username)
+            .map_err(Error::Password)?;
+        let phone = new
+            .phone
+            .as_deref()
+            .filter(|p| !p.trim().is_empty())
+            .map(check_phone)
+            .transpose()?;
+        let hash = hash_password(&new.password)?;
+        let id = UserId::generate();
+        let mut tx = self.db.begin(&actor.who()).await?;
+        let now = tx.now_text();
+        let inserted = sqlx::query(
+            "INSERT INTO users (id, username, display_name, org_id, role, password_hash, phone_sealed, \
+             must_change_password, disabled, password_changed_at, created_at, updated_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9, $9)",
+        )
+        .bind(id.as_str())
+        .bind(&username)
+        .bind(&display_name)
+        .bind(org.id.as_str())
+        .bind(new.role.code())
+        .bind(hash)
+        .bind(phone.as_ref().map(|p| self.seal.seal(p)))
+        .bind(i64::from(new.must_change_password))
+        .bind(&now)
+        .execute(tx.conn())
+        .await
+        .map_err(db::DbError::from);
+        match inserted {
+            Err(e) if e.is_unique_violation() => {
+                tx.rollback().await?;
+                return Err(Error::Conflict(format!("用户名“{username}”已被使用")));
+            }
+            other => other?,
+        };
+        tx.record(
+            Event::new("user", id.as_str(), "create")
+                .org(Some(org.id.as_str()))
+                .changes(
+                    Changes::new()
+                        .set("username", &username)
+                        .set("display_name", &display_name)
+                        .set("org_id", org.id.as_str())
+                        .set("role", new.role.code())
+                        .set("phone", phone.as_deref().map(mask_phone)),
+                ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self.user_with_path(&id).await?.0)
+    }
+
+    /// Changes a role (a permission change). Administrator roles are the security administrator's.
+    pub async fn change_role(&self, actor: &Actor, id: &UserId, role: Role) -> Result<User> {
+        let user = self.user(actor, id).await?;
+        let permission = if role.is_admin() || user.role.is_admin() {
+            Permission::GrantAdminRoles
+        } else {
+            Permission::ManageUsers
+        };
+        self.require(actor, permission, "user", id.as_str()).await?;
+        if actor.user_id() == Some(id) {
+            return Err(Error::Rule("不能修改自己的角色".into()));
+        }
+        let org = self.org(&user.org_id).await?;
+        let in_town = self
+            .ancestry(&org)
+            .await?
+            .iter()
+            .any(|o| o.kind.is_town_or_street());
+        role.check_organisation(org.kind, in_town)
+            .map_err(|e| Error::Rule(format!("{e}（角色与机构规则）")))?;
+        if role == user.role {
+            return Ok(user);
+        }
+        let mut tx = self.db.begin(&actor.who()).await?;
+        let now = tx.now_text();
+        sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+            .bind(role.code())
+            .bind(&now)
+            .bind(id.as_str())
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        // A new role takes effect at the next login.
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.as_str())
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        tx.record(
+            Event::new("user", id.as_str(), "role_change")
+                .org(Some(user.org_id.as_str()))
+                .changes(Changes::new().change("role", user.role.code(), role.code())),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(self.user_with_path(id).await?.0)
+    }
+
+    /// Sets a new password for someone else; they must change it at their next login.
+    pub async fn reset_password(&self, actor: &Actor, id: &UserId, password: &str) -> Result<()> {
+        self.require(actor, Permission::UnlockAccounts, "user", id.as_str())
+            .await?;
+        let user = self.user(actor, id).await?;
+        let policy = db::settings::load(&self.db).await?.security().password;
+        policy
+            .check(password, &user.username)
+            .map_err(Error::Password)?;
+        let hash = hash_password(password)?;
+        let mut tx = self.db.begin(&actor.who()).await?;
+        let now = tx.now_text();
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2, updated_at = $2 WHERE id = $3")
+            .bind(hash)
+            .bind(&now)
+            .bind(id.as_str())
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.as_str())
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
+            .bind(&user.username)
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        tx.record(
+            Event::new("user", id.as_str(), "password_reset").org(Some(user.org_id.as_str())),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Lifts a lock before it runs out.
+    pub async fn unlock(&self, actor: &Actor, id: &UserId) -> Result<()> {
+        self.require(actor, Permission::UnlockAccounts, "user", id.as_str())
+            .await?;
+        let user = self.user(actor, id).await?;
+        let mut tx = self.db.begin(&actor.who()).await?;
+        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
+            .bind(&user.username)
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        tx.record(Event::new("user", id.as_str(), "unlock").org(Some(user.org_id.as_str())))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Disables or re-enables an account; a disabled account's sessions end at once.
+    pub async fn set_disabled(&self, actor: &Actor, id: &UserId, disabled: bool) -> Result<()> {
+        let user = self.user(actor, id).await?;
+        let permission = if user.role.is_admin() {
+            Permission::GrantAdminRoles
+        } else {
+            Permission::ManageUsers
+        };
+        self.require(actor, permission, "user", id.as_str()).await?;
+        if actor.user_id() == Some(id) {
+            return Err(Error::Rule("不能停用自己的账户".into()));
+        }
+        if user.disabled == disabled {
+            return Ok(());
+        }
+        let mut tx = self.db.begin(&actor.who()).await?;
+        let now = tx.now_text();
+        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+            .bind(i64::from(disabled))
+            .bind(&now)
+            .bind(id.as_str())
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id.as_str())
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        tx.record(
+            Event::new(
+                "user",
+                id.as_str(),
+                if disabled { "disable" } else { "enable" },
+            )
+            .org(Some(user.org_id.as_str())),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Changes one's own password (the old one is required).
+    pub async fn change_own_password(&self, actor: &Actor, old: &str, new: &str) -> Result<()> {
+        let Some(id) = actor.user_id() else {
+            return Err(Error::Rule("命令行没有密码".into()));
+        };
+        let row = sqlx::query("SELECT username, password_hash FROM users WHERE id = $1")
+            .bind(id.as_str())
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        let username: String = row.try_get(0).map_err(db::DbError::from)?;
+        let hash: String = row.try_get(1).map_err(db::DbError::from)?;
+        if !verify_password(old, &hash) {
+            return Err(Error::Password("原密码不正确".into()));
+        }
+        if old == new {
+            return Err(Error::Password("新密码不能与原密码相同".into()));
+        }
+        let policy = db::settings::load(&self.db).await?.security().password;
+        policy.check(new, &username).map_err(Error::Password)?;
+        let new_hash = hash_password(new)?;
+        let mut tx = self.db.begin(&actor.who()).await?;
+        let now = tx.now_text();
+        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2, updated_at = $2 WHERE id = $3")
+            .bind(new_hash)
+            .bind(&now)
+            .bind(id.as_str())
+            .execute(tx.conn())
+            .await
+            .map_err(db::DbError::from)?;
+        let org = actor.org_id.as_ref().map(|o| o.to_string());
+        tx.record(Event::new("user", id.as_str(), "password_change").org(org.as_deref()))
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether any account exists (the first administrator is made on the command line).
+    pub async fn has_users(&self) -> Result<bool> {
+        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        Ok(n > 0)
+    }
+}
