@@ -4,6 +4,7 @@
 //! layer, and writes in one transaction with its audit events.
 
 mod actor;
+mod audit;
 mod auth;
 mod calendar;
 mod model;
@@ -16,6 +17,7 @@ pub use actor::{Actor, ActorKind, Scope};
 pub use auth::{LoggedIn, SessionInfo};
 pub use model::{NewOrg, NewUser, Org, OrgUpdate, User};
 pub use org_import::ORGANIZATIONS;
+pub use users::AccountSummary;
 
 use db::{Db, DbError, Event};
 use kernel::ErrorCode;

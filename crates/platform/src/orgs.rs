@@ -160,6 +160,12 @@ impl Platform {
             .map_err(db::DbError::from)?)
     }
 
+    /// The organisation directory, which is public (政务公开): names, kinds and codes only.
+    pub async fn directory(&self) -> Result<Vec<Org>> {
+        let mut conn = self.db.pool().acquire().await.map_err(db::DbError::from)?;
+        Ok(all_orgs(&mut conn).await.map_err(db::DbError::from)?)
+    }
+
     /// The ids of an organisation and everything below it.
     pub async fn subtree_ids(&self, org: &Org) -> Result<Vec<OrgId>> {
         let rows = sqlx::query("SELECT id FROM orgs WHERE path LIKE $1")

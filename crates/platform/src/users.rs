@@ -12,6 +12,15 @@ use sqlx::any::AnyRow;
 use crate::auth::{hash_password, normalize_username, verify_password};
 use crate::{Actor, Error, NewUser, Platform, Result, User};
 
+/// Account counts for the administrators' dashboard.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct AccountSummary {
+    pub users: i64,
+    pub locked: i64,
+    pub must_change_password: i64,
+    pub disabled: i64,
+}
+
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.org_id, o.name AS org_name, u.role, \
      u.phone_sealed, u.must_change_password, u.disabled, u.created_at, t.locked_until, o.path \
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN login_throttle t ON t.username = u.username";
@@ -430,6 +439,37 @@ impl Platform {
             .await?;
         tx.commit().await?;
         Ok(())
+    }
+
+    /// Counts for the administrators' dashboard: accounts in scope, locked, awaiting a first
+    /// password, disabled.
+    pub async fn account_summary(&self, actor: &Actor) -> Result<AccountSummary> {
+        self.require_user_admin(actor, "summary").await?;
+        let mut q = Params::new(
+            "SELECT COUNT(*), \
+             CAST(COALESCE(SUM(CASE WHEN t.locked_until > ",
+        );
+        q.bind(kernel::time::format_instant(chrono::Utc::now()));
+        q.push(
+            " THEN 1 ELSE 0 END), 0) AS BIGINT), CAST(COALESCE(SUM(u.must_change_password), 0) AS BIGINT), \
+             CAST(COALESCE(SUM(u.disabled), 0) AS BIGINT) \
+             FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN login_throttle t ON t.username = u.username",
+        );
+        if let Some(prefix) = actor.scope.path_prefix() {
+            q.push(" WHERE o.path LIKE ").bind(format!("{prefix}%"));
+        }
+        let row = q
+            .query()
+            .fetch_one(self.db.pool())
+            .await
+            .map_err(db::DbError::from)?;
+        let n = |i: usize| row.try_get::<i64, _>(i).map_err(db::DbError::from);
+        Ok(AccountSummary {
+            users: n(0)?,
+            locked: n(1)?,
+            must_change_password: n(2)?,
+            disabled: n(3)?,
+        })
     }
 
     /// Whether any account exists (the first administrator is made on the command line).

@@ -105,6 +105,43 @@ impl Uscc {
         Ok(Uscc(code))
     }
 
+    /// Builds a code from its parts, computing both check characters: the registration
+    /// department and category, the six-digit division code, and the eight-character body of the
+    /// organisation code.
+    pub fn from_parts(
+        department: char,
+        category: char,
+        division: &str,
+        org_body: &str,
+    ) -> Result<Self, IdentifierError> {
+        if org_body.chars().count() != 8 {
+            return Err(IdentifierError::Structure("组织机构代码本体应为8位".into()));
+        }
+        let org_sum: u32 = org_body
+            .chars()
+            .enumerate()
+            .map(|(i, c)| org_value(c) * ORG_WEIGHTS[i % 8])
+            .sum();
+        let org_check = match 11 - org_sum % 11 {
+            10 => 'X',
+            11 => '0',
+            n => char::from_digit(n, 10).unwrap_or('0'),
+        };
+        let first17 = format!("{department}{category}{division}{org_body}{org_check}");
+        let sum: u32 = first17
+            .chars()
+            .enumerate()
+            .map(|(i, c)| {
+                ALPHABET
+                    .find(c)
+                    .map(|v| v as u32 * WEIGHTS[i % 17])
+                    .unwrap_or(0)
+            })
+            .sum();
+        let check = ALPHABET.as_bytes()[((31 - sum % 31) % 31) as usize] as char;
+        Self::parse(&format!("{first17}{check}"))
+    }
+
     pub fn as_str(&self) -> &str {
         &self.0
     }
@@ -210,6 +247,26 @@ mod tests {
             let code = complete(&format!("{prefix}320411MA1K3BTP2"));
             assert!(Uscc::parse(&code).is_ok(), "{code}");
         }
+    }
+
+    #[test]
+    fn built_codes_are_valid_and_match_known_ones() {
+        assert_eq!(
+            Uscc::from_parts('9', '1', "110000", "60003734")
+                .unwrap()
+                .as_str(),
+            "91110000600037341L"
+        );
+        assert_eq!(
+            Uscc::from_parts('9', '1', "310115", "MA1K3BTP")
+                .unwrap()
+                .as_str(),
+            "91310115MA1K3BTP2B"
+        );
+        assert!(
+            Uscc::from_parts('9', '5', "310115", "MA1K3BTP").is_err(),
+            "category 5 is not 工商's"
+        );
     }
 
     /// Appends the GB 32100 check character to 17 characters.

@@ -1,0 +1,106 @@
+//! `fazhi import | export | template KIND …`: the ledgers of DESIGN §4.4.
+
+use std::path::Path;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use ledger::{ImportMode, Layout};
+
+use crate::context::Context;
+
+/// The ledger kinds that exist. Module crates add theirs as they arrive.
+const KINDS: &[Layout] = &[platform::ORGANIZATIONS];
+
+fn layout(kind: &str) -> Result<&'static Layout, String> {
+    KINDS.iter().find(|l| l.kind == kind).ok_or_else(|| {
+        let known: Vec<&str> = KINDS.iter().map(|l| l.kind).collect();
+        format!("未知的台账类型“{kind}”（可用：{}）", known.join("、"))
+    })
+}
+
+fn spinner(message: &str) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_style(
+        ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| ProgressStyle::default_spinner()),
+    );
+    bar.set_message(message.to_string());
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+pub async fn import(
+    context: &Context,
+    kind: &str,
+    file: &Path,
+    mode: ImportMode,
+) -> Result<ExitCode, String> {
+    let layout = layout(kind)?;
+    let sheet = ledger::read_file(file).map_err(|e| e.to_string())?;
+    let records = sheet.records(layout).map_err(|e| e.to_string())?;
+    let platform = context.platform().await?;
+    let bar = spinner(&format!(
+        "正在{}{}台账（{}行）",
+        if mode.dry_run { "预检" } else { "导入" },
+        layout.title,
+        records.len()
+    ));
+    let result = match layout.kind {
+        "organizations" => platform.import_orgs(&context.actor(), &records, mode).await,
+        other => return Err(format!("台账类型“{other}”尚不支持导入")),
+    };
+    bar.finish_and_clear();
+    match result {
+        Ok(report) => {
+            println!("{report}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(platform::Error::Rejected(rejected)) => {
+            eprintln!("{rejected}");
+            Ok(ExitCode::from(1))
+        }
+        Err(e) => Err(e.to_string()),
+    }
+}
+
+pub async fn export(
+    context: &Context,
+    kind: &str,
+    _year: Option<i32>,
+    file: &Path,
+) -> Result<ExitCode, String> {
+    let layout = layout(kind)?;
+    let platform = context.platform().await?;
+    let rows = match layout.kind {
+        "organizations" => platform
+            .export_orgs(&context.actor())
+            .await
+            .map_err(|e| e.to_string())?,
+        other => return Err(format!("台账类型“{other}”尚不支持导出")),
+    };
+    let bytes = write(layout, &rows, file)?;
+    std::fs::write(file, bytes).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
+    println!("已导出{}行到 {}", rows.len(), file.display());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write(layout: &Layout, rows: &[Vec<String>], file: &Path) -> Result<Vec<u8>, String> {
+    let csv = file
+        .extension()
+        .is_some_and(|e| e.eq_ignore_ascii_case("csv"));
+    if csv {
+        ledger::to_csv(layout, rows)
+    } else {
+        ledger::to_xlsx(layout, rows)
+    }
+    .map_err(|e| e.to_string())
+}
+
+pub fn template(kind: &str, file: &Path) -> Result<ExitCode, String> {
+    let layout = layout(kind)?;
+    let bytes = write(layout, &[], file)?;
+    std::fs::write(file, bytes).map_err(|e| format!("无法写入 {}：{e}", file.display()))?;
+    println!("已写出{}台账模板：{}", layout.title, file.display());
+    Ok(ExitCode::SUCCESS)
+}

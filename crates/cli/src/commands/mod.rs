@@ -1,0 +1,13 @@
+//! One file per command family.
+
+pub mod admin;
+pub mod audit;
+pub mod calendar;
+pub mod ledgers;
+pub mod serve;
+pub mod validate;
+
+/// Reads a date typed on the command line; the error says which argument and why.
+pub fn date_arg(text: &str) -> Result<chrono::NaiveDate, String> {
+    kernel::time::parse_date(text)
+}

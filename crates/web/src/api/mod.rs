@@ -1,0 +1,83 @@
+//! The JSON API under `/api/v1`, described by the OpenAPI document at `/api/openapi.json`.
+//!
+//! The API uses the same session as the pages; a request that changes something sends the
+//! session's CSRF token (from `GET /api/v1/me`) in the `X-CSRF-Token` header.
+
+mod calendar;
+mod orgs;
+mod platform_api;
+
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::{Json, Router};
+use utoipa::OpenApi;
+
+use crate::AppState;
+use crate::error::{ApiError, WebError};
+
+pub fn routes(_state: AppState) -> Router<AppState> {
+    Router::new()
+        .route("/me", get(platform_api::me))
+        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route("/orgs/{id}", get(orgs::get))
+        .route("/users", get(platform_api::users))
+        .route("/audit/events", get(platform_api::audit_events))
+        .route("/calendar/days/{date}", get(calendar::day))
+        .route("/calendar/deadline", get(calendar::deadline))
+        .route("/validate", post(calendar::validate))
+        .fallback(|| async { ApiError(WebError::not_found()) })
+}
+
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "fazhi 法治政府建设管理平台 API",
+        description = "会话 Cookie 认证；修改数据的请求须带 X-CSRF-Token 头。错误统一为 {\"error\": {\"code\", \"message\"}}。"
+    ),
+    paths(
+        platform_api::me,
+        platform_api::users,
+        platform_api::audit_events,
+        orgs::list,
+        orgs::get,
+        orgs::create,
+        calendar::day,
+        calendar::deadline,
+        calendar::validate,
+    ),
+    components(schemas(
+        platform_api::MeDto,
+        platform_api::UserDto,
+        platform_api::UserPage,
+        platform_api::EventDto,
+        orgs::OrgDto,
+        orgs::NewOrgDto,
+        calendar::DayDto,
+        calendar::DeadlineDto,
+        calendar::ValidateRequest,
+        calendar::ValidateResponse,
+        ErrorBody,
+        ErrorDto,
+    ))
+)]
+struct ApiDoc;
+
+/// `{"error": {...}}`
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorBody {
+    error: ErrorDto,
+}
+
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct ErrorDto {
+    /// A stable code from the error table, e.g. `out_of_scope`.
+    code: String,
+    /// What went wrong, in Chinese.
+    message: String,
+}
+
+pub async fn openapi() -> impl IntoResponse {
+    Json(ApiDoc::openapi())
+}

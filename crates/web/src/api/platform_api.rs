@@ -1,0 +1,201 @@
+//! The current user, accounts and the audit log.
+
+use axum::Json;
+use axum::extract::State;
+use db::PageRequest;
+use db::audit::EventFilter;
+use kernel::ids::OrgId;
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, ToSchema};
+
+use crate::AppState;
+use crate::error::{ApiResult, WebError};
+use crate::extract::ApiQuery;
+use crate::session::ApiSession;
+
+#[derive(Serialize, ToSchema)]
+pub struct MeDto {
+    pub username: String,
+    pub display_name: String,
+    /// Role code, e.g. `legal_affairs`.
+    pub role: String,
+    pub role_label: String,
+    pub org_id: String,
+    pub org_name: String,
+    /// Send back in `X-CSRF-Token` on POST requests.
+    pub csrf_token: String,
+}
+
+/// The logged-in user.
+#[utoipa::path(get, path = "/api/v1/me", responses((status = 200, body = MeDto), (status = 401, body = super::ErrorBody)))]
+pub async fn me(ApiSession(session): ApiSession) -> ApiResult<Json<MeDto>> {
+    let (username, display_name) = match &session.actor.kind {
+        platform::ActorKind::User {
+            username,
+            display_name,
+            ..
+        } => (username.clone(), display_name.clone()),
+        platform::ActorKind::Cli { os_user } => (os_user.clone(), os_user.clone()),
+    };
+    let role = session
+        .actor
+        .role
+        .ok_or_else(|| WebError::invalid("无角色"))?;
+    Ok(Json(MeDto {
+        username,
+        display_name,
+        role: role.code().into(),
+        role_label: role.label().into(),
+        org_id: session
+            .actor
+            .org_id
+            .as_ref()
+            .map(|o| o.to_string())
+            .unwrap_or_default(),
+        org_name: session.org_name,
+        csrf_token: session.csrf_token,
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserDto {
+    pub id: String,
+    pub username: String,
+    pub display_name: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub role: String,
+    /// Masked: 138****0001.
+    pub phone: Option<String>,
+    pub disabled: bool,
+    pub locked_until: Option<String>,
+    pub must_change_password: bool,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct UserPage {
+    pub items: Vec<UserDto>,
+    pub page: u32,
+    pub per_page: u32,
+    pub total: i64,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct UsersQuery {
+    page: Option<u32>,
+    per_page: Option<u32>,
+    org: Option<String>,
+}
+
+/// Accounts in the administrator's scope, one page at a time.
+#[utoipa::path(get, path = "/api/v1/users", params(UsersQuery), responses((status = 200, body = UserPage), (status = 403, body = super::ErrorBody)))]
+pub async fn users(
+    State(state): State<AppState>,
+    ApiSession(session): ApiSession,
+    ApiQuery(q): ApiQuery<UsersQuery>,
+) -> ApiResult<Json<UserPage>> {
+    let org = q.org.map(OrgId::from_stored);
+    let page = state
+        .platform
+        .users(
+            &session.actor,
+            PageRequest::new(q.page, q.per_page),
+            org.as_ref(),
+        )
+        .await?;
+    Ok(Json(UserPage {
+        page: page.page,
+        per_page: page.per_page,
+        total: page.total,
+        items: page
+            .items
+            .into_iter()
+            .map(|u| UserDto {
+                id: u.id.to_string(),
+                username: u.username,
+                display_name: u.display_name,
+                org_id: u.org_id.to_string(),
+                org_name: u.org_name,
+                role: u.role.code().into(),
+                phone: u.phone_masked,
+                disabled: u.disabled,
+                locked_until: u.locked_until,
+                must_change_password: u.must_change_password,
+            })
+            .collect(),
+    }))
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct EventDto {
+    pub seq: i64,
+    /// RFC 3339, UTC.
+    pub at: String,
+    pub actor: String,
+    pub org_id: Option<String>,
+    pub record_type: String,
+    pub record_id: String,
+    pub action: String,
+    pub source: String,
+    /// The changed fields as canonical JSON.
+    pub changes: String,
+    /// SM3(previous hash ‖ canonical bytes), hex.
+    pub hash: String,
+}
+
+#[derive(Deserialize, IntoParams)]
+pub struct EventsQuery {
+    actor: Option<String>,
+    record_type: Option<String>,
+    record_id: Option<String>,
+    action: Option<String>,
+    /// China date, inclusive.
+    from: Option<String>,
+    to: Option<String>,
+    /// Events before this sequence number (the next page).
+    before: Option<i64>,
+    limit: Option<u32>,
+}
+
+/// Audit events, newest first (audit administrators only).
+#[utoipa::path(get, path = "/api/v1/audit/events", params(EventsQuery), responses((status = 200, body = [EventDto]), (status = 403, body = super::ErrorBody)))]
+pub async fn audit_events(
+    State(state): State<AppState>,
+    ApiSession(session): ApiSession,
+    ApiQuery(q): ApiQuery<EventsQuery>,
+) -> ApiResult<Json<Vec<EventDto>>> {
+    let date = |s: Option<String>| {
+        s.filter(|s| !s.is_empty())
+            .map(|d| kernel::time::parse_date(&d).map_err(WebError::invalid))
+            .transpose()
+    };
+    let filter = EventFilter {
+        actor: q.actor,
+        record_type: q.record_type,
+        record_id: q.record_id,
+        action: q.action,
+        from: date(q.from)?,
+        to: date(q.to)?,
+        before: q.before,
+        limit: q.limit.unwrap_or(50),
+        ..Default::default()
+    };
+    let events = state.platform.audit_events(&session.actor, filter).await?;
+    Ok(Json(
+        events
+            .into_iter()
+            .map(|e| EventDto {
+                seq: e.seq,
+                at: e.at,
+                actor: e.actor,
+                org_id: e.org_id,
+                record_type: e.record_type,
+                record_id: e.record_id,
+                action: e.action,
+                source: e.source,
+                changes: e.changes,
+                hash: e.hash,
+            })
+            .collect(),
+    ))
+}

@@ -1,0 +1,198 @@
+//! Login, logout and one's own password.
+
+use askama::Template;
+use axum::extract::State;
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Redirect, Response};
+use platform::Error;
+use serde::Deserialize;
+
+use super::{Layout, render};
+use crate::error::{PageError, PageResult};
+use crate::extract::{Form, Query, Source};
+use crate::session::Session;
+use crate::{AppState, cookie};
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage {
+    layout: Layout,
+    next: String,
+    username: String,
+    error: Option<String>,
+}
+
+#[derive(Deserialize)]
+pub struct LoginQuery {
+    next: Option<String>,
+    bye: Option<String>,
+}
+
+/// Only paths on this site: never a redirect elsewhere.
+fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        _ => "/".into(),
+    }
+}
+
+pub async fn login_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(q): Query<LoginQuery>,
+) -> PageResult<Response> {
+    if let Some(token) = cookie::get(&headers, cookie::SESSION) {
+        if state.platform.session(&token).await.is_ok() {
+            return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
+        }
+    }
+    let csrf = cookie::get(&headers, cookie::CSRF).unwrap_or_else(kernel::crypto::random_token);
+    let mut layout = Layout::public("登录");
+    layout.csrf = csrf.clone();
+    if q.bye.is_some() {
+        layout.notice = Some("您已安全退出。".into());
+    }
+    let page = render(LoginPage {
+        layout,
+        next: safe_next(q.next.as_deref()),
+        username: String::new(),
+        error: None,
+    })?;
+    let set = cookie::set(
+        cookie::CSRF,
+        &csrf,
+        None,
+        "Strict",
+        state.config.secure_cookies,
+    );
+    Ok(([set], page).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    #[serde(rename = "_csrf")]
+    csrf: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    State(state): State<AppState>,
+    Source(source): Source,
+    Form(form): Form<LoginForm>,
+) -> PageResult<Response> {
+    match state
+        .platform
+        .login(&form.username, &form.password, &source)
+        .await
+    {
+        Ok(done) => {
+            let target = if done.session.must_change_password {
+                "/account/password".to_string()
+            } else {
+                safe_next(form.next.as_deref())
+            };
+            let set = cookie::set(
+                cookie::SESSION,
+                &done.token,
+                None,
+                "Lax",
+                state.config.secure_cookies,
+            );
+            Ok(([set], Redirect::to(&target)).into_response())
+        }
+        Err(e @ (Error::LoginFailed | Error::Locked { .. } | Error::Disabled)) => {
+            let status =
+                StatusCode::from_u16(e.code().http_status()).unwrap_or(StatusCode::UNAUTHORIZED);
+            let mut layout = Layout::public("登录");
+            layout.csrf = form.csrf;
+            let page = render(LoginPage {
+                layout,
+                next: safe_next(form.next.as_deref()),
+                username: form.username,
+                error: Some(e.to_string()),
+            })?;
+            Ok((status, page).into_response())
+        }
+        Err(e) => Err(PageError::from(e)),
+    }
+}
+
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageResult<Response> {
+    if let Some(token) = cookie::get(&headers, cookie::SESSION) {
+        state.platform.logout(&token).await?;
+    }
+    let clear = cookie::set(
+        cookie::SESSION,
+        "",
+        Some(0),
+        "Lax",
+        state.config.secure_cookies,
+    );
+    Ok(([clear], Redirect::to("/login?bye=1")).into_response())
+}
+
+#[derive(Template)]
+#[template(path = "password.html")]
+struct PasswordPage {
+    layout: Layout,
+    must_change: bool,
+    policy: String,
+    error: Option<String>,
+}
+
+async fn password_page_with(
+    state: &AppState,
+    session: &Session,
+    error: Option<String>,
+) -> PageResult<PasswordPage> {
+    let policy = db::settings::load(state.platform.db())
+        .await?
+        .security()
+        .password
+        .describe();
+    Ok(PasswordPage {
+        layout: Layout::staff(&session.0, "修改密码", ""),
+        must_change: session.0.must_change_password,
+        policy,
+        error,
+    })
+}
+
+pub async fn password_page(
+    State(state): State<AppState>,
+    session: Session,
+) -> PageResult<impl IntoResponse> {
+    render(password_page_with(&state, &session, None).await?)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    old: String,
+    new: String,
+    confirm: String,
+}
+
+pub async fn change_password(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<PasswordForm>,
+) -> PageResult<Response> {
+    let result = if form.new != form.confirm {
+        Err(Error::Password("两次输入的新密码不一致".into()))
+    } else {
+        state
+            .platform
+            .change_own_password(&session.0.actor, &form.old, &form.new)
+            .await
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/?ok=password").into_response()),
+        Err(e @ Error::Password(_)) => {
+            let page = render(password_page_with(&state, &session, Some(e.to_string())).await?)?;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}

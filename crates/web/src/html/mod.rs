@@ -1,0 +1,175 @@
+//! Staff pages and the public portal: one file per page family, one askama struct per page.
+
+mod audit;
+mod auth;
+mod calendar;
+mod dashboard;
+mod orgs;
+mod portal;
+mod settings;
+mod users;
+
+use askama::Template;
+use axum::Router;
+use axum::extract::DefaultBodyLimit;
+use axum::response::Html;
+use axum::routing::{get, post};
+use platform::SessionInfo;
+
+use crate::error::{PageError, PageResult, WebError};
+use crate::nav::{self, NavItem};
+use crate::{AppState, UPLOAD_LIMIT};
+
+pub fn routes(_state: AppState) -> Router<AppState> {
+    let upload = || DefaultBodyLimit::max(UPLOAD_LIMIT);
+    Router::new()
+        .route("/", get(dashboard::page))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route(
+            "/account/password",
+            get(auth::password_page).post(auth::change_password),
+        )
+        .route("/calendar", get(calendar::page))
+        .route("/calendar/notices", post(calendar::load).layer(upload()))
+        .route("/admin/orgs", get(orgs::list))
+        .route("/admin/orgs/new", get(orgs::new_page).post(orgs::create))
+        .route(
+            "/admin/orgs/import",
+            get(orgs::import_page).post(orgs::import).layer(upload()),
+        )
+        .route("/admin/orgs/export.xlsx", get(orgs::export))
+        .route("/admin/orgs/template.xlsx", get(orgs::template))
+        .route("/admin/orgs/{id}", get(orgs::detail).post(orgs::update))
+        .route("/admin/users", get(users::list))
+        .route("/admin/users/new", get(users::new_page).post(users::create))
+        .route("/admin/users/{id}", get(users::detail))
+        .route("/admin/users/{id}/role", post(users::change_role))
+        .route("/admin/users/{id}/password", post(users::reset_password))
+        .route("/admin/users/{id}/unlock", post(users::unlock))
+        .route("/admin/users/{id}/status", post(users::set_status))
+        .route("/admin/audit", get(audit::list))
+        .route("/admin/audit/verify", post(audit::verify))
+        .route(
+            "/admin/settings",
+            get(settings::page).post(settings::update),
+        )
+        .route("/gongkai", get(portal::home))
+        .route("/gongkai/jigou", get(portal::directory))
+}
+
+/// The logged-in user shown in the header.
+pub struct UserBar {
+    pub display_name: String,
+    pub role: &'static str,
+    pub org_name: String,
+}
+
+/// What every staff page's frame needs.
+pub struct Layout {
+    pub title: String,
+    pub user: Option<UserBar>,
+    pub nav: Vec<NavItem>,
+    pub csrf: String,
+    pub notice: Option<String>,
+}
+
+impl Layout {
+    pub fn staff(session: &SessionInfo, title: &str, active: &str) -> Layout {
+        Layout {
+            title: title.to_string(),
+            user: Some(UserBar {
+                display_name: session.actor.display_name(),
+                role: session.actor.role.map(|r| r.label()).unwrap_or("命令行"),
+                org_name: session.org_name.clone(),
+            }),
+            nav: nav::items(session.actor.role, active),
+            csrf: session.csrf_token.clone(),
+            notice: None,
+        }
+    }
+
+    pub fn public(title: &str) -> Layout {
+        Layout {
+            title: title.to_string(),
+            user: None,
+            nav: Vec::new(),
+            csrf: String::new(),
+            notice: None,
+        }
+    }
+
+    /// A one-line confirmation after a redirect (`?ok=saved`).
+    pub fn with_notice(mut self, code: Option<&str>) -> Layout {
+        self.notice = code.and_then(notice_text).map(str::to_string);
+        self
+    }
+}
+
+/// The fixed confirmations a redirect may ask for; anything else shows nothing.
+fn notice_text(code: &str) -> Option<&'static str> {
+    Some(match code {
+        "saved" => "已保存。",
+        "created" => "已新建。",
+        "password" => "密码已修改。",
+        "unlocked" => "账户已解锁。",
+        "reset" => "密码已重置，用户下次登录时须修改密码。",
+        "role" => "角色已变更，该用户须重新登录。",
+        "disabled" => "账户已停用。",
+        "enabled" => "账户已启用。",
+        "imported" => "台账已导入。",
+        "loaded" => "节假日安排已载入。",
+        _ => return None,
+    })
+}
+
+pub fn render(template: impl Template) -> PageResult<Html<String>> {
+    template.render().map(Html).map_err(|e| {
+        tracing::error!(error = %e, "template failed to render");
+        PageError(WebError::new(kernel::ErrorCode::Internal, "页面生成失败"))
+    })
+}
+
+pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    if uri.path().starts_with("/api/") {
+        crate::error::ApiError(WebError::not_found()).into_response()
+    } else {
+        PageError(WebError::not_found()).into_response()
+    }
+}
+
+/// Options for a `<select>`.
+pub struct Choice {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+/// Page numbers around the current one, for the pager.
+pub struct Pager {
+    pub page: u32,
+    pub pages: u32,
+    pub total: i64,
+    /// The query string without `page`, ending in `&` when not empty.
+    pub base: String,
+}
+
+impl Pager {
+    pub fn new<T>(page: &db::Page<T>, base: String) -> Pager {
+        Pager {
+            page: page.page,
+            pages: page.pages(),
+            total: page.total,
+            base,
+        }
+    }
+
+    pub fn prev(&self) -> Option<u32> {
+        (self.page > 1).then(|| self.page - 1)
+    }
+
+    pub fn next(&self) -> Option<u32> {
+        (self.page < self.pages).then(|| self.page + 1)
+    }
+}

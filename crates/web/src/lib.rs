@@ -1,0 +1,136 @@
+//! The web layer: staff pages (server-rendered Chinese, askama), the public portal under
+//! `/gongkai`, and the JSON API under `/api/v1` with its OpenAPI document.
+//!
+//! Handlers are thin: they read the request, call a module's service (which checks permission
+//! and scope and writes the audit events) and render the answer. No SQL and no rules live here.
+
+mod api;
+mod cookie;
+mod error;
+mod extract;
+mod html;
+mod nav;
+mod session;
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::extract::DefaultBodyLimit;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::IntoResponse;
+use axum::routing::get;
+use axum::{Json, Router};
+use platform::Platform;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::TimeoutLayer;
+use tower_http::trace::TraceLayer;
+
+pub use crate::error::WebError;
+
+/// Settings of the web layer.
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// Mark cookies `Secure` (serve behind HTTPS).
+    pub secure_cookies: bool,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+        }
+    }
+}
+
+/// What every handler shares. Holds no state that matters beyond the database: any number of
+/// servers can run side by side on one PostgreSQL.
+#[derive(Clone, Debug)]
+pub struct AppState {
+    pub platform: Platform,
+    pub config: WebConfig,
+}
+
+/// Requests and forms: 1 MiB. Ledger uploads have their own, larger limit.
+pub const BODY_LIMIT: usize = 1024 * 1024;
+pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+
+/// The whole application.
+pub fn router(state: AppState) -> Router {
+    let pages = html::routes(state.clone());
+    let api = api::routes(state.clone());
+    Router::new()
+        .merge(pages)
+        .nest("/api/v1", api)
+        .route("/api/openapi.json", get(api::openapi))
+        .route("/healthz", get(healthz))
+        .route("/static/fazhi.css", get(stylesheet))
+        .fallback(html::not_found)
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            session::csrf_guard,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_FRAME_OPTIONS,
+            HeaderValue::from_static("DENY"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::REFERRER_POLICY,
+            HeaderValue::from_static("same-origin"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            Duration::from_secs(60),
+        ))
+        .layer(CatchPanicLayer::custom(error::panic_response))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// Serves until `shutdown` completes, then finishes the requests in flight.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}
+
+/// Liveness and database reachability, for load balancers.
+async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
+    match sqlx_ping(&state).await {
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check: database unreachable");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                Json(serde_json::json!({"status": "error", "database": "unreachable"})),
+            )
+        }
+    }
+}
+
+async fn sqlx_ping(state: &AppState) -> Result<(), db::DbError> {
+    db::audit::head(state.platform.db()).await.map(|_| ())
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/fazhi.css"),
+    )
+}
