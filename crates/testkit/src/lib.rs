@@ -16,6 +16,8 @@ pub const DEFAULT_POSTGRES: &str = "postgres://postgres@127.0.0.1:5432/postgres"
 pub struct TestDb {
     pub db: Db,
     pub url: DatabaseUrl,
+    /// The URL as text, password included, for passing to the fazhi binary.
+    pub raw_url: String,
     pub dir: TempDir,
     pg: Option<(String, String)>,
 }
@@ -60,9 +62,14 @@ pub async fn sqlite() -> TestDb {
     let dir = tempfile::tempdir().expect("temporary directory");
     let url = DatabaseUrl::sqlite_file(&dir.path().join("fazhi.db"));
     let db = Db::open(&url).await.expect("open SQLite");
+    let raw_url = format!(
+        "sqlite://{}?mode=rwc",
+        dir.path().join("fazhi.db").display()
+    );
     TestDb {
         db,
         url,
+        raw_url,
         dir,
         pg: None,
     }
@@ -101,12 +108,14 @@ pub async fn postgres() -> Option<TestDb> {
         .rsplit_once('/')
         .map(|(b, _)| b.to_string())
         .expect("URL has a database");
-    let url = DatabaseUrl::parse(&format!("{base}/{name}")).expect("valid");
+    let raw_url = format!("{base}/{name}");
+    let url = DatabaseUrl::parse(&raw_url).expect("valid");
     let db = Db::open(&url).await.expect("open PostgreSQL");
     let dir = tempfile::tempdir().expect("temporary directory");
     Some(TestDb {
         db,
         url,
+        raw_url,
         dir,
         pg: Some((admin_url, name)),
     })

@@ -1,0 +1,732 @@
+//! Black-box tests through a real server on SQLite and PostgreSQL: login, CSRF, scope, the
+//! administrators' pages, the API and bad input.
+
+mod common;
+
+use common::{PASSWORD, TestApp, hidden};
+use reqwest::StatusCode;
+
+async fn apps() -> Vec<TestApp> {
+    let mut out = Vec::new();
+    for db in testkit::backends().await {
+        out.push(TestApp::spawn(db).await);
+    }
+    out
+}
+
+async fn finish(app: TestApp) {
+    app.db.finish().await;
+}
+
+#[tokio::test]
+async fn login_shows_the_dashboard_of_my_organisation_and_logout_ends_it() {
+    for app in apps().await {
+        let client = app.login("justice").await;
+        let page = client
+            .get(app.url("/"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            page.contains("示例区司法局"),
+            "dashboard names the organisation"
+        );
+        assert!(page.contains("我的待办与期限"));
+        let csrf = hidden(&page, "_csrf");
+        let out = client
+            .post(app.url("/logout"))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(out.url().path().starts_with("/login"));
+        let after = client.get(app.url("/")).send().await.unwrap();
+        assert!(
+            after.url().path().starts_with("/login"),
+            "no session after logout"
+        );
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_login_error_never_says_whether_the_account_exists() {
+    for app in apps().await {
+        let client = app.client();
+        let wrong = app.try_login(&client, "justice", "Wrong@2020").await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let wrong_text = wrong.text().await.unwrap();
+        let unknown = app.try_login(&client, "nobody", "Wrong@2020").await;
+        assert_eq!(unknown.status(), StatusCode::UNAUTHORIZED);
+        let unknown_text = unknown.text().await.unwrap();
+        assert!(wrong_text.contains("用户名或密码错误"));
+        assert!(unknown_text.contains("用户名或密码错误"));
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn five_wrong_passwords_lock_the_account() {
+    for app in apps().await {
+        let client = app.client();
+        for _ in 0..4 {
+            assert_eq!(
+                app.try_login(&client, "market", "Wrong@2020")
+                    .await
+                    .status(),
+                StatusCode::UNAUTHORIZED
+            );
+        }
+        let fifth = app.try_login(&client, "market", "Wrong@2020").await;
+        assert_eq!(fifth.status(), StatusCode::LOCKED);
+        assert!(fifth.text().await.unwrap().contains("账户已锁定"));
+        let right = app.try_login(&client, "market", PASSWORD).await;
+        assert_eq!(
+            right.status(),
+            StatusCode::LOCKED,
+            "locked even with the right password"
+        );
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn forms_without_the_csrf_token_are_refused() {
+    for app in apps().await {
+        let client = app.client();
+        client.get(app.url("/login")).send().await.unwrap();
+        let no_token = client
+            .post(app.url("/login"))
+            .form(&[("username", "justice"), ("password", PASSWORD)])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+        assert!(no_token.text().await.unwrap().contains("表单已失效"));
+        let logged = app.login("sysadmin").await;
+        let forged = logged
+            .post(app.url("/admin/orgs/new"))
+            .form(&[("name", "伪造"), ("kind", "department"), ("_csrf", "0000")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        let api = logged
+            .post(app.url("/api/v1/orgs"))
+            .json(&serde_json::json!({"name": "伪造", "kind": "部门"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(api.status(), StatusCode::FORBIDDEN);
+        let body: serde_json::Value = api.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "csrf_rejected");
+        assert!(app.platform.resolve_org("伪造").await.is_err());
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_administrator_creates_a_user_who_then_logs_in_and_must_change_the_password() {
+    for app in apps().await {
+        let admin = app.login("sysadmin").await;
+        let form = admin
+            .get(app.url("/admin/users/new"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let csrf = hidden(&form, "_csrf");
+        let town = app
+            .platform
+            .resolve_org("示例镇")
+            .await
+            .unwrap()
+            .id
+            .to_string();
+        let created = admin
+            .post(app.url("/admin/users/new"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("username", "newbie"),
+                ("display_name", "新同事"),
+                ("org_id", town.as_str()),
+                ("role", "town_officer"),
+                ("password", "Initial#2020"),
+                ("phone", "13900000002"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::OK);
+        let page = created.text().await.unwrap();
+        assert!(page.contains("newbie") && page.contains("已新建"), "{page}");
+        assert!(page.contains("139****0002"), "the phone is shown masked");
+
+        let newbie = app.client();
+        let first = app.try_login(&newbie, "newbie", "Initial#2020").await;
+        assert_eq!(
+            first.url().path(),
+            "/account/password",
+            "first login goes to the password page"
+        );
+        let page = first.text().await.unwrap();
+        let csrf = hidden(&page, "_csrf");
+        let changed = newbie
+            .post(app.url("/account/password"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("old", "Initial#2020"),
+                ("new", "Changed#2021"),
+                ("confirm", "Changed#2021"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.url().path(), "/");
+        assert!(changed.text().await.unwrap().contains("示例镇"));
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn requests_outside_scope_get_403_and_an_audit_event() {
+    for app in apps().await {
+        let market = app.login("market").await;
+        let bureau = app
+            .platform
+            .resolve_org("示例区司法局")
+            .await
+            .unwrap()
+            .id
+            .to_string();
+        let own = app
+            .platform
+            .resolve_org("示例区市场监督管理局")
+            .await
+            .unwrap()
+            .id
+            .to_string();
+        assert_eq!(
+            market
+                .get(app.url(&format!("/api/v1/orgs/{own}")))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::OK
+        );
+        let refused = market
+            .get(app.url(&format!("/api/v1/orgs/{bureau}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "out_of_scope");
+        let orgs: Vec<serde_json::Value> = market
+            .get(app.url("/api/v1/orgs"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(orgs.len(), 1);
+        let justice = app.login("justice").await;
+        let all: Vec<serde_json::Value> = justice
+            .get(app.url("/api/v1/orgs"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(all.len(), 5, "legal-affairs staff reach the district");
+
+        let auditor = app.login("auditor").await;
+        let events: Vec<serde_json::Value> = auditor
+            .get(app.url("/api/v1/audit/events?action=denied"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(events.len(), 1);
+        assert_eq!(events[0]["actor"], "user:market");
+        assert_eq!(events[0]["record_id"], bureau.as_str());
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_audit_log_is_for_the_audit_administrator_only() {
+    for app in apps().await {
+        let auditor = app.login("auditor").await;
+        let page = auditor.get(app.url("/admin/audit")).send().await.unwrap();
+        assert_eq!(page.status(), StatusCode::OK);
+        let text = page.text().await.unwrap();
+        assert!(text.contains("user:auditor") && text.contains("login"));
+        let csrf = hidden(&text, "_csrf");
+        let verified = auditor
+            .post(app.url("/admin/audit/verify"))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert!(verified.text().await.unwrap().contains("审计链完整"));
+        for who in ["sysadmin", "secadmin", "justice"] {
+            let client = app.login(who).await;
+            assert_eq!(
+                client
+                    .get(app.url("/admin/audit"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                StatusCode::FORBIDDEN,
+                "{who}"
+            );
+            assert_eq!(
+                client
+                    .get(app.url("/api/v1/audit/events"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .status(),
+                StatusCode::FORBIDDEN
+            );
+        }
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn every_page_renders_for_every_role() {
+    for app in apps().await {
+        let org = app
+            .platform
+            .resolve_org("示例区司法局")
+            .await
+            .unwrap()
+            .id
+            .to_string();
+        for (who, _, _) in common::USERS {
+            let client = app.login(who).await;
+            let dashboard = client
+                .get(app.url("/"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let links: Vec<String> = dashboard
+                .split("<nav class=\"side\"")
+                .nth(1)
+                .unwrap()
+                .split("</nav>")
+                .next()
+                .unwrap()
+                .split("href=\"")
+                .skip(1)
+                .map(|s| s.split('"').next().unwrap().to_string())
+                .collect();
+            assert!(links.len() >= 2, "{who}: {links:?}");
+            for link in links.iter().chain([
+                &"/calendar?start=2020-09-28&count=5&unit=workdays".to_string(),
+                &"/account/password".to_string(),
+            ]) {
+                let response = client.get(app.url(link)).send().await.unwrap();
+                assert_eq!(response.status(), StatusCode::OK, "{who} {link}");
+            }
+            if links.iter().any(|l| l == "/admin/orgs") {
+                for page in [
+                    format!("/admin/orgs/{org}"),
+                    "/admin/orgs/new".into(),
+                    "/admin/orgs/import".into(),
+                ] {
+                    assert_eq!(
+                        client.get(app.url(&page)).send().await.unwrap().status(),
+                        StatusCode::OK,
+                        "{who} {page}"
+                    );
+                }
+                let xlsx = client
+                    .get(app.url("/admin/orgs/export.xlsx"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .bytes()
+                    .await
+                    .unwrap();
+                let sheet = ledger::read_bytes("x.xlsx", &xlsx).unwrap();
+                assert_eq!(sheet.rows.len(), 6, "header and five organisations");
+            }
+            if links.iter().any(|l| l == "/admin/users") {
+                let list = client
+                    .get(app.url("/admin/users"))
+                    .send()
+                    .await
+                    .unwrap()
+                    .text()
+                    .await
+                    .unwrap();
+                let id = list
+                    .split("/admin/users/")
+                    .nth(2)
+                    .unwrap()
+                    .split('"')
+                    .next()
+                    .unwrap()
+                    .to_string();
+                assert_eq!(
+                    client
+                        .get(app.url(&format!("/admin/users/{id}")))
+                        .send()
+                        .await
+                        .unwrap()
+                        .status(),
+                    StatusCode::OK
+                );
+            }
+        }
+        let calc = app
+            .login("viewer")
+            .await
+            .get(app.url("/calendar?start=2020-09-28&count=5&unit=workdays"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(calc.contains("2020-10-12"), "the calculator answers");
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_organizations_ledger_uploads_with_a_preview() {
+    for app in apps().await {
+        let admin = app.login("sysadmin").await;
+        let csrf = app.csrf(&admin).await;
+        let upload = |text: &'static str, mode: &'static str| {
+            let form = reqwest::multipart::Form::new()
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("机构.csv"),
+                )
+                .text("mode", mode);
+            admin
+                .post(app.url(&format!("/admin/orgs/import?_csrf={csrf}")))
+                .multipart(form)
+                .send()
+        };
+        let bad = upload(
+            "名称,类型,上级\n新部门,部门,示例区\n坏镇,镇,新部门\n",
+            "preview",
+        )
+        .await
+        .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = bad.text().await.unwrap();
+        assert!(
+            text.contains("第3行") && text.contains("镇不能设在部门之下"),
+            "{text}"
+        );
+        let preview = upload("名称,类型,上级\n新部门,部门,示例区\n", "preview")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(preview.contains("预检通过") && preview.contains("新增1"));
+        assert!(
+            app.platform.resolve_org("新部门").await.is_err(),
+            "a preview writes nothing"
+        );
+        let done = upload("名称,类型,上级\n新部门,部门,示例区\n", "import")
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(done.contains("导入完成"));
+        assert!(app.platform.resolve_org("新部门").await.is_ok());
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_api_answers_json_and_refuses_bad_input_with_a_code() {
+    for app in apps().await {
+        let anonymous = app.client();
+        let r = anonymous.get(app.url("/api/v1/me")).send().await.unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        assert_eq!(
+            r.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+            "unauthenticated"
+        );
+
+        let admin = app.login("sysadmin").await;
+        let csrf = app.csrf(&admin).await;
+        let parent = app
+            .platform
+            .resolve_org("示例区")
+            .await
+            .unwrap()
+            .id
+            .to_string();
+        let created = admin
+            .post(app.url("/api/v1/orgs"))
+            .header("X-CSRF-Token", &csrf)
+            .json(&serde_json::json!({"name": "统计局", "kind": "部门", "parent_id": parent}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let again = admin
+            .post(app.url("/api/v1/orgs"))
+            .header("X-CSRF-Token", &csrf)
+            .json(&serde_json::json!({"name": "统计局", "kind": "部门", "parent_id": parent}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(again.status(), StatusCode::CONFLICT);
+        let malformed = admin
+            .post(app.url("/api/v1/orgs"))
+            .header("X-CSRF-Token", &csrf)
+            .header("content-type", "application/json")
+            .body("{not json")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(malformed.status(), StatusCode::BAD_REQUEST);
+        assert_eq!(
+            malformed.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+            "malformed_body"
+        );
+        let huge = admin
+            .post(app.url("/api/v1/orgs"))
+            .header("X-CSRF-Token", &csrf)
+            .header("content-type", "application/json")
+            .body(vec![b' '; 3 * 1024 * 1024])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(huge.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let bad_code = admin
+            .post(app.url("/api/v1/orgs"))
+            .header("X-CSRF-Token", &csrf)
+            .json(&serde_json::json!({"name": "某局", "kind": "部门", "parent_id": parent, "uscc": "91110000600037341N"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad_code.status(), StatusCode::BAD_REQUEST);
+        assert!(bad_code.text().await.unwrap().contains("校验位"));
+
+        let day: serde_json::Value = admin
+            .get(app.url("/api/v1/calendar/days/2020-10-10"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(day["workday"], true);
+        assert_eq!(day["kind"], "make_up_workday");
+        let unknown = admin
+            .get(app.url("/api/v1/calendar/days/2031-01-01"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(unknown.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            unknown.json::<serde_json::Value>().await.unwrap()["error"]["code"],
+            "calendar_unknown_year"
+        );
+        let bad_date = admin
+            .get(app.url("/api/v1/calendar/days/2020-13-01"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad_date.status(), StatusCode::BAD_REQUEST);
+        let deadline: serde_json::Value = admin
+            .get(app.url("/api/v1/calendar/deadline?start=2020-08-03&count=60&unit=days"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(deadline["due"], "2020-10-09");
+        assert!(deadline["explanation"].as_str().unwrap().contains("顺延"));
+        let valid: serde_json::Value = admin
+            .post(app.url("/api/v1/validate"))
+            .header("X-CSRF-Token", &csrf)
+            .json(&serde_json::json!({"kind": "id", "value": "44011320141005001x"}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(valid["normalized"], "44011320141005001X");
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn malformed_forms_and_unknown_pages_get_a_chinese_error_not_a_panic() {
+    for app in apps().await {
+        let admin = app.login("sysadmin").await;
+        let csrf = app.csrf(&admin).await;
+        let r = admin
+            .post(app.url("/admin/settings"))
+            .form(&[("_csrf", csrf.as_str())])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+        assert!(r.text().await.unwrap().contains("格式有误"));
+        let missing = admin.get(app.url("/no/such/page")).send().await.unwrap();
+        assert_eq!(missing.status(), StatusCode::NOT_FOUND);
+        assert!(missing.text().await.unwrap().contains("页面不存在"));
+        let bad_query = admin
+            .get(app.url("/admin/users?page=abc"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad_query.status(), StatusCode::BAD_REQUEST);
+        let unknown_org = admin.get(app.url("/admin/orgs/nope")).send().await.unwrap();
+        assert_eq!(unknown_org.status(), StatusCode::NOT_FOUND);
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn public_portal_health_and_openapi() {
+    for app in apps().await {
+        let anonymous = app.client();
+        let home = anonymous.get(app.url("/gongkai")).send().await.unwrap();
+        assert_eq!(home.status(), StatusCode::OK);
+        assert!(
+            home.text()
+                .await
+                .unwrap()
+                .contains("示例区法治政府建设信息公开")
+        );
+        let directory = anonymous
+            .get(app.url("/gongkai/jigou"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(directory.contains("示例镇") && directory.contains("示例区司法局"));
+        assert!(
+            !directory.contains("法制科"),
+            "sections are not in the public directory"
+        );
+        let health: serde_json::Value = anonymous
+            .get(app.url("/healthz"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(health["database"], "ok");
+        let doc: serde_json::Value = anonymous
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+        for path in [
+            "/api/v1/me",
+            "/api/v1/orgs",
+            "/api/v1/orgs/{id}",
+            "/api/v1/audit/events",
+            "/api/v1/calendar/deadline",
+            "/api/v1/validate",
+        ] {
+            assert!(doc["paths"].get(path).is_some(), "{path} documented");
+        }
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_three_administrators_use_their_own_pages() {
+    for app in apps().await {
+        let sec = app.login("secadmin").await;
+        let page = sec
+            .get(app.url("/admin/settings"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("连续登录失败锁定次数"));
+        let csrf = hidden(&page, "_csrf");
+        let saved = sec
+            .post(app.url("/admin/settings"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("key", "security.lockout_threshold"),
+                ("value", "6"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(saved.text().await.unwrap().contains("已保存"));
+        let bad = sec
+            .post(app.url("/admin/settings"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("key", "security.lockout_threshold"),
+                ("value", "100"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let sys = app.login("sysadmin").await;
+        let csrf = app.csrf(&sys).await;
+        let refused = sys
+            .post(app.url("/admin/settings"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("key", "security.lockout_threshold"),
+                ("value", "3"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.platform
+                .settings()
+                .await
+                .unwrap()
+                .iter()
+                .find(|(d, _)| d.key == "security.lockout_threshold")
+                .unwrap()
+                .1,
+            "6"
+        );
+        finish(app).await;
+    }
+}
