@@ -79,14 +79,12 @@ impl Db {
             url: url.redacted(),
             reason: one_line(e),
         };
-        if url.backend() == Backend::Sqlite {
-            if let Some(dir) =
+        if url.backend() == Backend::Sqlite
+            && let Some(dir) =
                 sqlite_path(url.expose()).and_then(|p| p.parent().map(|d| d.to_path_buf()))
-            {
-                if !dir.as_os_str().is_empty() {
-                    std::fs::create_dir_all(&dir).map_err(|e| open_error(&e))?;
-                }
-            }
+            && !dir.as_os_str().is_empty()
+        {
+            std::fs::create_dir_all(&dir).map_err(|e| open_error(&e))?;
         }
         // One direct attempt first: the pool would retry a refused connection until its
         // acquire timeout, and a wrong URL should fail at once.

@@ -40,9 +40,15 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| hash_password(&random_token()).unwrap_or_default())
 }
 
-/// User names are compared in lower case.
+/// User names are compared in lower case. Control characters are dropped: a name typed at the
+/// login form reaches the audit log and PostgreSQL refuses NUL in text; 64 characters at most.
 pub(crate) fn normalize_username(name: &str) -> String {
-    name.trim().to_lowercase()
+    name.trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(64)
+        .collect::<String>()
+        .to_lowercase()
 }
 
 /// A successful login: the cookie's token (shown once, stored only as its SM3 hash).

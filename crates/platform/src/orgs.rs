@@ -203,7 +203,7 @@ impl Platform {
         let mut conn = self.db.pool().acquire().await.map_err(db::DbError::from)?;
         let all = all_orgs(&mut conn).await.map_err(db::DbError::from)?;
         crate::org_import::resolve_in(&all, name)
-            .map(Clone::clone)
+            .cloned()
             .map_err(Error::Invalid)
     }
 

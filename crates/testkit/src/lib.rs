@@ -37,14 +37,14 @@ impl TestDb {
     /// Closes the pool and drops the PostgreSQL database.
     pub async fn finish(self) {
         self.db.close().await;
-        if let Some((admin, name)) = &self.pg {
-            if let Ok(admin) = Db::connect(&DatabaseUrl::parse(admin).expect("valid")).await {
-                let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-                let _dropped = sqlx::query(sqlx::AssertSqlSafe(sql))
-                    .execute(admin.pool())
-                    .await;
-                admin.close().await;
-            }
+        if let Some((admin, name)) = &self.pg
+            && let Ok(admin) = Db::connect(&DatabaseUrl::parse(admin).expect("valid")).await
+        {
+            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
+            let _dropped = sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(admin.pool())
+                .await;
+            admin.close().await;
         }
     }
 }

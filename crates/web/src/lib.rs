@@ -29,18 +29,10 @@ use tower_http::trace::TraceLayer;
 pub use crate::error::WebError;
 
 /// Settings of the web layer.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Default)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
-}
-
-impl Default for WebConfig {
-    fn default() -> Self {
-        WebConfig {
-            secure_cookies: false,
-        }
-    }
 }
 
 /// What every handler shares. Holds no state that matters beyond the database: any number of

@@ -57,12 +57,14 @@ async fn start_driver() -> Option<Driver> {
         .stderr(Stdio::null())
         .spawn()
         .expect("start chromedriver");
+    // Owned from here on, so that it is killed and reaped whatever happens.
+    let driver = Driver { process, port };
     for _ in 0..100 {
         if tokio::net::TcpStream::connect(("127.0.0.1", port))
             .await
             .is_ok()
         {
-            return Some(Driver { process, port });
+            return Some(driver);
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }

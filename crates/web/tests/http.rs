@@ -64,6 +64,12 @@ async fn the_login_error_never_says_whether_the_account_exists() {
         let unknown_text = unknown.text().await.unwrap();
         assert!(wrong_text.contains("用户名或密码错误"));
         assert!(unknown_text.contains("用户名或密码错误"));
+        let strange = app.try_login(&client, "a\u{0}b\u{7}\u{202e}", "x").await;
+        assert_eq!(
+            strange.status(),
+            StatusCode::UNAUTHORIZED,
+            "control characters are a failed login, not a 500"
+        );
         finish(app).await;
     }
 }

@@ -25,12 +25,24 @@ async fn load_demo(context: &Context, platform: &Platform) -> Result<bool, Strin
         demo::DISTRICT
     );
     for l in &logins {
-        text.push_str(&format!("  {:<10} {:<14} {}\n", l.username, l.role, l.org));
+        text.push_str(&format!(
+            "  {:<10} {}{} {}\n",
+            l.username,
+            l.role,
+            pad(l.role, 18),
+            l.org
+        ));
     }
     println!("{text}（以上账户信息已写入 {}）", path.display());
     std::fs::create_dir_all(&context.data_dir).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
     Ok(true)
+}
+
+/// Spaces that bring `text` to `width` terminal columns (a Chinese character takes two).
+fn pad(text: &str, width: usize) -> String {
+    let used: usize = text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum();
+    " ".repeat(width.saturating_sub(used))
 }
 
 pub async fn demo(context: &Context) -> Result<ExitCode, String> {

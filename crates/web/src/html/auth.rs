@@ -41,10 +41,10 @@ pub async fn login_page(
     headers: HeaderMap,
     Query(q): Query<LoginQuery>,
 ) -> PageResult<Response> {
-    if let Some(token) = cookie::get(&headers, cookie::SESSION) {
-        if state.platform.session(&token).await.is_ok() {
-            return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
-        }
+    if let Some(token) = cookie::get(&headers, cookie::SESSION)
+        && state.platform.session(&token).await.is_ok()
+    {
+        return Ok(Redirect::to(&safe_next(q.next.as_deref())).into_response());
     }
     let csrf = cookie::get(&headers, cookie::CSRF).unwrap_or_else(kernel::crypto::random_token);
     let mut layout = Layout::public("登录");

@@ -6,17 +6,21 @@
 //! deleting or inserting any event breaks every hash after it; [`verify`] re-walks the chain and
 //! names the first broken sequence number. Nothing in fazhi updates or deletes an event.
 
-use std::collections::BTreeMap;
-use std::time::Instant;
+mod list;
+mod verify;
 
-use chrono::{DateTime, NaiveDate, Utc};
-use futures_util::TryStreamExt;
+pub use list::{EventFilter, head, list};
+pub use verify::{ChainBroken, VerifyError, VerifyReport, verify};
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
 use kernel::crypto::sm3_parts;
-use kernel::time::{china, format_instant};
+use kernel::time::format_instant;
 use serde::Serialize;
 use sqlx::{Any, AnyConnection, Row};
 
-use crate::{Db, DbError, Params};
+use crate::{Db, DbError};
 
 /// Who is writing, and from where: the actor of every event in a transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -136,37 +140,39 @@ const GENESIS: [u8; 32] = [0; 32];
 
 /// The bytes that are hashed: a version tag, then each field length-prefixed, so no two
 /// different events share their bytes.
-fn canonical_bytes(e: &StoredEvent) -> Vec<u8> {
-    let seq = e.seq.to_string();
-    let fields: [&str; 10] = [
-        "fazhi.audit.v1",
-        &seq,
-        &e.at,
-        &e.actor,
-        e.actor_org_id.as_deref().unwrap_or(""),
-        e.org_id.as_deref().unwrap_or(""),
-        &e.record_type,
-        &e.record_id,
-        &e.action,
-        &e.source,
-    ];
-    let mut out = Vec::with_capacity(256 + e.changes.len());
-    for field in fields
-        .iter()
-        .copied()
-        .chain(std::iter::once(e.changes.as_str()))
-    {
+/// `fields` in chain order: seq, at, actor, actor's organisation, record's organisation, record
+/// type, record id, action, source, changes (absent organisations as "").
+fn canonical_bytes(fields: [&str; 10]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(320);
+    for field in std::iter::once("fazhi.audit.v1").chain(fields) {
         out.extend_from_slice(&(field.len() as u32).to_be_bytes());
         out.extend_from_slice(field.as_bytes());
     }
     out
 }
 
-fn chain_hash(previous: &[u8; 32], event: &StoredEvent) -> [u8; 32] {
-    sm3_parts(&[previous, &canonical_bytes(event)])
+pub(crate) fn chain_hash(previous: &[u8; 32], fields: [&str; 10]) -> [u8; 32] {
+    sm3_parts(&[previous, &canonical_bytes(fields)])
 }
 
-fn decode_hash(text: &str, seq: i64) -> Result<[u8; 32], DbError> {
+impl StoredEvent {
+    fn chain_fields<'a>(&'a self, seq: &'a str) -> [&'a str; 10] {
+        [
+            seq,
+            &self.at,
+            &self.actor,
+            self.actor_org_id.as_deref().unwrap_or(""),
+            self.org_id.as_deref().unwrap_or(""),
+            &self.record_type,
+            &self.record_id,
+            &self.action,
+            &self.source,
+            &self.changes,
+        ]
+    }
+}
+
+pub(crate) fn decode_hash(text: &str, seq: i64) -> Result<[u8; 32], DbError> {
     hex::decode(text)
         .ok()
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
@@ -245,7 +251,8 @@ impl Tx {
             changes: event.changes.canonical(),
             hash: String::new(),
         };
-        let hash = chain_hash(&self.hash, &stored);
+        let seq_text = stored.seq.to_string();
+        let hash = chain_hash(&self.hash, stored.chain_fields(&seq_text));
         sqlx::query(
             "INSERT INTO audit_events (seq, at, actor, actor_org_id, org_id, record_type, \
              record_id, action, source, changes, hash) \
@@ -290,208 +297,4 @@ impl Tx {
         self.tx.rollback().await?;
         Ok(())
     }
-}
-
-/// The result of walking the whole chain.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct VerifyReport {
-    pub events: u64,
-    pub last_seq: i64,
-    pub last_hash: String,
-    pub seconds: f64,
-}
-
-/// Where and why the chain is broken.
-#[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
-#[error("审计链在第{seq}号事件处断裂：{reason}")]
-pub struct ChainBroken {
-    pub seq: i64,
-    pub reason: String,
-}
-
-#[derive(Debug, thiserror::Error)]
-pub enum VerifyError {
-    #[error(transparent)]
-    Broken(#[from] ChainBroken),
-    #[error(transparent)]
-    Db(#[from] DbError),
-}
-
-impl From<sqlx::Error> for VerifyError {
-    fn from(e: sqlx::Error) -> Self {
-        VerifyError::Db(DbError::Query(e))
-    }
-}
-
-macro_rules! event_columns {
-    () => {
-        "seq, at, actor, actor_org_id, org_id, record_type, record_id, action, source, changes, hash"
-    };
-}
-
-fn read_event(row: &sqlx::any::AnyRow) -> Result<StoredEvent, sqlx::Error> {
-    Ok(StoredEvent {
-        seq: row.try_get(0)?,
-        at: row.try_get(1)?,
-        actor: row.try_get(2)?,
-        actor_org_id: row.try_get(3)?,
-        org_id: row.try_get(4)?,
-        record_type: row.try_get(5)?,
-        record_id: row.try_get(6)?,
-        action: row.try_get(7)?,
-        source: row.try_get(8)?,
-        changes: row.try_get(9)?,
-        hash: row.try_get(10)?,
-    })
-}
-
-/// Re-walks the chain from the first event: sequence numbers without gaps, every hash
-/// recomputed, and the head matching the last event. `progress` is called every 10,000 events.
-pub async fn verify(db: &Db, mut progress: impl FnMut(u64)) -> Result<VerifyReport, VerifyError> {
-    let started = Instant::now();
-    let mut previous = GENESIS;
-    let mut expected_seq = 1i64;
-    let mut count = 0u64;
-    {
-        let sql = concat!(
-            "SELECT ",
-            event_columns!(),
-            " FROM audit_events ORDER BY seq"
-        );
-        let mut rows = sqlx::query(sql).fetch(db.pool());
-        while let Some(row) = rows.try_next().await? {
-            let event = read_event(&row)?;
-            if event.seq != expected_seq {
-                let reason = if event.seq > expected_seq {
-                    format!("事件缺失（下一个现存事件为第{}号）", event.seq)
-                } else {
-                    "序号重复".to_string()
-                };
-                return Err(ChainBroken {
-                    seq: expected_seq,
-                    reason,
-                }
-                .into());
-            }
-            let hash = chain_hash(&previous, &event);
-            if hex::encode(hash) != event.hash {
-                return Err(ChainBroken {
-                    seq: event.seq,
-                    reason: "哈希值与内容不符，事件已被修改".into(),
-                }
-                .into());
-            }
-            previous = hash;
-            expected_seq += 1;
-            count += 1;
-            if count % 10_000 == 0 {
-                progress(count);
-            }
-        }
-    }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(db.pool())
-        .await?;
-    let head_seq: i64 = head.try_get(0)?;
-    let head_hash: String = head.try_get(1)?;
-    let last_seq = expected_seq - 1;
-    if head_seq != last_seq {
-        return Err(ChainBroken {
-            seq: last_seq + 1,
-            reason: format!(
-                "链头记录到第{head_seq}号，现存事件只到第{last_seq}号（末尾事件被删除）"
-            ),
-        }
-        .into());
-    }
-    if head_hash != hex::encode(previous) {
-        return Err(ChainBroken {
-            seq: last_seq,
-            reason: "链头哈希与最后一个事件不符".into(),
-        }
-        .into());
-    }
-    progress(count);
-    Ok(VerifyReport {
-        events: count,
-        last_seq,
-        last_hash: hex::encode(previous),
-        seconds: started.elapsed().as_secs_f64(),
-    })
-}
-
-/// Filters of the audit page. Dates are China dates, inclusive.
-#[derive(Clone, Debug, Default)]
-pub struct EventFilter {
-    pub actor: Option<String>,
-    pub record_type: Option<String>,
-    pub record_id: Option<String>,
-    pub action: Option<String>,
-    pub from: Option<NaiveDate>,
-    pub to: Option<NaiveDate>,
-    /// Only events of these organisations (None: every event).
-    pub orgs: Option<Vec<String>>,
-    /// With `orgs`: also events that belong to no organisation (logins of unknown names, CLI).
-    pub include_unscoped: bool,
-    /// Keyset pagination: events before this sequence number.
-    pub before: Option<i64>,
-    pub limit: u32,
-}
-
-fn day_start_utc(date: NaiveDate) -> String {
-    let local = date.and_hms_opt(0, 0, 0).expect("midnight exists");
-    let instant = local
-        .and_local_timezone(china())
-        .single()
-        .expect("UTC+8 has no gaps");
-    format_instant(instant.with_timezone(&Utc))
-}
-
-/// Newest first.
-pub async fn list(db: &Db, filter: &EventFilter) -> Result<Vec<StoredEvent>, DbError> {
-    let mut q = Params::new(concat!(
-        "SELECT ",
-        event_columns!(),
-        " FROM audit_events WHERE 1 = 1"
-    ));
-    if let Some(actor) = &filter.actor {
-        q.push(" AND actor = ").bind(actor);
-    }
-    if let Some(t) = &filter.record_type {
-        q.push(" AND record_type = ").bind(t);
-    }
-    if let Some(id) = &filter.record_id {
-        q.push(" AND record_id = ").bind(id);
-    }
-    if let Some(a) = &filter.action {
-        q.push(" AND action = ").bind(a);
-    }
-    if let Some(from) = filter.from {
-        q.push(" AND at >= ").bind(day_start_utc(from));
-    }
-    if let Some(to) = filter.to.and_then(|d| d.succ_opt()) {
-        q.push(" AND at < ").bind(day_start_utc(to));
-    }
-    if let Some(orgs) = &filter.orgs {
-        q.push(" AND (org_id IN ").bind_list(orgs.iter());
-        if filter.include_unscoped {
-            q.push(" OR org_id IS NULL");
-        }
-        q.push(")");
-    }
-    if let Some(before) = filter.before {
-        q.push(" AND seq < ").bind(before);
-    }
-    q.push(" ORDER BY seq DESC LIMIT ")
-        .bind(i64::from(filter.limit.clamp(1, 500)));
-    let rows = q.query().fetch_all(db.pool()).await?;
-    Ok(rows.iter().map(read_event).collect::<Result<_, _>>()?)
-}
-
-/// The head of the chain: the number of events and the last hash.
-pub async fn head(db: &Db) -> Result<(i64, String), DbError> {
-    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(db.pool())
-        .await?;
-    Ok((row.try_get(0)?, row.try_get(1)?))
 }

@@ -1,0 +1,50 @@
+//! `fazhi-bench`: the foundation's figures, each measured beside a baseline in the same run.
+//!
+//!     scripts/bench            # full: 1,000,000 events
+//!     scripts/bench --quick    # 100,000 events
+//!
+//! PostgreSQL figures use FAZHI_BENCH_POSTGRES (default postgres://postgres@127.0.0.1:5432/postgres,
+//! a fresh database is created and dropped). Results are printed as Markdown and written to
+//! BENCHMARKS.md (`--out` to change).
+
+mod foundation;
+
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "fazhi-bench")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Audit append and verify, calendar deadlines, server start
+    Foundation {
+        /// Fewer events (100,000 instead of 1,000,000) and rounds
+        #[arg(long)]
+        quick: bool,
+        /// Where to write the report
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+        /// The fazhi binary to time (default: next to this one)
+        #[arg(long)]
+        fazhi: Option<std::path::PathBuf>,
+    },
+}
+
+#[tokio::main]
+async fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Foundation { quick, out, fazhi } => foundation::run(quick, &out, fazhi).await,
+    };
+    match result {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("bench failed: {e}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
