@@ -159,6 +159,23 @@ pub enum Permission {
     WriteRecords,
 }
 
+impl Permission {
+    /// What the permission allows, in words for refusals.
+    pub fn label(self) -> &'static str {
+        match self {
+            Permission::ManageOrganisations => "管理机构",
+            Permission::ManageUsers => "管理用户账户",
+            Permission::GrantAdminRoles => "授予或收回管理员角色",
+            Permission::UnlockAccounts => "解锁账户、重置密码",
+            Permission::ManageSecuritySettings => "修改安全设置",
+            Permission::ManageCalendar => "管理工作日历",
+            Permission::ReadAudit => "查阅审计日志",
+            Permission::ReadRecords => "查阅业务记录",
+            Permission::WriteRecords => "办理业务记录",
+        }
+    }
+}
+
 impl Role {
     pub const ALL: [Role; 7] = [
         Role::SystemAdmin,

@@ -69,18 +69,9 @@ impl Platform {
         if actor.can(permission) {
             return Ok(());
         }
-        let what = serde_json::to_value(permission)
-            .ok()
-            .and_then(|v| v.as_str().map(String::from))
-            .unwrap_or_default();
-        Err(self
-            .refuse(
-                actor,
-                Error::Forbidden(format!("当前角色不能执行此操作（{what}）")),
-                record_type,
-                record_id,
-            )
-            .await)
+        let role = actor.role.map(|r| r.label()).unwrap_or("命令行");
+        let refusal = Error::Forbidden(format!("{role}不能{}", permission.label()));
+        Err(self.refuse(actor, refusal, record_type, record_id).await)
     }
 
     /// Checks that `org` lies in the actor's scope; a refusal is recorded.
