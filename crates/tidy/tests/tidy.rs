@@ -235,6 +235,8 @@ fn migrations_are_numbered_in_order() {
 
 #[test]
 fn no_law_text_is_copied_into_the_project() {
+    // The corpus files' header marker, spelt in two halves so that this file does not hold it.
+    let marker = ["<!-- INFO", " END -->"].concat();
     let output = Command::new("git")
         .args(["ls-files"])
         .current_dir(root())
@@ -245,7 +247,7 @@ fn no_law_text_is_copied_into_the_project() {
             continue;
         };
         assert!(
-            !text.contains("<!-- INFO END -->"),
+            !text.contains(&marker),
             "{file} holds text copied from ../shared/laws"
         );
     }
