@@ -68,6 +68,37 @@ fn date(s: &str, what: &str) -> Result<Option<chrono::NaiveDate>, WebError> {
         .transpose()
 }
 
+/// The Chinese word for a record type or action, with the stored code beside it for filtering.
+fn label(code: &str) -> String {
+    let word = match code {
+        "user" => "用户",
+        "org" => "机构",
+        "login" => "登录",
+        "setting" => "设置",
+        "calendar_notice" => "节假日安排",
+        "ledger" => "台账",
+        "audit" => "审计日志",
+        "logout" => "退出",
+        "create" => "新建",
+        "update" => "修改",
+        "move" => "调整上级",
+        "denied" => "拒绝访问",
+        "login_failed" => "登录失败",
+        "login_refused" => "拒绝登录",
+        "account_locked" => "账户锁定",
+        "role_change" => "变更角色",
+        "password_reset" => "重置密码",
+        "password_change" => "修改密码",
+        "unlock" => "解除锁定",
+        "disable" => "停用账户",
+        "enable" => "启用账户",
+        "export" => "导出",
+        "load" => "载入",
+        _ => return code.to_string(),
+    };
+    format!("{word}（{code}）")
+}
+
 fn row(e: StoredEvent, orgs: &HashMap<String, String>) -> EventRow {
     let org = e
         .org_id
@@ -79,8 +110,8 @@ fn row(e: StoredEvent, orgs: &HashMap<String, String>) -> EventRow {
         at: kernel::time::display_stored(&e.at),
         actor: e.actor,
         org,
-        record: format!("{} {}", e.record_type, e.record_id),
-        action: e.action,
+        record: format!("{} {}", label(&e.record_type), e.record_id),
+        action: label(&e.action),
         source: e.source,
         changes: if e.changes == "{}" {
             String::new()
