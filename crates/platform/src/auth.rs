@@ -85,13 +85,11 @@ impl Platform {
             sqlx::query("SELECT failures, locked_until FROM login_throttle WHERE username = $1")
                 .bind(&username)
                 .fetch_optional(self.db.pool())
-                .await
-                .map_err(db::DbError::from)?;
+                .await?;
         let (failures, locked_until) = match &throttle {
             Some(row) => (
-                row.try_get::<i64, _>(0).map_err(db::DbError::from)?,
-                row.try_get::<Option<String>, _>(1)
-                    .map_err(db::DbError::from)?
+                row.try_get::<i64, _>(0)?,
+                row.try_get::<Option<String>, _>(1)?
                     .and_then(|t| parse_instant(&t)),
             ),
             None => (0, None),
@@ -112,10 +110,9 @@ impl Platform {
         )
         .bind(&username)
         .fetch_optional(self.db.pool())
-        .await
-        .map_err(db::DbError::from)?;
+        .await?;
         let hash = match &user {
-            Some(row) => row.try_get::<String, _>(1).map_err(db::DbError::from)?,
+            Some(row) => row.try_get::<String, _>(1)?,
             None => dummy_hash().to_string(),
         };
         let password = password.to_string();
@@ -126,9 +123,9 @@ impl Platform {
                 .count_failure(&username, source, failures + 1, &security)
                 .await?);
         };
-        let user_id: String = user.try_get(0).map_err(db::DbError::from)?;
-        let org_id: String = user.try_get(3).map_err(db::DbError::from)?;
-        if user.try_get::<i64, _>(2).map_err(db::DbError::from)? != 0 {
+        let user_id: String = user.try_get(0)?;
+        let org_id: String = user.try_get(3)?;
+        if user.try_get::<i64, _>(2)? != 0 {
             let event = Event::new("login", &username, "login_refused")
                 .changes(Changes::new().set("reason", "disabled"));
             self.db.record(&anonymous(&username, source), event).await?;
@@ -146,8 +143,7 @@ impl Platform {
         sqlx::query("DELETE FROM login_throttle WHERE username = $1")
             .bind(&username)
             .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         sqlx::query(
             "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, source) \
              VALUES ($1, $2, $3, $4, $4, $5)",
@@ -158,8 +154,7 @@ impl Platform {
         .bind(&at)
         .bind(source)
         .execute(tx.conn())
-        .await
-        .map_err(db::DbError::from)?;
+        .await?;
         tx.record(Event::new("user", &user_id, "login").org(Some(&org_id)))
             .await?;
         tx.commit().await?;
@@ -188,8 +183,7 @@ impl Platform {
         .bind(lock.map(format_instant))
         .bind(format_instant(now))
         .execute(tx.conn())
-        .await
-        .map_err(db::DbError::from)?;
+        .await?;
         tx.record(
             Event::new("login", username, "login_failed")
                 .changes(Changes::new().set("failures", failures)),
@@ -222,21 +216,18 @@ impl Platform {
         )
         .bind(&token_hash)
         .fetch_optional(self.db.pool())
-        .await
-        .map_err(db::DbError::from)?;
+        .await?;
         let Some(row) = row else {
             return Err(Error::SessionExpired);
         };
-        let get = |i: usize| row.try_get::<String, _>(i).map_err(db::DbError::from);
+        let get = |i: usize| row.try_get::<String, _>(i);
         let last_seen = parse_instant(&get(1)?).unwrap_or_default();
         let idle = db::settings::load(&self.db)
             .await?
             .security()
             .idle_timeout_minutes;
         let now = Utc::now();
-        if row.try_get::<i64, _>(8).map_err(db::DbError::from)? != 0
-            || now - last_seen > Duration::minutes(idle)
-        {
+        if row.try_get::<i64, _>(8)? != 0 || now - last_seen > Duration::minutes(idle) {
             self.end_session(&token_hash).await?;
             return Err(Error::SessionExpired);
         }
@@ -246,8 +237,7 @@ impl Platform {
                 .bind(format_instant(now))
                 .bind(&token_hash)
                 .execute(self.db.pool())
-                .await
-                .map_err(db::DbError::from)?;
+                .await?;
         }
         let role =
             Role::from_code(&get(6)?).ok_or_else(|| db::DbError::Corrupt("用户角色无效".into()))?;
@@ -273,7 +263,7 @@ impl Platform {
                 source: get(2)?,
             },
             csrf_token: get(0)?,
-            must_change_password: row.try_get::<i64, _>(7).map_err(db::DbError::from)? != 0,
+            must_change_password: row.try_get::<i64, _>(7)? != 0,
             org_name: get(11)?,
         })
     }
@@ -304,8 +294,7 @@ impl Platform {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(sm3_hex(token.as_bytes()))
             .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         let user_id = session
             .actor
             .user_id()
@@ -323,8 +312,7 @@ impl Platform {
         sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         Ok(())
     }
 }

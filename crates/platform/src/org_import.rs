@@ -194,8 +194,8 @@ impl Platform {
             ORGANIZATIONS.kind,
         )
         .await?;
-        let mut conn = self.db.pool().acquire().await.map_err(db::DbError::from)?;
-        let mut world = all_orgs(&mut conn).await.map_err(db::DbError::from)?;
+        let mut conn = self.db.pool().acquire().await?;
+        let mut world = all_orgs(&mut conn).await?;
         drop(conn);
 
         let mut errors = Vec::new();
@@ -393,8 +393,8 @@ impl Platform {
             ORGANIZATIONS.kind,
         )
         .await?;
-        let mut conn = self.db.pool().acquire().await.map_err(db::DbError::from)?;
-        let world = all_orgs(&mut conn).await.map_err(db::DbError::from)?;
+        let mut conn = self.db.pool().acquire().await?;
+        let world = all_orgs(&mut conn).await?;
         let by_id: HashMap<&str, &Org> = world.iter().map(|o| (o.id.as_str(), o)).collect();
         let rows = world
             .iter()

@@ -126,10 +126,9 @@ impl Platform {
         let row = sqlx::query(sql)
             .bind(id.as_str())
             .fetch_optional(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         match row {
-            Some(row) => Ok(read_org(&row).map_err(db::DbError::from)?),
+            Some(row) => Ok(read_org(&row)?),
             None => Err(Error::NotFound("该机构".into())),
         }
     }
@@ -148,22 +147,14 @@ impl Platform {
             q.push(" WHERE path LIKE ").bind(format!("{prefix}%"));
         }
         q.push(" ORDER BY path");
-        let rows = q
-            .query()
-            .fetch_all(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
-        Ok(rows
-            .iter()
-            .map(read_org)
-            .collect::<Result<_, _>>()
-            .map_err(db::DbError::from)?)
+        let rows = q.query().fetch_all(self.db.pool()).await?;
+        Ok(rows.iter().map(read_org).collect::<Result<_, _>>()?)
     }
 
     /// The organisation directory, which is public (政务公开): names, kinds and codes only.
     pub async fn directory(&self) -> Result<Vec<Org>> {
-        let mut conn = self.db.pool().acquire().await.map_err(db::DbError::from)?;
-        Ok(all_orgs(&mut conn).await.map_err(db::DbError::from)?)
+        let mut conn = self.db.pool().acquire().await?;
+        Ok(all_orgs(&mut conn).await?)
     }
 
     /// The ids of an organisation and everything below it.
@@ -171,13 +162,11 @@ impl Platform {
         let rows = sqlx::query("SELECT id FROM orgs WHERE path LIKE $1")
             .bind(format!("{}%", org.path))
             .fetch_all(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         Ok(rows
             .iter()
             .map(|r| r.try_get::<String, _>(0).map(OrgId::from_stored))
-            .collect::<Result<_, _>>()
-            .map_err(db::DbError::from)?)
+            .collect::<Result<_, _>>()?)
     }
 
     /// The organisation chain from the top down to `org` (inclusive).
@@ -186,22 +175,14 @@ impl Platform {
         let mut q = Params::new(&format!("SELECT {COLUMNS} FROM orgs WHERE id IN "));
         q.bind_list(ids.iter().map(|s| s.to_string()));
         q.push(" ORDER BY depth");
-        let rows = q
-            .query()
-            .fetch_all(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
-        Ok(rows
-            .iter()
-            .map(read_org)
-            .collect::<Result<_, _>>()
-            .map_err(db::DbError::from)?)
+        let rows = q.query().fetch_all(self.db.pool()).await?;
+        Ok(rows.iter().map(read_org).collect::<Result<_, _>>()?)
     }
 
     /// Finds an organisation by name, or by path (新北区/司法局) when the name is not unique.
     pub async fn resolve_org(&self, name: &str) -> Result<Org> {
-        let mut conn = self.db.pool().acquire().await.map_err(db::DbError::from)?;
-        let all = all_orgs(&mut conn).await.map_err(db::DbError::from)?;
+        let mut conn = self.db.pool().acquire().await?;
+        let all = all_orgs(&mut conn).await?;
         crate::org_import::resolve_in(&all, name)
             .cloned()
             .map_err(Error::Invalid)

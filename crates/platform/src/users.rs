@@ -25,6 +25,15 @@ const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.org_id, o.name 
      u.phone_sealed, u.must_change_password, u.disabled, u.created_at, t.locked_until, o.path \
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN login_throttle t ON t.username = u.username";
 
+/// Ends every session of an account (a new role, password or status takes effect at once).
+async fn end_sessions(tx: &mut db::Tx, id: &UserId) -> Result<(), sqlx::Error> {
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id.as_str())
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
 /// Rule 用户名: 3–32 lower-case letters, digits, '.', '_' or '-', starting with a letter or digit.
 fn check_username(name: &str) -> Result<String> {
     let name = normalize_username(name);
@@ -68,10 +77,10 @@ fn check_phone(phone: &str) -> Result<String> {
 
 impl Platform {
     fn read_user(&self, row: &AnyRow) -> Result<(User, String)> {
-        let get = |i: usize| row.try_get::<String, _>(i).map_err(db::DbError::from);
+        let get = |i: usize| row.try_get::<String, _>(i);
         let role =
             Role::from_code(&get(5)?).ok_or_else(|| db::DbError::Corrupt("用户角色无效".into()))?;
-        let sealed: Option<String> = row.try_get(6).map_err(db::DbError::from)?;
+        let sealed: Option<String> = row.try_get(6)?;
         let phone_masked = match sealed {
             Some(s) => Some(mask_phone(
                 &self
@@ -81,7 +90,7 @@ impl Platform {
             )),
             None => None,
         };
-        let locked_until: Option<String> = row.try_get(10).map_err(db::DbError::from)?;
+        let locked_until: Option<String> = row.try_get(10)?;
         let locked_until = locked_until
             .and_then(|t| kernel::time::parse_instant(&t))
             .filter(|t| *t > chrono::Utc::now())
@@ -95,8 +104,8 @@ impl Platform {
                 org_name: get(4)?,
                 role,
                 phone_masked,
-                must_change_password: row.try_get::<i64, _>(7).map_err(db::DbError::from)? != 0,
-                disabled: row.try_get::<i64, _>(8).map_err(db::DbError::from)? != 0,
+                must_change_password: row.try_get::<i64, _>(7)? != 0,
+                disabled: row.try_get::<i64, _>(8)? != 0,
                 locked_until,
                 created_at: kernel::time::display_stored(&get(9)?),
             },
@@ -144,18 +153,8 @@ impl Platform {
             .bind(request.limit())
             .push(" OFFSET ")
             .bind(request.offset());
-        let total: i64 = count
-            .query()
-            .fetch_one(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?
-            .try_get(0)
-            .map_err(db::DbError::from)?;
-        let rows = list
-            .query()
-            .fetch_all(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
+        let total: i64 = count.query().fetch_one(self.db.pool()).await?.try_get(0)?;
+        let rows = list.query().fetch_all(self.db.pool()).await?;
         let items = rows
             .iter()
             .map(|r| self.read_user(r).map(|(u, _)| u))
@@ -168,8 +167,7 @@ impl Platform {
         let row = sqlx::query(sqlx::AssertSqlSafe(sql))
             .bind(id.as_str())
             .fetch_optional(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         match row {
             Some(row) => self.read_user(&row),
             None => Err(Error::NotFound("该用户".into())),
@@ -290,14 +288,9 @@ impl Platform {
             .bind(&now)
             .bind(id.as_str())
             .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         // A new role takes effect at the next login.
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id.as_str())
-            .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+        end_sessions(&mut tx, id).await?;
         tx.record(
             Event::new("user", id.as_str(), "role_change")
                 .org(Some(user.org_id.as_str()))
@@ -325,18 +318,12 @@ impl Platform {
             .bind(&now)
             .bind(id.as_str())
             .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id.as_str())
-            .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
+        end_sessions(&mut tx, id).await?;
         sqlx::query("DELETE FROM login_throttle WHERE username = $1")
             .bind(&user.username)
             .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         tx.record(
             Event::new("user", id.as_str(), "password_reset").org(Some(user.org_id.as_str())),
         )
@@ -354,8 +341,7 @@ impl Platform {
         sqlx::query("DELETE FROM login_throttle WHERE username = $1")
             .bind(&user.username)
             .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         tx.record(Event::new("user", id.as_str(), "unlock").org(Some(user.org_id.as_str())))
             .await?;
         tx.commit().await?;
@@ -384,13 +370,8 @@ impl Platform {
             .bind(&now)
             .bind(id.as_str())
             .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
-        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
-            .bind(id.as_str())
-            .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
+        end_sessions(&mut tx, id).await?;
         tx.record(
             Event::new(
                 "user",
@@ -412,10 +393,9 @@ impl Platform {
         let row = sqlx::query("SELECT username, password_hash FROM users WHERE id = $1")
             .bind(id.as_str())
             .fetch_one(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
-        let username: String = row.try_get(0).map_err(db::DbError::from)?;
-        let hash: String = row.try_get(1).map_err(db::DbError::from)?;
+            .await?;
+        let username: String = row.try_get(0)?;
+        let hash: String = row.try_get(1)?;
         if !verify_password(old, &hash) {
             return Err(Error::Password("原密码不正确".into()));
         }
@@ -432,8 +412,7 @@ impl Platform {
             .bind(&now)
             .bind(id.as_str())
             .execute(tx.conn())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         let org = actor.org_id.as_ref().map(|o| o.to_string());
         tx.record(Event::new("user", id.as_str(), "password_change").org(org.as_deref()))
             .await?;
@@ -458,12 +437,8 @@ impl Platform {
         if let Some(prefix) = actor.scope.path_prefix() {
             q.push(" WHERE o.path LIKE ").bind(format!("{prefix}%"));
         }
-        let row = q
-            .query()
-            .fetch_one(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
-        let n = |i: usize| row.try_get::<i64, _>(i).map_err(db::DbError::from);
+        let row = q.query().fetch_one(self.db.pool()).await?;
+        let n = |i: usize| row.try_get::<i64, _>(i);
         Ok(AccountSummary {
             users: n(0)?,
             locked: n(1)?,
@@ -476,8 +451,7 @@ impl Platform {
     pub async fn has_users(&self) -> Result<bool> {
         let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
             .fetch_one(self.db.pool())
-            .await
-            .map_err(db::DbError::from)?;
+            .await?;
         Ok(n > 0)
     }
 }
