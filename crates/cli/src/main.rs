@@ -84,6 +84,11 @@ enum Command {
         #[command(subcommand)]
         command: commands::calendar::CalendarCommand,
     },
+    /// 法规库：导入、识别引用、版本比较、登记废止
+    Laws {
+        #[command(subcommand)]
+        command: commands::laws::LawsCommand,
+    },
     /// 校验统一社会信用代码、身份证号等
     Validate {
         #[command(subcommand)]
@@ -176,6 +181,7 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
         Command::Template { kind, file } => commands::ledgers::template(&kind, &file),
         Command::Audit { command } => commands::audit::run(&context, command).await,
         Command::Calendar { command } => commands::calendar::run(&context, command).await,
+        Command::Laws { command } => commands::laws::run(&context, command).await,
         Command::Validate { command } => Ok(commands::validate::run(command)),
     }
 }

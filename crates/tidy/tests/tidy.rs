@@ -20,8 +20,12 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("db", &["kernel"][..]),
         ("ledger", &["kernel"][..]),
         ("platform", &["kernel", "db", "ledger"][..]),
-        ("web", &["kernel", "db", "ledger", "platform"][..]),
-        ("cli", &["kernel", "db", "ledger", "platform", "web"][..]),
+        ("laws", &["kernel", "db", "ledger", "platform"][..]),
+        ("web", &["kernel", "db", "ledger", "platform", "laws"][..]),
+        (
+            "cli",
+            &["kernel", "db", "ledger", "platform", "laws", "web"][..],
+        ),
         ("testkit", &["db"][..]),
         (
             "fazhi-bench",

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod calendar;
+pub mod laws;
 pub mod ledgers;
 pub mod serve;
 pub mod validate;

@@ -1,0 +1,235 @@
+//! 法规库: the laws every power item, normative document and enforcement decision rests on —
+//! their versions and articles, whether they are in force on a date, the citations people type
+//! (设定依据) read into references, and what a new version or a repeal does to the records that
+//! cite it. The door is [`Laws`].
+
+pub mod cite;
+pub mod diff;
+mod import;
+pub mod model;
+pub mod numerals;
+pub mod parse;
+mod resolve;
+mod store;
+
+use chrono::NaiveDate;
+use db::{Changes, Db, DbError, Event};
+use kernel::{ErrorCode, Permission};
+use platform::{Actor, Platform};
+use serde::Deserialize;
+
+pub use import::{CorpusSummary, Progress, Skipped, short_title};
+pub use model::{Article, ArticleNo, Law, LawId, LawLevel, LawStatus, Version, VersionId};
+pub use resolve::{Resolution, Resolved};
+
+/// The door to the law base.
+#[derive(Clone, Debug)]
+pub struct Laws {
+    platform: Platform,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("未找到{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Platform(#[from] platform::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Db(DbError::Query(e))
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Platform(e) => e.code(),
+            Error::Db(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A repeal stated as a fact (data/repealed.toml).
+#[derive(Debug, Deserialize)]
+struct RepealFact {
+    short_title: String,
+    title: String,
+    level: String,
+    repealed_on: NaiveDate,
+    successor: String,
+    basis: String,
+}
+
+#[derive(Debug, Deserialize)]
+struct RepealFacts {
+    repeal: Vec<RepealFact>,
+}
+
+impl Laws {
+    pub fn new(platform: Platform) -> Laws {
+        Laws { platform }
+    }
+
+    pub fn db(&self) -> &Db {
+        self.platform.db()
+    }
+
+    /// Every law, by short title.
+    pub async fn laws(&self) -> Result<Vec<Law>> {
+        let mut conn = self.db().pool().acquire().await?;
+        let mut laws = store::all_laws(&mut conn).await?;
+        laws.sort_by(|a, b| a.short_title.cmp(&b.short_title));
+        Ok(laws)
+    }
+
+    pub async fn law(&self, id: &LawId) -> Result<Law> {
+        let mut conn = self.db().pool().acquire().await?;
+        store::law(&mut conn, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("该法律法规".into()))
+    }
+
+    /// A law by its short title or full title (with or without 中华人民共和国).
+    pub async fn law_named(&self, name: &str) -> Result<Law> {
+        let wanted = short_title(name.trim().trim_start_matches('《').trim_end_matches('》'));
+        self.laws()
+            .await?
+            .into_iter()
+            .find(|l| l.short_title == wanted || short_title(&l.title) == wanted)
+            .ok_or_else(|| Error::NotFound(format!("法律法规“{name}”")))
+    }
+
+    /// Versions of a law, oldest first.
+    pub async fn versions(&self, law: &LawId) -> Result<Vec<Version>> {
+        let mut conn = self.db().pool().acquire().await?;
+        Ok(store::versions(&mut conn, law).await?)
+    }
+
+    pub async fn articles(&self, version: &VersionId) -> Result<Vec<Article>> {
+        let mut conn = self.db().pool().acquire().await?;
+        Ok(store::articles(&mut conn, version).await?)
+    }
+
+    /// The article-level difference between two versions of a law, given by their version dates.
+    pub async fn diff_versions(
+        &self,
+        name: &str,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<diff::Change>> {
+        let law = self.law_named(name).await?;
+        let versions = self.versions(&law.id).await?;
+        let known = versions
+            .iter()
+            .map(|v| v.version_date.to_string())
+            .collect::<Vec<_>>()
+            .join("、");
+        let find = |date: NaiveDate| {
+            versions
+                .iter()
+                .find(|v| v.version_date == date)
+                .ok_or_else(|| {
+                    Error::NotFound(format!(
+                        "《{}》{date}版（已有版本：{known}）",
+                        law.short_title
+                    ))
+                })
+        };
+        let old = self.articles(&find(from)?.id).await?;
+        let new = self.articles(&find(to)?.id).await?;
+        Ok(diff::diff(&old, &new))
+    }
+
+    /// Records the laws repealed without a text in the corpus (the 民法典's repeals); idempotent.
+    pub async fn ensure_facts(&self, actor: &Actor) -> Result<usize> {
+        let facts: RepealFacts = toml::from_str(include_str!("../data/repealed.toml"))
+            .map_err(|e| Error::Invalid(format!("废止事实数据有误：{e}")))?;
+        let mut conn = self.db().pool().acquire().await?;
+        let known: Vec<Law> = store::all_laws(&mut conn).await?;
+        drop(conn);
+        let missing: Vec<&RepealFact> = facts
+            .repeal
+            .iter()
+            .filter(|f| !known.iter().any(|l| l.short_title == f.short_title))
+            .collect();
+        if missing.is_empty() {
+            return Ok(0);
+        }
+        let mut tx = self.db().begin(&actor.who()).await?;
+        for fact in &missing {
+            let law = Law {
+                id: LawId::generate(),
+                title: fact.title.clone(),
+                short_title: fact.short_title.clone(),
+                level: LawLevel::from_code(&fact.level).unwrap_or(LawLevel::Law),
+                issuer: None,
+                category: None,
+                status: LawStatus::Repealed,
+                repealed_on: Some(fact.repealed_on),
+                successor: Some(fact.successor.clone()),
+                note: Some(format!("依据{}废止", fact.basis)),
+            };
+            store::insert_law(&mut tx, &law).await?;
+            tx.record(
+                Event::new("law", law.id.as_str(), "create").changes(
+                    Changes::new()
+                        .set("title", &law.title)
+                        .set("status", law.status.code())
+                        .set("repealed_on", fact.repealed_on.to_string())
+                        .set("successor", &fact.successor)
+                        .set("basis", &fact.basis),
+                ),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(missing.len())
+    }
+
+    /// Records by hand that a law was repealed on `date` (staff of the legal-affairs office).
+    pub async fn record_repeal(
+        &self,
+        actor: &Actor,
+        id: &LawId,
+        date: NaiveDate,
+        successor: Option<String>,
+        basis: &str,
+    ) -> Result<Law> {
+        self.platform
+            .require(actor, Permission::WriteRecords, "law", id.as_str())
+            .await?;
+        let law = self.law(id).await?;
+        if basis.trim().is_empty() {
+            return Err(Error::Invalid("请写明废止依据（文件名称和文号）".into()));
+        }
+        let mut repealed = law.clone();
+        repealed.status = LawStatus::Repealed;
+        repealed.repealed_on = Some(date);
+        repealed.successor = successor.filter(|s| !s.trim().is_empty());
+        repealed.note = Some(format!("依据{}废止", basis.trim()));
+        let mut tx = self.db().begin(&actor.who()).await?;
+        store::update_law(&mut tx, &repealed).await?;
+        tx.record(
+            Event::new("law", id.as_str(), "repeal").changes(
+                Changes::new()
+                    .change("status", law.status.code(), repealed.status.code())
+                    .set("repealed_on", date.to_string())
+                    .set("successor", &repealed.successor)
+                    .set("basis", basis.trim()),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(repealed)
+    }
+}
