@@ -3,6 +3,7 @@
 //! (设定依据) read into references, and what a new version or a repeal does to the records that
 //! cite it. The door is [`Laws`].
 
+mod citations;
 pub mod cite;
 pub mod diff;
 mod import;
@@ -18,8 +19,11 @@ use kernel::{ErrorCode, Permission};
 use platform::{Actor, Platform};
 use serde::Deserialize;
 
+pub use citations::{Citation, CitingRecord, Fate, Impact};
 pub use import::{CorpusSummary, Progress, Skipped, short_title};
-pub use model::{Article, ArticleNo, Law, LawId, LawLevel, LawStatus, Version, VersionId};
+pub use model::{
+    Article, ArticleNo, CitationId, Law, LawId, LawLevel, LawStatus, Version, VersionId,
+};
 pub use resolve::{Resolution, Resolved};
 
 /// The door to the law base.

@@ -17,6 +17,11 @@ typed_id!(
     VersionId
 );
 
+typed_id!(
+    /// A citation: one record's reference to one article.
+    CitationId
+);
+
 /// 效力层级.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]

@@ -316,6 +316,95 @@ async fn versions_differ_article_by_article_and_repeals_are_recorded() {
 }
 
 #[tokio::test]
+async fn citing_records_are_listed_when_their_articles_change() {
+    for t in testkit::backends().await {
+        let (laws, _dir) = base(&t).await;
+        laws.ensure_facts(&cli()).await.unwrap();
+        let mut tx = t.db.begin(&cli().who()).await.unwrap();
+        let record = |id| laws::CitingRecord {
+            module: "test",
+            record_type: "item",
+            record_id: id,
+            org_id: Some("org1"),
+        };
+        let r1 = laws
+            .cite_record(
+                &mut tx,
+                record("r1"),
+                "《中华人民共和国行政复议法》第九条、第二十八条",
+                d("2020-06-01"),
+            )
+            .await
+            .unwrap();
+        assert_eq!(r1.len(), 2);
+        laws.cite_record(&mut tx, record("r2"), "行政复议法第三条", d("2024-06-01"))
+            .await
+            .unwrap();
+        laws.cite_record(
+            &mut tx,
+            record("r3"),
+            "《合同法》第五十二条、依照有关规定",
+            d("2024-06-01"),
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        let review = laws.law_named("行政复议法").await.unwrap();
+        let cited = laws
+            .citations_of_law(&review.id, Some(ArticleNo::new(9)))
+            .await
+            .unwrap();
+        assert_eq!(cited.len(), 1);
+        assert_eq!(cited[0].record_id, "r1");
+        let impacts = laws.impacts(&review.id).await.unwrap();
+        assert_eq!(impacts.len(), 2, "{impacts:?}");
+        let nine = impacts
+            .iter()
+            .find(|i| i.citation.article == Some(ArticleNo::new(9)))
+            .unwrap();
+        assert_eq!(
+            (nine.fate, nine.now),
+            (laws::Fate::Renumbered, Some(ArticleNo::new(20)))
+        );
+        assert!(nine.note.contains("第九条 → 第二十条"), "{}", nine.note);
+        assert!(
+            impacts.iter().all(|i| i.citation.record_id == "r1"),
+            "r2 cites the current version"
+        );
+        let r3 = laws.citations_of("test", "item", "r3").await.unwrap();
+        assert_eq!(r3.len(), 1);
+        assert!(
+            r3.iter().all(|c| !c.resolved),
+            "unresolved citations are kept, not dropped"
+        );
+        // Re-citing replaces a record's citations.
+        let mut tx = t.db.begin(&cli().who()).await.unwrap();
+        laws.cite_record(&mut tx, record("r1"), "行政复议法第二十条", d("2024-06-01"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        assert!(laws.impacts(&review.id).await.unwrap().is_empty());
+        // A repeal reaches every record citing the law.
+        let rule = laws.law_named("行政许可法").await.unwrap();
+        let mut tx = t.db.begin(&cli().who()).await.unwrap();
+        laws.cite_record(&mut tx, record("r4"), "行政许可法第十二条", d("2024-06-01"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        laws.record_repeal(&cli(), &rule.id, d("2026-01-01"), None, "测试")
+            .await
+            .unwrap();
+        let repealed = laws.impacts(&rule.id).await.unwrap();
+        assert_eq!(
+            (repealed.len(), repealed[0].fate),
+            (1, laws::Fate::Repealed)
+        );
+        db::audit::verify(&t.db, |_| {}).await.unwrap();
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn the_whole_corpus_imports() {
     let t = testkit::sqlite().await;
     let laws = Laws::new(Platform::new(t.db.clone(), SealKey::generate()));

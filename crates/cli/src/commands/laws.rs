@@ -31,6 +31,12 @@ pub enum LawsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 列出引用某部法律法规、而所引条文已被修改、删除、改号或该法已废止的记录
+    Impact {
+        law: String,
+        #[arg(long)]
+        json: bool,
+    },
     /// 登记一部法律法规已被废止
     Repeal {
         law: String,
