@@ -168,6 +168,25 @@ pub async fn run(context: &Context, command: LawsCommand) -> Result<ExitCode, St
                 );
             }
         }
+        LawsCommand::Impact { law, json } => {
+            let target = laws.law_named(&law).await.map_err(|e| e.to_string())?;
+            let impacts = laws.impacts(&target.id).await.map_err(|e| e.to_string())?;
+            if json {
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&impacts).map_err(|e| e.to_string())?
+                );
+            } else if impacts.is_empty() {
+                println!("没有受影响的记录");
+            } else {
+                for i in &impacts {
+                    println!(
+                        "{} {} {}：{}",
+                        i.citation.module, i.citation.record_type, i.citation.record_id, i.note
+                    );
+                }
+            }
+        }
         LawsCommand::Repeal {
             law,
             date,
