@@ -80,6 +80,11 @@ impl Context {
         Ok(key)
     }
 
+    /// The search index of this data directory (derived; each server keeps its own).
+    pub fn search_index(&self) -> Result<search::Search, String> {
+        search::Search::open(&self.data_dir.join("search-index")).map_err(|e| e.to_string())
+    }
+
     /// The command line's actor: the operating-system user.
     pub fn actor(&self) -> Actor {
         Actor::cli(&os_user())

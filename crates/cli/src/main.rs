@@ -89,6 +89,24 @@ enum Command {
         #[command(subcommand)]
         command: commands::laws::LawsCommand,
     },
+    /// 全文检索法规条文；`fazhi search reindex` 重建索引
+    Search {
+        /// 要查找的文字（空格分隔的词须同时出现）
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// 包括已被修订或废止的历史版本
+        #[arg(long)]
+        all_versions: bool,
+        /// 只查某一效力层级，如 法律、行政法规
+        #[arg(long)]
+        level: Option<String>,
+        /// 只查某部法律法规
+        #[arg(long)]
+        law: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
     /// 校验统一社会信用代码、身份证号等
     Validate {
         #[command(subcommand)]
@@ -182,6 +200,27 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
         Command::Audit { command } => commands::audit::run(&context, command).await,
         Command::Calendar { command } => commands::calendar::run(&context, command).await,
         Command::Laws { command } => commands::laws::run(&context, command).await,
+        Command::Search {
+            query,
+            limit,
+            all_versions,
+            level,
+            law,
+            json,
+        } => {
+            commands::search::run(
+                &context,
+                commands::search::Args {
+                    query,
+                    limit,
+                    all_versions,
+                    level,
+                    law,
+                    json,
+                },
+            )
+            .await
+        }
         Command::Validate { command } => Ok(commands::validate::run(command)),
     }
 }

@@ -63,6 +63,18 @@ impl Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
+/// One article as the search index holds it.
+#[derive(Clone, Debug)]
+pub struct IndexDocument {
+    pub law: Law,
+    pub version_id: VersionId,
+    pub version_date: NaiveDate,
+    pub ordinal: usize,
+    /// The version is the one in force (and the law is not repealed).
+    pub current: bool,
+    pub article: Article,
+}
+
 /// A repeal stated as a fact (data/repealed.toml).
 #[derive(Debug, Deserialize)]
 struct RepealFact {
@@ -122,6 +134,45 @@ impl Laws {
     pub async fn articles(&self, version: &VersionId) -> Result<Vec<Article>> {
         let mut conn = self.db().pool().acquire().await?;
         Ok(store::articles(&mut conn, version).await?)
+    }
+
+    /// What the search index holds for one law: every article of every version, with whether
+    /// that version is the one in force on `today`.
+    pub async fn index_documents(
+        &self,
+        law: &LawId,
+        today: NaiveDate,
+    ) -> Result<Vec<IndexDocument>> {
+        let mut conn = self.db().pool().acquire().await?;
+        let Some(law) = store::law(&mut conn, law).await? else {
+            return Ok(Vec::new());
+        };
+        let versions = store::versions(&mut conn, &law.id).await?;
+        let in_force = versions
+            .iter()
+            .rev()
+            .find(|v| v.effective_on <= today)
+            .map(|v| v.id.clone());
+        let mut out = Vec::new();
+        for version in &versions {
+            let current =
+                law.status == LawStatus::Current && in_force.as_ref() == Some(&version.id);
+            for (ordinal, article) in store::articles(&mut conn, &version.id)
+                .await?
+                .into_iter()
+                .enumerate()
+            {
+                out.push(IndexDocument {
+                    law: law.clone(),
+                    version_id: version.id.clone(),
+                    version_date: version.version_date,
+                    ordinal,
+                    current,
+                    article,
+                });
+            }
+        }
+        Ok(out)
     }
 
     /// The article-level difference between two versions of a law, given by their version dates.

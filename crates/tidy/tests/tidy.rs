@@ -21,6 +21,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("ledger", &["kernel"][..]),
         ("platform", &["kernel", "db", "ledger"][..]),
         ("laws", &["kernel", "db", "ledger", "platform"][..]),
+        ("search", &["kernel", "db", "laws"][..]),
         ("web", &["kernel", "db", "ledger", "platform", "laws"][..]),
         (
             "cli",
@@ -40,6 +41,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
 const FORBIDDEN_EXTERNAL: &[(&str, &[&str])] = &[
     ("kernel", &["sqlx", "axum", "tokio", "askama"]),
     ("ledger", &["sqlx", "axum", "tokio"]),
+    ("search", &["sqlx", "axum"]),
     ("web", &["sqlx"]),
     ("cli", &["sqlx"]),
 ];

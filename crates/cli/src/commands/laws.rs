@@ -93,6 +93,7 @@ pub async fn run(context: &Context, command: LawsCommand) -> Result<ExitCode, St
                 summary.articles_written,
                 summary.seconds
             );
+            super::search::follow(context, &laws).await;
             if !summary.skipped.is_empty() {
                 println!("跳过{}个文件：", summary.skipped.len());
                 for s in &summary.skipped {

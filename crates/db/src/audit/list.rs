@@ -97,6 +97,27 @@ pub async fn list(db: &Db, filter: &EventFilter) -> Result<Vec<StoredEvent>, DbE
     Ok(rows.iter().map(read_event).collect::<Result<_, _>>()?)
 }
 
+/// Events after `after` whose record type is one of `types`, oldest first: how derived views
+/// (the search index) follow the log.
+pub async fn since(
+    db: &Db,
+    after: i64,
+    types: &[&str],
+    limit: u32,
+) -> Result<Vec<StoredEvent>, DbError> {
+    let mut q = Params::new(concat!(
+        "SELECT ",
+        event_columns!(),
+        " FROM audit_events WHERE seq > "
+    ));
+    q.bind(after)
+        .push(" AND record_type IN ")
+        .bind_list(types.iter().map(|t| t.to_string()));
+    q.push(" ORDER BY seq LIMIT ").bind(i64::from(limit.max(1)));
+    let rows = q.query().fetch_all(db.pool()).await?;
+    Ok(rows.iter().map(read_event).collect::<Result<_, _>>()?)
+}
+
 /// The head of the chain: the number of events and the last hash.
 pub async fn head(db: &Db) -> Result<(i64, String), DbError> {
     let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")

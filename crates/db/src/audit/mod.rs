@@ -9,7 +9,7 @@
 mod list;
 mod verify;
 
-pub use list::{EventFilter, head, list};
+pub use list::{EventFilter, head, list, since};
 pub use verify::{ChainBroken, VerifyError, VerifyReport, verify};
 
 use std::collections::BTreeMap;
