@@ -1,5 +1,5 @@
 //! Reading one version of a law from the Markdown corpus format (../shared/laws/README.md): a
-//! `# 标题` line, history lines, `<!-- INFO END -->`, then `##`/`###` chapter headings and articles,
+//! `# 标题` line, history lines, the header marker, then `##`/`###` chapter headings and articles,
 //! each a paragraph starting `第X条` (or `第X条之一`) and a space, its 款 in the paragraphs after it.
 
 use chrono::NaiveDate;

@@ -253,9 +253,10 @@ impl Search {
                         .and_then(|c| c.get("law_id").and_then(|v| v.as_str()).map(str::to_string)),
                 };
                 if let Some(id) = law.map(LawId::from_stored)
-                    && !touched.contains(&id) {
-                        touched.push(id);
-                    }
+                    && !touched.contains(&id)
+                {
+                    touched.push(id);
+                }
             }
         }
         if after == self.applied_seq()? {

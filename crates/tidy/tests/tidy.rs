@@ -22,15 +22,22 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("platform", &["kernel", "db", "ledger"][..]),
         ("laws", &["kernel", "db", "ledger", "platform"][..]),
         ("search", &["kernel", "db", "laws"][..]),
-        ("web", &["kernel", "db", "ledger", "platform", "laws"][..]),
+        (
+            "web",
+            &["kernel", "db", "ledger", "platform", "laws", "search"][..],
+        ),
         (
             "cli",
-            &["kernel", "db", "ledger", "platform", "laws", "web"][..],
+            &[
+                "kernel", "db", "ledger", "platform", "laws", "search", "web",
+            ][..],
         ),
         ("testkit", &["db"][..]),
         (
             "fazhi-bench",
-            &["kernel", "db", "ledger", "platform", "web"][..],
+            &[
+                "kernel", "db", "ledger", "platform", "laws", "search", "web",
+            ][..],
         ),
         ("tidy", &[][..]),
     ])
