@@ -239,6 +239,8 @@ impl Search {
     /// Applies the audit events since the last one applied: every law they touch is indexed
     /// again. Returns the number of laws re-indexed.
     pub async fn catch_up(&self, laws: &Laws) -> Result<usize> {
+        // Another process (an import, a reindex) may have committed since: see its work first.
+        self.reader.reload()?;
         let mut after = self.applied_seq()?;
         let mut touched: Vec<LawId> = Vec::new();
         loop {

@@ -60,6 +60,16 @@ impl From<platform::Error> for WebError {
     }
 }
 
+impl From<laws::Error> for WebError {
+    fn from(e: laws::Error) -> Self {
+        match e {
+            laws::Error::Platform(p) => p.into(),
+            laws::Error::Db(d) => d.into(),
+            other => WebError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
 impl From<db::DbError> for WebError {
     fn from(e: db::DbError) -> Self {
         platform::Error::Db(e).into()

@@ -13,6 +13,7 @@ mod nav;
 mod session;
 
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
@@ -35,12 +36,47 @@ pub struct WebConfig {
     pub secure_cookies: bool,
 }
 
-/// What every handler shares. Holds no state that matters beyond the database: any number of
-/// servers can run side by side on one PostgreSQL.
+/// What every handler shares. Holds no state that matters beyond the database (the search index
+/// is derived and follows the audit log): any number of servers can run side by side on one
+/// PostgreSQL.
 #[derive(Clone, Debug)]
 pub struct AppState {
     pub platform: Platform,
+    pub laws: laws::Laws,
+    pub search: Arc<search::Search>,
     pub config: WebConfig,
+}
+
+impl AppState {
+    pub fn new(platform: Platform, search: search::Search, config: WebConfig) -> AppState {
+        AppState {
+            laws: laws::Laws::new(platform.clone()),
+            platform,
+            search: Arc::new(search),
+            config,
+        }
+    }
+}
+
+/// How often the search index looks for new audit events.
+const FOLLOW_EVERY: Duration = Duration::from_secs(2);
+
+/// Keeps the search index up to the audit log while the server runs.
+async fn follow_audit_log(state: AppState) {
+    loop {
+        match state.search.catch_up(&state.laws).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(laws = n, "search index caught up"),
+            Err(search::Error::Busy) => {
+                // Another process holds the index writer (an import); pick up its commits.
+                if let Err(e) = state.search.refresh() {
+                    tracing::warn!(error = %e, "search index refresh failed");
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "search index could not follow the audit log"),
+        }
+        tokio::time::sleep(FOLLOW_EVERY).await;
+    }
 }
 
 /// Requests and forms: 1 MiB. Ledger uploads have their own, larger limit.
@@ -96,10 +132,13 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    let follower = tokio::spawn(follow_audit_log(state.clone()));
     let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
-    axum::serve(listener, app)
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
-        .await
+        .await;
+    follower.abort();
+    served
 }
 
 /// Liveness and database reachability, for load balancers.

@@ -25,6 +25,12 @@ const ENTRIES: &[Entry] = &[
         any_of: &[],
     },
     Entry {
+        key: "laws",
+        label: "法规库",
+        href: "/laws",
+        any_of: &[],
+    },
+    Entry {
         key: "calendar",
         label: "工作日历",
         href: "/calendar",
@@ -89,9 +95,9 @@ mod tests {
         };
         assert_eq!(
             labels(Role::AuditAdmin),
-            vec!["工作台", "工作日历", "审计日志"]
+            vec!["工作台", "法规库", "工作日历", "审计日志"]
         );
         assert!(!labels(Role::SystemAdmin).contains(&"审计日志"));
-        assert_eq!(labels(Role::Viewer), vec!["工作台", "工作日历"]);
+        assert_eq!(labels(Role::Viewer), vec!["工作台", "法规库", "工作日历"]);
     }
 }

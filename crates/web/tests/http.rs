@@ -736,3 +736,157 @@ async fn the_three_administrators_use_their_own_pages() {
         finish(app).await;
     }
 }
+
+const LAW_FILES: &[&str] = &[
+    "诉讼与非诉讼程序法/行政复议法(2017-09-01).md",
+    "诉讼与非诉讼程序法/行政复议法(2023-09-01).md",
+    "行政法/行政处罚法(2021-01-22).md",
+];
+
+#[tokio::test]
+async fn the_law_base_pages_search_compare_and_cite() {
+    for app in apps().await {
+        app.with_laws(LAW_FILES).await;
+        // The server's own index follows the audit log; give it a moment to catch up.
+        let viewer = app.login("viewer").await;
+        let mut page = String::new();
+        for _ in 0..50 {
+            page = viewer
+                .get(app.url("/laws?q=%E6%B3%95%E5%88%B6%E5%AE%A1%E6%A0%B8"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            if page.contains("第五十八条") {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        assert!(
+            page.contains("《行政处罚法》第五十八条") && page.contains("<mark>法制审核</mark>"),
+            "{page}"
+        );
+        let laws = laws::Laws::new(app.platform.clone());
+        let law = laws.law_named("行政复议法").await.unwrap();
+        let law_page = viewer
+            .get(app.url(&format!("/laws/{}", law.id)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            law_page.contains("2017-09-01版与2023-09-01版对照"),
+            "two versions side by side"
+        );
+        assert!(law_page.contains("条号变动") && law_page.contains("新增"));
+        assert!(
+            !law_page.contains("登记废止"),
+            "a viewer cannot record a repeal"
+        );
+        let cite = viewer
+            .get(app.url("/laws/cite?text=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE%E6%B3%95%E7%AC%AC%E4%B9%9D%E5%8D%81%E4%B8%80%E6%9D%A1&on=2026-11-27"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            cite.contains("未能对应") && cite.contains("最后一条"),
+            "{cite}"
+        );
+
+        let public = app
+            .client()
+            .get(app.url("/gongkai/falv?q=%E7%94%B3%E8%AF%B7%E6%9C%9F%E9%99%90"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            public.contains("《行政复议法》第二十条"),
+            "the public search, current versions only"
+        );
+        assert!(!public.contains("2017-09-01版"));
+        let public_law = app
+            .client()
+            .get(app.url(&format!("/gongkai/falv/{}", law.id)))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(public_law.status(), StatusCode::OK);
+        assert!(!public_law.text().await.unwrap().contains("被1条记录引用"));
+
+        let api: serde_json::Value = viewer
+            .get(app.url("/api/v1/laws/search?q=%E6%B3%95%E5%88%B6%E5%AE%A1%E6%A0%B8&limit=1"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["hits"][0]["article"], "第五十八条");
+        let resolved: serde_json::Value = viewer
+            .get(app.url("/api/v1/laws/cite?text=%E3%80%8A%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE%E6%B3%95%E3%80%8B%E7%AC%AC%E4%B9%9D%E6%9D%A1&on=2020-01-01"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            (
+                resolved[0]["status"].as_str(),
+                resolved[0]["version"].as_str()
+            ),
+            (Some("resolved"), Some("2017-09-01"))
+        );
+        for q in ["%E3%80%8A", "AND%20OR%20%22", &"%E6%B3%95".repeat(3000)] {
+            let r = viewer
+                .get(app.url(&format!("/laws?q={q}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                r.status(),
+                StatusCode::OK,
+                "bad queries get a page, not an error"
+            );
+        }
+
+        // Legal-affairs staff record a repeal by hand.
+        let justice = app.login("justice").await;
+        let csrf = app.csrf(&justice).await;
+        let done = justice
+            .post(app.url(&format!("/laws/{}/repeal", law.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("date", "2026-01-01"),
+                ("basis", "测试文件"),
+                ("successor", ""),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert!(done.text().await.unwrap().contains("已废止"));
+        let csrf = app.csrf(&viewer).await;
+        let refused = viewer
+            .post(app.url(&format!("/laws/{}/repeal", law.id)))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("date", "2026-01-01"),
+                ("basis", "x"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        finish(app).await;
+    }
+}

@@ -4,6 +4,7 @@
 //! session's CSRF token (from `GET /api/v1/me`) in the `X-CSRF-Token` header.
 
 mod calendar;
+mod laws;
 mod orgs;
 mod platform_api;
 
@@ -25,6 +26,8 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/calendar/days/{date}", get(calendar::day))
         .route("/calendar/deadline", get(calendar::deadline))
         .route("/validate", post(calendar::validate))
+        .route("/laws/search", get(laws::search))
+        .route("/laws/cite", get(laws::cite))
         .fallback(|| async { ApiError(WebError::not_found()) })
 }
 
@@ -44,6 +47,8 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         calendar::day,
         calendar::deadline,
         calendar::validate,
+        laws::search,
+        laws::cite,
     ),
     components(schemas(
         platform_api::MeDto,
@@ -56,6 +61,9 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         calendar::DeadlineDto,
         calendar::ValidateRequest,
         calendar::ValidateResponse,
+        laws::HitDto,
+        laws::SearchDto,
+        laws::CitationDto,
         ErrorBody,
         ErrorDto,
     ))

@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod dashboard;
+mod laws;
 mod orgs;
 mod portal;
 mod settings;
@@ -54,6 +55,12 @@ pub fn routes(_state: AppState) -> Router<AppState> {
             "/admin/settings",
             get(settings::page).post(settings::update),
         )
+        .route("/laws", get(laws::search))
+        .route("/laws/cite", get(laws::cite))
+        .route("/laws/{id}", get(laws::law))
+        .route("/laws/{id}/repeal", post(laws::repeal))
+        .route("/gongkai/falv", get(laws::public_search))
+        .route("/gongkai/falv/{id}", get(laws::public_law))
         .route("/gongkai", get(portal::home))
         .route("/gongkai/jigou", get(portal::directory))
 }

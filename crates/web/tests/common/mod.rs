@@ -59,10 +59,8 @@ impl TestApp {
         }
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
-        let state = web::AppState {
-            platform: platform.clone(),
-            config: web::WebConfig::default(),
-        };
+        let index = search::Search::open(&db.dir.path().join("search-index")).unwrap();
+        let state = web::AppState::new(platform.clone(), index, web::WebConfig::default());
         tokio::spawn(web::serve(listener, state, std::future::pending()));
         TestApp { addr, platform, db }
     }
@@ -137,4 +135,32 @@ pub fn hidden(page: &str, name: &str) -> String {
         .unwrap_or_else(|| panic!("no {name} in page"))
         + marker.len();
     page[start..].split('"').next().unwrap().to_string()
+}
+
+/// The corpus in ../shared/laws.
+pub fn corpus() -> std::path::PathBuf {
+    std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/laws")
+}
+
+impl TestApp {
+    /// Imports a few laws of the real corpus (copied into a temporary directory in the corpus's
+    /// layout) and brings the search index up to date.
+    pub async fn with_laws(&self, files: &[&str]) {
+        let dir = tempfile::tempdir().unwrap();
+        for file in files.iter().chain(&["db.sqlite3"]) {
+            let to = dir.path().join(file);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(corpus().join(file), &to).unwrap();
+        }
+        let laws = laws::Laws::new(self.platform.clone());
+        laws.import_corpus(&Actor::cli("test"), dir.path(), &mut ())
+            .await
+            .unwrap();
+        let index = search::Search::open(&self.db.dir.path().join("search-index")).unwrap();
+        // The server's own follower may hold the index writer: then it indexes them itself.
+        match index.catch_up(&laws).await {
+            Ok(_) | Err(search::Error::Busy) => {}
+            Err(e) => panic!("{e}"),
+        }
+    }
 }
