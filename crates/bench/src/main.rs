@@ -8,6 +8,7 @@
 //! BENCHMARKS.md (`--out` to change).
 
 mod foundation;
+mod laws;
 
 use clap::{Parser, Subcommand};
 
@@ -32,6 +33,13 @@ enum Command {
         #[arg(long)]
         fazhi: Option<std::path::PathBuf>,
     },
+    /// The law base: import + index of the corpus, query latency and recall beside FTS5 and a scan
+    Laws {
+        #[arg(long, default_value = "../shared/laws")]
+        corpus: std::path::PathBuf,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -39,6 +47,7 @@ async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Foundation { quick, out, fazhi } => foundation::run(quick, &out, fazhi).await,
+        Command::Laws { corpus, out } => laws::run(&corpus, &out).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
