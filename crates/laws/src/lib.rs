@@ -251,6 +251,92 @@ impl Laws {
         Ok(missing.len())
     }
 
+    /// Records by hand a new version of a law (an amendment or revision adopted on
+    /// `version_date`, in force from `effective_on`) with its text: the articles as the statute
+    /// prints them (第一条 …), optionally with chapter headings (## 第一章 …) and a `# 标题` line.
+    pub async fn record_amendment(
+        &self,
+        actor: &Actor,
+        id: &LawId,
+        version_date: NaiveDate,
+        effective_on: NaiveDate,
+        text: &str,
+    ) -> Result<Version> {
+        self.platform
+            .require(actor, Permission::WriteRecords, "law", id.as_str())
+            .await?;
+        let law = self.law(id).await?;
+        if effective_on < version_date {
+            return Err(Error::Invalid("施行日期不能早于通过（修订）日期".into()));
+        }
+        let marker = ["<!-- INFO", " END -->"].concat();
+        let body = text.split_once(&marker).map(|(_, b)| b).unwrap_or(text);
+        let title = text
+            .lines()
+            .find_map(|l| l.trim().strip_prefix("# "))
+            .unwrap_or(&law.title)
+            .trim()
+            .to_string();
+        let history = format!(
+            "{}年{}月{}日 修订（手工登记）",
+            version_date.format("%Y"),
+            version_date.format("%-m"),
+            version_date.format("%-d")
+        );
+        let parsed =
+            parse::parse_markdown(&format!("# {title}\n\n{history}\n\n{marker}\n\n{body}"))
+                .map_err(Error::Invalid)?;
+        if parsed.articles.iter().all(|a| a.no.number == 0) {
+            return Err(Error::Invalid(
+                "没有识别到条文：每条应以“第X条”开头，后接空格".into(),
+            ));
+        }
+        let mut conn = self.db().pool().acquire().await?;
+        if store::versions(&mut conn, id)
+            .await?
+            .iter()
+            .any(|v| v.version_date == version_date)
+        {
+            return Err(Error::Invalid(format!(
+                "《{}》已有{version_date}版",
+                law.short_title
+            )));
+        }
+        drop(conn);
+        let version_id = VersionId::generate();
+        let hash = parsed.content_hash();
+        let row = store::NewVersion {
+            id: &version_id,
+            law_id: id,
+            version_date,
+            effective_on,
+            title: &parsed.title,
+            history: &parsed.history,
+            content_hash: &hash,
+            source: "手工登记",
+            articles: &parsed.articles,
+        };
+        let mut tx = self.db().begin(&actor.who()).await?;
+        store::insert_version(&mut tx, &row).await?;
+        tx.record(
+            Event::new("law_version", version_id.as_str(), "amend").changes(
+                Changes::new()
+                    .set("law_id", id.as_str())
+                    .set("version_date", version_date.to_string())
+                    .set("effective_on", effective_on.to_string())
+                    .set("articles", parsed.articles.len())
+                    .set("content_hash", &hash),
+            ),
+        )
+        .await?;
+        tx.commit().await?;
+        let versions = self.versions(id).await?;
+        versions
+            .into_iter()
+            .find(|v| v.id == version_id)
+            .ok_or_else(|| Error::NotFound("新版本".into()))
+    }
+
     /// Records by hand that a law was repealed on `date` (staff of the legal-affairs office).
     pub async fn record_repeal(
         &self,

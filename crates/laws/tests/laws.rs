@@ -405,6 +405,80 @@ async fn citing_records_are_listed_when_their_articles_change() {
 }
 
 #[tokio::test]
+async fn an_amendment_is_recorded_by_hand_with_its_text() {
+    for t in testkit::backends().await {
+        let (laws, _dir) = base(&t).await;
+        let permits = laws.law_named("行政许可法").await.unwrap();
+        let mut tx = t.db.begin(&cli().who()).await.unwrap();
+        let record = laws::CitingRecord {
+            module: "test",
+            record_type: "item",
+            record_id: "p1",
+            org_id: None,
+        };
+        laws.cite_record(&mut tx, record, "行政许可法第二条", d("2024-01-01"))
+            .await
+            .unwrap();
+        tx.commit().await.unwrap();
+        let text = "## 第一章 总则\n\n第一条 为了规范行政许可的设定和实施，制定本法。\n\n第二条 本法所称行政许可，是指行政机关依法准予申请人从事特定活动的行为。\n";
+        let version = laws
+            .record_amendment(&cli(), &permits.id, d("2026-06-01"), d("2026-10-01"), text)
+            .await
+            .unwrap();
+        assert_eq!(
+            (version.article_count, version.effective_on),
+            (2, d("2026-10-01"))
+        );
+        let before = laws
+            .resolve("行政许可法第二条", d("2026-09-30"))
+            .await
+            .unwrap();
+        assert_eq!(before[0].version.as_deref(), Some("2019-04-23"));
+        let after = laws
+            .resolve("行政许可法第二条", d("2026-10-01"))
+            .await
+            .unwrap();
+        assert_eq!(after[0].version.as_deref(), Some("2026-06-01"));
+        let gone = laws
+            .resolve("行政许可法第十二条", d("2026-10-02"))
+            .await
+            .unwrap();
+        assert!(gone[0].reason.as_deref().unwrap().contains("最后一条"));
+        let impacts = laws.impacts(&permits.id).await.unwrap();
+        assert_eq!(
+            impacts.len(),
+            1,
+            "the record citing 第二条 of the old version: {impacts:?}"
+        );
+        assert!(
+            laws.record_amendment(&cli(), &permits.id, d("2026-06-01"), d("2026-10-01"), text)
+                .await
+                .is_err(),
+            "same version twice"
+        );
+        assert!(
+            laws.record_amendment(
+                &cli(),
+                &permits.id,
+                d("2026-07-01"),
+                d("2026-10-01"),
+                "没有条文的文字"
+            )
+            .await
+            .is_err()
+        );
+        assert!(
+            laws.record_amendment(&cli(), &permits.id, d("2026-08-01"), d("2026-07-01"), text)
+                .await
+                .is_err(),
+            "effective before adoption"
+        );
+        db::audit::verify(&t.db, |_| {}).await.unwrap();
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
 async fn the_whole_corpus_imports() {
     let t = testkit::sqlite().await;
     let laws = Laws::new(Platform::new(t.db.clone(), SealKey::generate()));

@@ -37,6 +37,19 @@ pub enum LawsCommand {
         #[arg(long)]
         json: bool,
     },
+    /// 登记一部法律法规的修订（新版本），条文取自文件
+    Amend {
+        law: String,
+        /// 通过（修订）日期
+        #[arg(long)]
+        date: String,
+        /// 施行日期
+        #[arg(long)]
+        effective: String,
+        /// 新版本全文（每条以“第X条”加空格开头）
+        #[arg(long)]
+        file: PathBuf,
+    },
     /// 登记一部法律法规已被废止
     Repeal {
         law: String,
@@ -188,6 +201,29 @@ pub async fn run(context: &Context, command: LawsCommand) -> Result<ExitCode, St
                 }
             }
         }
+        LawsCommand::Amend {
+            law,
+            date,
+            effective,
+            file,
+        } => {
+            let (date, effective) = (date_arg(&date)?, date_arg(&effective)?);
+            let text = std::fs::read_to_string(&file)
+                .map_err(|e| format!("无法读取 {}：{e}", file.display()))?;
+            let target = laws.law_named(&law).await.map_err(|e| e.to_string())?;
+            let version = laws
+                .record_amendment(&actor, &target.id, date, effective, &text)
+                .await
+                .map_err(|e| e.to_string())?;
+            println!(
+                "已登记：《{}》{}版，{}起施行，共{}条",
+                target.short_title,
+                version.version_date,
+                version.effective_on,
+                version.article_count
+            );
+            super::search::follow(context, &laws).await;
+        }
         LawsCommand::Repeal {
             law,
             date,
@@ -201,6 +237,7 @@ pub async fn run(context: &Context, command: LawsCommand) -> Result<ExitCode, St
                 .await
                 .map_err(|e| e.to_string())?;
             println!("已登记：《{}》于{date}废止", repealed.short_title);
+            super::search::follow(context, &laws).await;
         }
     }
     Ok(ExitCode::SUCCESS)

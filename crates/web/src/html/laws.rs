@@ -365,6 +365,34 @@ pub async fn repeal(
     Ok(Redirect::to(&format!("/laws/{id}?ok=saved")).into_response())
 }
 
+#[derive(Deserialize)]
+pub struct AmendForm {
+    version_date: String,
+    effective_on: String,
+    text: String,
+}
+
+pub async fn amend(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<AmendForm>,
+) -> PageResult<Response> {
+    let version_date = kernel::time::parse_date(&form.version_date).map_err(WebError::invalid)?;
+    let effective_on = kernel::time::parse_date(&form.effective_on).map_err(WebError::invalid)?;
+    state
+        .laws
+        .record_amendment(
+            &session.0.actor,
+            &LawId::from_stored(id.clone()),
+            version_date,
+            effective_on,
+            &form.text,
+        )
+        .await?;
+    Ok(Redirect::to(&format!("/laws/{id}?ok=saved")).into_response())
+}
+
 #[derive(Template)]
 #[template(path = "laws/cite.html")]
 struct CitePage {

@@ -59,6 +59,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/laws/cite", get(laws::cite))
         .route("/laws/{id}", get(laws::law))
         .route("/laws/{id}/repeal", post(laws::repeal))
+        .route("/laws/{id}/amend", post(laws::amend))
         .route("/gongkai/falv", get(laws::public_search))
         .route("/gongkai/falv/{id}", get(laws::public_law))
         .route("/gongkai", get(portal::home))
