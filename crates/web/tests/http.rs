@@ -787,6 +787,18 @@ async fn the_law_base_pages_search_compare_and_cite() {
             !law_page.contains("登记废止"),
             "a viewer cannot record a repeal"
         );
+        let within = viewer
+            .get(app.url(&format!("/laws?q=%E7%94%B3%E8%AF%B7&law={}", law.id)))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            within.contains("只查《行政复议法》") && !within.contains("《行政处罚法》"),
+            "one law only"
+        );
         let cite = viewer
             .get(app.url("/laws/cite?text=%E8%A1%8C%E6%94%BF%E5%A4%8D%E8%AE%AE%E6%B3%95%E7%AC%AC%E4%B9%9D%E5%8D%81%E4%B8%80%E6%9D%A1&on=2026-11-27"))
             .send()

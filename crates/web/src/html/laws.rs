@@ -28,6 +28,9 @@ pub struct SearchForm {
     level: String,
     #[serde(default)]
     all: Option<String>,
+    /// Only this law (its id).
+    #[serde(default)]
+    law: String,
     page: Option<usize>,
 }
 
@@ -66,6 +69,7 @@ fn run_search(
         offset: (page - 1) * PER_PAGE,
         level: (!form.level.is_empty()).then(|| form.level.clone()),
         current_only,
+        law_id: (!form.law.is_empty()).then(|| form.law.clone()),
         ..SearchQuery::new(&form.q)
     };
     let found = state
@@ -76,6 +80,7 @@ fn run_search(
         .append_pair("q", &form.q)
         .append_pair("level", &form.level)
         .append_pair("all", if current_only { "" } else { "on" })
+        .append_pair("law", &form.law)
         .finish();
     Ok(Some(Results {
         pages: found.total.div_ceil(PER_PAGE).clamp(1, 50),
@@ -96,6 +101,8 @@ struct SearchPage {
     all: bool,
     results: Option<Results>,
     laws: usize,
+    /// The law the search is limited to: (id, short title).
+    only: Option<(String, String)>,
 }
 
 pub async fn search(
@@ -112,6 +119,13 @@ pub async fn search(
         all,
         results,
         laws: state.laws.laws().await?.len(),
+        only: match form.law.as_str() {
+            "" => None,
+            id => Some((
+                id.to_string(),
+                state.laws.law(&LawId::from_stored(id)).await?.short_title,
+            )),
+        },
     })
 }
 
