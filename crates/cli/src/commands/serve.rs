@@ -19,6 +19,7 @@ async fn load_demo(context: &Context, platform: &Platform) -> Result<bool, Strin
         return Ok(false);
     }
     let (logins, password) = demo::load(platform, &context.actor()).await?;
+    load_demo_laws(context, platform).await;
     let path = context.data_dir.join("demo-logins.txt");
     let mut text = format!(
         "演示区：常州市{}（320411）\n各角色登录账户，密码均为：{password}\n",
@@ -37,6 +38,43 @@ async fn load_demo(context: &Context, platform: &Platform) -> Result<bool, Strin
     std::fs::create_dir_all(&context.data_dir).map_err(|e| e.to_string())?;
     std::fs::write(&path, text).map_err(|e| format!("无法写入 {}：{e}", path.display()))?;
     Ok(true)
+}
+
+/// The law corpus for the demo: FAZHI_LAWS_CORPUS, or ../shared/laws when it is there.
+fn demo_corpus() -> Option<std::path::PathBuf> {
+    let candidates = [
+        std::env::var("FAZHI_LAWS_CORPUS")
+            .ok()
+            .map(std::path::PathBuf::from),
+        Some("../shared/laws".into()),
+    ];
+    candidates
+        .into_iter()
+        .flatten()
+        .find(|p| p.join("db.sqlite3").exists())
+}
+
+/// Fills the demo's 法规库 from the corpus when one is at hand; says how otherwise.
+async fn load_demo_laws(context: &Context, platform: &Platform) {
+    let laws = laws::Laws::new(platform.clone());
+    let Some(corpus) = demo_corpus() else {
+        println!(
+            "法规库为空：可用 fazhi laws import 目录 导入法规语料（或设置 FAZHI_LAWS_CORPUS）"
+        );
+        if let Err(e) = laws.ensure_facts(&context.actor()).await {
+            println!("法规库的废止事实未载入：{e}");
+        }
+        return;
+    };
+    println!("正在导入法规语料 {} …", corpus.display());
+    match laws.import_corpus(&context.actor(), &corpus, &mut ()).await {
+        Ok(s) => println!(
+            "法规库：{}个版本，{}条",
+            s.versions_created, s.articles_written
+        ),
+        Err(e) => println!("法规语料未导入：{e}"),
+    }
+    super::search::follow(context, &laws).await;
 }
 
 /// Spaces that bring `text` to `width` terminal columns (a Chinese character takes two).
