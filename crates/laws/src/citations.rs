@@ -10,7 +10,7 @@ use sqlx::Row;
 
 use crate::diff::{self, ChangeKind};
 use crate::model::{ArticleNo, CitationId, LawId, LawStatus, VersionId};
-use crate::resolve::{Resolution, Resolved};
+use crate::resolve::{Resolution, Resolved, Resolver};
 use crate::{Laws, Result, store};
 
 /// The record that cites: module, record type and id, and the organisation it belongs to.
@@ -111,7 +111,21 @@ impl Laws {
         text: &str,
         on: NaiveDate,
     ) -> Result<Vec<Resolved>> {
-        let resolved = self.resolve(text, on).await?;
+        let mut resolver = self.resolver().await?;
+        self.cite_record_with(&mut resolver, tx, record, text, on)
+            .await
+    }
+
+    /// [`Laws::cite_record`] with a resolver shared across many records (imports).
+    pub async fn cite_record_with(
+        &self,
+        resolver: &mut Resolver,
+        tx: &mut Tx,
+        record: CitingRecord<'_>,
+        text: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<Resolved>> {
+        let resolved = resolver.resolve(self, text, on).await?;
         sqlx::query(
             "DELETE FROM citations WHERE module = $1 AND record_type = $2 AND record_id = $3",
         )

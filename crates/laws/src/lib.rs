@@ -24,7 +24,7 @@ pub use import::{CorpusSummary, Progress, Skipped, short_title};
 pub use model::{
     Article, ArticleNo, CitationId, Law, LawId, LawLevel, LawStatus, Version, VersionId,
 };
-pub use resolve::{Resolution, Resolved};
+pub use resolve::{Resolution, Resolved, Resolver};
 
 /// The door to the law base.
 #[derive(Clone, Debug)]

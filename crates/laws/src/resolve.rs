@@ -2,6 +2,8 @@
 //! 款 and 项 — or the reason it cannot be resolved (unknown law, not yet in force, repealed,
 //! article beyond the last, no such 款).
 
+use std::collections::HashMap;
+
 use chrono::NaiveDate;
 use serde::Serialize;
 
@@ -99,139 +101,191 @@ fn find_law<'a>(laws: &'a [Law], name: &str) -> std::result::Result<&'a Law, Str
     }
 }
 
+/// Resolves many texts against the law base: the laws are read once, and each law's versions
+/// and articles the first time they are needed (an import of thousands of items cites the same
+/// few laws over and over).
+pub struct Resolver {
+    laws: Vec<Law>,
+    titles: Vec<String>,
+    versions: HashMap<String, Vec<Version>>,
+    articles: HashMap<String, Vec<Article>>,
+}
+
 impl Laws {
     /// Every reference in `text`, resolved to the versions in force on `on`.
     pub async fn resolve(&self, text: &str, on: NaiveDate) -> Result<Vec<Resolved>> {
+        self.resolver().await?.resolve(self, text, on).await
+    }
+
+    /// A resolver for many texts.
+    pub async fn resolver(&self) -> Result<Resolver> {
         let laws = self.laws().await?;
-        let mut titles: Vec<&str> = laws.iter().map(|l| l.short_title.as_str()).collect();
-        titles.extend(laws.iter().map(|l| l.title.as_str()));
-        let references = cite::parse(text, &titles);
-        let mut conn = self.db().pool().acquire().await?;
-        let mut out = Vec::new();
-        for reference in &references {
-            out.push(resolve_one(&mut conn, &laws, reference, on).await?);
-        }
-        Ok(out)
+        let mut titles: Vec<String> = laws.iter().map(|l| l.short_title.clone()).collect();
+        titles.extend(laws.iter().map(|l| l.title.clone()));
+        Ok(Resolver {
+            laws,
+            titles,
+            versions: HashMap::new(),
+            articles: HashMap::new(),
+        })
     }
 }
 
-async fn resolve_one(
-    conn: &mut sqlx::AnyConnection,
-    laws: &[Law],
-    reference: &Reference,
-    on: NaiveDate,
-) -> Result<Resolved> {
-    let r = Resolved::from(reference);
-    let Some(name) = &reference.law else {
-        return Ok(match reference.article {
-            Some(_) => r.unresolved("未写明所依据的法律法规名称"),
-            None => r.unresolved("无法识别为法律条文引用"),
-        });
-    };
-    let law = match find_law(laws, name) {
-        Ok(law) => law,
-        Err(reason) => return Ok(r.unresolved(reason)),
-    };
-    let mut r = Resolved {
-        law: Some(law.short_title.clone()),
-        law_title: Some(law.title.clone()),
-        law_id: Some(law.id.to_string()),
-        ..r
-    };
-    if law.status == LawStatus::Repealed && law.repealed_on.is_none_or(|d| d <= on) {
-        let when = law
-            .repealed_on
-            .map(|d| format!("于{d}"))
-            .unwrap_or_default();
-        let by = law
-            .successor
-            .as_ref()
-            .map(|s| format!("，由《{s}》取代"))
-            .unwrap_or_default();
-        return Ok(r.unresolved(format!("《{}》已{when}废止{by}", law.short_title)));
+impl Resolver {
+    pub async fn resolve(
+        &mut self,
+        base: &Laws,
+        text: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<Resolved>> {
+        let titles: Vec<&str> = self.titles.iter().map(String::as_str).collect();
+        let references = cite::parse(text, &titles);
+        let mut out = Vec::new();
+        for reference in &references {
+            out.push(self.resolve_one(base, reference, on).await?);
+        }
+        Ok(out)
     }
-    let versions: Vec<Version> = store::versions(conn, &law.id).await?;
-    let Some(version) = versions.iter().rev().find(|v| v.effective_on <= on) else {
-        return Ok(match versions.first() {
-            // The first version's history tells whether the law existed before it.
-            Some(first)
-                if first
-                    .history
-                    .iter()
-                    .filter_map(|l| crate::parse::chinese_date(l))
-                    .any(|d| d <= on) =>
-            {
-                r.unresolved(format!(
-                    "法规库未收录《{}》在{on}有效的版本（最早收录{}版，{}起施行）",
-                    law.short_title, first.version_date, first.effective_on
-                ))
-            }
-            Some(first) => r.unresolved(format!(
-                "《{}》在{on}尚未施行（{}起施行）",
-                law.short_title, first.effective_on
-            )),
-            None => r.unresolved(format!("法规库未收录《{}》的条文", law.short_title)),
-        });
-    };
-    r.version = Some(version.version_date.to_string());
-    r.version_id = Some(version.id.to_string());
-    r.effective_on = Some(version.effective_on.to_string());
-    let Some(no) = reference.article else {
-        r.status = Resolution::Resolved;
-        return Ok(r);
-    };
-    let Some(article) = store::article(conn, &version.id, no).await? else {
-        let last = store::last_article(conn, &version.id).await?;
-        let reason = match last {
-            Some(last) if no > last => format!(
-                "{}超出《{}》（{}版）最后一条（{}）",
-                no.label(),
-                law.short_title,
-                version.version_date,
-                last.label()
-            ),
-            _ => format!(
-                "《{}》（{}版）中没有{}",
-                law.short_title,
-                version.version_date,
-                no.label()
-            ),
+
+    async fn versions_of(&mut self, base: &Laws, law: &Law) -> Result<Vec<Version>> {
+        if !self.versions.contains_key(law.id.as_str()) {
+            let mut conn = base.db().pool().acquire().await?;
+            let versions = store::versions(&mut conn, &law.id).await?;
+            self.versions.insert(law.id.to_string(), versions);
+        }
+        Ok(self.versions[law.id.as_str()].clone())
+    }
+
+    async fn articles_of(&mut self, base: &Laws, version: &Version) -> Result<&[Article]> {
+        if !self.articles.contains_key(version.id.as_str()) {
+            let mut conn = base.db().pool().acquire().await?;
+            let articles = store::articles(&mut conn, &version.id).await?;
+            self.articles.insert(version.id.to_string(), articles);
+        }
+        Ok(&self.articles[version.id.as_str()])
+    }
+
+    async fn resolve_one(
+        &mut self,
+        base: &Laws,
+        reference: &Reference,
+        on: NaiveDate,
+    ) -> Result<Resolved> {
+        let r = Resolved::from(reference);
+        let Some(name) = &reference.law else {
+            return Ok(match reference.article {
+                Some(_) => r.unresolved("未写明所依据的法律法规名称"),
+                None => r.unresolved("无法识别为法律条文引用"),
+            });
         };
-        return Ok(r.unresolved(reason));
-    };
-    let parts = structure(&article);
-    let text = match (reference.paragraph, reference.item) {
-        (None, None) => article.text(),
-        (Some(p), item) => {
-            let Some((paragraph, items)) = parts.get(p as usize - 1).filter(|_| p > 0) else {
-                return Ok(r.unresolved(format!("{}只有{}款", article.label, parts.len())));
+        let law = match find_law(&self.laws, name) {
+            Ok(law) => law.clone(),
+            Err(reason) => return Ok(r.unresolved(reason)),
+        };
+        let mut r = Resolved {
+            law: Some(law.short_title.clone()),
+            law_title: Some(law.title.clone()),
+            law_id: Some(law.id.to_string()),
+            ..r
+        };
+        if law.status == LawStatus::Repealed && law.repealed_on.is_none_or(|d| d <= on) {
+            let when = law
+                .repealed_on
+                .map(|d| format!("于{d}"))
+                .unwrap_or_default();
+            let by = law
+                .successor
+                .as_ref()
+                .map(|s| format!("，由《{s}》取代"))
+                .unwrap_or_default();
+            return Ok(r.unresolved(format!("《{}》已{when}废止{by}", law.short_title)));
+        }
+        let versions: Vec<Version> = self.versions_of(base, &law).await?;
+        let Some(version) = versions.iter().rev().find(|v| v.effective_on <= on) else {
+            return Ok(match versions.first() {
+                // The first version's history tells whether the law existed before it.
+                Some(first)
+                    if first
+                        .history
+                        .iter()
+                        .filter_map(|l| crate::parse::chinese_date(l))
+                        .any(|d| d <= on) =>
+                {
+                    r.unresolved(format!(
+                        "法规库未收录《{}》在{on}有效的版本（最早收录{}版，{}起施行）",
+                        law.short_title, first.version_date, first.effective_on
+                    ))
+                }
+                Some(first) => r.unresolved(format!(
+                    "《{}》在{on}尚未施行（{}起施行）",
+                    law.short_title, first.effective_on
+                )),
+                None => r.unresolved(format!("法规库未收录《{}》的条文", law.short_title)),
+            });
+        };
+        r.version = Some(version.version_date.to_string());
+        r.version_id = Some(version.id.to_string());
+        r.effective_on = Some(version.effective_on.to_string());
+        let Some(no) = reference.article else {
+            r.status = Resolution::Resolved;
+            return Ok(r);
+        };
+        let articles = self.articles_of(base, version).await?;
+        let Some(article) = articles.iter().find(|a| a.no == no).cloned() else {
+            let last = articles.iter().map(|a| a.no).max();
+            let reason = match last {
+                Some(last) if no > last => format!(
+                    "{}超出《{}》（{}版）最后一条（{}）",
+                    no.label(),
+                    law.short_title,
+                    version.version_date,
+                    last.label()
+                ),
+                _ => format!(
+                    "《{}》（{}版）中没有{}",
+                    law.short_title,
+                    version.version_date,
+                    no.label()
+                ),
             };
-            match item {
-                None => paragraph.clone(),
-                Some(i) => match items.get(i as usize - 1).filter(|_| i > 0) {
-                    Some(t) => t.clone(),
+            return Ok(r.unresolved(reason));
+        };
+        let parts = structure(&article);
+        let text = match (reference.paragraph, reference.item) {
+            (None, None) => article.text(),
+            (Some(p), item) => {
+                let Some((paragraph, items)) = parts.get(p as usize - 1).filter(|_| p > 0) else {
+                    return Ok(r.unresolved(format!("{}只有{}款", article.label, parts.len())));
+                };
+                match item {
+                    None => paragraph.clone(),
+                    Some(i) => match items.get(i as usize - 1).filter(|_| i > 0) {
+                        Some(t) => t.clone(),
+                        None => {
+                            return Ok(r.unresolved(format!(
+                                "{}第{}款只有{}项",
+                                article.label,
+                                crate::numerals::write(p),
+                                items.len()
+                            )));
+                        }
+                    },
+                }
+            }
+            (None, Some(i)) => {
+                let items: Vec<&String> = parts.iter().flat_map(|(_, items)| items).collect();
+                match items.get(i as usize - 1).filter(|_| i > 0) {
+                    Some(t) => (*t).clone(),
                     None => {
-                        return Ok(r.unresolved(format!(
-                            "{}第{}款只有{}项",
-                            article.label,
-                            crate::numerals::write(p),
-                            items.len()
-                        )));
+                        return Ok(r.unresolved(format!("{}只有{}项", article.label, items.len())));
                     }
-                },
+                }
             }
-        }
-        (None, Some(i)) => {
-            let items: Vec<&String> = parts.iter().flat_map(|(_, items)| items).collect();
-            match items.get(i as usize - 1).filter(|_| i > 0) {
-                Some(t) => (*t).clone(),
-                None => return Ok(r.unresolved(format!("{}只有{}项", article.label, items.len()))),
-            }
-        }
-    };
-    r.text = Some(text);
-    r.status = Resolution::Resolved;
-    Ok(r)
+        };
+        r.text = Some(text);
+        r.status = Resolution::Resolved;
+        Ok(r)
+    }
 }
 
 #[cfg(test)]

@@ -268,39 +268,3 @@ pub(crate) async fn articles(
         .map(read_article)
         .collect()
 }
-
-pub(crate) async fn article(
-    conn: &mut AnyConnection,
-    version: &VersionId,
-    no: ArticleNo,
-) -> Result<Option<Article>, sqlx::Error> {
-    sqlx::query(
-        "SELECT number, suffix, label, chapter, body FROM law_articles WHERE version_id = $1 AND number = $2 AND suffix = $3",
-    )
-    .bind(version.as_str())
-    .bind(i64::from(no.number))
-    .bind(i64::from(no.suffix))
-    .fetch_optional(conn)
-    .await?
-    .as_ref()
-    .map(read_article)
-    .transpose()
-}
-
-/// The highest article number of a version.
-pub(crate) async fn last_article(
-    conn: &mut AnyConnection,
-    version: &VersionId,
-) -> Result<Option<ArticleNo>, sqlx::Error> {
-    let row = sqlx::query("SELECT number, suffix FROM law_articles WHERE version_id = $1 ORDER BY number DESC, suffix DESC LIMIT 1")
-        .bind(version.as_str())
-        .fetch_optional(conn)
-        .await?;
-    row.map(|r| {
-        Ok(ArticleNo {
-            number: r.try_get::<i64, _>(0)? as u32,
-            suffix: r.try_get::<i64, _>(1)? as u32,
-        })
-    })
-    .transpose()
-}
