@@ -11,8 +11,13 @@ use crate::password::PasswordPolicy;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum SettingKind {
-    Integer { min: i64, max: i64 },
+    Integer {
+        min: i64,
+        max: i64,
+    },
     Boolean,
+    /// Free text, at most 200 characters (a name, a path).
+    Text,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +45,8 @@ impl SettingDef {
                 "false" | "否" | "0" | "off" => Ok("false".into()),
                 _ => Err(format!("“{}”应为“是”或“否”", self.label)),
             },
+            SettingKind::Text if v.chars().count() <= 200 => Ok(v.to_string()),
+            SettingKind::Text => Err(format!("“{}”最多200个字", self.label)),
         }
     }
 }

@@ -23,6 +23,34 @@ use db::{Db, DbError, Event};
 use kernel::ErrorCode;
 use kernel::crypto::SealKey;
 
+/// Organisations by name or path, read once: ledgers name organisations row after row.
+#[derive(Clone, Debug)]
+pub struct OrgResolver {
+    world: Vec<Org>,
+}
+
+impl OrgResolver {
+    /// The one organisation `name` names (a name, or a path such as 新北区/司法局), or why not.
+    pub fn resolve(&self, name: &str) -> std::result::Result<&Org, String> {
+        org_import::resolve_in(&self.world, name)
+    }
+
+    pub fn get(&self, id: &kernel::ids::OrgId) -> Option<&Org> {
+        self.world.iter().find(|o| &o.id == id)
+    }
+
+    /// The shortest unambiguous name of an organisation, for writing ledgers.
+    pub fn reference(&self, id: &kernel::ids::OrgId) -> String {
+        self.get(id)
+            .map(|o| org_import::unique_reference(&self.world, o))
+            .unwrap_or_default()
+    }
+
+    pub fn all(&self) -> &[Org] {
+        &self.world
+    }
+}
+
 /// The door to the platform's records.
 #[derive(Clone, Debug)]
 pub struct Platform {

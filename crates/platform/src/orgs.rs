@@ -179,6 +179,13 @@ impl Platform {
         Ok(rows.iter().map(read_org).collect::<Result<_, _>>()?)
     }
 
+    /// Every organisation, for resolving many names at once (ledger imports).
+    pub async fn org_resolver(&self) -> Result<crate::OrgResolver> {
+        Ok(crate::OrgResolver {
+            world: self.directory().await?,
+        })
+    }
+
     /// Finds an organisation by name, or by path (新北区/司法局) when the name is not unique.
     pub async fn resolve_org(&self, name: &str) -> Result<Org> {
         let mut conn = self.db.pool().acquire().await?;

@@ -7,13 +7,29 @@ use crate::{Actor, Error, Platform, Result};
 impl Platform {
     /// The foundation's settings with the values in force.
     pub async fn settings(&self) -> Result<Vec<(SettingDef, String)>> {
-        let stored = db::settings::load(&self.db).await?;
-        Ok(FOUNDATION.iter().map(|d| (*d, stored.value(d))).collect())
+        self.settings_of(FOUNDATION).await
     }
 
-    /// Changes a setting, checked against its range; a change is an audit event.
+    /// These settings (the foundation's and the modules') with the values in force.
+    pub async fn settings_of(&self, defs: &[SettingDef]) -> Result<Vec<(SettingDef, String)>> {
+        let stored = db::settings::load(&self.db).await?;
+        Ok(defs.iter().map(|d| (*d, stored.value(d))).collect())
+    }
+
+    /// Changes a foundation setting, checked against its range; a change is an audit event.
     pub async fn update_setting(&self, actor: &Actor, key: &str, value: &str) -> Result<()> {
-        let def = FOUNDATION
+        self.update_setting_in(actor, FOUNDATION, key, value).await
+    }
+
+    /// Changes one of `defs`.
+    pub async fn update_setting_in(
+        &self,
+        actor: &Actor,
+        defs: &[SettingDef],
+        key: &str,
+        value: &str,
+    ) -> Result<()> {
+        let def = defs
             .iter()
             .find(|d| d.key == key)
             .ok_or_else(|| Error::NotFound(format!("设置项“{key}”")))?;

@@ -15,28 +15,29 @@ fn root() -> PathBuf {
 /// A module crate (laws, power, …) may use the foundation crates and the modules it declares
 /// here, and nothing else; web and cli sit on top.
 fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
+    const ALL_MODULES: &[&str] = &[
+        "kernel", "db", "ledger", "platform", "laws", "power", "search",
+    ];
     BTreeMap::from([
         ("kernel", &[][..]),
         ("db", &["kernel"][..]),
         ("ledger", &["kernel"][..]),
         ("platform", &["kernel", "db", "ledger"][..]),
         ("laws", &["kernel", "db", "ledger", "platform"][..]),
-        ("search", &["kernel", "db", "laws"][..]),
-        (
-            "web",
-            &["kernel", "db", "ledger", "platform", "laws", "search"][..],
-        ),
+        ("power", &["kernel", "db", "ledger", "platform", "laws"][..]),
+        ("search", &["kernel", "db", "laws", "power"][..]),
+        ("web", ALL_MODULES),
         (
             "cli",
             &[
-                "kernel", "db", "ledger", "platform", "laws", "search", "web",
+                "kernel", "db", "ledger", "platform", "laws", "power", "search", "web",
             ][..],
         ),
         ("testkit", &["db"][..]),
         (
             "fazhi-bench",
             &[
-                "kernel", "db", "ledger", "platform", "laws", "search", "web",
+                "kernel", "db", "ledger", "platform", "laws", "power", "search", "web",
             ][..],
         ),
         ("tidy", &[][..]),

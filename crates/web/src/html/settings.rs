@@ -14,6 +14,15 @@ use crate::error::PageResult;
 use crate::extract::{Form, Query};
 use crate::session::Session;
 
+/// The foundation's settings and the modules'.
+fn all_settings() -> Vec<kernel::settings::SettingDef> {
+    kernel::settings::FOUNDATION
+        .iter()
+        .chain(power::SETTINGS)
+        .copied()
+        .collect()
+}
+
 pub struct SettingRow {
     pub key: &'static str,
     pub label: &'static str,
@@ -21,6 +30,7 @@ pub struct SettingRow {
     pub value: String,
     pub default: &'static str,
     pub boolean: bool,
+    pub text: bool,
     pub range: String,
     pub editable: bool,
 }
@@ -53,7 +63,7 @@ async fn page_with(
     }
     let rows = state
         .platform
-        .settings()
+        .settings_of(&all_settings())
         .await?
         .into_iter()
         .map(|(def, value)| SettingRow {
@@ -63,9 +73,11 @@ async fn page_with(
             value,
             default: def.default,
             boolean: def.kind == SettingKind::Boolean,
+            text: def.kind == SettingKind::Text,
             range: match def.kind {
                 SettingKind::Integer { min, max } => format!("{min}–{max}"),
                 SettingKind::Boolean => "是 / 否".into(),
+                SettingKind::Text => "文字".into(),
             },
             editable: actor.can(def.permission),
         })
@@ -98,7 +110,7 @@ pub async fn update(
 ) -> PageResult<Response> {
     match state
         .platform
-        .update_setting(&session.0.actor, &form.key, &form.value)
+        .update_setting_in(&session.0.actor, &all_settings(), &form.key, &form.value)
         .await
     {
         Ok(()) => Ok(Redirect::to("/admin/settings?ok=saved").into_response()),

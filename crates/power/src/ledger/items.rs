@@ -1,0 +1,225 @@
+//! The `power-items` ledger.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use db::{Changes, Event};
+use kernel::Permission;
+use laws::CitingRecord;
+use ledger::{ImportMode, ImportReport, Record, Rejected, RowError, cell};
+use platform::Actor;
+
+use super::{ITEMS, Row, today};
+use crate::apply::{self, Timeline};
+use crate::model::{AdjustmentKind, Item, ItemFields, ItemId, ItemType, Level, beginning};
+use crate::{Power, Result, store};
+
+impl Power {
+    /// Imports the `power-items` ledger; items are in force from `effective` (else from the start
+    /// of time for new items, and from today for changed ones).
+    pub async fn import_items(
+        &self,
+        actor: &Actor,
+        records: &[Record],
+        effective: Option<NaiveDate>,
+        mode: ImportMode,
+    ) -> Result<ImportReport> {
+        self.platform
+            .require(actor, Permission::WriteRecords, "ledger", ITEMS.kind)
+            .await?;
+        let orgs = self.platform.org_resolver().await?;
+        let mut timelines = self.timelines().await?;
+        let mut errors = Vec::new();
+        let mut seen: HashMap<String, usize> = HashMap::new();
+        let mut plans: Vec<(usize, String, Vec<apply::Op>, &'static str, Item)> = Vec::new();
+        let mut report = ImportReport {
+            kind: ITEMS.kind.into(),
+            rows: records.len(),
+            dry_run: mode.dry_run,
+            ..Default::default()
+        };
+        for record in records {
+            let mut row = Row {
+                line: record.line,
+                errors: &mut errors,
+                ok: true,
+            };
+            let code = row.check(
+                "事项编码",
+                cell::required(record.get("事项编码")).map(str::to_string),
+            );
+            if let Some(code) = &code {
+                if let Some(first) = seen.get(code) {
+                    row.fail("事项编码", format!("与第{first}行重复"));
+                } else {
+                    seen.insert(code.clone(), record.line);
+                }
+            }
+            let name = row.check(
+                "事项名称",
+                cell::required(record.get("事项名称")).map(str::to_string),
+            );
+            let item_type = row.check(
+                "事项类型",
+                cell::required(record.get("事项类型")).and_then(|t| {
+                    ItemType::parse(t).ok_or_else(|| {
+                        format!(
+                            "“{t}”不是事项类型（可选：{}）",
+                            ItemType::labels().join("、")
+                        )
+                    })
+                }),
+            );
+            let org = row.check(
+                "实施主体",
+                Self::org_in_row(actor, &orgs, record.get("实施主体")),
+            );
+            let basis = row.check(
+                "设定依据",
+                cell::required(record.get("设定依据")).map(str::to_string),
+            );
+            let level = row.check(
+                "实施层级",
+                cell::required(record.get("实施层级")).and_then(|t| {
+                    Level::parse(t).ok_or_else(|| format!("“{t}”应为“区级”或“镇街”"))
+                }),
+            );
+            let (
+                Some(code),
+                Some(name),
+                Some(item_type),
+                Some((org_id, org_name)),
+                Some(legal_basis),
+                Some(level),
+                true,
+            ) = (code, name, item_type, org, basis, level, row.ok)
+            else {
+                continue;
+            };
+            let fields = ItemFields {
+                name,
+                sub_name: record.get("子项名称").to_string(),
+                item_type,
+                org_id,
+                handling_unit: record.get("承办机构").to_string(),
+                legal_basis,
+                level,
+                responsibilities: record.get("责任事项").to_string(),
+                accountability: record.get("追责情形").to_string(),
+                note: record.get("备注").to_string(),
+            };
+            match timelines.get_mut(&code) {
+                None => {
+                    let mut t = Timeline::new(ItemId::generate(), &code);
+                    let ops = t.start(
+                        effective.unwrap_or_else(beginning),
+                        fields,
+                        &org_name,
+                        "导入",
+                    );
+                    let first = t.versions[0].clone();
+                    timelines.insert(code.clone(), t);
+                    report.created += 1;
+                    plans.push((record.line, code, ops, "create", first));
+                }
+                Some(t) => {
+                    let on = effective.unwrap_or_else(today);
+                    let current = t.on(on).or(t.versions.last()).cloned();
+                    // The same fields again (a cancelled item too: bringing it back is a 新增).
+                    if current.as_ref().is_some_and(|c| c.fields == fields) {
+                        report.unchanged += 1;
+                        continue;
+                    }
+                    match t.apply(AdjustmentKind::Change, on, Some(fields), "导入变更") {
+                        Ok(ops) => {
+                            let version = t.on(on).cloned().unwrap_or_else(|| {
+                                t.versions
+                                    .last()
+                                    .cloned()
+                                    .expect("a version was just added")
+                            });
+                            report.updated += 1;
+                            plans.push((record.line, code, ops, "update", version));
+                        }
+                        Err(reason) => errors.push(RowError {
+                            line: record.line,
+                            column: "事项编码".into(),
+                            reason,
+                        }),
+                    }
+                }
+            }
+        }
+        self.finish_import(actor, errors, report, mode, plans).await
+    }
+
+    /// Writes planned item versions with their citations, in transactions of a few hundred rows.
+    async fn finish_import(
+        &self,
+        actor: &Actor,
+        mut errors: Vec<RowError>,
+        mut report: ImportReport,
+        mode: ImportMode,
+        plans: Vec<(usize, String, Vec<apply::Op>, &'static str, Item)>,
+    ) -> Result<ImportReport> {
+        errors.sort_by_key(|e| e.line);
+        if !errors.is_empty() && !mode.only_valid {
+            return Err(platform::Error::Rejected(Rejected { errors }).into());
+        }
+        let bad: HashSet<usize> = errors.iter().map(|e| e.line).collect();
+        let plans: Vec<_> = plans.into_iter().filter(|p| !bad.contains(&p.0)).collect();
+        if !errors.is_empty() {
+            report.created = plans.iter().filter(|p| p.3 == "create").count();
+            report.updated = plans.iter().filter(|p| p.3 == "update").count();
+        }
+        report.errors = errors;
+        if mode.dry_run || plans.is_empty() {
+            return Ok(report);
+        }
+        let mut resolver = self.laws.resolver().await?;
+        for chunk in plans.chunks(500) {
+            let mut tx = self.platform.db().begin(&actor.who()).await?;
+            for (_, code, ops, action, version) in chunk {
+                if *action == "create" {
+                    store::insert_item(&mut tx, &version.id, code).await?;
+                }
+                apply::write(&mut tx, ops).await?;
+                let on = if version.valid_from == beginning() {
+                    today()
+                } else {
+                    version.valid_from
+                };
+                let record = CitingRecord {
+                    module: "power",
+                    record_type: "item",
+                    record_id: version.id.as_str(),
+                    org_id: Some(version.fields.org_id.as_str()),
+                };
+                self.laws
+                    .cite_record_with(
+                        &mut resolver,
+                        &mut tx,
+                        record,
+                        &version.fields.legal_basis,
+                        on,
+                    )
+                    .await?;
+                tx.record(
+                    Event::new("power_item", version.id.as_str(), action)
+                        .org(Some(version.fields.org_id.as_str()))
+                        .changes(
+                            Changes::new()
+                                .set("code", code)
+                                .set("name", &version.fields.name)
+                                .set("item_type", version.fields.item_type.label())
+                                .set("valid_from", store::day(version.valid_from))
+                                .set("legal_basis", &version.fields.legal_basis),
+                        ),
+                )
+                .await?;
+            }
+            tx.commit().await?;
+        }
+        Ok(report)
+    }
+}

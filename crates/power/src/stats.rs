@@ -1,0 +1,170 @@
+//! The power list's figures for a year (`fazhi stats power --year Y --json`), each with its
+//! definition, computed from the records.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+
+use chrono::{Datelike, NaiveDate};
+use platform::Org;
+use serde::Serialize;
+use sqlx::Row;
+
+use crate::model::{AdjustmentState, DelegationState};
+use crate::store;
+use crate::{Power, Result};
+
+/// Every figure's definition, shown beside it in the UI and the report.
+pub const DEFINITIONS: &[(&str, &str)] = &[
+    ("total_items", "年末（12月31日）在清单中的权力事项数"),
+    ("by_type", "年末在清单中的事项，按事项类型计数"),
+    ("by_department", "年末在清单中的事项，按实施主体计数"),
+    (
+        "adjustments",
+        "当年生效的已批准调整（新增、取消、变更、下放）数",
+    ),
+    (
+        "adjusted_departments",
+        "当年有已批准调整生效的实施主体（部门）数",
+    ),
+    (
+        "adjustments_by_type",
+        "当年生效的已批准调整，按调整类型计数",
+    ),
+    (
+        "delegated_by_type",
+        "当年进入“已核准”或“已下放”状态的事项（去重），按下放类别计数",
+    ),
+    (
+        "pending_delegations_by_type",
+        "年末处于“拟下放待核准”状态的事项（去重），按下放类别计数",
+    ),
+    (
+        "unresolved_legal_basis",
+        "年末在清单中、设定依据未能对应到法规库中任何法律法规的事项数",
+    ),
+];
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct PowerStats {
+    pub year: i32,
+    pub total_items: usize,
+    pub by_type: BTreeMap<String, usize>,
+    pub by_department: BTreeMap<String, usize>,
+    pub adjustments: usize,
+    pub adjusted_departments: usize,
+    pub adjustments_by_type: BTreeMap<String, usize>,
+    pub delegated_by_type: BTreeMap<String, usize>,
+    pub pending_delegations_by_type: BTreeMap<String, usize>,
+    pub unresolved_legal_basis: usize,
+    /// 已核准/已下放 items in the year, all categories.
+    pub delegated_items: usize,
+    /// 拟下放待核准 items at year end, all categories.
+    pub pending_delegations: usize,
+}
+
+impl Power {
+    /// The figures of `year`, for the whole database or for `org` and everything below it.
+    pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<PowerStats> {
+        let start = NaiveDate::from_ymd_opt(year, 1, 1)
+            .ok_or_else(|| crate::Error::Invalid(format!("年份{year}无效")))?;
+        let end = NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or_else(|| crate::Error::Invalid(format!("年份{year}无效")))?;
+        let within: Option<HashSet<String>> = match org {
+            Some(o) => Some(
+                self.platform
+                    .subtree_ids(o)
+                    .await?
+                    .into_iter()
+                    .map(|i| i.to_string())
+                    .collect(),
+            ),
+            None => None,
+        };
+        let counts = |org_id: &str| within.as_ref().is_none_or(|w| w.contains(org_id));
+        let mut conn = self.platform.db().pool().acquire().await?;
+        let versions = store::all_versions(&mut conn).await?;
+        let mut s = PowerStats {
+            year,
+            ..Default::default()
+        };
+
+        // Items in force at year end.
+        let mut item_org: HashMap<String, String> = HashMap::new();
+        let mut active_items: HashSet<String> = HashSet::new();
+        for v in &versions {
+            item_org.insert(v.id.to_string(), v.fields.org_id.to_string());
+            let covers = v.valid_from <= end && v.valid_to.is_none_or(|t| t > end);
+            if covers && v.active && counts(v.fields.org_id.as_str()) {
+                active_items.insert(v.id.to_string());
+                s.total_items += 1;
+                *s.by_type
+                    .entry(v.fields.item_type.label().into())
+                    .or_default() += 1;
+                *s.by_department.entry(v.org_name.clone()).or_default() += 1;
+            }
+        }
+
+        // Adjustments taking effect in the year.
+        let mut departments: HashSet<String> = HashSet::new();
+        for a in store::adjustments(&mut conn, None, Some(AdjustmentState::Approved), None).await? {
+            if a.effective_on.year() == year && counts(a.org_id.as_str()) {
+                s.adjustments += 1;
+                departments.insert(a.org_id.to_string());
+                *s.adjustments_by_type
+                    .entry(a.kind.label().into())
+                    .or_default() += 1;
+            }
+        }
+        s.adjusted_departments = departments.len();
+
+        // Delegations: items reaching 已核准/已下放 in the year; items 拟下放待核准 at year end.
+        let steps = store::delegation_steps(&mut conn).await?;
+        let mut delegated: HashMap<String, String> = HashMap::new();
+        let mut state_at_end: HashMap<String, (String, String, DelegationState)> = HashMap::new();
+        for (delegation, item, category, state, on) in steps {
+            if !item_org.get(&item).is_some_and(|o| counts(o)) {
+                continue;
+            }
+            if matches!(
+                state,
+                DelegationState::Approved | DelegationState::Delegated
+            ) && on >= start
+                && on <= end
+            {
+                delegated.insert(item.clone(), category.label().into());
+            }
+            if on <= end {
+                state_at_end.insert(delegation, (item, category.label().into(), state));
+            }
+        }
+        for category in delegated.values() {
+            *s.delegated_by_type.entry(category.clone()).or_default() += 1;
+        }
+        s.delegated_items = delegated.len();
+        let pending: HashMap<String, String> = state_at_end
+            .into_values()
+            .filter(|(_, _, state)| *state == DelegationState::Proposed)
+            .map(|(item, category, _)| (item, category))
+            .collect();
+        for category in pending.values() {
+            *s.pending_delegations_by_type
+                .entry(category.clone())
+                .or_default() += 1;
+        }
+        s.pending_delegations = pending.len();
+
+        // Legal basis that names no law in the law base.
+        let resolved: HashSet<String> = sqlx::query(
+            "SELECT DISTINCT record_id FROM citations WHERE module = 'power' AND record_type = 'item' AND law_id IS NOT NULL",
+        )
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()?;
+        s.unresolved_legal_basis = active_items
+            .iter()
+            .filter(|i| !resolved.contains(*i))
+            .count();
+        Ok(s)
+    }
+}
