@@ -64,6 +64,9 @@ enum Command {
         /// 只导入正确的行，跳过并列出有错误的行
         #[arg(long)]
         only_valid: bool,
+        /// 权责清单中的事项自哪一天起列入清单（默认：一直在清单中）
+        #[arg(long)]
+        effective: Option<String>,
     },
     /// 导出台账（.xlsx 或 .csv）
     Export {
@@ -83,6 +86,18 @@ enum Command {
     Calendar {
         #[command(subcommand)]
         command: commands::calendar::CalendarCommand,
+    },
+    /// 某模块某年的统计数字（年度报告所用）
+    Stats {
+        /// 模块：power
+        module: String,
+        #[arg(long)]
+        year: i32,
+        /// 只统计某机构及其下级
+        #[arg(long)]
+        org: Option<String>,
+        #[arg(long)]
+        json: bool,
     },
     /// 法规库：导入、识别引用、版本比较、登记废止
     Laws {
@@ -181,7 +196,9 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
             file,
             dry_run,
             only_valid,
+            effective,
         } => {
+            let effective = effective.as_deref().map(commands::date_arg).transpose()?;
             commands::ledgers::import(
                 &context,
                 &kind,
@@ -190,9 +207,16 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
                     dry_run,
                     only_valid,
                 },
+                effective,
             )
             .await
         }
+        Command::Stats {
+            module,
+            year,
+            org,
+            json,
+        } => commands::stats::run(&context, &module, year, org.as_deref(), json).await,
         Command::Export { kind, year, file } => {
             commands::ledgers::export(&context, &kind, year, &file).await
         }

@@ -466,3 +466,137 @@ fn serve_answers_and_stops_gracefully() {
     assert!(answered, "healthz answered");
     assert!(status.success(), "graceful shutdown exits 0");
 }
+
+const POWER_ITEMS: &str = "事项编码,事项名称,子项名称,事项类型,实施主体,设定依据,实施层级,责任事项,追责情形,备注\nE0001,食品经营许可,,行政许可,示例区市场监督管理局,《中华人民共和国食品安全法》第三十五条,区级,,,\nE0002,法律援助咨询,,公共服务,示例区司法局,《中华人民共和国法律援助法》第三十六条,区级,,,\n";
+
+#[test]
+fn power_ledgers_stats_and_their_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("orgs.csv"), ORGS).unwrap();
+    assert!(
+        fazhi(
+            d,
+            None,
+            &[
+                "import",
+                "organizations",
+                d.join("orgs.csv").to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    std::fs::write(d.join("items.csv"), POWER_ITEMS).unwrap();
+    let imported = fazhi(
+        d,
+        None,
+        &[
+            "import",
+            "power-items",
+            d.join("items.csv").to_str().unwrap(),
+            "--effective",
+            "2020-03-01",
+        ],
+    );
+    assert!(
+        stdout(&imported).contains("新增2"),
+        "{}{}",
+        stdout(&imported),
+        stderr(&imported)
+    );
+    let wrong = fazhi(
+        d,
+        None,
+        &[
+            "import",
+            "organizations",
+            d.join("orgs.csv").to_str().unwrap(),
+            "--effective",
+            "2020-03-01",
+        ],
+    );
+    assert!(!wrong.status.success() && stderr(&wrong).contains("--effective"));
+    let stats = fazhi(d, None, &["stats", "power", "--year", "2020", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&stats.stdout).unwrap();
+    assert_eq!(json["total_items"], 2);
+    assert_eq!(json["by_type"]["公共服务"], 1);
+    let earlier = fazhi(d, None, &["stats", "power", "--year", "2019", "--json"]);
+    let json: serde_json::Value = serde_json::from_slice(&earlier.stdout).unwrap();
+    assert_eq!(json["total_items"], 0, "in force from 2020-03-01");
+    let by_org = fazhi(
+        d,
+        None,
+        &[
+            "stats",
+            "power",
+            "--year",
+            "2020",
+            "--org",
+            "示例区司法局",
+            "--json",
+        ],
+    );
+    let json: serde_json::Value = serde_json::from_slice(&by_org.stdout).unwrap();
+    assert_eq!(json["total_items"], 1);
+    let unknown = fazhi(d, None, &["stats", "nonsense", "--year", "2020", "--json"]);
+    assert!(!unknown.status.success());
+
+    let bad = d.join("bad.csv");
+    std::fs::write(&bad, "事项编码,调整类型,调整日期,实施主体,调整原因,调整依据\nE9,取消,2020-06-01,示例区司法局,原因,依据\nE0001,取消,2020-02-30,示例区司法局,原因,依据\n").unwrap();
+    let refused = fazhi(
+        d,
+        None,
+        &["import", "power-adjustments", bad.to_str().unwrap()],
+    );
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("第2行「事项编码」")
+            && stderr(&refused).contains("第3行「调整日期」"),
+        "{}",
+        stderr(&refused)
+    );
+
+    let xlsx = d.join("items.xlsx");
+    assert!(
+        fazhi(
+            d,
+            None,
+            &[
+                "export",
+                "power-items",
+                "--year",
+                "2020",
+                xlsx.to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    let round = fazhi(
+        d,
+        None,
+        &[
+            "import",
+            "power-items",
+            xlsx.to_str().unwrap(),
+            "--effective",
+            "2020-03-01",
+        ],
+    );
+    assert!(stdout(&round).contains("未变2"), "{}", stdout(&round));
+    assert!(
+        fazhi(
+            d,
+            None,
+            &[
+                "template",
+                "power-delegations",
+                d.join("t.xlsx").to_str().unwrap()
+            ]
+        )
+        .status
+        .success()
+    );
+    assert!(fazhi(d, None, &["audit", "verify"]).status.success());
+}

@@ -10,7 +10,12 @@ use ledger::{ImportMode, Layout};
 use crate::context::Context;
 
 /// The ledger kinds that exist. Module crates add theirs as they arrive.
-const KINDS: &[Layout] = &[platform::ORGANIZATIONS];
+const KINDS: &[Layout] = &[
+    platform::ORGANIZATIONS,
+    power::ledger::ITEMS,
+    power::ledger::ADJUSTMENTS,
+    power::ledger::DELEGATIONS,
+];
 
 fn layout(kind: &str) -> Result<&'static Layout, String> {
     KINDS.iter().find(|l| l.kind == kind).ok_or_else(|| {
@@ -35,8 +40,12 @@ pub async fn import(
     kind: &str,
     file: &Path,
     mode: ImportMode,
+    effective: Option<chrono::NaiveDate>,
 ) -> Result<ExitCode, String> {
     let layout = layout(kind)?;
+    if effective.is_some() && layout.kind != power::ledger::ITEMS.kind {
+        return Err("--effective 只适用于 power-items（权责清单）".into());
+    }
     let sheet = ledger::read_file(file).map_err(|e| e.to_string())?;
     let records = sheet.records(layout).map_err(|e| e.to_string())?;
     let platform = context.platform().await?;
@@ -46,8 +55,22 @@ pub async fn import(
         layout.title,
         records.len()
     ));
+    let actor = context.actor();
+    let power = power::Power::new(platform.clone());
     let result = match layout.kind {
-        "organizations" => platform.import_orgs(&context.actor(), &records, mode).await,
+        "organizations" => platform.import_orgs(&actor, &records, mode).await,
+        "power-items" => power
+            .import_items(&actor, &records, effective, mode)
+            .await
+            .map_err(power_error),
+        "power-adjustments" => power
+            .import_adjustments(&actor, &records, mode)
+            .await
+            .map_err(power_error),
+        "power-delegations" => power
+            .import_delegations(&actor, &records, mode)
+            .await
+            .map_err(power_error),
         other => return Err(format!("台账类型“{other}”尚不支持导入")),
     };
     bar.finish_and_clear();
@@ -64,10 +87,18 @@ pub async fn import(
     }
 }
 
+/// The power list's errors as the platform's, so that a refused ledger prints its rows.
+fn power_error(e: power::Error) -> platform::Error {
+    match e {
+        power::Error::Platform(p) => p,
+        other => platform::Error::Invalid(other.to_string()),
+    }
+}
+
 pub async fn export(
     context: &Context,
     kind: &str,
-    _year: Option<i32>,
+    year: Option<i32>,
     file: &Path,
 ) -> Result<ExitCode, String> {
     let layout = layout(kind)?;
@@ -77,6 +108,12 @@ pub async fn export(
             .export_orgs(&context.actor())
             .await
             .map_err(|e| e.to_string())?,
+        power_kind @ ("power-items" | "power-adjustments" | "power-delegations") => {
+            power::Power::new(platform.clone())
+                .export(&context.actor(), power_kind, year)
+                .await
+                .map_err(|e| e.to_string())?
+        }
         other => return Err(format!("台账类型“{other}”尚不支持导出")),
     };
     let bytes = write(layout, &rows, file)?;

@@ -7,6 +7,7 @@ pub mod laws;
 pub mod ledgers;
 pub mod search;
 pub mod serve;
+pub mod stats;
 pub mod validate;
 
 /// Reads a date typed on the command line; the error says which argument and why.

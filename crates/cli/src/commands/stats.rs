@@ -1,0 +1,56 @@
+//! `fazhi stats MODULE --year Y [--org NAME] --json` (DESIGN §4.5): one JSON object of the
+//! module's figures; the annual report uses exactly these.
+
+use std::process::ExitCode;
+
+use crate::context::Context;
+
+pub async fn run(
+    context: &Context,
+    module: &str,
+    year: i32,
+    org: Option<&str>,
+    json: bool,
+) -> Result<ExitCode, String> {
+    let platform = context.platform().await?;
+    let org = match org {
+        Some(name) => Some(
+            platform
+                .resolve_org(name)
+                .await
+                .map_err(|e| e.to_string())?,
+        ),
+        None => None,
+    };
+    let (value, definitions): (serde_json::Value, &[(&str, &str)]) = match module {
+        "power" => {
+            let stats = power::Power::new(platform)
+                .stats(year, org.as_ref())
+                .await
+                .map_err(|e| e.to_string())?;
+            (
+                serde_json::to_value(stats).map_err(|e| e.to_string())?,
+                power::DEFINITIONS,
+            )
+        }
+        other => return Err(format!("未知的模块“{other}”（可用：power）")),
+    };
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&value).map_err(|e| e.to_string())?
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{module} {year}{}",
+        org.map(|o| format!("（{}）", o.name)).unwrap_or_default()
+    );
+    for (key, definition) in definitions {
+        println!(
+            "{key} = {}\n    {definition}",
+            value.get(key).map(|v| v.to_string()).unwrap_or_default()
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
