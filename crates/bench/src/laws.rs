@@ -97,7 +97,8 @@ pub async fn run(corpus: &Path, out: &Path) -> Result<(), String> {
     let db = Db::open(&DatabaseUrl::sqlite_file(&dir.path().join("fazhi.db")))
         .await
         .map_err(|x| e(&x))?;
-    let laws = Laws::new(Platform::new(db.clone(), SealKey::generate()));
+    let sources = search::Sources::new(Platform::new(db.clone(), SealKey::generate()));
+    let laws: Laws = sources.laws.clone();
 
     eprintln!("importing {} …", corpus.display());
     let started = Instant::now();
@@ -108,7 +109,7 @@ pub async fn run(corpus: &Path, out: &Path) -> Result<(), String> {
     let import_s = started.elapsed().as_secs_f64();
     let index = Search::open(&dir.path().join("search-index")).map_err(|x| e(&x))?;
     let started = Instant::now();
-    index.catch_up(&laws).await.map_err(|x| e(&x))?;
+    index.catch_up(&sources).await.map_err(|x| e(&x))?;
     let index_s = started.elapsed().as_secs_f64();
     let size_mb = index.size_on_disk() as f64 / 1_048_576.0;
 

@@ -119,6 +119,9 @@ enum Command {
         /// 只查某部法律法规
         #[arg(long)]
         law: Option<String>,
+        /// 查权责清单中今日有效的权力事项，而非法规条文
+        #[arg(long, conflicts_with_all = ["all_versions", "level", "law"])]
+        power: bool,
         #[arg(long)]
         json: bool,
     },
@@ -230,6 +233,7 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
             all_versions,
             level,
             law,
+            power,
             json,
         } => {
             commands::search::run(
@@ -240,6 +244,7 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
                     all_versions,
                     level,
                     law,
+                    power,
                     json,
                 },
             )

@@ -205,6 +205,7 @@ impl Power {
                 .org(Some(a.org_id.as_str()))
                 .changes(
                     Changes::new()
+                        .set("code", &a.item_code)
                         .change("state", old.label(), a.state.label())
                         .set("note", note.trim()),
                 ),
@@ -271,6 +272,7 @@ impl Power {
                 .org(Some(a.org_id.as_str()))
                 .changes(
                     Changes::new()
+                        .set("code", &a.item_code)
                         .change("state", old.label(), a.state.label())
                         .set("note", note.trim()),
                 ),

@@ -139,6 +139,16 @@ impl Power {
         Ok(versions)
     }
 
+    /// Every version of the items with these codes (all items when None), by item, oldest
+    /// first: what the search index holds, each version with the days it was in force.
+    pub async fn index_versions(&self, codes: Option<&[String]>) -> Result<Vec<Item>> {
+        let mut conn = self.platform.db().pool().acquire().await?;
+        Ok(match codes {
+            Some(codes) => store::versions_of_codes(&mut conn, codes).await?,
+            None => store::all_versions(&mut conn).await?,
+        })
+    }
+
     pub async fn item_by_code(&self, code: &str) -> Result<Option<ItemId>> {
         let mut conn = self.platform.db().pool().acquire().await?;
         Ok(store::item_id_by_code(&mut conn, code.trim()).await?)

@@ -160,6 +160,24 @@ pub(crate) async fn all_versions(conn: &mut AnyConnection) -> Result<Vec<Item>, 
         .collect()
 }
 
+/// The versions of the items with these codes, by item, oldest first.
+pub(crate) async fn versions_of_codes(
+    conn: &mut AnyConnection,
+    codes: &[String],
+) -> Result<Vec<Item>, sqlx::Error> {
+    let mut out = Vec::new();
+    for chunk in codes.chunks(500) {
+        let mut q = Params::new(ITEM_SELECT);
+        q.push(" WHERE i.code IN ")
+            .bind_list(chunk.iter().map(String::as_str));
+        q.push(" ORDER BY i.code, v.valid_from, v.created_at");
+        for row in q.query().fetch_all(&mut *conn).await? {
+            out.push(read_item(&row)?);
+        }
+    }
+    Ok(out)
+}
+
 pub(crate) async fn item_id_by_code(
     conn: &mut AnyConnection,
     code: &str,

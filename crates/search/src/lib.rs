@@ -1,11 +1,16 @@
-//! Search: one tantivy index of typed documents (law articles now; power items and normative
-//! documents join with their modules), derived from the records and fed from the audit log by
-//! sequence number. The index can be dropped and rebuilt (`fazhi search reindex`); each server
+//! Search: one tantivy index of typed documents (law articles, power items; normative documents
+//! join with their module), derived from the records and fed from the audit log by sequence
+//! number. The index can be dropped and rebuilt (`fazhi search reindex`); each server
 //! keeps its own and follows the log.
 //!
 //! Recall is exact: every query term is a phrase of character tokens (see [`analysis`]), so a
 //! query finds every article that contains it, whitespace aside. Ranking is BM25 over character
 //! bigrams, with the law's title boosted and higher levels and versions in force preferred.
+//!
+//! Each document says the days it holds for (`valid_from`, `valid_to`): a law article of any
+//! version holds always (its `current` flag says whether it is in force), a power item's version
+//! holds from its date to the next version's, so a query "as of" a day finds the list as it
+//! stood then, and the public list changes on an adjustment's date without re-indexing.
 
 pub mod analysis;
 mod query;
@@ -15,6 +20,7 @@ use std::sync::Mutex;
 
 use chrono::NaiveDate;
 use laws::{IndexDocument, LawId, Laws};
+use power::{Item, Power};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, NumericOptions, STORED, STRING, Schema,
     TextFieldIndexing, TextOptions,
@@ -25,10 +31,40 @@ use tantivy::{Index, IndexReader, IndexWriter, ReloadPolicy, TantivyDocument, Te
 pub use query::{Hit, SearchQuery, SearchResults};
 
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
-const SCHEMA_VERSION: &str = "fazhi-search-1";
+const SCHEMA_VERSION: &str = "fazhi-search-2";
 
 /// The record types whose events concern the index.
-const FOLLOWED: &[&str] = &["law", "law_version"];
+const FOLLOWED: &[&str] = &["law", "law_version", "power_item", "power_adjustment"];
+
+/// The document kinds.
+pub const LAW_ARTICLE: &str = "law_article";
+pub const POWER_ITEM: &str = "power_item";
+
+/// Where the documents come from.
+#[derive(Clone, Debug)]
+pub struct Sources {
+    pub laws: Laws,
+    pub power: Power,
+}
+
+impl Sources {
+    pub fn new(platform: platform::Platform) -> Sources {
+        let power = Power::new(platform);
+        Sources {
+            laws: power.laws().clone(),
+            power,
+        }
+    }
+
+    fn db(&self) -> &db::Db {
+        self.laws.db()
+    }
+}
+
+/// A day as the number the index stores (days since 0001-01-01).
+pub(crate) fn day_number(d: NaiveDate) -> u64 {
+    u64::try_from(chrono::Datelike::num_days_from_ce(&d)).unwrap_or(0)
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -40,6 +76,8 @@ pub enum Error {
     Directory { path: String, reason: String },
     #[error(transparent)]
     Laws(#[from] laws::Error),
+    #[error(transparent)]
+    Power(#[from] power::Error),
     #[error(transparent)]
     Db(#[from] db::DbError),
 }
@@ -58,6 +96,8 @@ pub(crate) struct Fields {
     pub article: Field,
     pub level: Field,
     pub current: Field,
+    pub valid_from: Field,
+    pub valid_to: Field,
     pub rank: Field,
     pub title: Field,
     pub title_bi: Field,
@@ -91,6 +131,8 @@ fn schema() -> (Schema, Fields) {
         article: b.add_text_field("article", STORED),
         level: b.add_text_field("level", STRING | STORED),
         current: b.add_u64_field("current", NumericOptions::default() | INDEXED | FAST),
+        valid_from: b.add_u64_field("valid_from", NumericOptions::default() | INDEXED | FAST),
+        valid_to: b.add_u64_field("valid_to", NumericOptions::default() | INDEXED | FAST),
         rank: b.add_u64_field("rank", FAST),
         title: b.add_text_field("title", uni(true)),
         title_bi: b.add_text_field("title_bi", bi.clone()),
@@ -217,7 +259,7 @@ impl Search {
             let text = format!("{} {}", d.article.label, d.article.text());
             writer.add_document(doc!(
                 f.id => format!("law:{}:{}", d.version_id, d.ordinal),
-                f.kind => "law_article",
+                f.kind => LAW_ARTICLE,
                 f.group => d.law.id.as_str(),
                 f.law => title.as_str(),
                 f.law_id => d.law.id.as_str(),
@@ -226,6 +268,8 @@ impl Search {
                 f.article => d.article.label.as_str(),
                 f.level => d.law.level.code(),
                 f.current => u64::from(d.current),
+                f.valid_from => 0u64,
+                f.valid_to => u64::MAX,
                 f.rank => u64::from(d.law.level.rank()),
                 f.title => title.as_str(),
                 f.title_bi => title.as_str(),
@@ -236,28 +280,76 @@ impl Search {
         Ok(())
     }
 
-    /// Applies the audit events since the last one applied: every law they touch is indexed
-    /// again. Returns the number of laws re-indexed.
-    pub async fn catch_up(&self, laws: &Laws) -> Result<usize> {
+    /// A power item's versions in force (a 取消 version holds nothing): the item's code is its
+    /// group, so its documents can be replaced at once.
+    fn add_power(&self, writer: &IndexWriter, versions: &[Item]) -> Result<()> {
+        let f = self.fields;
+        for v in versions.iter().filter(|v| v.active) {
+            let title = format!("{} {}", v.fields.name, v.fields.sub_name);
+            let body = format!(
+                "{} {} {} {} {} {} {}",
+                v.code,
+                v.fields.name,
+                v.fields.sub_name,
+                v.org_name,
+                v.fields.handling_unit,
+                v.fields.legal_basis,
+                v.fields.responsibilities
+            );
+            writer.add_document(doc!(
+                f.id => format!("power:{}", v.version_id),
+                f.kind => POWER_ITEM,
+                f.group => power_group(&v.code),
+                f.law => v.org_name.as_str(),
+                f.law_id => v.fields.org_id.as_str(),
+                f.version => v.valid_from.to_string(),
+                f.version_id => v.id.as_str(),
+                f.article => v.code.as_str(),
+                f.level => v.fields.item_type.code(),
+                f.current => 1u64,
+                f.rank => 0u64,
+                f.valid_from => day_number(v.valid_from),
+                f.valid_to => v.valid_to.map_or(u64::MAX, day_number),
+                f.title => title.trim(),
+                f.title_bi => title.trim(),
+                f.body => body.as_str(),
+                f.body_bi => body.as_str(),
+            ))?;
+        }
+        Ok(())
+    }
+
+    /// Applies the audit events since the last one applied: every law and power item they touch
+    /// is indexed again. Returns the number of laws and items re-indexed.
+    pub async fn catch_up(&self, sources: &Sources) -> Result<usize> {
         // Another process (an import, a reindex) may have committed since: see its work first.
         self.reader.reload()?;
         let mut after = self.applied_seq()?;
         let mut touched: Vec<LawId> = Vec::new();
+        let mut codes: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         loop {
-            let events = db::audit::since(laws.db(), after, FOLLOWED, 5_000).await?;
+            let events = db::audit::since(sources.db(), after, FOLLOWED, 5_000).await?;
             let Some(last) = events.last() else { break };
             after = last.seq;
             for e in &events {
-                let law = match e.record_type.as_str() {
-                    "law" => Some(e.record_id.clone()),
-                    _ => serde_json::from_str::<serde_json::Value>(&e.changes)
-                        .ok()
-                        .and_then(|c| c.get("law_id").and_then(|v| v.as_str()).map(str::to_string)),
+                let changes = || serde_json::from_str::<serde_json::Value>(&e.changes).ok();
+                let field = |name: &str| {
+                    changes().and_then(|c| c.get(name).and_then(|v| v.as_str()).map(str::to_string))
                 };
-                if let Some(id) = law.map(LawId::from_stored)
-                    && !touched.contains(&id)
-                {
-                    touched.push(id);
+                match e.record_type.as_str() {
+                    "law" | "law_version" => {
+                        let law = if e.record_type == "law" {
+                            Some(e.record_id.clone())
+                        } else {
+                            field("law_id")
+                        };
+                        if let Some(id) = law.map(LawId::from_stored)
+                            && !touched.contains(&id)
+                        {
+                            touched.push(id);
+                        }
+                    }
+                    _ => codes.extend(field("code")),
                 }
             }
         }
@@ -267,14 +359,24 @@ impl Search {
         let today = kernel::time::china_today();
         let mut batches = Vec::new();
         for id in &touched {
-            batches.push((id.clone(), laws.index_documents(id, today).await?));
+            batches.push((id.clone(), sources.laws.index_documents(id, today).await?));
         }
-        let count = touched.len();
+        let codes: Vec<String> = codes.into_iter().collect();
+        let items = if codes.is_empty() {
+            Vec::new()
+        } else {
+            sources.power.index_versions(Some(&codes)).await?
+        };
+        let count = touched.len() + codes.len();
         self.with_writer(100_000_000, |writer| {
             for (id, docs) in &batches {
                 writer.delete_term(Term::from_field_text(self.fields.group, id.as_str()));
                 self.add_law(writer, docs)?;
             }
+            for code in &codes {
+                writer.delete_term(Term::from_field_text(self.fields.group, &power_group(code)));
+            }
+            self.add_power(writer, &items)?;
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&payload(after));
             prepared.commit()?;
@@ -284,24 +386,28 @@ impl Search {
         Ok(count)
     }
 
-    /// Drops every document and indexes every law again, up to the current audit event.
-    pub async fn rebuild(&self, laws: &Laws, today: NaiveDate) -> Result<u64> {
-        let (head, _) = db::audit::head(laws.db()).await?;
-        let all = laws.laws().await?;
+    /// Drops every document and indexes every law and power item again, up to the current
+    /// audit event. Returns the number of documents.
+    pub async fn rebuild(&self, sources: &Sources, today: NaiveDate) -> Result<u64> {
+        let (head, _) = db::audit::head(sources.db()).await?;
+        let all = sources.laws.laws().await?;
         let mut docs = Vec::new();
         for law in &all {
-            docs.extend(laws.index_documents(&law.id, today).await?);
+            docs.extend(sources.laws.index_documents(&law.id, today).await?);
         }
+        let items = sources.power.index_versions(None).await?;
+        let count = docs.len() + items.iter().filter(|v| v.active).count();
         self.with_writer(200_000_000, |writer| {
             writer.delete_all_documents()?;
             self.add_law(writer, &docs)?;
+            self.add_power(writer, &items)?;
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&payload(head));
             prepared.commit()?;
             Ok(())
         })?;
         self.reader.reload()?;
-        Ok(docs.len() as u64)
+        Ok(count as u64)
     }
 
     /// Picks up commits made by another process (the server's indexer, a CLI reindex).
@@ -309,6 +415,10 @@ impl Search {
         self.reader.reload()?;
         Ok(())
     }
+}
+
+fn power_group(code: &str) -> String {
+    format!("power:{code}")
 }
 
 fn register(index: &Index) {

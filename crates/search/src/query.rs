@@ -3,8 +3,10 @@
 //! as a query language, so `AND`, `"`, `:` or a lone `《` are just characters to look for.
 
 use serde::Serialize;
+use std::ops::Bound;
 use tantivy::collector::{Count, DocSetCollector};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, TermQuery};
+
+use tantivy::query::{BooleanQuery, BoostQuery, Occur, PhraseQuery, Query, RangeQuery, TermQuery};
 use tantivy::schema::{Field, IndexRecordOption};
 use tantivy::{DocAddress, DocId, Score, SegmentReader, TantivyDocument, Term};
 
@@ -19,12 +21,16 @@ pub struct SearchQuery {
     pub text: String,
     pub limit: usize,
     pub offset: usize,
-    /// Only laws of this level (`LawLevel::code`).
+    /// Only documents of this kind ([`crate::LAW_ARTICLE`], [`crate::POWER_ITEM`]); None: all.
+    pub kind: Option<String>,
+    /// Only laws of this level (`LawLevel::code`), or power items of this type (`ItemType::code`).
     pub level: Option<String>,
     /// Only versions in force (default).
     pub current_only: bool,
-    /// Only this law.
+    /// Only this law, or the power items of this organisation (实施主体).
     pub law_id: Option<String>,
+    /// Only documents that held on this day (a power item's version then); None: any day.
+    pub as_of: Option<chrono::NaiveDate>,
 }
 
 impl SearchQuery {
@@ -33,14 +39,18 @@ impl SearchQuery {
             text: text.to_string(),
             limit: 10,
             offset: 0,
+            kind: None,
             level: None,
             current_only: true,
             law_id: None,
+            as_of: None,
         }
     }
 }
 
-/// One result, as `fazhi search --json` prints it.
+/// One result, as `fazhi search --json` prints it. For a law article, `law` and `law_id` are
+/// its law, `article` its label; for a power item, `law` and `law_id` are its 实施主体,
+/// `article` its 事项编码, `version_id` the item's id and `version` the day its version began.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Hit {
     pub kind: String,
@@ -135,6 +145,25 @@ impl Search {
                     )),
                 ));
             }
+            if let Some(kind) = &q.kind {
+                clauses.push((
+                    Occur::Must,
+                    Box::new(TermQuery::new(term(f.kind, kind), IndexRecordOption::Basic)),
+                ));
+            }
+            if let Some(day) = q.as_of {
+                let day = crate::day_number(day);
+                let from = RangeQuery::new(
+                    Bound::Unbounded,
+                    Bound::Included(Term::from_field_u64(f.valid_from, day)),
+                );
+                let to = RangeQuery::new(
+                    Bound::Excluded(Term::from_field_u64(f.valid_to, day)),
+                    Bound::Unbounded,
+                );
+                clauses.push((Occur::Must, Box::new(from)));
+                clauses.push((Occur::Must, Box::new(to)));
+            }
             if let Some(level) = &q.level {
                 clauses.push((
                     Occur::Must,
@@ -204,9 +233,15 @@ impl Search {
         let (snippet, snippet_html) = snippet(&body, words);
         let law = text(doc, f.law);
         let article = text(doc, f.article);
+        let kind = text(doc, f.kind);
+        let title = if kind == crate::POWER_ITEM {
+            format!("{article} {}", text(doc, f.title))
+        } else {
+            format!("《{law}》{article}")
+        };
         Hit {
-            kind: text(doc, f.kind),
-            title: format!("《{law}》{article}"),
+            kind,
+            title,
             law,
             law_id: text(doc, f.law_id),
             version: text(doc, f.version),

@@ -5,9 +5,8 @@ use std::path::PathBuf;
 
 use chrono::NaiveDate;
 use kernel::crypto::SealKey;
-use laws::Laws;
 use platform::{Actor, Platform};
-use search::{Search, SearchQuery};
+use search::{Search, SearchQuery, Sources};
 
 fn corpus() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../../shared/laws")
@@ -36,13 +35,14 @@ fn normalise(text: &str) -> String {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_whole_corpus_is_found_completely_and_ranked_sensibly() {
     let t = testkit::sqlite().await;
-    let laws = Laws::new(Platform::new(t.db.clone(), SealKey::generate()));
+    let sources = Sources::new(Platform::new(t.db.clone(), SealKey::generate()));
+    let laws = sources.laws.clone();
     laws.import_corpus(&Actor::cli("test"), &corpus(), &mut ())
         .await
         .unwrap();
     let dir = tempfile::tempdir().unwrap();
     let index = Search::open(dir.path()).unwrap();
-    let reindexed = index.catch_up(&laws).await.unwrap();
+    let reindexed = index.catch_up(&sources).await.unwrap();
     assert!(reindexed > 3000, "{reindexed} laws indexed");
 
     // Every document as the brute-force scan sees it.
@@ -205,7 +205,11 @@ async fn the_whole_corpus_is_found_completely_and_ranked_sensibly() {
     )
     .await
     .unwrap();
-    assert_eq!(index.catch_up(&laws).await.unwrap(), 1, "one law touched");
+    assert_eq!(
+        index.catch_up(&sources).await.unwrap(),
+        1,
+        "one law touched"
+    );
     let after = index
         .search(&SearchQuery {
             law_id: Some(permits.id.to_string()),
@@ -214,11 +218,11 @@ async fn the_whole_corpus_is_found_completely_and_ranked_sensibly() {
         .unwrap()
         .total;
     assert_eq!(after, 0, "no longer in force");
-    assert_eq!(index.catch_up(&laws).await.unwrap(), 0, "nothing new");
+    assert_eq!(index.catch_up(&sources).await.unwrap(), 0, "nothing new");
 
     // Dropped and rebuilt, it holds the same documents.
     let count = index.documents();
-    let rebuilt = index.rebuild(&laws, today).await.unwrap();
+    let rebuilt = index.rebuild(&sources, today).await.unwrap();
     assert_eq!(rebuilt, count);
     assert_eq!(index.documents(), count);
     let reopened = Search::open(dir.path()).unwrap();

@@ -25,7 +25,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("platform", &["kernel", "db", "ledger"][..]),
         ("laws", &["kernel", "db", "ledger", "platform"][..]),
         ("power", &["kernel", "db", "ledger", "platform", "laws"][..]),
-        ("search", &["kernel", "db", "laws", "power"][..]),
+        ("search", &["kernel", "db", "platform", "laws", "power"][..]),
         ("web", ALL_MODULES),
         (
             "cli",

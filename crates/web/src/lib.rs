@@ -43,14 +43,20 @@ pub struct WebConfig {
 pub struct AppState {
     pub platform: Platform,
     pub laws: laws::Laws,
+    pub power: power::Power,
+    /// Where the search index's documents come from.
+    pub sources: search::Sources,
     pub search: Arc<search::Search>,
     pub config: WebConfig,
 }
 
 impl AppState {
     pub fn new(platform: Platform, search: search::Search, config: WebConfig) -> AppState {
+        let sources = search::Sources::new(platform.clone());
         AppState {
-            laws: laws::Laws::new(platform.clone()),
+            laws: sources.laws.clone(),
+            power: sources.power.clone(),
+            sources,
             platform,
             search: Arc::new(search),
             config,
@@ -64,9 +70,9 @@ const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 /// Keeps the search index up to the audit log while the server runs.
 async fn follow_audit_log(state: AppState) {
     loop {
-        match state.search.catch_up(&state.laws).await {
+        match state.search.catch_up(&state.sources).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(laws = n, "search index caught up"),
+            Ok(n) => tracing::info!(records = n, "search index caught up"),
             Err(search::Error::Busy) => {
                 // Another process holds the index writer (an import); pick up its commits.
                 if let Err(e) = state.search.refresh() {

@@ -106,7 +106,7 @@ pub async fn run(context: &Context, command: LawsCommand) -> Result<ExitCode, St
                 summary.articles_written,
                 summary.seconds
             );
-            super::search::follow(context, &laws).await;
+            super::search::follow(context).await;
             if !summary.skipped.is_empty() {
                 println!("跳过{}个文件：", summary.skipped.len());
                 for s in &summary.skipped {
@@ -222,7 +222,7 @@ pub async fn run(context: &Context, command: LawsCommand) -> Result<ExitCode, St
                 version.effective_on,
                 version.article_count
             );
-            super::search::follow(context, &laws).await;
+            super::search::follow(context).await;
         }
         LawsCommand::Repeal {
             law,
@@ -237,7 +237,7 @@ pub async fn run(context: &Context, command: LawsCommand) -> Result<ExitCode, St
                 .await
                 .map_err(|e| e.to_string())?;
             println!("已登记：《{}》于{date}废止", repealed.short_title);
-            super::search::follow(context, &laws).await;
+            super::search::follow(context).await;
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -77,6 +77,9 @@ pub async fn import(
     match result {
         Ok(report) => {
             println!("{report}");
+            if !mode.dry_run && layout.kind.starts_with("power-") {
+                super::search::follow(context).await;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(platform::Error::Rejected(rejected)) => {

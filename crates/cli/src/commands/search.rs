@@ -1,10 +1,11 @@
-//! `fazhi search QUERY` and `fazhi search reindex`.
+//! `fazhi search QUERY` (law articles, or with `--power` the power items in force today) and
+//! `fazhi search reindex`.
 
 use std::process::ExitCode;
 use std::time::Instant;
 
-use laws::{LawLevel, Laws};
-use search::{Search, SearchQuery};
+use laws::LawLevel;
+use search::{Search, SearchQuery, Sources};
 
 use crate::context::Context;
 
@@ -14,21 +15,26 @@ pub struct Args {
     pub all_versions: bool,
     pub level: Option<String>,
     pub law: Option<String>,
+    pub power: bool,
     pub json: bool,
 }
 
 /// Brings this data directory's index up to the audit log; says so when a running server holds
 /// the index (it follows the log itself).
-pub async fn follow(context: &Context, laws: &Laws) {
+pub async fn follow(context: &Context) {
     let started = Instant::now();
     let index = match context.search_index() {
         Ok(index) => index,
         Err(e) => return eprintln!("搜索索引未更新：{e}"),
     };
-    match index.catch_up(laws).await {
+    let sources = match context.platform().await {
+        Ok(platform) => Sources::new(platform),
+        Err(e) => return eprintln!("搜索索引未更新：{e}"),
+    };
+    match index.catch_up(&sources).await {
         Ok(0) => {}
         Ok(n) => eprintln!(
-            "搜索索引已更新：{n}部法律法规，共{}条，{:.1}MB，用时{:.1}秒",
+            "搜索索引已更新：{n}部法律法规或权力事项，共{}条，{:.1}MB，用时{:.1}秒",
             index.documents(),
             index.size_on_disk() as f64 / 1_048_576.0,
             started.elapsed().as_secs_f64()
@@ -38,12 +44,13 @@ pub async fn follow(context: &Context, laws: &Laws) {
 }
 
 pub async fn run(context: &Context, args: Args) -> Result<ExitCode, String> {
-    let laws = Laws::new(context.platform().await?);
+    let sources = Sources::new(context.platform().await?);
+    let laws = &sources.laws;
     if args.query == "reindex" {
         let index: Search = context.search_index()?;
         let started = Instant::now();
         let n = index
-            .rebuild(&laws, kernel::time::china_today())
+            .rebuild(&sources, kernel::time::china_today())
             .await
             .map_err(|e| e.to_string())?;
         println!(
@@ -53,7 +60,7 @@ pub async fn run(context: &Context, args: Args) -> Result<ExitCode, String> {
         );
         return Ok(ExitCode::SUCCESS);
     }
-    follow(context, &laws).await;
+    follow(context).await;
     let index = context.search_index()?;
     let level = match &args.level {
         Some(l) => Some(
@@ -74,7 +81,14 @@ pub async fn run(context: &Context, args: Args) -> Result<ExitCode, String> {
         ),
         None => None,
     };
+    let (kind, as_of) = if args.power {
+        (search::POWER_ITEM, Some(kernel::time::china_today()))
+    } else {
+        (search::LAW_ARTICLE, None)
+    };
     let query = SearchQuery {
+        kind: Some(kind.to_string()),
+        as_of,
         limit: args.limit,
         current_only: !args.all_versions,
         level,
@@ -95,8 +109,12 @@ pub async fn run(context: &Context, args: Args) -> Result<ExitCode, String> {
     println!("共{}条结果", results.total);
     for hit in &results.hits {
         println!(
-            "{}（{}版） {:.2}\n    {}",
-            hit.title, hit.version, hit.score, hit.snippet
+            "{}（{}{}） {:.2}\n    {}",
+            hit.title,
+            if args.power { &hit.law } else { &hit.version },
+            if args.power { "" } else { "版" },
+            hit.score,
+            hit.snippet
         );
     }
     Ok(ExitCode::SUCCESS)

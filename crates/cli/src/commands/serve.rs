@@ -74,7 +74,7 @@ async fn load_demo_laws(context: &Context, platform: &Platform) {
         ),
         Err(e) => println!("法规语料未导入：{e}"),
     }
-    super::search::follow(context, &laws).await;
+    super::search::follow(context).await;
 }
 
 /// Spaces that bring `text` to `width` terminal columns (a Chinese character takes two).

@@ -53,6 +53,7 @@ pub async fn search(
     let query = search::SearchQuery {
         limit: p.limit.unwrap_or(10),
         offset: p.offset.unwrap_or(0).min(1000),
+        kind: Some(search::LAW_ARTICLE.to_string()),
         level: p.level,
         current_only: !p.all_versions.unwrap_or(false),
         law_id: p.law_id,

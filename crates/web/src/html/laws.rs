@@ -67,6 +67,7 @@ fn run_search(
     let query = SearchQuery {
         limit: PER_PAGE,
         offset: (page - 1) * PER_PAGE,
+        kind: Some(search::LAW_ARTICLE.to_string()),
         level: (!form.level.is_empty()).then(|| form.level.clone()),
         current_only,
         law_id: (!form.law.is_empty()).then(|| form.law.clone()),

@@ -158,7 +158,10 @@ impl TestApp {
             .unwrap();
         let index = search::Search::open(&self.db.dir.path().join("search-index")).unwrap();
         // The server's own follower may hold the index writer: then it indexes them itself.
-        match index.catch_up(&laws).await {
+        match index
+            .catch_up(&search::Sources::new(self.platform.clone()))
+            .await
+        {
             Ok(_) | Err(search::Error::Busy) => {}
             Err(e) => panic!("{e}"),
         }
