@@ -230,6 +230,21 @@ impl Power {
         Ok(store::delegations(&mut conn, item).await?)
     }
 
+    /// Who exercises a delegated item on `on`, for the public page: the towns and streets it
+    /// was delegated to (已下放 by then), or 各镇（街道）.
+    pub async fn holders(&self, id: &ItemId, on: NaiveDate) -> Result<Vec<String>> {
+        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut names: Vec<String> = store::delegations(&mut conn, Some(id))
+            .await?
+            .into_iter()
+            .filter(|d| d.state == DelegationState::Delegated && d.state_on <= on)
+            .map(|d| d.town_name.unwrap_or_else(|| ALL_TOWNS.to_string()))
+            .collect();
+        names.sort();
+        names.dedup();
+        Ok(names)
+    }
+
     /// Items × towns: each delegated item's state in each town and street.
     pub async fn matrix(&self, actor: &Actor) -> Result<Matrix> {
         let delegations = self.delegations(actor, None).await?;

@@ -204,12 +204,18 @@ pub struct ItemFilter {
     pub held_by_town: Option<String>,
     /// In the code or name.
     pub text: Option<String>,
+    /// The cancelled items (their 取消 version holds on the date) instead of those in force.
+    pub cancelled: bool,
 }
 
 fn filtered(select: &str, on: NaiveDate, f: &ItemFilter) -> Params {
     let mut q = Params::new(select);
-    q.push(" WHERE v.active = 1 AND v.valid_from <= ")
-        .bind(day(on));
+    q.push(if f.cancelled {
+        " WHERE v.active = 0 AND v.valid_from <= "
+    } else {
+        " WHERE v.active = 1 AND v.valid_from <= "
+    })
+    .bind(day(on));
     q.push(" AND (v.valid_to IS NULL OR v.valid_to > ")
         .bind(day(on))
         .push(")");

@@ -70,6 +70,17 @@ impl From<laws::Error> for WebError {
     }
 }
 
+impl From<power::Error> for WebError {
+    fn from(e: power::Error) -> Self {
+        match e {
+            power::Error::Platform(p) => p.into(),
+            power::Error::Laws(l) => l.into(),
+            power::Error::Db(d) => d.into(),
+            other => WebError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
 impl From<db::DbError> for WebError {
     fn from(e: db::DbError) -> Self {
         platform::Error::Db(e).into()

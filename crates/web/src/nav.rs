@@ -31,6 +31,12 @@ const ENTRIES: &[Entry] = &[
         any_of: &[],
     },
     Entry {
+        key: "power",
+        label: "权责清单",
+        href: "/power",
+        any_of: &[Permission::ReadRecords],
+    },
+    Entry {
         key: "calendar",
         label: "工作日历",
         href: "/calendar",
@@ -98,6 +104,9 @@ mod tests {
             vec!["工作台", "法规库", "工作日历", "审计日志"]
         );
         assert!(!labels(Role::SystemAdmin).contains(&"审计日志"));
-        assert_eq!(labels(Role::Viewer), vec!["工作台", "法规库", "工作日历"]);
+        assert_eq!(
+            labels(Role::Viewer),
+            vec!["工作台", "法规库", "权责清单", "工作日历"]
+        );
     }
 }

@@ -7,6 +7,7 @@ mod dashboard;
 mod laws;
 mod orgs;
 mod portal;
+mod power;
 mod settings;
 mod users;
 
@@ -62,6 +63,39 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/laws/{id}/amend", post(laws::amend))
         .route("/gongkai/falv", get(laws::public_search))
         .route("/gongkai/falv/{id}", get(laws::public_law))
+        .route("/power", get(power::list))
+        .route("/power/compare", get(power::compare))
+        .route("/power/worklist", get(power::worklist))
+        .route(
+            "/power/import",
+            get(power::ledger::import_page)
+                .post(power::ledger::import)
+                .layer(upload()),
+        )
+        .route("/power/export.xlsx", get(power::ledger::export))
+        .route("/power/template.xlsx", get(power::ledger::template))
+        .route(
+            "/power/adjustments",
+            get(power::adjust::list).post(power::adjust::create),
+        )
+        .route("/power/adjustments/new", get(power::adjust::new_page))
+        .route("/power/adjustments/{id}", get(power::adjust::detail))
+        .route(
+            "/power/adjustments/{id}/review",
+            post(power::adjust::review),
+        )
+        .route(
+            "/power/adjustments/{id}/decide",
+            post(power::adjust::decide),
+        )
+        .route(
+            "/power/delegations",
+            get(power::delegate::matrix).post(power::delegate::create),
+        )
+        .route("/power/delegations/{id}/state", post(power::delegate::step))
+        .route("/power/{id}", get(power::item))
+        .route("/gongkai/quanze", get(power::public::list))
+        .route("/gongkai/quanze/{id}", get(power::public::item))
         .route("/gongkai", get(portal::home))
         .route("/gongkai/jigou", get(portal::directory))
 }
@@ -127,6 +161,11 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "enabled" => "账户已启用。",
         "imported" => "台账已导入。",
         "loaded" => "节假日安排已载入。",
+        "proposed" => "调整申请已提交，等待法制机构审核。",
+        "reviewed" => "已审核通过，等待批准。",
+        "returned" => "已退回。",
+        "approved" => "已批准，将于生效日期起施行。",
+        "delegated" => "赋权已登记。",
         _ => return None,
     })
 }

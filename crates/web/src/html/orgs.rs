@@ -49,7 +49,7 @@ struct ListPage {
 
 #[derive(Deserialize)]
 pub struct Notice {
-    ok: Option<String>,
+    pub ok: Option<String>,
 }
 
 pub async fn list(
@@ -379,11 +379,13 @@ pub async fn import_page(
     render(import_page_with(&session, None, None))
 }
 
-/// A ledger upload: the file, and whether to check only (预检) or import.
+/// A ledger upload: the file, whether to check only (预检) or import, and the form's other
+/// fields (a ledger kind, a date).
 pub struct Upload {
     pub name: String,
     pub bytes: Vec<u8>,
     pub mode: ImportMode,
+    pub fields: std::collections::HashMap<String, String>,
 }
 
 pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
@@ -391,6 +393,7 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
         name: String::new(),
         bytes: Vec::new(),
         mode: ImportMode::default(),
+        fields: std::collections::HashMap::new(),
     };
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -413,7 +416,12 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
             }
             "mode" => upload.mode.dry_run = field.text().await.map_err(bad)? != "import",
             "only_valid" => upload.mode.only_valid = field.text().await.map_err(bad)? == "on",
-            _ => {}
+            "" => {}
+            other => {
+                let name = other.to_string();
+                let value = field.text().await.map_err(bad)?;
+                upload.fields.insert(name, value);
+            }
         }
     }
     if upload.bytes.is_empty() {

@@ -18,11 +18,19 @@ struct HomePage {
 }
 
 /// The public sections that exist. Module crates add theirs (权责清单, 人民调解员名册, 年度报告 …).
-const SECTIONS: &[(&str, &str, &str)] = &[(
-    "机构名录",
-    "/gongkai/jigou",
-    "本级政府的工作部门和镇（街道）",
-)];
+const SECTIONS: &[(&str, &str, &str)] = &[
+    (
+        "权责清单",
+        "/gongkai/quanze",
+        "各部门、镇（街道）行使的行政权力事项及其设定依据",
+    ),
+    ("法律法规", "/gongkai/falv", "现行有效的法律法规条文检索"),
+    (
+        "机构名录",
+        "/gongkai/jigou",
+        "本级政府的工作部门和镇（街道）",
+    ),
+];
 
 async fn public_orgs(state: &AppState) -> PageResult<Vec<Org>> {
     Ok(state.platform.directory().await?)
