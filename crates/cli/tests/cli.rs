@@ -383,6 +383,21 @@ fn the_demo_district_is_loaded_once_with_a_login_per_role() {
     ] {
         assert!(csv.contains(town), "{town}");
     }
+    // The power list is records from which the district report's 2020 figures come.
+    let o = fazhi(
+        dir.path(),
+        None,
+        &["stats", "power", "--year", "2020", "--json"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let s: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
+    assert_eq!(s["total_items"], 4840, "{s}");
+    assert_eq!(s["adjustments"], 288);
+    assert_eq!(s["adjusted_departments"], 10);
+    assert_eq!(s["delegated_by_type"]["行政许可"], 42);
+    assert_eq!(s["delegated_by_type"]["公共服务"], 95);
+    assert_eq!(s["pending_delegations_by_type"]["行政处罚"], 376);
+    assert!(text.contains("scjg") && text.contains("sfjld"), "{text}");
     let again = fazhi(dir.path(), None, &["demo"]);
     assert!(!again.status.success() && stderr(&again).contains("空数据库"));
     assert!(

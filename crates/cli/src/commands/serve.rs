@@ -20,6 +20,11 @@ async fn load_demo(context: &Context, platform: &Platform) -> Result<bool, Strin
     }
     let (logins, password) = demo::load(platform, &context.actor()).await?;
     load_demo_laws(context, platform).await;
+    match demo::power::load(platform, &context.actor(), &password).await {
+        Ok(summary) => println!("{summary}"),
+        Err(e) => println!("权责清单演示数据未载入：{e}"),
+    }
+    super::search::follow(context).await;
     let path = context.data_dir.join("demo-logins.txt");
     let mut text = format!(
         "演示区：常州市{}（320411）\n各角色登录账户，密码均为：{password}\n",
@@ -74,7 +79,6 @@ async fn load_demo_laws(context: &Context, platform: &Platform) {
         ),
         Err(e) => println!("法规语料未导入：{e}"),
     }
-    super::search::follow(context).await;
 }
 
 /// Spaces that bring `text` to `width` terminal columns (a Chinese character takes two).

@@ -3,6 +3,9 @@
 //! organizations ledger importer, the account service), so the demo is records, not figures.
 //! Module crates add their demonstration records here as they arrive.
 
+pub mod power;
+mod vocabulary;
+
 use kernel::crypto::random_token;
 use kernel::{Role, Uscc};
 use ledger::ImportMode;
@@ -65,7 +68,14 @@ const ACCOUNTS: &[(&str, &str, &str, Role)] = &[
     ("security", "安全管理员", DISTRICT, Role::SecurityAdmin),
     ("auditor", "审计管理员", DISTRICT, Role::AuditAdmin),
     ("sfj", "司法局法制工作人员", "司法局", Role::LegalAffairs),
+    ("sfjld", "司法局分管负责人", "司法局", Role::LegalAffairs),
     ("fgj", "发改局法制员", "发改局", Role::DepartmentOfficer),
+    (
+        "scjg",
+        "市场监管局法制员",
+        "市场监管局",
+        Role::DepartmentOfficer,
+    ),
     ("menghe", "孟河镇法制员", "孟河镇", Role::TownOfficer),
     ("viewer", "只读用户", DISTRICT, Role::Viewer),
 ];
