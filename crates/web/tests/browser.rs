@@ -184,6 +184,76 @@ impl Steps {
         self.fail(step, format!("still at {from}")).await;
     }
 
+    /// Sets a field's value directly (date inputs take typed keys in the locale's order).
+    async fn set_value(&self, step: &str, css: &str, value: &str) {
+        let script = "document.querySelector(arguments[0]).value = arguments[1];";
+        let args = vec![serde_json::json!(css), serde_json::json!(value)];
+        if let Err(e) = self.client.execute(script, args).await {
+            self.fail(step, format!("{css}: {e}")).await;
+        }
+    }
+
+    async fn path(&self) -> String {
+        self.client
+            .current_url()
+            .await
+            .map(|u| u.path().to_string())
+            .unwrap_or_default()
+    }
+
+    async fn logout(&self, step: &str) {
+        let from = self.path().await;
+        self.submit(step, "#logout", &from).await;
+    }
+
+    /// Reloads `url` until `css` shows `wanted` (a derived view catching up), for up to 15 s.
+    async fn eventually(&self, step: &str, url: &str, css: &str, wanted: &str) -> String {
+        let mut last = String::new();
+        for _ in 0..60 {
+            self.goto(url).await;
+            last = self.text(step, css).await;
+            if last.contains(wanted) {
+                return last;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+        self.fail(step, format!("{css} shows “{last}”, not “{wanted}”"))
+            .await
+    }
+
+    /// Waits until `css` shows `wanted` (the page may be replaced meanwhile), for up to 10 s.
+    async fn wait_text(&self, step: &str, css: &str, wanted: &str) {
+        let mut last = String::new();
+        for _ in 0..100 {
+            if let Ok(element) = self.client.find(Locator::Css(css)).await
+                && let Ok(text) = element.text().await
+            {
+                if text.contains(wanted) {
+                    return;
+                }
+                last = text;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.fail(step, format!("{css} shows “{last}”, not “{wanted}”"))
+            .await;
+    }
+
+    /// Clicks a button whose form answers with a redirect to the same page (a new query), and
+    /// waits for the new URL.
+    async fn click_and_wait(&self, step: &str, css: &str) {
+        let before = self.client.current_url().await.map(|u| u.to_string()).ok();
+        self.click(step, css).await;
+        for _ in 0..100 {
+            let now = self.client.current_url().await.map(|u| u.to_string()).ok();
+            if now != before {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        self.fail(step, "the page did not change".into()).await;
+    }
+
     async fn select(&self, step: &str, css: &str, value: &str) {
         let result = async {
             self.client
@@ -345,6 +415,131 @@ async fn a_person_logs_in_is_locked_out_and_an_administrator_adds_a_colleague() 
     s.expect_path("back at the login page", "/login").await;
     s.goto(&app.url("/")).await;
     s.expect_path("the dashboard needs a login again", "/login")
+        .await;
+
+    let _ = s.client.close().await;
+    app.db.finish().await;
+}
+
+const ITEMS: &str = "事项编码,事项名称,子项名称,事项类型,实施主体,设定依据,实施层级,责任事项,追责情形,备注\nE0001,食品经营许可,,行政许可,示例区市场监督管理局,《中华人民共和国食品安全法》第三十五条,区级,受理、审查、决定,,\nE0002,对未取得食品经营许可从事食品经营活动的处罚,,行政处罚,示例区市场监督管理局,《中华人民共和国食品安全法》第一百二十二条,区级,,,\nE0003,法律援助咨询,,公共服务,示例区司法局,《中华人民共和国法律援助法》第三十六条,区级,,,\n";
+
+#[tokio::test]
+async fn a_ledger_is_uploaded_an_adjustment_approved_and_the_public_list_changes_on_its_date() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(testkit::sqlite().await).await;
+    let chief = app.platform.resolve_org("示例区司法局").await.unwrap().id;
+    app.platform
+        .create_user(
+            &platform::Actor::cli("test"),
+            platform::NewUser {
+                username: "chief".into(),
+                display_name: "科长".into(),
+                org_id: chief,
+                role: kernel::Role::LegalAffairs,
+                password: PASSWORD.into(),
+                phone: None,
+                must_change_password: false,
+            },
+        )
+        .await
+        .unwrap();
+    let file = tempfile_dir().join("权责清单.csv");
+    std::fs::write(&file, ITEMS).unwrap();
+    let s = Steps {
+        client: browser(&driver).await,
+        name: "power",
+    };
+
+    // Legal affairs uploads the list: a preview first, then the import, with the counts.
+    s.login(&app, "justice", PASSWORD).await;
+    s.goto(&app.url("/power/import")).await;
+    s.select("choose the items ledger", "#kind", "power-items")
+        .await;
+    s.fill("choose the file", "#file", file.to_str().unwrap())
+        .await;
+    s.set_value("effective date", "#effective", "2020-01-01")
+        .await;
+    s.click("preview", "#import-submit").await;
+    s.wait_text(
+        "the preview counts",
+        "#import-report",
+        "预检通过（尚未写入）：共3行，新增3",
+    )
+    .await;
+    s.fill("choose the file again", "#file", file.to_str().unwrap())
+        .await;
+    s.set_value("effective date again", "#effective", "2020-01-01")
+        .await;
+    s.click("import mode", "#mode-import").await;
+    s.click("import", "#import-submit").await;
+    s.wait_text("imported", "#import-report", "导入完成：共3行，新增3")
+        .await;
+    s.goto(&app.url("/power")).await;
+    s.expect_text("the list holds them", "#items", "E0003")
+        .await;
+    s.logout("justice logs out").await;
+
+    // The market regulator's officer proposes a change of its item.
+    s.login(&app, "market", PASSWORD).await;
+    s.goto(&app.url("/power/adjustments/new?code=E0001&kind=change"))
+        .await;
+    s.set_value("effective on", "#effective_on", "2030-01-01")
+        .await;
+    s.fill("reason", "#reason", "上位法修改").await;
+    s.fill("basis", "#basis", "《中华人民共和国食品安全法》第三十五条")
+        .await;
+    s.fill("new name", "#name", "食品经营许可（含备案）").await;
+    s.submit("propose", "#propose-submit", "/power/adjustments/new")
+        .await;
+    s.expect_text("proposed", "#adjustment-state", "待审核")
+        .await;
+    let adjustment = s.client.current_url().await.unwrap().path().to_string();
+    s.logout("market logs out").await;
+
+    // Legal affairs reviews; another officer approves.
+    s.login(&app, "justice", PASSWORD).await;
+    s.goto(&app.url(&adjustment)).await;
+    s.fill("review note", "#review_note", "符合法律规定").await;
+    s.click_and_wait("review", "#review-accept").await;
+    s.expect_text("reviewed", "#adjustment-state", "已审核待批准")
+        .await;
+    if s.client.find(Locator::Css("#decide")).await.is_ok() {
+        s.fail("the reviewer cannot approve", "decide form shown".into())
+            .await;
+    }
+    s.logout("justice logs out again").await;
+    s.login(&app, "chief", PASSWORD).await;
+    s.goto(&app.url(&adjustment)).await;
+    s.click_and_wait("approve", "#decide-accept").await;
+    s.expect_text("approved", "#adjustment-state", "已批准")
+        .await;
+    s.logout("chief logs out").await;
+
+    // The public list: the old name until the day before, the new one from its date.
+    s.eventually(
+        "public list the day before",
+        &app.url("/gongkai/quanze?on=2029-12-31&q=E0001"),
+        "#items",
+        "食品经营许可",
+    )
+    .await;
+    let before = s.text("public list before", "#items").await;
+    if before.contains("含备案") {
+        s.fail("not changed before its date", before).await;
+    }
+    s.eventually(
+        "public list on the day",
+        &app.url("/gongkai/quanze?on=2030-01-01&q=E0001"),
+        "#items",
+        "食品经营许可（含备案）",
+    )
+    .await;
+    s.click("open the item", "#items a").await;
+    s.expect_text("who exercises it", "#org", "示例区市场监督管理局")
+        .await;
+    s.expect_text("as it stands on the day", "h1", "食品经营许可（含备案）")
         .await;
 
     let _ = s.client.close().await;

@@ -109,23 +109,30 @@ struct ItemPage {
     on: NaiveDate,
 }
 
+#[derive(serde::Deserialize, Default)]
+pub struct OnQuery {
+    #[serde(default)]
+    on: String,
+}
+
 pub async fn item(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    Query(q): Query<OnQuery>,
 ) -> PageResult<impl IntoResponse> {
     let id = ItemId::from_stored(id);
-    let today = kernel::time::china_today();
+    let on = form_date(&q.on, "日期")?;
     let versions = state.power.item_versions(&id).await?;
-    // Only what is or was published: a version that has begun.
-    let item = version_on(&versions, today)
-        .filter(|v| v.valid_from <= today)
+    // The version that held on the day; none before the item began.
+    let item = version_on(&versions, on)
+        .filter(|v| v.valid_from <= on)
         .cloned()
         .ok_or_else(WebError::not_found)?;
     render(ItemPage {
         title: format!("{} {}", item.code, item.fields.name),
-        basis: basis(&state, &item.fields.legal_basis, today, "/gongkai/falv").await?,
-        holders: state.power.holders(&id, today).await?,
-        on: today,
+        basis: basis(&state, &item.fields.legal_basis, on, "/gongkai/falv").await?,
+        holders: state.power.holders(&id, on).await?,
+        on,
         item,
     })
 }
