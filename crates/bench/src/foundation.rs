@@ -330,7 +330,7 @@ fn machine() -> String {
     )
 }
 
-async fn postgres() -> Option<(Db, String, String)> {
+pub(crate) async fn postgres() -> Option<(Db, String, String)> {
     let admin_url = std::env::var("FAZHI_BENCH_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
     let admin = Db::connect(&DatabaseUrl::parse(&admin_url).ok()?)
@@ -355,7 +355,7 @@ async fn postgres() -> Option<(Db, String, String)> {
     Some((db, admin_url, name))
 }
 
-async fn drop_postgres(db: Db, admin_url: &str, name: &str) {
+pub(crate) async fn drop_postgres(db: Db, admin_url: &str, name: &str) {
     db.close().await;
     if let Ok(admin) = Db::connect(&DatabaseUrl::parse(admin_url).expect("parsed before")).await {
         let _dropped = sqlx::query(sqlx::AssertSqlSafe(format!(

@@ -9,6 +9,7 @@
 
 mod foundation;
 mod laws;
+mod power;
 
 use clap::{Parser, Subcommand};
 
@@ -40,6 +41,14 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// The power list: import of a 5,000-row .xlsx, the list pages with filters, the two-date diff
+    Power {
+        /// The law corpus the bases resolve against (skipped when absent)
+        #[arg(long, default_value = "../shared/laws")]
+        corpus: std::path::PathBuf,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -48,6 +57,7 @@ async fn main() -> std::process::ExitCode {
     let result = match cli.command {
         Command::Foundation { quick, out, fazhi } => foundation::run(quick, &out, fazhi).await,
         Command::Laws { corpus, out } => laws::run(&corpus, &out).await,
+        Command::Power { corpus, out } => power::run(&corpus, &out).await,
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -98,6 +98,18 @@ fn read_citation(row: &sqlx::any::AnyRow) -> Result<Citation, sqlx::Error> {
     })
 }
 
+/// The references in words (行政许可法第十二条), as audit events record them.
+fn summary(resolved: &[Resolved]) -> Vec<String> {
+    resolved
+        .iter()
+        .map(|r| match (&r.law, &r.article) {
+            (Some(l), Some(a)) => format!("{l}{a}"),
+            (Some(l), None) => l.clone(),
+            _ => r.raw.clone(),
+        })
+        .collect()
+}
+
 const SELECT: &str = "SELECT id, module, record_type, record_id, org_id, raw, law_id, version_id, article_number, \
      article_suffix, paragraph, item, resolved, reason, cited_on FROM citations";
 
@@ -125,7 +137,6 @@ impl Laws {
         text: &str,
         on: NaiveDate,
     ) -> Result<Vec<Resolved>> {
-        let resolved = resolver.resolve(self, text, on).await?;
         sqlx::query(
             "DELETE FROM citations WHERE module = $1 AND record_type = $2 AND record_id = $3",
         )
@@ -134,6 +145,45 @@ impl Laws {
         .bind(record.record_id)
         .execute(tx.conn())
         .await?;
+        let resolved = self.write_citations(resolver, tx, record, text, on).await?;
+        tx.record(
+            Event::new("citations", record.record_id, "update")
+                .org(record.org_id)
+                .changes(
+                    Changes::new()
+                        .set("module", record.module)
+                        .set("record_type", record.record_type)
+                        .set("references", summary(&resolved)),
+                ),
+        )
+        .await?;
+        Ok(resolved)
+    }
+
+    /// The citations of a record created in this transaction (it has none yet): written without
+    /// a separate audit event. Returns the references in words, for the caller's own event
+    /// (`references`), which must record them.
+    pub async fn cite_new_record_with(
+        &self,
+        resolver: &mut Resolver,
+        tx: &mut Tx,
+        record: CitingRecord<'_>,
+        text: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<String>> {
+        let resolved = self.write_citations(resolver, tx, record, text, on).await?;
+        Ok(summary(&resolved))
+    }
+
+    async fn write_citations(
+        &self,
+        resolver: &mut Resolver,
+        tx: &mut Tx,
+        record: CitingRecord<'_>,
+        text: &str,
+        on: NaiveDate,
+    ) -> Result<Vec<Resolved>> {
+        let resolved = resolver.resolve(self, text, on).await?;
         let now = tx.now_text();
         for r in &resolved {
             sqlx::query(
@@ -160,25 +210,6 @@ impl Laws {
             .execute(tx.conn())
             .await?;
         }
-        let summary: Vec<String> = resolved
-            .iter()
-            .map(|r| match (&r.law, &r.article) {
-                (Some(l), Some(a)) => format!("{l}{a}"),
-                (Some(l), None) => l.clone(),
-                _ => r.raw.clone(),
-            })
-            .collect();
-        tx.record(
-            Event::new("citations", record.record_id, "update")
-                .org(record.org_id)
-                .changes(
-                    Changes::new()
-                        .set("module", record.module)
-                        .set("record_type", record.record_type)
-                        .set("references", summary),
-                ),
-        )
-        .await?;
         Ok(resolved)
     }
 

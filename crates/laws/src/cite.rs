@@ -88,23 +88,42 @@ fn read_numbered(chars: &[char], i: usize) -> Option<(Token, usize)> {
 }
 
 /// The longest known title starting at `chars[i]`.
-fn known_title_at(chars: &[char], i: usize, titles: &[Vec<char>]) -> Option<usize> {
-    titles
-        .iter()
-        .filter(|t| chars[i..].starts_with(t))
-        .map(Vec::len)
-        .max()
+/// The law base's titles, prepared once for many texts: by first character, so that finding a
+/// title named without 《》 looks only at the titles that could start there.
+#[derive(Clone, Debug, Default)]
+pub struct Titles {
+    by_first: std::collections::HashMap<char, Vec<Vec<char>>>,
 }
 
-fn tokens(text: &str, known_titles: &[&str]) -> Vec<(Token, String)> {
+impl Titles {
+    /// Titles of three characters or more (shorter ones would match ordinary words).
+    pub fn new(known_titles: &[&str]) -> Titles {
+        let mut by_first: std::collections::HashMap<char, Vec<Vec<char>>> =
+            std::collections::HashMap::new();
+        for t in known_titles {
+            let chars: Vec<char> = t.chars().collect();
+            if chars.len() >= 3 {
+                by_first.entry(chars[0]).or_default().push(chars);
+            }
+        }
+        Titles { by_first }
+    }
+
+    /// The length of the longest title starting at `chars[i]`.
+    fn longest_at(&self, chars: &[char], i: usize) -> Option<usize> {
+        self.by_first
+            .get(&chars[i])?
+            .iter()
+            .filter(|t| chars[i..].starts_with(t))
+            .map(Vec::len)
+            .max()
+    }
+}
+
+fn tokens(text: &str, titles: &Titles) -> Vec<(Token, String)> {
     let chars: Vec<char> = text
         .chars()
         .filter(|c| !matches!(c, '\u{200b}' | '\u{feff}'))
-        .collect();
-    let titles: Vec<Vec<char>> = known_titles
-        .iter()
-        .filter(|t| t.chars().count() >= 3)
-        .map(|t| t.chars().collect())
         .collect();
     let mut out: Vec<(Token, String)> = Vec::new();
     let mut other = String::new();
@@ -158,7 +177,7 @@ fn tokens(text: &str, known_titles: &[&str]) -> Vec<(Token, String)> {
             i += 1;
             continue;
         }
-        if let Some(len) = known_title_at(&chars, i, &titles) {
+        if let Some(len) = titles.longest_at(&chars, i) {
             flush(&mut other, &mut out);
             let name: String = chars[i..i + len].iter().collect();
             out.push((Token::Law(name.clone()), name));
@@ -181,7 +200,12 @@ fn is_separator(text: &str) -> bool {
 /// Reads every reference in `text`. `known_titles` are the law base's titles (short and full),
 /// used to recognise a law named without 《》.
 pub fn parse(text: &str, known_titles: &[&str]) -> Vec<Reference> {
-    let toks = tokens(text, known_titles);
+    parse_with(text, &Titles::new(known_titles))
+}
+
+/// [`parse`] with the titles prepared once (a resolver reading thousands of texts).
+pub fn parse_with(text: &str, titles: &Titles) -> Vec<Reference> {
+    let toks = tokens(text, titles);
     let mut refs: Vec<Reference> = Vec::new();
     let mut law: Option<String> = None;
     let mut law_raw = String::new();

@@ -88,12 +88,51 @@ fn structure(article: &Article) -> Vec<(String, Vec<String>)> {
     out
 }
 
-fn find_law<'a>(laws: &'a [Law], name: &str) -> std::result::Result<&'a Law, String> {
+/// The laws by the names a text may use: short title (also as derived from the full title), and
+/// full title.
+#[derive(Default)]
+struct Names {
+    short: HashMap<String, Vec<usize>>,
+    full: HashMap<String, Vec<usize>>,
+}
+
+impl Names {
+    fn new(laws: &[Law]) -> Names {
+        let mut names = Names::default();
+        for (i, l) in laws.iter().enumerate() {
+            names
+                .short
+                .entry(l.short_title.clone())
+                .or_default()
+                .push(i);
+            let derived = short_title(&l.title);
+            if derived != l.short_title {
+                names.short.entry(derived).or_default().push(i);
+            }
+            names.full.entry(l.title.clone()).or_default().push(i);
+        }
+        names
+    }
+}
+
+/// The one law `name` means: its short title or full title matches.
+fn find_law<'a>(
+    laws: &'a [Law],
+    names: &Names,
+    name: &str,
+) -> std::result::Result<&'a Law, String> {
     let wanted = short_title(name);
-    let matches: Vec<&Law> = laws
-        .iter()
-        .filter(|l| l.short_title == wanted || short_title(&l.title) == wanted || l.title == name)
+    let mut found: Vec<usize> = names
+        .short
+        .get(&wanted)
+        .into_iter()
+        .chain(names.full.get(name))
+        .flatten()
+        .copied()
         .collect();
+    found.sort_unstable();
+    found.dedup();
+    let matches: Vec<&Law> = found.iter().map(|i| &laws[*i]).collect();
     match matches.as_slice() {
         [one] => Ok(one),
         [] => Err(format!("法规库中没有“{name}”")),
@@ -106,7 +145,8 @@ fn find_law<'a>(laws: &'a [Law], name: &str) -> std::result::Result<&'a Law, Str
 /// few laws over and over).
 pub struct Resolver {
     laws: Vec<Law>,
-    titles: Vec<String>,
+    names: Names,
+    titles: cite::Titles,
     versions: HashMap<String, Vec<Version>>,
     articles: HashMap<String, Vec<Article>>,
 }
@@ -120,9 +160,11 @@ impl Laws {
     /// A resolver for many texts.
     pub async fn resolver(&self) -> Result<Resolver> {
         let laws = self.laws().await?;
-        let mut titles: Vec<String> = laws.iter().map(|l| l.short_title.clone()).collect();
-        titles.extend(laws.iter().map(|l| l.title.clone()));
+        let mut names: Vec<&str> = laws.iter().map(|l| l.short_title.as_str()).collect();
+        names.extend(laws.iter().map(|l| l.title.as_str()));
+        let titles = cite::Titles::new(&names);
         Ok(Resolver {
+            names: Names::new(&laws),
             laws,
             titles,
             versions: HashMap::new(),
@@ -138,8 +180,7 @@ impl Resolver {
         text: &str,
         on: NaiveDate,
     ) -> Result<Vec<Resolved>> {
-        let titles: Vec<&str> = self.titles.iter().map(String::as_str).collect();
-        let references = cite::parse(text, &titles);
+        let references = cite::parse_with(text, &self.titles);
         let mut out = Vec::new();
         for reference in &references {
             out.push(self.resolve_one(base, reference, on).await?);
@@ -178,7 +219,7 @@ impl Resolver {
                 None => r.unresolved("无法识别为法律条文引用"),
             });
         };
-        let law = match find_law(&self.laws, name) {
+        let law = match find_law(&self.laws, &self.names, name) {
             Ok(law) => law.clone(),
             Err(reason) => return Ok(r.unresolved(reason)),
         };

@@ -160,6 +160,25 @@ async fn the_list_on_any_date_and_two_dates_compared() {
         };
         assert_eq!(on("2020-05-31").await.total, 4);
         assert_eq!(on("2020-06-01").await.total, 3);
+        let cancelled = |date: &str| {
+            let power = power.clone();
+            let date = d(date);
+            async move {
+                let filter = ItemFilter {
+                    cancelled: true,
+                    ..Default::default()
+                };
+                power
+                    .items(&cli(), date, filter, PageRequest::default())
+                    .await
+                    .unwrap()
+            }
+        };
+        assert_eq!(cancelled("2020-05-31").await.total, 0);
+        let gone = cancelled("2020-06-01").await;
+        assert_eq!(gone.total, 1);
+        assert_eq!(gone.items[0].code, "E0004");
+        assert!(!gone.items[0].active);
         let diff = power
             .compare(
                 &cli(),

@@ -195,26 +195,29 @@ impl Power {
                     record_id: version.id.as_str(),
                     org_id: Some(version.fields.org_id.as_str()),
                 };
-                self.laws
-                    .cite_record_with(
-                        &mut resolver,
-                        &mut tx,
-                        record,
-                        &version.fields.legal_basis,
-                        on,
-                    )
-                    .await?;
+                let basis = &version.fields.legal_basis;
+                let mut changes = Changes::new()
+                    .set("code", code)
+                    .set("name", &version.fields.name)
+                    .set("item_type", version.fields.item_type.label())
+                    .set("valid_from", store::day(version.valid_from))
+                    .set("legal_basis", basis);
+                if *action == "create" {
+                    // A new item has no citations yet: they go into its own event.
+                    let references = self
+                        .laws
+                        .cite_new_record_with(&mut resolver, &mut tx, record, basis, on)
+                        .await?;
+                    changes = changes.set("references", references);
+                } else {
+                    self.laws
+                        .cite_record_with(&mut resolver, &mut tx, record, basis, on)
+                        .await?;
+                }
                 tx.record(
                     Event::new("power_item", version.id.as_str(), action)
                         .org(Some(version.fields.org_id.as_str()))
-                        .changes(
-                            Changes::new()
-                                .set("code", code)
-                                .set("name", &version.fields.name)
-                                .set("item_type", version.fields.item_type.label())
-                                .set("valid_from", store::day(version.valid_from))
-                                .set("legal_basis", &version.fields.legal_basis),
-                        ),
+                        .changes(changes),
                 )
                 .await?;
             }
