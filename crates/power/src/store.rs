@@ -108,6 +108,67 @@ pub(crate) async fn insert_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<()
     Ok(())
 }
 
+/// Many new items and their first versions, a few hundred rows to a statement (imports).
+pub(crate) async fn insert_new_items(
+    tx: &mut Tx,
+    items: &[(&ItemId, &str)],
+    versions: &[NewVersion<'_>],
+) -> Result<(), sqlx::Error> {
+    let now = tx.now_text();
+    for chunk in items.chunks(100) {
+        let mut q =
+            Params::new("INSERT INTO power_items (id, code, created_at, updated_at) VALUES ");
+        for (i, (id, code)) in chunk.iter().enumerate() {
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(id.as_str()).push(", ").bind(*code).push(", ");
+            q.bind(now.as_str()).push(", ").bind(now.as_str()).push(")");
+        }
+        q.query().execute(tx.conn()).await?;
+    }
+    for chunk in versions.chunks(40) {
+        let mut q = Params::new(
+            "INSERT INTO power_item_versions (id, item_id, valid_from, valid_to, active, name, sub_name, item_type, org_id, \
+             handling_unit, legal_basis, level, responsibilities, accountability, note, change, created_at) VALUES ",
+        );
+        for (i, v) in chunk.iter().enumerate() {
+            let f = v.fields;
+            q.push(if i == 0 { "(" } else { ", (" });
+            q.bind(v.id.as_str())
+                .push(", ")
+                .bind(v.item_id.as_str())
+                .push(", ");
+            q.bind(day(v.valid_from))
+                .push(", ")
+                .bind(v.valid_to.map(day))
+                .push(", ");
+            q.bind(i64::from(v.active))
+                .push(", ")
+                .bind(f.name.as_str())
+                .push(", ");
+            q.bind(f.sub_name.as_str())
+                .push(", ")
+                .bind(f.item_type.code())
+                .push(", ");
+            q.bind(f.org_id.as_str())
+                .push(", ")
+                .bind(f.handling_unit.as_str())
+                .push(", ");
+            q.bind(f.legal_basis.as_str())
+                .push(", ")
+                .bind(f.level.code())
+                .push(", ");
+            q.bind(f.responsibilities.as_str())
+                .push(", ")
+                .bind(f.accountability.as_str())
+                .push(", ");
+            q.bind(f.note.as_str()).push(", ").bind(v.change).push(", ");
+            q.bind(now.as_str()).push(")");
+        }
+        q.query().execute(tx.conn()).await?;
+    }
+    Ok(())
+}
+
 pub(crate) async fn set_valid_to(
     tx: &mut Tx,
     version: &ItemVersionId,

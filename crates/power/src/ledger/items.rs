@@ -179,11 +179,31 @@ impl Power {
         let mut resolver = self.laws.resolver().await?;
         for chunk in plans.chunks(500) {
             let mut tx = self.platform.db().begin(&actor.who()).await?;
+            // New items go in a few statements; changes to existing ones one by one.
+            let created: Vec<_> = chunk.iter().filter(|p| p.3 == "create").collect();
+            let items: Vec<(&ItemId, &str)> =
+                created.iter().map(|p| (&p.4.id, p.1.as_str())).collect();
+            let versions: Vec<store::NewVersion<'_>> = created
+                .iter()
+                .flat_map(|p| p.2.iter())
+                .filter_map(|op| match op {
+                    apply::Op::Insert { version } => Some(store::NewVersion {
+                        id: version.version_id.clone(),
+                        item_id: &version.id,
+                        valid_from: version.valid_from,
+                        valid_to: version.valid_to,
+                        active: version.active,
+                        fields: &version.fields,
+                        change: &version.change,
+                    }),
+                    _ => None,
+                })
+                .collect();
+            store::insert_new_items(&mut tx, &items, &versions).await?;
             for (_, code, ops, action, version) in chunk {
-                if *action == "create" {
-                    store::insert_item(&mut tx, &version.id, code).await?;
+                if *action != "create" {
+                    apply::write(&mut tx, ops).await?;
                 }
-                apply::write(&mut tx, ops).await?;
                 let on = if version.valid_from == beginning() {
                     today()
                 } else {
