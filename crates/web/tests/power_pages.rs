@@ -392,6 +392,53 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             let bytes = t.bytes().await.unwrap();
             assert!(ledger::read_bytes("t.xlsx", &bytes).is_ok(), "{kind}");
         }
+        // The API: the list as it stood on a day, and the year's figures.
+        let api: serde_json::Value = justice
+            .get(app.url("/api/v1/power/items?type=penalty&on=2020-06-01"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(api["total"], 1, "{api}");
+        assert_eq!(api["items"][0]["code"], "E0002");
+        let bad = justice
+            .get(app.url("/api/v1/power/items?type=unknown"))
+            .send()
+            .await
+            .unwrap();
+        assert!(bad.status().is_client_error());
+        let body: serde_json::Value = bad.json().await.unwrap();
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("事项类型")
+        );
+        let stats: serde_json::Value = justice
+            .get(app.url("/api/v1/power/stats?year=2020"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(stats["total_items"], 3, "{stats}");
+        assert_eq!(stats["delegated_by_type"]["公共服务"], 1, "{stats}");
+        let market_stats: serde_json::Value = market
+            .get(app.url("/api/v1/power/stats?year=2020"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            market_stats["total_items"], 2,
+            "its own items: {market_stats}"
+        );
+
         for page in ["/power/worklist", "/power/adjustments", "/power/import"] {
             let r = justice.get(app.url(page)).send().await.unwrap();
             assert_eq!(r.status(), StatusCode::OK, "{page}");

@@ -7,6 +7,7 @@ mod calendar;
 mod laws;
 mod orgs;
 mod platform_api;
+mod power;
 
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -28,6 +29,8 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/validate", post(calendar::validate))
         .route("/laws/search", get(laws::search))
         .route("/laws/cite", get(laws::cite))
+        .route("/power/items", get(power::items))
+        .route("/power/stats", get(power::stats))
         .fallback(|| async { ApiError(WebError::not_found()) })
 }
 
@@ -49,6 +52,8 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         calendar::validate,
         laws::search,
         laws::cite,
+        power::items,
+        power::stats,
     ),
     components(schemas(
         platform_api::MeDto,
@@ -64,6 +69,8 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         laws::HitDto,
         laws::SearchDto,
         laws::CitationDto,
+        power::ItemDto,
+        power::ItemPageDto,
         ErrorBody,
         ErrorDto,
     ))

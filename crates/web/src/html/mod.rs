@@ -7,7 +7,7 @@ mod dashboard;
 mod laws;
 mod orgs;
 mod portal;
-mod power;
+pub(crate) mod power;
 mod settings;
 mod users;
 
