@@ -34,7 +34,7 @@ pub async fn follow(context: &Context) {
     match index.catch_up(&sources).await {
         Ok(0) => {}
         Ok(n) => eprintln!(
-            "搜索索引已更新：{n}部法律法规或权力事项，共{}条，{:.1}MB，用时{:.1}秒",
+            "搜索索引已更新：重新索引{n}部法律法规或权力事项，索引共{}条，{:.1}MB，用时{:.1}秒",
             index.documents(),
             index.size_on_disk() as f64 / 1_048_576.0,
             started.elapsed().as_secs_f64()
