@@ -183,6 +183,23 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             item.contains("第三十五条") && item.contains("href=\"/laws/"),
             "{item}"
         );
+        // The link goes to the article on the law page.
+        let link = item
+            .split("href=\"/laws/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        assert!(link.ends_with("#a35"), "{link}");
+        let (_, law) = text(
+            justice
+                .get(app.url(&format!("/laws/{}", link.trim_end_matches("#a35"))))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(law.contains("id=\"a35\""), "the article carries its anchor");
 
         // A department officer proposes a change; legal affairs reviews; another approves.
         let market = app.login("market").await;

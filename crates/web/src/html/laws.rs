@@ -135,6 +135,17 @@ pub struct ArticleView {
     pub chapter: String,
     pub paragraphs: Vec<String>,
     pub citations: Vec<String>,
+    /// The article's anchor on the page (`a12`, `a12-1` for 第十二条之一).
+    pub anchor: String,
+}
+
+/// The anchor of an article on the law page, which citations link to.
+pub fn anchor(no: ArticleNo) -> String {
+    if no.suffix == 0 {
+        format!("a{}", no.number)
+    } else {
+        format!("a{}-{}", no.number, no.suffix)
+    }
 }
 
 pub struct Row {
@@ -150,6 +161,7 @@ fn view(article: &Article, cites: Option<&Vec<String>>) -> ArticleView {
         chapter: article.chapter.clone(),
         paragraphs: article.paragraphs.clone(),
         citations: cites.cloned().unwrap_or_default(),
+        anchor: anchor(article.no),
     }
 }
 

@@ -253,8 +253,18 @@ pub async fn basis(
             if let Some(i) = r.item {
                 article.push_str(&format!("第{i}项"));
             }
+            let at = r
+                .article_number
+                .map(|n| {
+                    let no = laws::ArticleNo {
+                        number: n,
+                        suffix: r.article_suffix.unwrap_or(0),
+                    };
+                    format!("#{}", super::laws::anchor(no))
+                })
+                .unwrap_or_default();
             BasisLine {
-                href: r.law_id.as_ref().map(|id| format!("{law_base}/{id}")),
+                href: r.law_id.as_ref().map(|id| format!("{law_base}/{id}{at}")),
                 resolved: r.status == laws::Resolution::Resolved,
                 raw: r.raw,
                 law: r.law,
