@@ -67,3 +67,37 @@ mod tests {
         assert_eq!(a.as_str().len(), 32);
     }
 }
+
+/// Declares a closed list of words with a stable code and a Chinese label (事项类型, 决定类型…):
+/// `ALL`, `code()`, `label()`, `parse()` (by code or by the Chinese word) and `labels()`.
+#[macro_export]
+macro_rules! labelled_enum {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            pub fn code(self) -> &'static str {
+                match self { $($name::$variant => $code),+ }
+            }
+
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            /// By code or by the Chinese word.
+            pub fn parse(text: &str) -> Option<$name> {
+                let t = text.trim();
+                Self::ALL.iter().copied().find(|v| v.code() == t || v.label() == t)
+            }
+
+            pub fn labels() -> Vec<&'static str> {
+                Self::ALL.iter().map(|v| v.label()).collect()
+            }
+        }
+    };
+}

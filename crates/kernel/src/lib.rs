@@ -6,6 +6,7 @@
 pub mod calendar;
 pub mod crypto;
 pub mod error;
+pub mod figures;
 pub mod identifiers;
 pub mod ids;
 pub mod money;

@@ -67,6 +67,11 @@ impl Platform {
         &self.db
     }
 
+    /// The SM4 key personal data is sealed with (ID numbers, phone numbers) before it is stored.
+    pub fn seal(&self) -> &SealKey {
+        &self.seal
+    }
+
     /// Records a refused request (403) in the audit log, then returns the error to give back.
     async fn refuse(
         &self,

@@ -27,38 +27,7 @@ pub fn beginning() -> NaiveDate {
     NaiveDate::from_ymd_opt(1, 1, 1).expect("a valid date")
 }
 
-macro_rules! labelled_enum {
-    ($(#[$doc:meta])* $name:ident { $($variant:ident => ($code:literal, $label:literal)),+ $(,)? }) => {
-        $(#[$doc])*
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant),+ }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant),+];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code),+ }
-            }
-
-            pub fn label(self) -> &'static str {
-                match self { $($name::$variant => $label),+ }
-            }
-
-            /// By code or by the Chinese word.
-            pub fn parse(text: &str) -> Option<$name> {
-                let t = text.trim();
-                Self::ALL.iter().copied().find(|v| v.code() == t || v.label() == t)
-            }
-
-            pub fn labels() -> Vec<&'static str> {
-                Self::ALL.iter().map(|v| v.label()).collect()
-            }
-        }
-    };
-}
-
-labelled_enum!(
+kernel::labelled_enum!(
     /// 事项类型: the ten kinds of administrative power and public services.
     ItemType {
         Licensing => ("licensing", "行政许可"),
@@ -75,7 +44,7 @@ labelled_enum!(
     }
 );
 
-labelled_enum!(
+kernel::labelled_enum!(
     /// 实施层级.
     Level {
         District => ("district", "区级"),
@@ -83,7 +52,7 @@ labelled_enum!(
     }
 );
 
-labelled_enum!(
+kernel::labelled_enum!(
     /// 调整类型.
     AdjustmentKind {
         Add => ("add", "新增"),
@@ -93,7 +62,7 @@ labelled_enum!(
     }
 );
 
-labelled_enum!(
+kernel::labelled_enum!(
     /// Where an adjustment stands.
     AdjustmentState {
         Proposed => ("proposed", "待审核"),
@@ -103,7 +72,7 @@ labelled_enum!(
     }
 );
 
-labelled_enum!(
+kernel::labelled_enum!(
     /// 赋权 states.
     DelegationState {
         Proposed => ("proposed", "拟下放待核准"),

@@ -16,7 +16,8 @@ fn root() -> PathBuf {
 /// here, and nothing else; web and cli sit on top.
 fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     const ALL_MODULES: &[&str] = &[
-        "kernel", "db", "ledger", "platform", "laws", "power", "search",
+        "kernel", "db", "ledger", "platform", "laws", "power", "search", "paper",
+        "reconsideration",
     ];
     BTreeMap::from([
         ("kernel", &[][..]),
@@ -26,18 +27,25 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("laws", &["kernel", "db", "ledger", "platform"][..]),
         ("power", &["kernel", "db", "ledger", "platform", "laws"][..]),
         ("search", &["kernel", "db", "platform", "laws", "power"][..]),
+        ("paper", &[][..]),
+        (
+            "reconsideration",
+            &["kernel", "db", "ledger", "platform", "paper"][..],
+        ),
         ("web", ALL_MODULES),
         (
             "cli",
             &[
-                "kernel", "db", "ledger", "platform", "laws", "power", "search", "web",
+                "kernel", "db", "ledger", "platform", "laws", "power", "search", "paper",
+                "reconsideration", "web",
             ][..],
         ),
         ("testkit", &["db"][..]),
         (
             "fazhi-bench",
             &[
-                "kernel", "db", "ledger", "platform", "laws", "power", "search", "web",
+                "kernel", "db", "ledger", "platform", "laws", "power", "search", "paper",
+                "reconsideration", "web",
             ][..],
         ),
         ("tidy", &[][..]),
@@ -50,6 +58,7 @@ const FORBIDDEN_EXTERNAL: &[(&str, &[&str])] = &[
     ("kernel", &["sqlx", "axum", "tokio", "askama"]),
     ("ledger", &["sqlx", "axum", "tokio"]),
     ("search", &["sqlx", "axum"]),
+    ("paper", &["sqlx", "axum", "tokio"]),
     ("web", &["sqlx"]),
     ("cli", &["sqlx"]),
 ];

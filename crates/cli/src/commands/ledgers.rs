@@ -15,6 +15,7 @@ const KINDS: &[Layout] = &[
     power::ledger::ITEMS,
     power::ledger::ADJUSTMENTS,
     power::ledger::DELEGATIONS,
+    reconsideration::ledger::CASES,
 ];
 
 fn layout(kind: &str) -> Result<&'static Layout, String> {
@@ -71,6 +72,10 @@ pub async fn import(
             .import_delegations(&actor, &records, mode)
             .await
             .map_err(power_error),
+        "reconsideration-cases" => reconsideration::Reconsideration::new(platform.clone())
+            .import_cases(&actor, &records, mode)
+            .await
+            .map_err(reconsideration_error),
         other => return Err(format!("台账类型“{other}”尚不支持导入")),
     };
     bar.finish_and_clear();
@@ -87,6 +92,14 @@ pub async fn import(
             Ok(ExitCode::from(1))
         }
         Err(e) => Err(e.to_string()),
+    }
+}
+
+/// 行政复议's errors as the platform's, so that a refused ledger prints its rows.
+fn reconsideration_error(e: reconsideration::Error) -> platform::Error {
+    match e {
+        reconsideration::Error::Platform(p) => p,
+        other => platform::Error::Invalid(other.to_string()),
     }
 }
 
@@ -117,6 +130,10 @@ pub async fn export(
                 .await
                 .map_err(|e| e.to_string())?
         }
+        "reconsideration-cases" => reconsideration::Reconsideration::new(platform.clone())
+            .export_cases(&context.actor(), year)
+            .await
+            .map_err(|e| e.to_string())?,
         other => return Err(format!("台账类型“{other}”尚不支持导出")),
     };
     let bytes = write(layout, &rows, file)?;

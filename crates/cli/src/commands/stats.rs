@@ -22,7 +22,7 @@ pub async fn run(
         ),
         None => None,
     };
-    let (value, definitions): (serde_json::Value, &[(&str, &str)]) = match module {
+    let (value, definitions): (serde_json::Value, Vec<(String, String)>) = match module {
         "power" => {
             let stats = power::Power::new(platform)
                 .stats(year, org.as_ref())
@@ -30,10 +30,32 @@ pub async fn run(
                 .map_err(|e| e.to_string())?;
             (
                 serde_json::to_value(stats).map_err(|e| e.to_string())?,
-                power::DEFINITIONS,
+                power::DEFINITIONS
+                    .iter()
+                    .map(|(k, d)| (k.to_string(), d.to_string()))
+                    .collect(),
             )
         }
-        other => return Err(format!("未知的模块“{other}”（可用：power）")),
+        "reconsideration" => {
+            let module = reconsideration::Reconsideration::new(platform);
+            let stats = module
+                .stats(year, org.as_ref())
+                .await
+                .map_err(|e| e.to_string())?;
+            let definitions = module.definitions().await.map_err(|e| e.to_string())?;
+            (
+                serde_json::to_value(stats).map_err(|e| e.to_string())?,
+                definitions
+                    .into_iter()
+                    .map(|d| (d.key.to_string(), d.text))
+                    .collect(),
+            )
+        }
+        other => {
+            return Err(format!(
+                "未知的模块“{other}”（可用：power、reconsideration）"
+            ));
+        }
     };
     if json {
         println!(
@@ -49,7 +71,7 @@ pub async fn run(
     for (key, definition) in definitions {
         println!(
             "{key} = {}\n    {definition}",
-            value.get(key).map(|v| v.to_string()).unwrap_or_default()
+            value.get(key.as_str()).map(|v| v.to_string()).unwrap_or_default()
         );
     }
     Ok(ExitCode::SUCCESS)

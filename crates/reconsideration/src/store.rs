@@ -1,0 +1,548 @@
+//! 行政复议's SQL, for both backends.
+
+use chrono::NaiveDate;
+use db::{Params, Tx};
+use kernel::ids::OrgId;
+use sqlx::any::AnyRow;
+use sqlx::{AnyConnection, Row};
+
+use crate::model::{
+    Acceptance, Case, CaseId, Channel, DecisionType, DocumentId, DocumentKind, Method, Procedure,
+    Regime, SimplifiedGround, Stage, Step, StepId, StepKind, StoredDocument, WithdrawalReason,
+};
+
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+pub(crate) const CASE_COLUMNS: &str = "c.id, c.number, c.regime, c.channel, c.applicant, c.applicant_id_masked, \
+     c.third_party, c.respondent, c.respondent_org_id, c.office_org_id, c.act_category, c.act_description, c.request, \
+     c.received_on, c.stage, c.acceptance, c.accepted_on, c.deemed_accepted, c.not_accepted_reason, c.procedure, \
+     c.simplified_ground, c.decision_due, c.concluded_on, c.method, c.withdrawal_reason, c.decision_type, \
+     c.opinion_letter, c.recommendation_letter, c.field_investigation, c.published, c.decision_summary, c.note, c.source";
+
+fn read_case(row: &AnyRow) -> Result<Case, sqlx::Error> {
+    let s = |i: usize| row.try_get::<String, _>(i);
+    let o = |i: usize| row.try_get::<Option<String>, _>(i);
+    let b = |i: usize| row.try_get::<i64, _>(i).map(|v| v != 0);
+    let received: String = s(13)?;
+    Ok(Case {
+        id: CaseId::from_stored(s(0)?),
+        number: s(1)?,
+        regime: Regime::parse(&s(2)?).unwrap_or(Regime::Law2023),
+        channel: Channel::parse(&s(3)?).unwrap_or(Channel::Written),
+        applicant: s(4)?,
+        applicant_id_masked: o(5)?,
+        third_party: s(6)?,
+        respondent: s(7)?,
+        respondent_org_id: o(8)?.map(OrgId::from_stored),
+        office_org_id: OrgId::from_stored(s(9)?),
+        act_category: s(10)?,
+        act_description: s(11)?,
+        request: s(12)?,
+        received_on: date(&received).unwrap_or_default(),
+        stage: Stage::parse(&s(14)?).unwrap_or(Stage::Received),
+        acceptance: o(15)?.and_then(|t| Acceptance::parse(&t)),
+        accepted_on: o(16)?.and_then(|t| date(&t)),
+        deemed_accepted: b(17)?,
+        not_accepted_reason: s(18)?,
+        procedure: Procedure::parse(&s(19)?).unwrap_or(Procedure::Ordinary),
+        simplified_ground: o(20)?.and_then(|t| SimplifiedGround::parse(&t)),
+        decision_due: o(21)?.and_then(|t| date(&t)),
+        concluded_on: o(22)?.and_then(|t| date(&t)),
+        method: o(23)?.and_then(|t| Method::parse(&t)),
+        withdrawal_reason: o(24)?.and_then(|t| WithdrawalReason::parse(&t)),
+        decision_type: o(25)?.and_then(|t| DecisionType::parse(&t)),
+        opinion_letter: b(26)?,
+        recommendation_letter: b(27)?,
+        field_investigation: b(28)?,
+        published: b(29)?,
+        decision_summary: s(30)?,
+        note: s(31)?,
+        source: s(32)?,
+    })
+}
+
+fn flag(v: bool) -> i64 {
+    i64::from(v)
+}
+
+/// The applicant's sealed ID number travels beside the case, never inside it.
+pub(crate) async fn insert_case(
+    tx: &mut Tx,
+    c: &Case,
+    applicant_id_sealed: Option<String>,
+) -> Result<(), sqlx::Error> {
+    let now = tx.now_text();
+    sqlx::query(
+        "INSERT INTO reconsideration_cases (id, number, regime, channel, applicant, applicant_id_sealed, applicant_id_masked, \
+         third_party, respondent, respondent_org_id, office_org_id, act_category, act_description, request, received_on, \
+         stage, acceptance, accepted_on, deemed_accepted, not_accepted_reason, procedure, simplified_ground, decision_due, \
+         concluded_on, method, withdrawal_reason, decision_type, opinion_letter, recommendation_letter, field_investigation, \
+         published, decision_summary, note, source, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, \
+         $24, $25, $26, $27, $28, $29, $30, $31, $32, $33, $34, $35, $35)",
+    )
+    .bind(c.id.as_str())
+    .bind(&c.number)
+    .bind(c.regime.code())
+    .bind(c.channel.code())
+    .bind(&c.applicant)
+    .bind(applicant_id_sealed)
+    .bind(c.applicant_id_masked.clone())
+    .bind(&c.third_party)
+    .bind(&c.respondent)
+    .bind(c.respondent_org_id.as_ref().map(|o| o.to_string()))
+    .bind(c.office_org_id.as_str())
+    .bind(&c.act_category)
+    .bind(&c.act_description)
+    .bind(&c.request)
+    .bind(day(c.received_on))
+    .bind(c.stage.code())
+    .bind(c.acceptance.map(|a| a.code()))
+    .bind(c.accepted_on.map(day))
+    .bind(flag(c.deemed_accepted))
+    .bind(&c.not_accepted_reason)
+    .bind(c.procedure.code())
+    .bind(c.simplified_ground.map(|g| g.code()))
+    .bind(c.decision_due.map(day))
+    .bind(c.concluded_on.map(day))
+    .bind(c.method.map(|m| m.code()))
+    .bind(c.withdrawal_reason.map(|w| w.code()))
+    .bind(c.decision_type.map(|d| d.code()))
+    .bind(flag(c.opinion_letter))
+    .bind(flag(c.recommendation_letter))
+    .bind(flag(c.field_investigation))
+    .bind(flag(c.published))
+    .bind(&c.decision_summary)
+    .bind(&c.note)
+    .bind(&c.source)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Writes the fields a step can change.
+pub(crate) async fn update_case(tx: &mut Tx, c: &Case) -> Result<(), sqlx::Error> {
+    let now = tx.now_text();
+    sqlx::query(
+        "UPDATE reconsideration_cases SET stage = $1, acceptance = $2, accepted_on = $3, deemed_accepted = $4, \
+         not_accepted_reason = $5, procedure = $6, simplified_ground = $7, decision_due = $8, concluded_on = $9, \
+         method = $10, withdrawal_reason = $11, decision_type = $12, opinion_letter = $13, recommendation_letter = $14, \
+         field_investigation = $15, published = $16, decision_summary = $17, note = $18, updated_at = $19 WHERE id = $20",
+    )
+    .bind(c.stage.code())
+    .bind(c.acceptance.map(|a| a.code()))
+    .bind(c.accepted_on.map(day))
+    .bind(flag(c.deemed_accepted))
+    .bind(&c.not_accepted_reason)
+    .bind(c.procedure.code())
+    .bind(c.simplified_ground.map(|g| g.code()))
+    .bind(c.decision_due.map(day))
+    .bind(c.concluded_on.map(day))
+    .bind(c.method.map(|m| m.code()))
+    .bind(c.withdrawal_reason.map(|w| w.code()))
+    .bind(c.decision_type.map(|d| d.code()))
+    .bind(flag(c.opinion_letter))
+    .bind(flag(c.recommendation_letter))
+    .bind(flag(c.field_investigation))
+    .bind(flag(c.published))
+    .bind(&c.decision_summary)
+    .bind(&c.note)
+    .bind(now)
+    .bind(c.id.as_str())
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+pub(crate) async fn case(conn: &mut AnyConnection, id: &str) -> Result<Option<Case>, sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CASE_COLUMNS} FROM reconsideration_cases c WHERE c.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(read_case)
+    .transpose()
+}
+
+pub(crate) async fn case_by_number(
+    conn: &mut AnyConnection,
+    number: &str,
+) -> Result<Option<Case>, sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CASE_COLUMNS} FROM reconsideration_cases c WHERE c.number = $1"
+    )))
+    .bind(number)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(read_case)
+    .transpose()
+}
+
+pub(crate) async fn all_cases(conn: &mut AnyConnection) -> Result<Vec<Case>, sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {CASE_COLUMNS} FROM reconsideration_cases c"
+    )))
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(read_case)
+    .collect()
+}
+
+/// A case that came from a ledger, rewritten from a newer ledger row.
+pub(crate) async fn update_imported(tx: &mut Tx, c: &Case) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE reconsideration_cases SET applicant = $1, respondent = $2, respondent_org_id = $3, act_category = $4, \
+         received_on = $5, regime = $6 WHERE id = $7",
+    )
+    .bind(&c.applicant)
+    .bind(&c.respondent)
+    .bind(c.respondent_org_id.as_ref().map(|o| o.to_string()))
+    .bind(&c.act_category)
+    .bind(day(c.received_on))
+    .bind(c.regime.code())
+    .bind(c.id.as_str())
+    .execute(tx.conn())
+    .await?;
+    update_case(tx, c).await
+}
+
+pub(crate) async fn numbers(conn: &mut AnyConnection) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query("SELECT number FROM reconsideration_cases")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| r.try_get(0))
+        .collect()
+}
+
+pub(crate) async fn steps(conn: &mut AnyConnection, case: &str) -> Result<Vec<Step>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, kind, on_date, detail, recorded_by FROM reconsideration_steps WHERE case_id = $1 ORDER BY seq",
+    )
+    .bind(case)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let detail: String = r.try_get(3)?;
+        let on: String = r.try_get(2)?;
+        Ok(Step {
+            id: StepId::from_stored(r.try_get::<String, _>(0)?),
+            kind: StepKind::parse(&r.try_get::<String, _>(1)?).unwrap_or(StepKind::Committee),
+            on: date(&on).unwrap_or_default(),
+            detail: serde_json::from_str(&detail).unwrap_or_default(),
+            recorded_by: r.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+pub(crate) async fn insert_step(
+    tx: &mut Tx,
+    case: &CaseId,
+    seq: i64,
+    step: &Step,
+) -> Result<(), sqlx::Error> {
+    let now = tx.now_text();
+    let detail = serde_json::to_string(&step.detail).unwrap_or_else(|_| "{}".into());
+    sqlx::query(
+        "INSERT INTO reconsideration_steps (id, case_id, seq, kind, on_date, detail, recorded_by, recorded_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(step.id.as_str())
+    .bind(case.as_str())
+    .bind(seq)
+    .bind(step.kind.code())
+    .bind(day(step.on))
+    .bind(detail)
+    .bind(&step.recorded_by)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// What the case list can be narrowed by.
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    /// Organisations whose cases (as office or respondent) the reader reaches; None: all.
+    pub orgs: Option<Vec<String>>,
+    pub stage: Option<Stage>,
+    pub regime: Option<Regime>,
+    pub decision_type: Option<DecisionType>,
+    pub respondent: Option<String>,
+    /// Words in the number, the applicant, the respondent or the act.
+    pub text: Option<String>,
+    /// Open cases whose decision is due on or before this day.
+    pub due_by: Option<NaiveDate>,
+    /// Received in this year.
+    pub year: Option<i32>,
+    /// Published decisions only (the public portal).
+    pub published: bool,
+}
+
+fn filtered(select: &str, f: &CaseFilter) -> Params {
+    let mut q = Params::new(select);
+    q.push(" WHERE 1 = 1");
+    if let Some(orgs) = &f.orgs {
+        q.push(" AND (c.office_org_id IN ")
+            .bind_list(orgs.iter())
+            .push(" OR c.respondent_org_id IN ")
+            .bind_list(orgs.iter())
+            .push(")");
+    }
+    if let Some(s) = f.stage {
+        q.push(" AND c.stage = ").bind(s.code());
+    }
+    if let Some(r) = f.regime {
+        q.push(" AND c.regime = ").bind(r.code());
+    }
+    if let Some(d) = f.decision_type {
+        q.push(" AND c.decision_type = ").bind(d.code());
+    }
+    if let Some(r) = &f.respondent {
+        q.push(" AND c.respondent = ").bind(r);
+    }
+    if let Some(t) = &f.text {
+        let like = format!("%{}%", t.replace(['%', '_'], ""));
+        q.push(" AND (c.number LIKE ")
+            .bind(&like)
+            .push(" OR c.applicant LIKE ")
+            .bind(&like)
+            .push(" OR c.respondent LIKE ")
+            .bind(&like)
+            .push(" OR c.act_description LIKE ")
+            .bind(&like)
+            .push(")");
+    }
+    if let Some(due) = f.due_by {
+        q.push(" AND c.stage IN ('in_review', 'suspended') AND c.decision_due <= ")
+            .bind(day(due));
+    }
+    if let Some(y) = f.year {
+        q.push(" AND c.received_on >= ")
+            .bind(format!("{y:04}-01-01"))
+            .push(" AND c.received_on <= ")
+            .bind(format!("{y:04}-12-31"));
+    }
+    if f.published {
+        q.push(" AND c.published = 1");
+    }
+    q
+}
+
+pub(crate) async fn list(
+    conn: &mut AnyConnection,
+    f: &CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Case>, i64), sqlx::Error> {
+    let total: i64 = filtered("SELECT COUNT(*) FROM reconsideration_cases c", f)
+        .query()
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let order = if f.due_by.is_some() {
+        " ORDER BY c.decision_due, c.number"
+    } else if f.published {
+        " ORDER BY c.concluded_on DESC, c.number DESC"
+    } else {
+        " ORDER BY c.received_on DESC, c.number DESC"
+    };
+    let mut q = filtered(
+        &format!("SELECT {CASE_COLUMNS} FROM reconsideration_cases c"),
+        f,
+    );
+    q.push(order)
+        .push(" LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
+    let cases = q
+        .query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(read_case)
+        .collect::<Result<_, _>>()?;
+    Ok((cases, total))
+}
+
+/// The rows of the year's figures, grouped in SQL so a province's year is a few small results.
+pub(crate) struct Counts {
+    /// (acceptance, n) of cases received in the year.
+    pub received: Vec<(Option<String>, i64)>,
+    /// (method, withdrawal reason, decision type, opinion, recommendation, field, overdue, n) of
+    /// accepted cases concluded in the year.
+    pub concluded: Vec<ConcludedGroup>,
+    pub pending: i64,
+}
+
+pub(crate) struct ConcludedGroup {
+    pub method: Option<String>,
+    pub withdrawal_reason: Option<String>,
+    pub decision_type: Option<String>,
+    pub opinion: bool,
+    pub recommendation: bool,
+    pub field: bool,
+    pub overdue: bool,
+    pub n: i64,
+}
+
+pub(crate) async fn counts(
+    conn: &mut AnyConnection,
+    year: i32,
+    orgs: Option<&[String]>,
+) -> Result<Counts, sqlx::Error> {
+    let start = format!("{year:04}-01-01");
+    let end = format!("{year:04}-12-31");
+    let scope = |q: &mut Params| {
+        if let Some(orgs) = orgs {
+            q.push(" AND (c.office_org_id IN ")
+                .bind_list(orgs.iter())
+                .push(" OR c.respondent_org_id IN ")
+                .bind_list(orgs.iter())
+                .push(")");
+        }
+    };
+    let mut q = Params::new(
+        "SELECT c.acceptance, COUNT(*) FROM reconsideration_cases c WHERE c.received_on >= ",
+    );
+    q.bind(&start).push(" AND c.received_on <= ").bind(&end);
+    scope(&mut q);
+    q.push(" GROUP BY c.acceptance");
+    let received = q
+        .query()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect::<Result<_, sqlx::Error>>()?;
+
+    let mut q = Params::new(
+        "SELECT c.method, c.withdrawal_reason, c.decision_type, c.opinion_letter, c.recommendation_letter, \
+         c.field_investigation, CASE WHEN c.decision_due IS NOT NULL AND c.concluded_on > c.decision_due THEN 1 ELSE 0 END, COUNT(*) \
+         FROM reconsideration_cases c WHERE c.acceptance = 'accepted' AND c.concluded_on >= ",
+    );
+    q.bind(&start).push(" AND c.concluded_on <= ").bind(&end);
+    scope(&mut q);
+    q.push(" GROUP BY c.method, c.withdrawal_reason, c.decision_type, c.opinion_letter, c.recommendation_letter, c.field_investigation, \
+             CASE WHEN c.decision_due IS NOT NULL AND c.concluded_on > c.decision_due THEN 1 ELSE 0 END");
+    let concluded = q
+        .query()
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(ConcludedGroup {
+                method: r.try_get(0)?,
+                withdrawal_reason: r.try_get(1)?,
+                decision_type: r.try_get(2)?,
+                opinion: r.try_get::<i64, _>(3)? != 0,
+                recommendation: r.try_get::<i64, _>(4)? != 0,
+                field: r.try_get::<i64, _>(5)? != 0,
+                overdue: r.try_get::<i64, _>(6)? != 0,
+                n: r.try_get(7)?,
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()?;
+
+    let mut q = Params::new(
+        "SELECT COUNT(*) FROM reconsideration_cases c WHERE c.acceptance = 'accepted' AND c.accepted_on <= ",
+    );
+    q.bind(&end)
+        .push(" AND (c.concluded_on IS NULL OR c.concluded_on > ")
+        .bind(&end)
+        .push(")");
+    scope(&mut q);
+    let pending = q.query().fetch_one(&mut *conn).await?.try_get(0)?;
+    Ok(Counts {
+        received,
+        concluded,
+        pending,
+    })
+}
+
+pub(crate) async fn insert_document(
+    tx: &mut Tx,
+    case: &CaseId,
+    d: &StoredDocument,
+    content: &[u8],
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO reconsideration_documents (id, case_id, kind, file_name, sm3, content, created_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+    )
+    .bind(d.id.as_str())
+    .bind(case.as_str())
+    .bind(d.kind.code())
+    .bind(&d.file_name)
+    .bind(&d.sm3)
+    .bind(hex::encode(content))
+    .bind(&d.created_by)
+    .bind(&d.created_at)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+fn read_document(r: &AnyRow) -> Result<StoredDocument, sqlx::Error> {
+    Ok(StoredDocument {
+        id: DocumentId::from_stored(r.try_get::<String, _>(0)?),
+        kind: DocumentKind::parse(&r.try_get::<String, _>(1)?)
+            .unwrap_or(DocumentKind::AcceptanceNotice),
+        file_name: r.try_get(2)?,
+        sm3: r.try_get(3)?,
+        created_by: r.try_get(4)?,
+        created_at: r.try_get(5)?,
+    })
+}
+
+pub(crate) async fn documents(
+    conn: &mut AnyConnection,
+    case: &str,
+) -> Result<Vec<StoredDocument>, sqlx::Error> {
+    sqlx::query(
+        "SELECT id, kind, file_name, sm3, created_by, created_at FROM reconsideration_documents \
+         WHERE case_id = $1 ORDER BY created_at, id",
+    )
+    .bind(case)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(read_document)
+    .collect()
+}
+
+/// A document and its bytes, with the case it belongs to.
+pub(crate) async fn document(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<(String, StoredDocument, Vec<u8>)>, sqlx::Error> {
+    let Some(r) = sqlx::query(
+        "SELECT id, kind, file_name, sm3, created_by, created_at, case_id, content FROM reconsideration_documents WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let content: String = r.try_get(7)?;
+    Ok(Some((
+        r.try_get(6)?,
+        read_document(&r)?,
+        hex::decode(content).unwrap_or_default(),
+    )))
+}
