@@ -54,20 +54,6 @@ crate::typed_id!(
     UserId
 );
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ids_are_unique_and_time_ordered() {
-        let a = OrgId::generate();
-        let b = OrgId::generate();
-        assert_ne!(a, b);
-        assert!(a < b);
-        assert_eq!(a.as_str().len(), 32);
-    }
-}
-
 /// Declares a closed list of words with a stable code and a Chinese label (事项类型, 决定类型…):
 /// `ALL`, `code()`, `label()`, `parse()` (by code or by the Chinese word) and `labels()`.
 #[macro_export]
@@ -100,4 +86,18 @@ macro_rules! labelled_enum {
             }
         }
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_unique_and_time_ordered() {
+        let a = OrgId::generate();
+        let b = OrgId::generate();
+        assert_ne!(a, b);
+        assert!(a < b);
+        assert_eq!(a.as_str().len(), 32);
+    }
 }

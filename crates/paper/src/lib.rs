@@ -6,8 +6,7 @@
 //! annual report are built from [`Block`]s; nothing here knows what the document is about.
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run,
-    RunFonts,
+    AlignmentType, Docx, Footer, LineSpacing, LineSpacingType, PageMargin, Paragraph, Run, RunFonts,
 };
 
 /// Twentieths of a point per millimetre.
@@ -120,8 +119,11 @@ impl Document {
             .footer(page_number(AlignmentType::Right))
             .even_footer(page_number(AlignmentType::Left));
         docx = docx.add_paragraph(
-            line(Run::new().add_text(&self.title).size(SIZE_TITLE), FONT_TITLE)
-                .align(AlignmentType::Center),
+            line(
+                Run::new().add_text(&self.title).size(SIZE_TITLE),
+                FONT_TITLE,
+            )
+            .align(AlignmentType::Center),
         );
         // One empty line between the title and the text (GB/T 9704 §7.3.3).
         docx = docx.add_paragraph(line(Run::new(), FONT_BODY));
@@ -221,14 +223,23 @@ mod tests {
         assert!(json.contains("行政复议受理通知书") && json.contains("新复受字〔2020〕1号"));
         // A4 and the GB/T 9704 margins.
         assert!(compact.contains(r#""w":11906,"h":16838"#), "{compact}");
-        assert!(compact.contains(&format!(r#""top":{}"#, mm(37.0))), "{compact}");
+        assert!(
+            compact.contains(&format!(r#""top":{}"#, mm(37.0))),
+            "{compact}"
+        );
         assert!(compact.contains(&format!(r#""left":{}"#, mm(28.0))));
         // The title in 小标宋 二号, the body in 仿宋 三号 on a fixed pitch.
         assert!(json.contains(FONT_TITLE) && compact.contains(r#""sz":44"#));
         assert!(json.contains(FONT_BODY) && compact.contains(r#""sz":32"#));
         assert!(compact.contains(r#""line":579"#));
         // Page numbers at the foot of odd and even pages.
-        assert!(compact.contains("evenFooter") || compact.contains("even_footer"), "{compact}");
-        assert!(d.plain_text().contains("常州市新北区人民政府\n2020年3月4日"));
+        assert!(
+            compact.contains("evenFooter") || compact.contains("even_footer"),
+            "{compact}"
+        );
+        assert!(
+            d.plain_text()
+                .contains("常州市新北区人民政府\n2020年3月4日")
+        );
     }
 }

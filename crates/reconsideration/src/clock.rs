@@ -62,7 +62,9 @@ pub struct Clock {
 impl Clock {
     /// The line of the decision period.
     pub fn decision(&self) -> Option<&DueLine> {
-        self.lines.iter().find(|l| l.period.starts_with("行政复议决定期限"))
+        self.lines
+            .iter()
+            .find(|l| l.period.starts_with("行政复议决定期限"))
     }
 }
 
@@ -175,8 +177,22 @@ pub fn clock(
     // 补正 and the acceptance review.
     let notice = first(steps, StepKind::CorrectionNotice);
     if let Some(n) = notice {
-        b.line(Period::CorrectionNotice, case.received_on, 0, vec![], Some(n), false)?;
-        b.line(Period::Correction, n, 0, vec![], first(steps, StepKind::Corrected), false)?;
+        b.line(
+            Period::CorrectionNotice,
+            case.received_on,
+            0,
+            vec![],
+            Some(n),
+            false,
+        )?;
+        b.line(
+            Period::Correction,
+            n,
+            0,
+            vec![],
+            first(steps, StepKind::Corrected),
+            false,
+        )?;
     }
     let corrected = last(steps, StepKind::Corrected);
     let review_start = corrected.unwrap_or(case.received_on);
@@ -205,7 +221,14 @@ pub fn clock(
         let copy = first(steps, StepKind::CopySent);
         b.line(Period::Copy, accepted, 0, vec![], copy, false)?;
         if let Some(c) = copy {
-            b.line(Period::Reply, c, 0, vec![], first(steps, StepKind::Reply), false)?;
+            b.line(
+                Period::Reply,
+                c,
+                0,
+                vec![],
+                first(steps, StepKind::Reply),
+                false,
+            )?;
         }
         let (suspended, paused) = suspended_days(steps, case.concluded_on.unwrap_or(today));
         let extension: u32 = steps
@@ -222,7 +245,14 @@ pub fn clock(
         }
         let extra = u32::try_from(suspended).unwrap_or(0) + extension;
         let paused = paused && case.stage == Stage::Suspended;
-        if let Some(d) = b.line(Period::Decision, accepted, extra, notes, case.concluded_on, paused)? {
+        if let Some(d) = b.line(
+            Period::Decision,
+            accepted,
+            extra,
+            notes,
+            case.concluded_on,
+            paused,
+        )? {
             out.decision_due = Some(d.due);
         }
         if paused && let Some(s) = last(steps, StepKind::Suspend) {

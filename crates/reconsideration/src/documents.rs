@@ -53,7 +53,10 @@ fn decision_text(case: &Case, d: DecisionType) -> String {
         DecisionType::PartlySetAside => format!("撤销{act}中的【……】部分。"),
         DecisionType::Vary => format!("变更{act}为：【……】。"),
         DecisionType::Unlawful => format!("确认{act}违法。"),
-        DecisionType::Perform => format!("责令被申请人{}在【……】日内履行【……】法定职责。", case.respondent),
+        DecisionType::Perform => format!(
+            "责令被申请人{}在【……】日内履行【……】法定职责。",
+            case.respondent
+        ),
         DecisionType::Void => format!("确认{act}无效。"),
     }
 }
@@ -79,14 +82,20 @@ fn placeholder(text: &str) -> String {
 }
 
 /// Whether the case is far enough along for `kind`, or why not.
-pub fn available(case: &Case, steps: &[Step], kind: DocumentKind) -> std::result::Result<(), String> {
+pub fn available(
+    case: &Case,
+    steps: &[Step],
+    kind: DocumentKind,
+) -> std::result::Result<(), String> {
     let ok = match kind {
         DocumentKind::AcceptanceNotice | DocumentKind::ReplyNotice => {
             case.acceptance == Some(Acceptance::Accepted)
         }
         DocumentKind::NonAcceptance => case.acceptance == Some(Acceptance::NotAccepted),
         DocumentKind::CorrectionNotice => step(steps, StepKind::CorrectionNotice).is_some(),
-        DocumentKind::Decision => case.stage == Stage::Concluded && case.method == Some(Method::Decision),
+        DocumentKind::Decision => {
+            case.stage == Stage::Concluded && case.method == Some(Method::Decision)
+        }
         DocumentKind::OpinionLetter => case.acceptance == Some(Acceptance::Accepted),
     };
     if ok {
@@ -97,7 +106,13 @@ pub fn available(case: &Case, steps: &[Step], kind: DocumentKind) -> std::result
 }
 
 /// The document of `kind` for a case, filled from its records.
-pub fn render(case: &Case, steps: &[Step], kind: DocumentKind, office: &str, today: NaiveDate) -> Document {
+pub fn render(
+    case: &Case,
+    steps: &[Step],
+    kind: DocumentKind,
+    office: &str,
+    today: NaiveDate,
+) -> Document {
     let mut d = Document::new(kind.label());
     d.push(Block::DocNumber(format!("（{}）", case.number)));
     let received = chinese_date(case.received_on);
@@ -131,7 +146,9 @@ pub fn render(case: &Case, steps: &[Step], kind: DocumentKind, office: &str, tod
             signed(&mut d, accepted);
         }
         DocumentKind::NonAcceptance => {
-            let on = step(steps, StepKind::NotAccept).map(|s| s.on).unwrap_or(today);
+            let on = step(steps, StepKind::NotAccept)
+                .map(|s| s.on)
+                .unwrap_or(today);
             let article = match case.regime {
                 Regime::Law2017 => "第十七条",
                 Regime::Law2023 => "第三十条",
@@ -143,7 +160,9 @@ pub fn render(case: &Case, steps: &[Step], kind: DocumentKind, office: &str, tod
                 act(case),
                 placeholder(&case.not_accepted_reason)
             ));
-            d.paragraph("申请人如不服本决定，可以自收到本决定书之日起十五日内依法向人民法院提起行政诉讼。");
+            d.paragraph(
+                "申请人如不服本决定，可以自收到本决定书之日起十五日内依法向人民法院提起行政诉讼。",
+            );
             signed(&mut d, on);
         }
         DocumentKind::CorrectionNotice => {
@@ -162,7 +181,9 @@ pub fn render(case: &Case, steps: &[Step], kind: DocumentKind, office: &str, tod
             signed(&mut d, on);
         }
         DocumentKind::ReplyNotice => {
-            let on = step(steps, StepKind::CopySent).map(|s| s.on).unwrap_or(today);
+            let on = step(steps, StepKind::CopySent)
+                .map(|s| s.on)
+                .unwrap_or(today);
             let (days, article) = match (case.regime, case.procedure) {
                 (Regime::Law2017, _) => ("十日", "第二十三条"),
                 (Regime::Law2023, Procedure::Ordinary) => ("十日", "第四十八条"),
@@ -197,7 +218,10 @@ pub fn render(case: &Case, steps: &[Step], kind: DocumentKind, office: &str, tod
             d.paragraph(format!("申请人请求：{}", placeholder(&case.request)));
             d.paragraph("申请人称：【……】");
             d.paragraph("被申请人称：【……】");
-            d.paragraph(format!("经审理查明：{}", placeholder(&case.decision_summary)));
+            d.paragraph(format!(
+                "经审理查明：{}",
+                placeholder(&case.decision_summary)
+            ));
             d.paragraph("本机关认为：【……】");
             if let Some(t) = case.decision_type {
                 d.paragraph(format!(
@@ -206,7 +230,9 @@ pub fn render(case: &Case, steps: &[Step], kind: DocumentKind, office: &str, tod
                 ));
                 d.paragraph(decision_text(case, t));
             }
-            d.paragraph("申请人如不服本决定，可以自收到本决定书之日起十五日内依法向人民法院提起行政诉讼。");
+            d.paragraph(
+                "申请人如不服本决定，可以自收到本决定书之日起十五日内依法向人民法院提起行政诉讼。",
+            );
             signed(&mut d, on);
         }
         DocumentKind::OpinionLetter => {
@@ -247,7 +273,13 @@ impl Reconsideration {
         drop(conn);
         available(&case, &steps, kind).map_err(Error::Rule)?;
         let office = self.platform.org(&case.office_org_id).await?;
-        let doc = render(&case, &steps, kind, &office.name, kernel::time::china_today());
+        let doc = render(
+            &case,
+            &steps,
+            kind,
+            &office.name,
+            kernel::time::china_today(),
+        );
         let bytes = doc.to_docx()?;
         let stored = StoredDocument {
             id: DocumentId::generate(),

@@ -50,9 +50,7 @@ impl Reconsideration {
             return Err(Error::Invalid(format!("请填写{}", missing.join("、"))));
         }
         if received_on > kernel::time::china_today() {
-            return Err(Error::Invalid(format!(
-                "收到申请日期{received_on}晚于今天"
-            )));
+            return Err(Error::Invalid(format!("收到申请日期{received_on}晚于今天")));
         }
         let applicant_id = match new.applicant_id.trim() {
             "" => None,
@@ -141,7 +139,12 @@ fn next_number(existing: &[String], year: i32) -> String {
     let prefix = format!("行复〔{year}〕");
     let highest = existing
         .iter()
-        .filter_map(|n| n.strip_prefix(&prefix)?.strip_suffix('号')?.parse::<u32>().ok())
+        .filter_map(|n| {
+            n.strip_prefix(&prefix)?
+                .strip_suffix('号')?
+                .parse::<u32>()
+                .ok()
+        })
         .max()
         .unwrap_or(0);
     format!("{prefix}{}号", highest + 1)
@@ -151,7 +154,11 @@ fn next_number(existing: &[String], year: i32) -> String {
 mod tests {
     #[test]
     fn numbers_count_up_within_the_year() {
-        let existing = vec!["行复〔2020〕1号".to_string(), "行复〔2020〕7号".into(), "行复〔2019〕9号".into()];
+        let existing = vec![
+            "行复〔2020〕1号".to_string(),
+            "行复〔2020〕7号".into(),
+            "行复〔2019〕9号".into(),
+        ];
         assert_eq!(super::next_number(&existing, 2020), "行复〔2020〕8号");
         assert_eq!(super::next_number(&existing, 2021), "行复〔2021〕1号");
     }

@@ -24,20 +24,35 @@ pub const CASES: Layout = Layout {
         Column::required("案件编号", "如 新复〔2020〕1号，不得重复"),
         Column::required("申请人", "自然人姓名或单位名称"),
         Column::required("被申请人", "作出行政行为的机关；本区机构写名称或路径"),
-        Column::required("行政行为类别", "如 行政处罚、行政强制、政府信息公开、行政确认"),
-        Column::required("收到申请日期", "YYYY-MM-DD；2024年1月1日前收到的适用2017年行政复议法"),
+        Column::required(
+            "行政行为类别",
+            "如 行政处罚、行政强制、政府信息公开、行政确认",
+        ),
+        Column::required(
+            "收到申请日期",
+            "YYYY-MM-DD；2024年1月1日前收到的适用2017年行政复议法",
+        ),
         Column::optional("受理情况", "受理 或 不予受理；尚在审查的留空"),
         Column::optional("受理日期", "受理的填写，YYYY-MM-DD"),
-        Column::optional("适用程序", "普通程序（默认）或 简易程序（仅2023年行政复议法）"),
+        Column::optional(
+            "适用程序",
+            "普通程序（默认）或 简易程序（仅2023年行政复议法）",
+        ),
         Column::optional("结案日期", "已结案的填写，YYYY-MM-DD"),
         Column::optional("结案方式", "决定、调解、撤回、终止"),
-        Column::optional("撤回原因", "调解和解后撤回、被申请人纠正后撤回、申请人主动撤回"),
+        Column::optional(
+            "撤回原因",
+            "调解和解后撤回、被申请人纠正后撤回、申请人主动撤回",
+        ),
         Column::optional(
             "决定类型",
             "维持、驳回复议请求、驳回申请、撤销、部分撤销、变更、确认违法、责令履行、确认无效",
         ),
         Column::optional("是否制发意见书", "是 或 否"),
-        Column::optional("是否制发建议书", "是 或 否（建议书仅见于2017年行政复议法实施条例）"),
+        Column::optional(
+            "是否制发建议书",
+            "是 或 否（建议书仅见于2017年行政复议法实施条例）",
+        ),
         Column::optional("是否实地调查", "是 或 否"),
         Column::optional("备注", "可空"),
     ],
@@ -92,7 +107,11 @@ fn same(a: &Case, b: &Case) -> bool {
         a.method,
         a.withdrawal_reason,
         a.decision_type,
-        (a.opinion_letter, a.recommendation_letter, a.field_investigation),
+        (
+            a.opinion_letter,
+            a.recommendation_letter,
+            a.field_investigation,
+        ),
     ) == (
         &b.applicant,
         &b.respondent,
@@ -105,7 +124,11 @@ fn same(a: &Case, b: &Case) -> bool {
         b.method,
         b.withdrawal_reason,
         b.decision_type,
-        (b.opinion_letter, b.recommendation_letter, b.field_investigation),
+        (
+            b.opinion_letter,
+            b.recommendation_letter,
+            b.field_investigation,
+        ),
     ) && a.note == b.note
 }
 
@@ -143,42 +166,84 @@ impl Reconsideration {
                 errors: &mut errors,
                 ok: true,
             };
-            let number = row.check("案件编号", cell::required(record.get("案件编号")).map(str::to_string));
+            let number = row.check(
+                "案件编号",
+                cell::required(record.get("案件编号")).map(str::to_string),
+            );
             if let Some(n) = &number
                 && let Some(first) = seen.insert(n.clone(), record.line)
             {
                 row.fail("案件编号", format!("案件编号“{n}”与第{first}行重复"));
             }
-            let applicant = row.check("申请人", cell::required(record.get("申请人")).map(str::to_string));
-            let respondent = row.check("被申请人", cell::required(record.get("被申请人")).map(str::to_string));
-            let act = row.check("行政行为类别", cell::required(record.get("行政行为类别")).map(str::to_string));
+            let applicant = row.check(
+                "申请人",
+                cell::required(record.get("申请人")).map(str::to_string),
+            );
+            let respondent = row.check(
+                "被申请人",
+                cell::required(record.get("被申请人")).map(str::to_string),
+            );
+            let act = row.check(
+                "行政行为类别",
+                cell::required(record.get("行政行为类别")).map(str::to_string),
+            );
             let received = row.check("收到申请日期", cell::date(record.get("收到申请日期")));
             let acceptance = row
-                .check("受理情况", labelled(record.get("受理情况"), Acceptance::parse, Acceptance::labels()))
+                .check(
+                    "受理情况",
+                    labelled(
+                        record.get("受理情况"),
+                        Acceptance::parse,
+                        Acceptance::labels(),
+                    ),
+                )
                 .flatten();
-            let accepted_on = row.check("受理日期", cell::optional_date(record.get("受理日期"))).flatten();
+            let accepted_on = row
+                .check("受理日期", cell::optional_date(record.get("受理日期")))
+                .flatten();
             let procedure = row
-                .check("适用程序", labelled(record.get("适用程序"), Procedure::parse, Procedure::labels()))
+                .check(
+                    "适用程序",
+                    labelled(
+                        record.get("适用程序"),
+                        Procedure::parse,
+                        Procedure::labels(),
+                    ),
+                )
                 .flatten()
                 .unwrap_or(Procedure::Ordinary);
-            let concluded_on = row.check("结案日期", cell::optional_date(record.get("结案日期"))).flatten();
+            let concluded_on = row
+                .check("结案日期", cell::optional_date(record.get("结案日期")))
+                .flatten();
             let method = row
-                .check("结案方式", labelled(record.get("结案方式"), Method::parse, Method::labels()))
+                .check(
+                    "结案方式",
+                    labelled(record.get("结案方式"), Method::parse, Method::labels()),
+                )
                 .flatten();
             let reason = row
                 .check(
                     "撤回原因",
-                    labelled(record.get("撤回原因"), WithdrawalReason::parse, WithdrawalReason::labels()),
+                    labelled(
+                        record.get("撤回原因"),
+                        WithdrawalReason::parse,
+                        WithdrawalReason::labels(),
+                    ),
                 )
                 .flatten();
             let decision = row
                 .check(
                     "决定类型",
-                    labelled(record.get("决定类型"), DecisionType::parse, DecisionType::labels()),
+                    labelled(
+                        record.get("决定类型"),
+                        DecisionType::parse,
+                        DecisionType::labels(),
+                    ),
                 )
                 .flatten();
             let opinion = row.check("是否制发意见书", cell::yes_no(record.get("是否制发意见书")));
-            let recommendation = row.check("是否制发建议书", cell::yes_no(record.get("是否制发建议书")));
+            let recommendation =
+                row.check("是否制发建议书", cell::yes_no(record.get("是否制发建议书")));
             let field = row.check("是否实地调查", cell::yes_no(record.get("是否实地调查")));
 
             let Some(received) = received else { continue };
@@ -188,7 +253,9 @@ impl Reconsideration {
             }
             // The order of the dates and what each outcome needs.
             match (acceptance, accepted_on) {
-                (Some(Acceptance::Accepted), None) => row.fail("受理日期", "受理的案件须填写受理日期"),
+                (Some(Acceptance::Accepted), None) => {
+                    row.fail("受理日期", "受理的案件须填写受理日期")
+                }
                 (Some(Acceptance::Accepted), Some(a)) if a < received => {
                     row.fail("受理日期", format!("受理日期{a}早于收到申请日期{received}"));
                 }
@@ -197,12 +264,17 @@ impl Reconsideration {
                 }
                 _ => {}
             }
-            if let Err(e) = rules::check_procedure(regime, procedure, Some(crate::SimplifiedGround::Agreed)) {
+            if let Err(e) =
+                rules::check_procedure(regime, procedure, Some(crate::SimplifiedGround::Agreed))
+            {
                 row.fail("适用程序", e);
             }
             if let Some(c) = concluded_on {
                 if acceptance != Some(Acceptance::Accepted) {
-                    row.fail("结案日期", "未受理的案件不能结案（不予受理的案件不填结案日期）");
+                    row.fail(
+                        "结案日期",
+                        "未受理的案件不能结案（不予受理的案件不填结案日期）",
+                    );
                 }
                 if c < received {
                     row.fail("结案日期", format!("结案日期{c}早于收到申请日期{received}"));
@@ -214,7 +286,9 @@ impl Reconsideration {
                 match method {
                     None => row.fail("结案方式", "已结案的案件须填写结案方式"),
                     Some(m) => {
-                        if let Err(e) = rules::check_conclusion(regime, m, decision, reason.is_some()) {
+                        if let Err(e) =
+                            rules::check_conclusion(regime, m, decision, reason.is_some())
+                        {
                             let column = match m {
                                 Method::Withdrawal => "撤回原因",
                                 _ => "决定类型",
@@ -262,11 +336,16 @@ impl Reconsideration {
             if let Some(e) = existing
                 && e.source != "台账导入"
             {
-                row.fail("案件编号", format!("案件编号“{number}”是在系统中办理的案件，不能由台账覆盖"));
+                row.fail(
+                    "案件编号",
+                    format!("案件编号“{number}”是在系统中办理的案件，不能由台账覆盖"),
+                );
                 continue;
             }
             let case = Case {
-                id: existing.map(|e| e.id.clone()).unwrap_or_else(CaseId::generate),
+                id: existing
+                    .map(|e| e.id.clone())
+                    .unwrap_or_else(CaseId::generate),
                 number,
                 regime,
                 channel: Channel::Written,
@@ -369,13 +448,19 @@ impl Reconsideration {
                     c.respondent,
                     c.act_category,
                     store::day(c.received_on),
-                    c.acceptance.map(|a| a.label().to_string()).unwrap_or_default(),
+                    c.acceptance
+                        .map(|a| a.label().to_string())
+                        .unwrap_or_default(),
                     day(c.accepted_on),
                     c.procedure.label().into(),
                     day(c.concluded_on),
                     c.method.map(|m| m.label().to_string()).unwrap_or_default(),
-                    c.withdrawal_reason.map(|w| w.label().to_string()).unwrap_or_default(),
-                    c.decision_type.map(|d| d.label().to_string()).unwrap_or_default(),
+                    c.withdrawal_reason
+                        .map(|w| w.label().to_string())
+                        .unwrap_or_default(),
+                    c.decision_type
+                        .map(|d| d.label().to_string())
+                        .unwrap_or_default(),
                     yes(c.opinion_letter),
                     yes(c.recommendation_letter),
                     yes(c.field_investigation),

@@ -81,7 +81,13 @@ pub const DUE_SOON: SettingDef = SettingDef {
 };
 
 /// 行政复议's settings, for the settings page.
-pub const SETTINGS: &[SettingDef] = &[OFFICE, DIRECT_TYPES, COMPREHENSIVE_PARTS, RATE_BASE, DUE_SOON];
+pub const SETTINGS: &[SettingDef] = &[
+    OFFICE,
+    DIRECT_TYPES,
+    COMPREHENSIVE_PARTS,
+    RATE_BASE,
+    DUE_SOON,
+];
 
 /// The door to 行政复议.
 #[derive(Clone, Debug)]
@@ -160,9 +166,7 @@ impl Reconsideration {
 
     /// The office that handles cases: the setting, else the top of the tree.
     async fn office(&self) -> Result<Org> {
-        let name = db::settings::load(self.platform.db())
-            .await?
-            .value(&OFFICE);
+        let name = db::settings::load(self.platform.db()).await?.value(&OFFICE);
         if !name.trim().is_empty() {
             return Ok(self.platform.resolve_org(name.trim()).await?);
         }
@@ -177,7 +181,12 @@ impl Reconsideration {
     /// Only the reconsideration office's staff (legal-affairs) and the command line act on cases.
     async fn require_handler(&self, actor: &Actor, record_id: &str) -> Result<()> {
         self.platform
-            .require(actor, Permission::WriteRecords, "reconsideration_case", record_id)
+            .require(
+                actor,
+                Permission::WriteRecords,
+                "reconsideration_case",
+                record_id,
+            )
             .await?;
         if actor.scope == Scope::Everything || actor.role == Some(Role::LegalAffairs) {
             return Ok(());
@@ -209,7 +218,8 @@ impl Reconsideration {
                     .as_ref()
                     .is_some_and(|r| orgs.contains(&r.to_string()));
             if !reaches {
-                let refusal = platform::Error::OutOfScope("该行政复议案件不在您的管辖范围内".into());
+                let refusal =
+                    platform::Error::OutOfScope("该行政复议案件不在您的管辖范围内".into());
                 let event = db::Event::new("reconsideration_case", id, "denied")
                     .org(actor.org_id.as_ref().map(|o| o.as_str()))
                     .changes(db::Changes::new().set("reason", refusal.to_string()));

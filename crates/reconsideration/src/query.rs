@@ -46,7 +46,12 @@ impl Reconsideration {
         page: PageRequest,
     ) -> Result<Page<Case>> {
         self.platform
-            .require(actor, Permission::ReadRecords, "reconsideration_case", "list")
+            .require(
+                actor,
+                Permission::ReadRecords,
+                "reconsideration_case",
+                "list",
+            )
             .await?;
         filter.orgs = self.scope_orgs(actor).await?;
         let mut conn = self.platform.db().pool().acquire().await?;
@@ -144,7 +149,11 @@ impl Reconsideration {
         };
         let mut conn = self.platform.db().pool().acquire().await?;
         let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
-        Ok(Page::new(items.into_iter().map(masked).collect(), page, total))
+        Ok(Page::new(
+            items.into_iter().map(masked).collect(),
+            page,
+            total,
+        ))
     }
 
     /// One published decision for the public portal, applicant masked.
@@ -171,9 +180,21 @@ fn mask_names(text: &str) -> String {
     text.split(['、', ',', '，'])
         .map(|n| {
             let n = n.trim();
-            let organisation = ["公司", "局", "委员会", "厂", "社", "中心", "协会", "院", "所", "店", "部"]
-                .iter()
-                .any(|s| n.ends_with(s));
+            let organisation = [
+                "公司",
+                "局",
+                "委员会",
+                "厂",
+                "社",
+                "中心",
+                "协会",
+                "院",
+                "所",
+                "店",
+                "部",
+            ]
+            .iter()
+            .any(|s| n.ends_with(s));
             if organisation || n.is_empty() {
                 n.to_string()
             } else {

@@ -139,7 +139,10 @@ impl Counting {
             d("concluded", "已受理、结案日期在当年的案件数（审结数）"),
             d("pending", "年末已受理而尚未结案的案件数"),
             d("by_decision_type", "当年审结的案件，按决定类型计数"),
-            d("by_method", "当年审结的案件，按结案方式（决定、调解、撤回、终止）计数"),
+            d(
+                "by_method",
+                "当年审结的案件，按结案方式（决定、调解、撤回、终止）计数",
+            ),
             Definition {
                 key: "direct_corrections",
                 text: format!("当年审结、决定类型为{}的案件数", direct.join("、")),
@@ -148,10 +151,19 @@ impl Counting {
                 key: "direct_correction_rate",
                 text: format!("直接纠错数 ÷ {base} × 100%，四舍五入保留两位小数"),
             },
-            d("opinion_letters", "当年审结的案件中制发行政复议意见书的件数"),
-            d("recommendation_letters", "当年审结的案件中制发行政复议建议书的件数（仅2017年行政复议法下有建议书）"),
+            d(
+                "opinion_letters",
+                "当年审结的案件中制发行政复议意见书的件数",
+            ),
+            d(
+                "recommendation_letters",
+                "当年审结的案件中制发行政复议建议书的件数（仅2017年行政复议法下有建议书）",
+            ),
             d("withdrawn", "当年以申请人撤回申请结案的案件数"),
-            d("withdrawn_after_mediation", "当年撤回结案、撤回原因为“调解和解后撤回”或“被申请人纠正后撤回”的案件数"),
+            d(
+                "withdrawn_after_mediation",
+                "当年撤回结案、撤回原因为“调解和解后撤回”或“被申请人纠正后撤回”的案件数",
+            ),
             d("mediated", "当年以调解书结案的案件数"),
             d("terminated", "当年以终止结案的案件数"),
             Definition {
@@ -162,12 +174,18 @@ impl Counting {
                 key: "comprehensive_correction_rate",
                 text: format!("综合纠错数 ÷ {base} × 100%，四舍五入保留两位小数"),
             },
-            d("field_investigations", "当年审结的案件中进行了实地调查的件数"),
+            d(
+                "field_investigations",
+                "当年审结的案件中进行了实地调查的件数",
+            ),
             Definition {
                 key: "field_investigation_rate",
                 text: format!("实地调查件数 ÷ {base} × 100%，四舍五入保留两位小数"),
             },
-            d("overdue", "当年审结、结案日期晚于审理期限（含中止不计入的期间与经批准的延长）的案件数"),
+            d(
+                "overdue",
+                "当年审结、结案日期晚于审理期限（含中止不计入的期间与经批准的延长）的案件数",
+            ),
         ]
     }
 }
@@ -213,7 +231,10 @@ impl Reconsideration {
             s.concluded += n;
             let method = g.method.as_deref().and_then(Method::parse);
             let decision = g.decision_type.as_deref().and_then(DecisionType::parse);
-            let reason = g.withdrawal_reason.as_deref().and_then(WithdrawalReason::parse);
+            let reason = g
+                .withdrawal_reason
+                .as_deref()
+                .and_then(WithdrawalReason::parse);
             if let Some(m) = method {
                 *s.by_method.entry(m.label().into()).or_default() += n;
             }

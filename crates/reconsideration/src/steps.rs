@@ -81,7 +81,12 @@ pub(crate) fn facts(case: &Case, steps: &[Step]) -> Facts {
 
 impl Reconsideration {
     /// Records a step of a case.
-    pub async fn record_step(&self, actor: &Actor, case_id: &str, req: StepRequest) -> Result<Case> {
+    pub async fn record_step(
+        &self,
+        actor: &Actor,
+        case_id: &str,
+        req: StepRequest,
+    ) -> Result<Case> {
         self.require_handler(actor, case_id).await?;
         let mut case = self.readable(actor, case_id).await?;
         let mut conn = self.platform.db().pool().acquire().await?;
@@ -167,7 +172,10 @@ impl Reconsideration {
                 changes = changes
                     .set("method", method.label())
                     .set("decision_type", case.decision_type.map(|d| d.label()))
-                    .set("withdrawal_reason", case.withdrawal_reason.map(|w| w.label()));
+                    .set(
+                        "withdrawal_reason",
+                        case.withdrawal_reason.map(|w| w.label()),
+                    );
             }
             StepKind::OpinionLetter => case.opinion_letter = true,
             StepKind::RecommendationLetter => case.recommendation_letter = true,
@@ -216,10 +224,18 @@ pub fn offered(case: &Case, kind: StepKind) -> bool {
     match case.stage {
         Stage::Received => matches!(kind, CorrectionNotice | Accept | NotAccept),
         Stage::Correcting => matches!(kind, Corrected | NotAccept),
-        Stage::InReview => !matches!(
-            kind,
-            CorrectionNotice | Corrected | Accept | NotAccept | Resume | Publish | OpinionReport
-        ) || (kind == OpinionReport && case.opinion_letter),
+        Stage::InReview => {
+            !matches!(
+                kind,
+                CorrectionNotice
+                    | Corrected
+                    | Accept
+                    | NotAccept
+                    | Resume
+                    | Publish
+                    | OpinionReport
+            ) || (kind == OpinionReport && case.opinion_letter)
+        }
         Stage::Suspended => matches!(kind, Resume | Extend | Conclude | OpinionLetter),
         Stage::Concluded => {
             matches!(kind, OpinionLetter | RecommendationLetter)

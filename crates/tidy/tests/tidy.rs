@@ -16,7 +16,14 @@ fn root() -> PathBuf {
 /// here, and nothing else; web and cli sit on top.
 fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
     const ALL_MODULES: &[&str] = &[
-        "kernel", "db", "ledger", "platform", "laws", "power", "search", "paper",
+        "kernel",
+        "db",
+        "ledger",
+        "platform",
+        "laws",
+        "power",
+        "search",
+        "paper",
         "reconsideration",
     ];
     BTreeMap::from([
@@ -36,16 +43,32 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         (
             "cli",
             &[
-                "kernel", "db", "ledger", "platform", "laws", "power", "search", "paper",
-                "reconsideration", "web",
+                "kernel",
+                "db",
+                "ledger",
+                "platform",
+                "laws",
+                "power",
+                "search",
+                "paper",
+                "reconsideration",
+                "web",
             ][..],
         ),
         ("testkit", &["db"][..]),
         (
             "fazhi-bench",
             &[
-                "kernel", "db", "ledger", "platform", "laws", "power", "search", "paper",
-                "reconsideration", "web",
+                "kernel",
+                "db",
+                "ledger",
+                "platform",
+                "laws",
+                "power",
+                "search",
+                "paper",
+                "reconsideration",
+                "web",
             ][..],
         ),
         ("tidy", &[][..]),

@@ -71,7 +71,10 @@ pub async fn run(
     for (key, definition) in definitions {
         println!(
             "{key} = {}\n    {definition}",
-            value.get(key.as_str()).map(|v| v.to_string()).unwrap_or_default()
+            value
+                .get(key.as_str())
+                .map(|v| v.to_string())
+                .unwrap_or_default()
         );
     }
     Ok(ExitCode::SUCCESS)

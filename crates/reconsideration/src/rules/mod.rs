@@ -65,33 +65,107 @@ pub fn period(regime: Regime, procedure: Procedure, p: Period) -> Option<PeriodR
     use Procedure::*;
     use Regime::*;
     Some(match (regime, p) {
-        (Law2017, AcceptanceReview) => rule("受理审查期限", "2017年行政复议法第十七条、第四十条", 5, Workdays),
-        (Law2023, AcceptanceReview) => rule("受理审查期限", "2023年行政复议法第三十条、第八十八条", 5, Workdays),
-        (Law2017, CorrectionNotice) => rule("补正通知期限", "行政复议法实施条例第二十九条", 5, Workdays),
-        (Law2023, CorrectionNotice) => rule("补正通知期限", "2023年行政复议法第三十一条、第八十八条", 5, Workdays),
+        (Law2017, AcceptanceReview) => rule(
+            "受理审查期限",
+            "2017年行政复议法第十七条、第四十条",
+            5,
+            Workdays,
+        ),
+        (Law2023, AcceptanceReview) => rule(
+            "受理审查期限",
+            "2023年行政复议法第三十条、第八十八条",
+            5,
+            Workdays,
+        ),
+        (Law2017, CorrectionNotice) => {
+            rule("补正通知期限", "行政复议法实施条例第二十九条", 5, Workdays)
+        }
+        (Law2023, CorrectionNotice) => rule(
+            "补正通知期限",
+            "2023年行政复议法第三十一条、第八十八条",
+            5,
+            Workdays,
+        ),
         (Law2017, Correction) => return None,
-        (Law2023, Correction) => rule("申请人补正期限", "2023年行政复议法第三十一条、第八十八条", 10, Workdays),
-        (Law2017, Copy) => rule("发送申请书副本期限", "2017年行政复议法第二十三条、第四十条", 7, Workdays),
+        (Law2023, Correction) => rule(
+            "申请人补正期限",
+            "2023年行政复议法第三十一条、第八十八条",
+            10,
+            Workdays,
+        ),
+        (Law2017, Copy) => rule(
+            "发送申请书副本期限",
+            "2017年行政复议法第二十三条、第四十条",
+            7,
+            Workdays,
+        ),
         (Law2023, Copy) => match procedure {
-            Ordinary => rule("发送申请书副本期限", "2023年行政复议法第四十八条、第八十八条", 7, Workdays),
-            Simplified => rule("发送申请书副本期限（简易程序）", "2023年行政复议法第五十四条、第八十八条", 3, Workdays),
+            Ordinary => rule(
+                "发送申请书副本期限",
+                "2023年行政复议法第四十八条、第八十八条",
+                7,
+                Workdays,
+            ),
+            Simplified => rule(
+                "发送申请书副本期限（简易程序）",
+                "2023年行政复议法第五十四条、第八十八条",
+                3,
+                Workdays,
+            ),
         },
         (Law2017, Reply) => rule("被申请人答复期限", "2017年行政复议法第二十三条", 10, Days),
         (Law2023, Reply) => match procedure {
-            Ordinary => rule("被申请人答复期限", "2023年行政复议法第四十八条、第八十八条", 10, Workdays),
-            Simplified => rule("被申请人答复期限（简易程序）", "2023年行政复议法第五十四条、第八十八条", 5, Workdays),
+            Ordinary => rule(
+                "被申请人答复期限",
+                "2023年行政复议法第四十八条、第八十八条",
+                10,
+                Workdays,
+            ),
+            Simplified => rule(
+                "被申请人答复期限（简易程序）",
+                "2023年行政复议法第五十四条、第八十八条",
+                5,
+                Workdays,
+            ),
         },
         (Law2017, HearingNotice) => return None,
-        (Law2023, HearingNotice) => rule("听证通知期限", "2023年行政复议法第五十一条、第八十八条", 5, Workdays),
+        (Law2023, HearingNotice) => rule(
+            "听证通知期限",
+            "2023年行政复议法第五十一条、第八十八条",
+            5,
+            Workdays,
+        ),
         (Law2017, Decision) => rule("行政复议决定期限", "2017年行政复议法第三十一条", 60, Days),
         (Law2023, Decision) => match procedure {
             Ordinary => rule("行政复议决定期限", "2023年行政复议法第六十二条", 60, Days),
-            Simplified => rule("行政复议决定期限（简易程序）", "2023年行政复议法第六十二条", 30, Days),
+            Simplified => rule(
+                "行政复议决定期限（简易程序）",
+                "2023年行政复议法第六十二条",
+                30,
+                Days,
+            ),
         },
-        (Law2017, OpinionReport) => rule("意见书落实情况报告期限", "行政复议法实施条例第五十七条", 60, Days),
-        (Law2023, OpinionReport) => rule("意见书落实情况报告期限", "2023年行政复议法第七十六条", 60, Days),
-        (Law2017, SuspensionToTermination) => rule("中止满六十日终止", "行政复议法实施条例第四十二条第二款", 60, Days),
-        (Law2023, SuspensionToTermination) => rule("中止满六十日终止", "2023年行政复议法第四十一条", 60, Days),
+        (Law2017, OpinionReport) => rule(
+            "意见书落实情况报告期限",
+            "行政复议法实施条例第五十七条",
+            60,
+            Days,
+        ),
+        (Law2023, OpinionReport) => rule(
+            "意见书落实情况报告期限",
+            "2023年行政复议法第七十六条",
+            60,
+            Days,
+        ),
+        (Law2017, SuspensionToTermination) => rule(
+            "中止满六十日终止",
+            "行政复议法实施条例第四十二条第二款",
+            60,
+            Days,
+        ),
+        (Law2023, SuspensionToTermination) => {
+            rule("中止满六十日终止", "2023年行政复议法第四十一条", 60, Days)
+        }
     })
 }
 
@@ -172,12 +246,11 @@ pub fn check_conclusion(
         },
         Method::Withdrawal if !has_reason => Err(match regime {
             Regime::Law2017 => "撤回行政复议申请须说明理由（2017年行政复议法第二十五条）".into(),
-            Regime::Law2023 => "撤回行政复议申请须说明撤回原因（2023年行政复议法第七十四条）".into(),
+            Regime::Law2023 => {
+                "撤回行政复议申请须说明撤回原因（2023年行政复议法第七十四条）".into()
+            }
         }),
-        _ if decision.is_some() => Err(format!(
-            "以{}结案的案件没有决定类型",
-            method.label()
-        )),
+        _ if decision.is_some() => Err(format!("以{}结案的案件没有决定类型", method.label())),
         _ => Ok(()),
     }
 }
@@ -260,8 +333,13 @@ pub fn check_step(
             }
             if facts.has(CorrectionNotice) {
                 return Err(match facts.regime {
-                    Regime::Law2017 => "补正通知应当一次性告知需要补正的事项（行政复议法实施条例第二十九条）".into(),
-                    Regime::Law2023 => "补正通知应当一次性载明需要补正的事项（2023年行政复议法第三十一条）".into(),
+                    Regime::Law2017 => {
+                        "补正通知应当一次性告知需要补正的事项（行政复议法实施条例第二十九条）"
+                            .into()
+                    }
+                    Regime::Law2023 => {
+                        "补正通知应当一次性载明需要补正的事项（2023年行政复议法第三十一条）".into()
+                    }
                 });
             }
         }
@@ -299,8 +377,12 @@ pub fn check_step(
             }
             if input.staff < 2 {
                 return Err(match facts.regime {
-                    Regime::Law2017 => "调查取证时，行政复议人员不得少于2人（行政复议法实施条例第三十四条）".into(),
-                    Regime::Law2023 => "调查取证时，行政复议人员不得少于两人（2023年行政复议法第四十五条）".into(),
+                    Regime::Law2017 => {
+                        "调查取证时，行政复议人员不得少于2人（行政复议法实施条例第三十四条）".into()
+                    }
+                    Regime::Law2023 => {
+                        "调查取证时，行政复议人员不得少于两人（2023年行政复议法第四十五条）".into()
+                    }
                 });
             }
         }
@@ -373,10 +455,10 @@ pub fn check_step(
                 ));
             }
         }
-        ProcedureChange => {
-            if !open || facts.procedure != Procedure::Simplified {
-                return Err("只有适用简易程序的案件可以转为普通程序（2023年行政复议法第五十五条）".into());
-            }
+        ProcedureChange if !open || facts.procedure != Procedure::Simplified => {
+            return Err(
+                "只有适用简易程序的案件可以转为普通程序（2023年行政复议法第五十五条）".into(),
+            );
         }
         Conclude => {
             if matches!(stage, Received | Correcting) {
@@ -389,15 +471,11 @@ pub fn check_step(
                 return wrong_stage();
             }
         }
-        OpinionLetter => {
-            if !matches!(stage, InReview | Suspended | Concluded) {
-                return wrong_stage();
-            }
+        OpinionLetter if !matches!(stage, InReview | Suspended | Concluded) => {
+            return wrong_stage();
         }
-        OpinionReport => {
-            if !facts.opinion_letter {
-                return Err("本案没有制发行政复议意见书".into());
-            }
+        OpinionReport if !facts.opinion_letter => {
+            return Err("本案没有制发行政复议意见书".into());
         }
         RecommendationLetter => {
             if facts.regime == Regime::Law2023 {
@@ -407,10 +485,10 @@ pub fn check_step(
                 return wrong_stage();
             }
         }
-        Publish => {
-            if stage != Concluded || facts.method != Some(Method::Decision) {
-                return Err("只有以决定结案的案件可以公开行政复议决定书（2023年行政复议法第七十九条）".into());
-            }
+        Publish if stage != Concluded || facts.method != Some(Method::Decision) => {
+            return Err(
+                "只有以决定结案的案件可以公开行政复议决定书（2023年行政复议法第七十九条）".into(),
+            );
         }
         _ => {}
     }
@@ -440,126 +518,4 @@ pub fn next_stage(current: Stage, step: StepKind) -> Stage {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn d(s: &str) -> NaiveDate {
-        s.parse().unwrap()
-    }
-
-    fn facts(regime: Regime, stage: Stage) -> Facts {
-        Facts {
-            regime,
-            stage,
-            procedure: Procedure::Ordinary,
-            received_on: d("2020-03-02"),
-            accepted_on: None,
-            steps: vec![],
-            decision_due: None,
-            opinion_letter: false,
-            method: None,
-        }
-    }
-
-    #[test]
-    fn the_law_follows_the_day_of_receipt() {
-        assert_eq!(regime_on(d("2023-12-31")), Regime::Law2017);
-        assert_eq!(regime_on(d("2024-01-01")), Regime::Law2023);
-    }
-
-    #[test]
-    fn working_days_are_the_ones_each_law_names() {
-        use Period::*;
-        let unit = |r, pr, p| period(r, pr, p).unwrap().unit;
-        // 2017: only 五日 and 七日 are working days; the 10-day reply is calendar days.
-        assert_eq!(unit(Regime::Law2017, Procedure::Ordinary, AcceptanceReview), Workdays);
-        assert_eq!(unit(Regime::Law2017, Procedure::Ordinary, Copy), Workdays);
-        assert_eq!(unit(Regime::Law2017, Procedure::Ordinary, Reply), Days);
-        // 2023: 十日 is a working-day period too.
-        assert_eq!(unit(Regime::Law2023, Procedure::Ordinary, Reply), Workdays);
-        assert_eq!(period(Regime::Law2023, Procedure::Simplified, Reply).unwrap().count, 5);
-        assert_eq!(period(Regime::Law2023, Procedure::Simplified, Decision).unwrap().count, 30);
-        assert_eq!(unit(Regime::Law2023, Procedure::Ordinary, Decision), Days);
-        assert!(period(Regime::Law2017, Procedure::Ordinary, HearingNotice).is_none());
-    }
-
-    #[test]
-    fn decision_types_follow_the_regime() {
-        assert!(check_decision(Regime::Law2017, DecisionType::Void)
-            .unwrap_err()
-            .contains("第六十七条"));
-        assert!(check_decision(Regime::Law2017, DecisionType::RejectRequest).is_err());
-        assert!(check_decision(Regime::Law2023, DecisionType::Void).is_ok());
-        assert!(check_decision(Regime::Law2017, DecisionType::SetAside).is_ok());
-    }
-
-    #[test]
-    fn the_simplified_procedure_needs_the_2023_law_and_a_ground() {
-        assert!(check_procedure(Regime::Law2017, Procedure::Simplified, Some(SimplifiedGround::Warning)).is_err());
-        assert!(check_procedure(Regime::Law2023, Procedure::Simplified, None)
-            .unwrap_err()
-            .contains("第五十三条"));
-        assert!(check_procedure(Regime::Law2023, Procedure::Simplified, Some(SimplifiedGround::Agreed)).is_ok());
-    }
-
-    #[test]
-    fn steps_out_of_order_are_refused_with_their_article() {
-        let cal = Calendar::official();
-        let input = StepInput::default();
-        let f = facts(Regime::Law2017, Stage::Received);
-        let e = check_step(&f, StepKind::Conclude, d("2020-04-01"), &input, cal).unwrap_err();
-        assert!(e.contains("尚未受理") && e.contains("第二十八条"), "{e}");
-        let e = check_step(&f, StepKind::Accept, d("2020-03-01"), &input, cal).unwrap_err();
-        assert!(e.contains("早于收到申请日期"), "{e}");
-        let mut f = facts(Regime::Law2017, Stage::InReview);
-        f.accepted_on = Some(d("2020-03-04"));
-        let e = check_step(&f, StepKind::Reply, d("2020-03-10"), &input, cal).unwrap_err();
-        assert!(e.contains("副本尚未发送"), "{e}");
-        let one = StepInput { staff: 1, ..Default::default() };
-        let e = check_step(&f, StepKind::Investigation, d("2020-03-10"), &one, cal).unwrap_err();
-        assert!(e.contains("不得少于2人") && e.contains("第三十四条"), "{e}");
-        let e = check_step(&f, StepKind::RecommendationLetter, d("2020-03-10"), &input, cal);
-        assert!(e.is_ok());
-        let mut g = f.clone();
-        g.regime = Regime::Law2023;
-        assert!(check_step(&g, StepKind::RecommendationLetter, d("2024-03-10"), &input, cal).is_err());
-    }
-
-    #[test]
-    fn a_hearing_is_noticed_five_working_days_ahead_under_2023() {
-        let cal = Calendar::official();
-        let mut f = facts(Regime::Law2023, Stage::InReview);
-        f.received_on = d("2024-03-01");
-        f.accepted_on = Some(d("2024-03-04"));
-        // Notice on Monday 2024-03-11: the fifth working day after is Monday 2024-03-18.
-        let too_soon = StepInput { date: Some(d("2024-03-15")), ..Default::default() };
-        let e = check_step(&f, StepKind::HearingNotice, d("2024-03-11"), &too_soon, cal).unwrap_err();
-        assert!(e.contains("第五十一条") && e.contains("2024-03-18"), "{e}");
-        let ok = StepInput { date: Some(d("2024-03-18")), ..Default::default() };
-        assert!(check_step(&f, StepKind::HearingNotice, d("2024-03-11"), &ok, cal).is_ok());
-    }
-
-    #[test]
-    fn an_extension_is_approved_once_and_at_most_thirty_days() {
-        let cal = Calendar::official();
-        let mut f = facts(Regime::Law2017, Stage::InReview);
-        f.accepted_on = Some(d("2020-03-04"));
-        f.decision_due = Some(d("2020-05-06"));
-        let long = StepInput { days: Some(31), approved: true, ..Default::default() };
-        assert!(check_step(&f, StepKind::Extend, d("2020-04-20"), &long, cal).unwrap_err().contains("30日"));
-        let unapproved = StepInput { days: Some(30), ..Default::default() };
-        assert!(check_step(&f, StepKind::Extend, d("2020-04-20"), &unapproved, cal).unwrap_err().contains("负责人批准"));
-        let ok = StepInput { days: Some(30), approved: true, ..Default::default() };
-        assert!(check_step(&f, StepKind::Extend, d("2020-04-20"), &ok, cal).is_ok());
-        assert!(check_step(&f, StepKind::Extend, d("2020-05-07"), &ok, cal).unwrap_err().contains("届满"));
-        f.steps.push((StepKind::Extend, d("2020-04-20")));
-        assert!(check_step(&f, StepKind::Extend, d("2020-04-21"), &ok, cal).unwrap_err().contains("一次"));
-    }
-
-    #[test]
-    fn a_withdrawal_says_why() {
-        assert!(check_conclusion(Regime::Law2017, Method::Withdrawal, None, false).unwrap_err().contains("第二十五条"));
-        assert!(check_conclusion(Regime::Law2017, Method::Withdrawal, None, true).is_ok());
-        assert!(check_conclusion(Regime::Law2023, Method::Decision, None, false).is_err());
-    }
-}
+mod tests;
