@@ -81,6 +81,22 @@ impl From<power::Error> for WebError {
     }
 }
 
+impl From<reconsideration::Error> for WebError {
+    fn from(e: reconsideration::Error) -> Self {
+        match e {
+            reconsideration::Error::Platform(p) => p.into(),
+            reconsideration::Error::Db(d) => d.into(),
+            other => WebError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
+impl From<kernel::calendar::CalendarError> for WebError {
+    fn from(e: kernel::calendar::CalendarError) -> Self {
+        WebError::invalid(e.to_string())
+    }
+}
+
 impl From<db::DbError> for WebError {
     fn from(e: db::DbError) -> Self {
         platform::Error::Db(e).into()

@@ -44,6 +44,7 @@ pub struct AppState {
     pub platform: Platform,
     pub laws: laws::Laws,
     pub power: power::Power,
+    pub reconsideration: reconsideration::Reconsideration,
     /// Where the search index's documents come from.
     pub sources: search::Sources,
     pub search: Arc<search::Search>,
@@ -56,6 +57,7 @@ impl AppState {
         AppState {
             laws: sources.laws.clone(),
             power: sources.power.clone(),
+            reconsideration: reconsideration::Reconsideration::new(platform.clone()),
             sources,
             platform,
             search: Arc::new(search),

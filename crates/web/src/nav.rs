@@ -37,6 +37,12 @@ const ENTRIES: &[Entry] = &[
         any_of: &[Permission::ReadRecords],
     },
     Entry {
+        key: "reconsideration",
+        label: "行政复议",
+        href: "/reconsideration",
+        any_of: &[Permission::ReadRecords],
+    },
+    Entry {
         key: "calendar",
         label: "工作日历",
         href: "/calendar",

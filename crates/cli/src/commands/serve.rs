@@ -24,6 +24,10 @@ async fn load_demo(context: &Context, platform: &Platform) -> Result<bool, Strin
         Ok(summary) => println!("{summary}"),
         Err(e) => println!("权责清单演示数据未载入：{e}"),
     }
+    match demo::reconsideration::load(platform, &password).await {
+        Ok(summary) => println!("{summary}"),
+        Err(e) => println!("行政复议演示数据未载入：{e}"),
+    }
     super::search::follow(context).await;
     let path = context.data_dir.join("demo-logins.txt");
     let mut text = format!(

@@ -4,6 +4,7 @@
 //! Module crates add their demonstration records here as they arrive.
 
 pub mod power;
+pub mod reconsideration;
 mod vocabulary;
 
 use kernel::crypto::random_token;

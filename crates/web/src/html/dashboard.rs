@@ -102,6 +102,27 @@ pub async fn page(
             });
         }
     }
+    // 行政复议: decisions falling due within the set working days, and overdue ones.
+    if actor.can(Permission::ReadRecords) {
+        let (soon, overdue) = state.reconsideration.due(actor, today).await?;
+        for (case, due) in overdue.iter().take(20) {
+            tasks.push(Task {
+                title: format!("行政复议 {} 已逾期", case.number),
+                detail: format!(
+                    "审理期限{due}已届满（{}诉{}）",
+                    case.applicant, case.respondent
+                ),
+                href: format!("/reconsideration/{}", case.id),
+            });
+        }
+        for (case, due) in soon.iter().take(20) {
+            tasks.push(Task {
+                title: format!("行政复议 {} 将于{due}届满", case.number),
+                detail: format!("{}，{}", case.stage.label(), case.respondent),
+                href: format!("/reconsideration/{}", case.id),
+            });
+        }
+    }
     if let (Some(warning), true) = (&calendar_warning, actor.can(Permission::ManageCalendar)) {
         tasks.push(Task {
             title: "载入新一年的节假日安排".into(),

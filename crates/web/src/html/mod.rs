@@ -8,6 +8,7 @@ mod laws;
 mod orgs;
 mod portal;
 pub(crate) mod power;
+mod reconsideration;
 mod settings;
 mod users;
 
@@ -97,6 +98,35 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/gongkai/quanze", get(power::public::list))
         .route("/gongkai/quanze/{id}", get(power::public::item))
         .route("/gongkai", get(portal::home))
+        .route(
+            "/reconsideration",
+            get(reconsideration::list).post(reconsideration::create),
+        )
+        .route("/reconsideration/new", get(reconsideration::new_page))
+        .route("/reconsideration/stats", get(reconsideration::stats))
+        .route(
+            "/reconsideration/import",
+            get(reconsideration::import_page)
+                .post(reconsideration::import)
+                .layer(upload()),
+        )
+        .route("/reconsideration/export.xlsx", get(reconsideration::export))
+        .route(
+            "/reconsideration/template.xlsx",
+            get(reconsideration::template),
+        )
+        .route(
+            "/reconsideration/documents/{id}",
+            get(reconsideration::document),
+        )
+        .route("/reconsideration/{id}", get(reconsideration::case))
+        .route("/reconsideration/{id}/steps", post(reconsideration::step))
+        .route(
+            "/reconsideration/{id}/documents",
+            post(reconsideration::generate),
+        )
+        .route("/gongkai/fuyi", get(reconsideration::public::list))
+        .route("/gongkai/fuyi/{id}", get(reconsideration::public::case))
         .route("/gongkai/jigou", get(portal::directory))
 }
 
@@ -166,6 +196,9 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "returned" => "已退回。",
         "approved" => "已批准，将于生效日期起施行。",
         "delegated" => "赋权已登记。",
+        "registered" => "行政复议申请已登记，请在受理审查期限内作出受理决定。",
+        "step" => "已记录，期限已重新计算。",
+        "document" => "文书已生成，随案保存。",
         _ => return None,
     })
 }

@@ -19,6 +19,7 @@ fn all_settings() -> Vec<kernel::settings::SettingDef> {
     kernel::settings::FOUNDATION
         .iter()
         .chain(power::SETTINGS)
+        .chain(reconsideration::SETTINGS)
         .copied()
         .collect()
 }

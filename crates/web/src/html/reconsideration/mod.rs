@@ -1,0 +1,803 @@
+//! 行政复议 pages: the case list with its clocks, the intake form, the case page (clock, steps
+//! with their forms, documents, timeline), statistics with definitions, the ledger; the public
+//! list of published decisions is in `public`.
+
+pub mod public;
+
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::http::{StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::NaiveDate;
+use db::PageRequest;
+use kernel::{Permission, Role};
+use ledger::ImportReport;
+use reconsideration::{
+    Case, CaseFilter, CasePage, Channel, DecisionType, Definition, DocumentKind, DueState, Method,
+    NewCase, Procedure, ReconsiderationStats, Regime, SimplifiedGround, Stage, StepKind,
+    StepRequest, WithdrawalReason,
+};
+use serde::Deserialize;
+
+use super::power::form_date;
+use super::{Choice, Layout, Pager, render};
+use crate::AppState;
+use crate::error::{PageResult, WebError};
+use crate::extract::{Form, Query};
+use crate::html::orgs::{read_upload, xlsx_download};
+use crate::session::Session;
+
+pub const PER_PAGE: u32 = 50;
+
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    selected: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            value: code(*v).into(),
+            label: label(*v).into(),
+            selected: code(*v) == selected,
+        })
+        .collect()
+}
+
+fn handles(session: &Session) -> bool {
+    let a = &session.0.actor;
+    a.can(Permission::WriteRecords) && matches!(a.role, Some(Role::LegalAffairs) | None)
+}
+
+/// One row of the case list.
+pub struct Row {
+    pub id: String,
+    pub number: String,
+    pub applicant: String,
+    pub respondent: String,
+    pub act: String,
+    pub received_on: String,
+    pub stage: &'static str,
+    pub outcome: String,
+    pub due: String,
+    pub overdue: bool,
+}
+
+fn row(c: &Case, today: NaiveDate) -> Row {
+    let outcome = match (c.method, c.decision_type, c.withdrawal_reason) {
+        (Some(Method::Decision), Some(d), _) => d.label().to_string(),
+        (Some(Method::Withdrawal), _, Some(r)) => format!("撤回（{}）", r.label()),
+        (Some(m), _, _) => m.label().to_string(),
+        _ => String::new(),
+    };
+    Row {
+        id: c.id.to_string(),
+        number: c.number.clone(),
+        applicant: c.applicant.clone(),
+        respondent: c.respondent.clone(),
+        act: c.act_category.clone(),
+        received_on: c.received_on.to_string(),
+        stage: c.stage.label(),
+        outcome,
+        due: c.decision_due.map(|d| d.to_string()).unwrap_or_default(),
+        overdue: c.is_open() && c.decision_due.is_some_and(|d| d < today),
+    }
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListForm {
+    #[serde(default)]
+    stage: String,
+    #[serde(default)]
+    regime: String,
+    #[serde(default)]
+    decision: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    due: String,
+    year: Option<i32>,
+    page: Option<u32>,
+    ok: Option<String>,
+}
+
+impl ListForm {
+    fn base(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("stage", &self.stage),
+            ("regime", &self.regime),
+            ("decision", &self.decision),
+            ("q", &self.q),
+            ("due", &self.due),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        if let Some(y) = self.year {
+            s.append_pair("year", &y.to_string());
+        }
+        let s = s.finish();
+        if s.is_empty() { s } else { format!("{s}&") }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "reconsideration/list.html")]
+struct ListPage {
+    layout: Layout,
+    form: ListForm,
+    rows: Vec<Row>,
+    pager: Pager,
+    stages: Vec<Choice>,
+    regimes: Vec<Choice>,
+    decisions: Vec<Choice>,
+    can_handle: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(form): Query<ListForm>,
+) -> PageResult<impl IntoResponse> {
+    let today = kernel::time::china_today();
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let due_by = match form.due.as_str() {
+        "" => None,
+        "overdue" => today.pred_opt(),
+        days => {
+            let n: u32 = days
+                .parse()
+                .map_err(|_| WebError::invalid("期限筛选应为工作日数"))?;
+            let calendar = state.platform.calendar().await?;
+            Some(
+                calendar
+                    .add(today, n.max(1), kernel::PeriodUnit::Workdays)?
+                    .due,
+            )
+        }
+    };
+    let filter = CaseFilter {
+        stage: Stage::parse(&form.stage),
+        regime: Regime::parse(&form.regime),
+        decision_type: DecisionType::parse(&form.decision),
+        text: some(&form.q),
+        due_by,
+        year: form.year,
+        ..Default::default()
+    };
+    let page = state
+        .reconsideration
+        .cases(
+            &session.0.actor,
+            filter,
+            PageRequest::new(form.page, Some(PER_PAGE)),
+        )
+        .await?;
+    render(ListPage {
+        layout: Layout::staff(&session.0, "行政复议", "reconsideration")
+            .with_notice(form.ok.as_deref()),
+        rows: page.items.iter().map(|c| row(c, today)).collect(),
+        pager: Pager::new(&page, form.base()),
+        stages: choices(Stage::ALL, Stage::code, Stage::label, &form.stage),
+        regimes: choices(Regime::ALL, Regime::code, Regime::label, &form.regime),
+        decisions: choices(
+            DecisionType::ALL,
+            DecisionType::code,
+            DecisionType::label,
+            &form.decision,
+        ),
+        can_handle: handles(&session),
+        form,
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct IntakeForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    applicant: String,
+    #[serde(default)]
+    applicant_id: String,
+    #[serde(default)]
+    third_party: String,
+    #[serde(default)]
+    respondent: String,
+    #[serde(default)]
+    act_category: String,
+    #[serde(default)]
+    act_description: String,
+    #[serde(default)]
+    request: String,
+    #[serde(default)]
+    received_on: String,
+    #[serde(default)]
+    note: String,
+}
+
+#[derive(Template)]
+#[template(path = "reconsideration/new.html")]
+struct IntakePage {
+    layout: Layout,
+    form: IntakeForm,
+    channels: Vec<Choice>,
+    respondents: Vec<String>,
+    error: Option<String>,
+}
+
+async fn intake_page(
+    state: &AppState,
+    session: &Session,
+    form: IntakeForm,
+    error: Option<String>,
+) -> PageResult<IntakePage> {
+    let respondents = state
+        .platform
+        .directory()
+        .await?
+        .into_iter()
+        .filter(|o| !o.kind.is_government())
+        .map(|o| o.name)
+        .collect();
+    Ok(IntakePage {
+        layout: Layout::staff(&session.0, "登记行政复议申请", "reconsideration"),
+        channels: choices(Channel::ALL, Channel::code, Channel::label, &form.channel),
+        respondents,
+        form,
+        error,
+    })
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    session: Session,
+) -> PageResult<impl IntoResponse> {
+    let form = IntakeForm {
+        received_on: kernel::time::china_today().to_string(),
+        ..Default::default()
+    };
+    render(intake_page(&state, &session, form, None).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<IntakeForm>,
+) -> PageResult<Response> {
+    let result = async {
+        let new = NewCase {
+            number: form.number.clone(),
+            channel: Channel::parse(&form.channel),
+            applicant: form.applicant.clone(),
+            applicant_id: form.applicant_id.clone(),
+            third_party: form.third_party.clone(),
+            respondent: form.respondent.clone(),
+            act_category: form.act_category.clone(),
+            act_description: form.act_description.clone(),
+            request: form.request.clone(),
+            received_on: if form.received_on.trim().is_empty() {
+                None
+            } else {
+                Some(form_date(&form.received_on, "收到申请日期")?)
+            },
+            note: form.note.clone(),
+        };
+        Ok::<_, WebError>(
+            state
+                .reconsideration
+                .register(&session.0.actor, new)
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(c) => {
+            Ok(Redirect::to(&format!("/reconsideration/{}?ok=registered", c.id)).into_response())
+        }
+        Err(e) if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden => {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let page = intake_page(&state, &session, form, Some(e.message)).await?;
+            Ok((status, render(page)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A step the case page offers, with the fields its form shows.
+pub struct StepForm {
+    pub code: &'static str,
+    pub label: &'static str,
+    pub text_label: Option<&'static str>,
+}
+
+fn step_form(kind: StepKind) -> StepForm {
+    use StepKind::*;
+    let text_label = match kind {
+        CorrectionNotice => Some("需要补正的材料"),
+        NotAccept => Some("不予受理的理由"),
+        Reply => Some("答复要点"),
+        Investigation => Some("调查情况"),
+        HearingNotice => Some("听证地点与拟听证事项"),
+        Hearing => Some("听证情况"),
+        Committee => Some("委员会咨询意见"),
+        Mediation => Some("调解、和解情况"),
+        Suspend => Some("中止的原因"),
+        Extend => Some("延长的理由"),
+        ProcedureChange => Some("转换的理由"),
+        Conclude => Some("结案说明（经审理查明的事实或撤回、终止的情况）"),
+        OpinionLetter => Some("发现的问题"),
+        OpinionReport => Some("落实情况"),
+        RecommendationLetter => Some("建议内容"),
+        _ => None,
+    };
+    StepForm {
+        code: kind.code(),
+        label: kind.label(),
+        text_label,
+    }
+}
+
+/// A clock line as the page shows it.
+pub struct ClockRow {
+    pub period: &'static str,
+    pub due: String,
+    pub explanation: String,
+    pub done_on: String,
+    pub state: &'static str,
+    pub css: &'static str,
+    pub left: String,
+}
+
+#[derive(Template)]
+#[template(path = "reconsideration/case.html")]
+struct CaseView {
+    layout: Layout,
+    p: CasePage,
+    clock: Vec<ClockRow>,
+    forms: Vec<StepForm>,
+    can_handle: bool,
+    today: String,
+    procedures: Vec<Choice>,
+    grounds: Vec<Choice>,
+    methods: Vec<Choice>,
+    decisions: Vec<Choice>,
+    reasons: Vec<Choice>,
+    documents: Vec<Choice>,
+    error: Option<String>,
+}
+
+async fn case_view(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> PageResult<CaseView> {
+    let today = kernel::time::china_today();
+    let p = state
+        .reconsideration
+        .case_page(&session.0.actor, id, today)
+        .await?;
+    let clock = p
+        .clock
+        .lines
+        .iter()
+        .map(|l| ClockRow {
+            period: l.period,
+            due: l.deadline.due.to_string(),
+            explanation: l.explanation.clone(),
+            done_on: l.done_on.map(|d| d.to_string()).unwrap_or_default(),
+            state: l.state.label(),
+            css: match l.state {
+                DueState::Overdue | DueState::Late => "error",
+                DueState::Paused => "warn",
+                _ => "",
+            },
+            left: l
+                .workdays_left
+                .map(|n| format!("剩{n}个工作日"))
+                .unwrap_or_default(),
+        })
+        .collect();
+    let allowed = reconsideration::rules::allowed_decisions(p.case.regime);
+    let decisions = allowed
+        .iter()
+        .map(|d| Choice {
+            value: d.code().into(),
+            label: d.label().into(),
+            selected: false,
+        })
+        .collect();
+    let grounds = if p.case.regime == Regime::Law2023 {
+        choices(
+            SimplifiedGround::ALL,
+            SimplifiedGround::code,
+            SimplifiedGround::label,
+            "",
+        )
+    } else {
+        Vec::new()
+    };
+    let procedures = if p.case.regime == Regime::Law2023 {
+        choices(
+            Procedure::ALL,
+            Procedure::code,
+            Procedure::label,
+            "ordinary",
+        )
+    } else {
+        choices(
+            &[Procedure::Ordinary],
+            Procedure::code,
+            Procedure::label,
+            "ordinary",
+        )
+    };
+    Ok(CaseView {
+        layout: Layout::staff(
+            &session.0,
+            &format!("行政复议案件 {}", p.case.number),
+            "reconsideration",
+        )
+        .with_notice(notice),
+        clock,
+        forms: p.next_steps.iter().map(|k| step_form(*k)).collect(),
+        can_handle: handles(session),
+        today: today.to_string(),
+        procedures,
+        grounds,
+        methods: choices(Method::ALL, Method::code, Method::label, ""),
+        decisions,
+        reasons: choices(
+            WithdrawalReason::ALL,
+            WithdrawalReason::code,
+            WithdrawalReason::label,
+            "",
+        ),
+        documents: choices(
+            DocumentKind::ALL,
+            DocumentKind::code,
+            DocumentKind::label,
+            "",
+        ),
+        p,
+        error,
+    })
+}
+
+pub async fn case(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(q): Query<crate::html::orgs::Notice>,
+) -> PageResult<impl IntoResponse> {
+    render(case_view(&state, &session, &id, q.ok.as_deref(), None).await?)
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct StepFormData {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    text: String,
+    #[serde(default)]
+    staff: String,
+    #[serde(default)]
+    date: String,
+    #[serde(default)]
+    days: String,
+    #[serde(default)]
+    approved_by: String,
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    procedure: String,
+    #[serde(default)]
+    ground: String,
+    #[serde(default)]
+    method: String,
+    #[serde(default)]
+    decision_type: String,
+    #[serde(default)]
+    withdrawal_reason: String,
+}
+
+fn step_request(f: &StepFormData) -> Result<StepRequest, WebError> {
+    let kind = StepKind::parse(&f.kind).ok_or_else(|| WebError::invalid("未知的办理环节"))?;
+    let mut req = StepRequest::new(kind, form_date(&f.on, "日期")?).text(f.text.clone());
+    req.staff = f
+        .staff
+        .split(['、', ',', '，', ' '])
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty())
+        .collect();
+    if !f.date.trim().is_empty() {
+        req.date = Some(form_date(&f.date, "听证日期")?);
+    }
+    if !f.days.trim().is_empty() {
+        req.days = Some(
+            f.days
+                .trim()
+                .parse()
+                .map_err(|_| WebError::invalid(format!("延长天数“{}”不是整数", f.days)))?,
+        );
+    }
+    req.approved_by = f.approved_by.clone();
+    req.number = f.number.clone();
+    req.procedure = Procedure::parse(&f.procedure);
+    req.ground = SimplifiedGround::parse(&f.ground);
+    req.method = Method::parse(&f.method);
+    req.decision_type = DecisionType::parse(&f.decision_type);
+    req.withdrawal_reason = WithdrawalReason::parse(&f.withdrawal_reason);
+    Ok(req)
+}
+
+pub async fn step(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<StepFormData>,
+) -> PageResult<Response> {
+    let result = async {
+        let req = step_request(&form)?;
+        state
+            .reconsideration
+            .record_step(&session.0.actor, &id, req)
+            .await?;
+        Ok::<_, WebError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/reconsideration/{id}?ok=step")).into_response()),
+        Err(e) if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden => {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            let view = case_view(&state, &session, &id, None, Some(e.message)).await?;
+            Ok((status, render(view)?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct DocumentForm {
+    #[serde(default)]
+    kind: String,
+}
+
+pub async fn generate(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<DocumentForm>,
+) -> PageResult<Response> {
+    let kind = DocumentKind::parse(&form.kind).ok_or_else(|| WebError::invalid("未知的文书"))?;
+    match state
+        .reconsideration
+        .generate_document(&session.0.actor, &id, kind)
+        .await
+    {
+        Ok(_) => Ok(Redirect::to(&format!("/reconsideration/{id}?ok=document")).into_response()),
+        Err(e) => {
+            let e = WebError::from(e);
+            if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden {
+                let status = StatusCode::from_u16(e.code.http_status())
+                    .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+                let view = case_view(&state, &session, &id, None, Some(e.message)).await?;
+                return Ok((status, render(view)?).into_response());
+            }
+            Err(e.into())
+        }
+    }
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+) -> PageResult<Response> {
+    let (doc, bytes) = state
+        .reconsideration
+        .document(&session.0.actor, &id)
+        .await?;
+    let encoded: String = form_urlencoded::byte_serialize(doc.file_name.as_bytes()).collect();
+    Ok((
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"document.docx\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
+}
+
+#[derive(Deserialize, Default)]
+pub struct StatsQuery {
+    year: Option<i32>,
+}
+
+/// A figure with its definition.
+pub struct Figure {
+    pub key: &'static str,
+    pub value: String,
+    pub definition: String,
+}
+
+#[derive(Template)]
+#[template(path = "reconsideration/stats.html")]
+struct StatsPage {
+    layout: Layout,
+    year: i32,
+    figures: Vec<Figure>,
+    by_decision: Vec<(String, u64)>,
+}
+
+fn figures(s: &ReconsiderationStats, definitions: Vec<Definition>) -> Vec<Figure> {
+    let value = serde_json::to_value(s).unwrap_or_default();
+    definitions
+        .into_iter()
+        .filter(|d| !matches!(d.key, "by_decision_type" | "by_method"))
+        .map(|d| {
+            let v = &value[d.key];
+            let shown = match v {
+                serde_json::Value::Number(n) if d.key.ends_with("_rate") => format!("{n}%"),
+                other => other.to_string(),
+            };
+            Figure {
+                key: d.key,
+                value: shown,
+                definition: d.text,
+            }
+        })
+        .collect()
+}
+
+pub async fn stats(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<impl IntoResponse> {
+    use chrono::Datelike;
+    state
+        .platform
+        .require(
+            &session.0.actor,
+            Permission::ReadRecords,
+            "reconsideration_stats",
+            "view",
+        )
+        .await?;
+    let year = q.year.unwrap_or_else(|| kernel::time::china_today().year());
+    // Within the reader's scope: a department sees the figures of the cases against it.
+    let org = match &session.0.actor.scope {
+        platform::Scope::Everything => None,
+        platform::Scope::Subtree { root, .. } => {
+            let org = state.platform.org(root).await?;
+            (org.parent_id.is_some() || !org.kind.is_government()).then_some(org)
+        }
+    };
+    let s = state.reconsideration.stats(year, org.as_ref()).await?;
+    let definitions = state.reconsideration.definitions().await?;
+    render(StatsPage {
+        layout: Layout::staff(
+            &session.0,
+            &format!("{year}年行政复议统计"),
+            "reconsideration",
+        ),
+        year,
+        by_decision: s
+            .by_decision_type
+            .iter()
+            .map(|(k, v)| (k.clone(), *v))
+            .collect(),
+        figures: figures(&s, definitions),
+    })
+}
+
+#[derive(Template)]
+#[template(path = "reconsideration/import.html")]
+struct ImportPage {
+    layout: Layout,
+    report: Option<ImportReport>,
+    error: Option<String>,
+    rows: Vec<ledger::RowError>,
+    columns: Vec<(&'static str, bool, &'static str)>,
+}
+
+fn import_view(
+    session: &Session,
+    report: Option<ImportReport>,
+    error: Option<WebError>,
+) -> ImportPage {
+    let (error, rows) = match error {
+        Some(e) => (Some(e.message), e.rows),
+        None => (None, Vec::new()),
+    };
+    ImportPage {
+        layout: Layout::staff(&session.0, "导入行政复议案件台账", "reconsideration"),
+        report,
+        error,
+        rows,
+        columns: reconsideration::ledger::CASES
+            .columns
+            .iter()
+            .map(|c| (c.name, c.required, c.help))
+            .collect(),
+    }
+}
+
+pub async fn import_page(session: Session) -> PageResult<impl IntoResponse> {
+    render(import_view(&session, None, None))
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    session: Session,
+    multipart: Multipart,
+) -> PageResult<Response> {
+    let result = async {
+        let upload = read_upload(multipart).await?;
+        let sheet =
+            ledger::read_bytes(&upload.name, &upload.bytes).map_err(platform::Error::from)?;
+        let records = sheet
+            .records(&reconsideration::ledger::CASES)
+            .map_err(platform::Error::from)?;
+        Ok::<_, WebError>(
+            state
+                .reconsideration
+                .import_cases(&session.0.actor, &records, upload.mode)
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(report) => Ok(render(import_view(&session, Some(report), None))?.into_response()),
+        Err(e)
+            if e.code == kernel::ErrorCode::ImportRejected
+                || e.code == kernel::ErrorCode::InvalidInput =>
+        {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            Ok((status, render(import_view(&session, None, Some(e)))?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<Response> {
+    let layout = &reconsideration::ledger::CASES;
+    let rows = state
+        .reconsideration
+        .export_cases(&session.0.actor, q.year)
+        .await?;
+    let bytes = ledger::to_xlsx(layout, &rows).map_err(platform::Error::from)?;
+    let name = match q.year {
+        Some(y) => format!("{}（{y}年）.xlsx", layout.title),
+        None => format!("{}.xlsx", layout.title),
+    };
+    Ok(xlsx_download(&name, bytes))
+}
+
+pub async fn template(_session: Session) -> PageResult<Response> {
+    let layout = &reconsideration::ledger::CASES;
+    let bytes = ledger::template(layout).map_err(platform::Error::from)?;
+    Ok(xlsx_download(&format!("{}模板.xlsx", layout.title), bytes))
+}
