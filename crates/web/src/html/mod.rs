@@ -103,17 +103,20 @@ pub fn routes(_state: AppState) -> Router<AppState> {
             get(reconsideration::list).post(reconsideration::create),
         )
         .route("/reconsideration/new", get(reconsideration::new_page))
-        .route("/reconsideration/stats", get(reconsideration::stats))
+        .route("/reconsideration/stats", get(reconsideration::stats::stats))
         .route(
             "/reconsideration/import",
-            get(reconsideration::import_page)
-                .post(reconsideration::import)
+            get(reconsideration::ledger::import_page)
+                .post(reconsideration::ledger::import)
                 .layer(upload()),
         )
-        .route("/reconsideration/export.xlsx", get(reconsideration::export))
+        .route(
+            "/reconsideration/export.xlsx",
+            get(reconsideration::ledger::export),
+        )
         .route(
             "/reconsideration/template.xlsx",
-            get(reconsideration::template),
+            get(reconsideration::ledger::template),
         )
         .route(
             "/reconsideration/documents/{id}",

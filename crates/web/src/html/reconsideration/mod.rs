@@ -2,20 +2,20 @@
 //! with their forms, documents, timeline), statistics with definitions, the ledger; the public
 //! list of published decisions is in `public`.
 
+pub mod ledger;
 pub mod public;
+pub mod stats;
 
 use askama::Template;
-use axum::extract::{Multipart, Path, State};
+use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use db::PageRequest;
 use kernel::{Permission, Role};
-use ledger::ImportReport;
 use reconsideration::{
-    Case, CaseFilter, CasePage, Channel, DecisionType, Definition, DocumentKind, DueState, Method,
-    NewCase, Procedure, ReconsiderationStats, Regime, SimplifiedGround, Stage, StepKind,
-    StepRequest, WithdrawalReason,
+    Case, CaseFilter, CasePage, Channel, DecisionType, DocumentKind, DueState, Method, NewCase,
+    Procedure, Regime, SimplifiedGround, Stage, StepKind, StepRequest, WithdrawalReason,
 };
 use serde::Deserialize;
 
@@ -24,7 +24,6 @@ use super::{Choice, Layout, Pager, render};
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::{Form, Query};
-use crate::html::orgs::{read_upload, xlsx_download};
 use crate::session::Session;
 
 pub const PER_PAGE: u32 = 50;
@@ -623,181 +622,4 @@ pub async fn document(
         bytes,
     )
         .into_response())
-}
-
-#[derive(Deserialize, Default)]
-pub struct StatsQuery {
-    year: Option<i32>,
-}
-
-/// A figure with its definition.
-pub struct Figure {
-    pub key: &'static str,
-    pub value: String,
-    pub definition: String,
-}
-
-#[derive(Template)]
-#[template(path = "reconsideration/stats.html")]
-struct StatsPage {
-    layout: Layout,
-    year: i32,
-    figures: Vec<Figure>,
-    by_decision: Vec<(String, u64)>,
-}
-
-fn figures(s: &ReconsiderationStats, definitions: Vec<Definition>) -> Vec<Figure> {
-    let value = serde_json::to_value(s).unwrap_or_default();
-    definitions
-        .into_iter()
-        .filter(|d| !matches!(d.key, "by_decision_type" | "by_method"))
-        .map(|d| {
-            let v = &value[d.key];
-            let shown = match v {
-                serde_json::Value::Number(n) if d.key.ends_with("_rate") => format!("{n}%"),
-                other => other.to_string(),
-            };
-            Figure {
-                key: d.key,
-                value: shown,
-                definition: d.text,
-            }
-        })
-        .collect()
-}
-
-pub async fn stats(
-    State(state): State<AppState>,
-    session: Session,
-    Query(q): Query<StatsQuery>,
-) -> PageResult<impl IntoResponse> {
-    use chrono::Datelike;
-    state
-        .platform
-        .require(
-            &session.0.actor,
-            Permission::ReadRecords,
-            "reconsideration_stats",
-            "view",
-        )
-        .await?;
-    let year = q.year.unwrap_or_else(|| kernel::time::china_today().year());
-    // Within the reader's scope: a department sees the figures of the cases against it.
-    let org = match &session.0.actor.scope {
-        platform::Scope::Everything => None,
-        platform::Scope::Subtree { root, .. } => {
-            let org = state.platform.org(root).await?;
-            (org.parent_id.is_some() || !org.kind.is_government()).then_some(org)
-        }
-    };
-    let s = state.reconsideration.stats(year, org.as_ref()).await?;
-    let definitions = state.reconsideration.definitions().await?;
-    render(StatsPage {
-        layout: Layout::staff(
-            &session.0,
-            &format!("{year}年行政复议统计"),
-            "reconsideration",
-        ),
-        year,
-        by_decision: s
-            .by_decision_type
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .collect(),
-        figures: figures(&s, definitions),
-    })
-}
-
-#[derive(Template)]
-#[template(path = "reconsideration/import.html")]
-struct ImportPage {
-    layout: Layout,
-    report: Option<ImportReport>,
-    error: Option<String>,
-    rows: Vec<ledger::RowError>,
-    columns: Vec<(&'static str, bool, &'static str)>,
-}
-
-fn import_view(
-    session: &Session,
-    report: Option<ImportReport>,
-    error: Option<WebError>,
-) -> ImportPage {
-    let (error, rows) = match error {
-        Some(e) => (Some(e.message), e.rows),
-        None => (None, Vec::new()),
-    };
-    ImportPage {
-        layout: Layout::staff(&session.0, "导入行政复议案件台账", "reconsideration"),
-        report,
-        error,
-        rows,
-        columns: reconsideration::ledger::CASES
-            .columns
-            .iter()
-            .map(|c| (c.name, c.required, c.help))
-            .collect(),
-    }
-}
-
-pub async fn import_page(session: Session) -> PageResult<impl IntoResponse> {
-    render(import_view(&session, None, None))
-}
-
-pub async fn import(
-    State(state): State<AppState>,
-    session: Session,
-    multipart: Multipart,
-) -> PageResult<Response> {
-    let result = async {
-        let upload = read_upload(multipart).await?;
-        let sheet =
-            ledger::read_bytes(&upload.name, &upload.bytes).map_err(platform::Error::from)?;
-        let records = sheet
-            .records(&reconsideration::ledger::CASES)
-            .map_err(platform::Error::from)?;
-        Ok::<_, WebError>(
-            state
-                .reconsideration
-                .import_cases(&session.0.actor, &records, upload.mode)
-                .await?,
-        )
-    }
-    .await;
-    match result {
-        Ok(report) => Ok(render(import_view(&session, Some(report), None))?.into_response()),
-        Err(e)
-            if e.code == kernel::ErrorCode::ImportRejected
-                || e.code == kernel::ErrorCode::InvalidInput =>
-        {
-            let status = StatusCode::from_u16(e.code.http_status())
-                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            Ok((status, render(import_view(&session, None, Some(e)))?).into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
-}
-
-pub async fn export(
-    State(state): State<AppState>,
-    session: Session,
-    Query(q): Query<StatsQuery>,
-) -> PageResult<Response> {
-    let layout = &reconsideration::ledger::CASES;
-    let rows = state
-        .reconsideration
-        .export_cases(&session.0.actor, q.year)
-        .await?;
-    let bytes = ledger::to_xlsx(layout, &rows).map_err(platform::Error::from)?;
-    let name = match q.year {
-        Some(y) => format!("{}（{y}年）.xlsx", layout.title),
-        None => format!("{}.xlsx", layout.title),
-    };
-    Ok(xlsx_download(&name, bytes))
-}
-
-pub async fn template(_session: Session) -> PageResult<Response> {
-    let layout = &reconsideration::ledger::CASES;
-    let bytes = ledger::template(layout).map_err(platform::Error::from)?;
-    Ok(xlsx_download(&format!("{}模板.xlsx", layout.title), bytes))
 }

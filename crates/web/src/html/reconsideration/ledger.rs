@@ -1,0 +1,110 @@
+//! The `reconsideration-cases` ledger in the staff UI: upload with a preview of every bad row,
+//! export, template.
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ledger::ImportReport;
+
+use super::stats::StatsQuery;
+use crate::AppState;
+use crate::error::{PageResult, WebError};
+use crate::extract::Query;
+use crate::html::orgs::{read_upload, xlsx_download};
+use crate::html::{Layout, render};
+use crate::session::Session;
+
+#[derive(Template)]
+#[template(path = "reconsideration/import.html")]
+struct ImportPage {
+    layout: Layout,
+    report: Option<ImportReport>,
+    error: Option<String>,
+    rows: Vec<ledger::RowError>,
+    columns: Vec<(&'static str, bool, &'static str)>,
+}
+
+fn import_view(
+    session: &Session,
+    report: Option<ImportReport>,
+    error: Option<WebError>,
+) -> ImportPage {
+    let (error, rows) = match error {
+        Some(e) => (Some(e.message), e.rows),
+        None => (None, Vec::new()),
+    };
+    ImportPage {
+        layout: Layout::staff(&session.0, "导入行政复议案件台账", "reconsideration"),
+        report,
+        error,
+        rows,
+        columns: reconsideration::ledger::CASES
+            .columns
+            .iter()
+            .map(|c| (c.name, c.required, c.help))
+            .collect(),
+    }
+}
+
+pub async fn import_page(session: Session) -> PageResult<impl IntoResponse> {
+    render(import_view(&session, None, None))
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    session: Session,
+    multipart: Multipart,
+) -> PageResult<Response> {
+    let result = async {
+        let upload = read_upload(multipart).await?;
+        let sheet =
+            ledger::read_bytes(&upload.name, &upload.bytes).map_err(platform::Error::from)?;
+        let records = sheet
+            .records(&reconsideration::ledger::CASES)
+            .map_err(platform::Error::from)?;
+        Ok::<_, WebError>(
+            state
+                .reconsideration
+                .import_cases(&session.0.actor, &records, upload.mode)
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(report) => Ok(render(import_view(&session, Some(report), None))?.into_response()),
+        Err(e)
+            if e.code == kernel::ErrorCode::ImportRejected
+                || e.code == kernel::ErrorCode::InvalidInput =>
+        {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            Ok((status, render(import_view(&session, None, Some(e)))?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<Response> {
+    let layout = &reconsideration::ledger::CASES;
+    let rows = state
+        .reconsideration
+        .export_cases(&session.0.actor, q.year)
+        .await?;
+    let bytes = ledger::to_xlsx(layout, &rows).map_err(platform::Error::from)?;
+    let name = match q.year {
+        Some(y) => format!("{}（{y}年）.xlsx", layout.title),
+        None => format!("{}.xlsx", layout.title),
+    };
+    Ok(xlsx_download(&name, bytes))
+}
+
+pub async fn template(_session: Session) -> PageResult<Response> {
+    let layout = &reconsideration::ledger::CASES;
+    let bytes = ledger::template(layout).map_err(platform::Error::from)?;
+    Ok(xlsx_download(&format!("{}模板.xlsx", layout.title), bytes))
+}
