@@ -57,6 +57,8 @@ pub struct Clock {
     pub decision_due: Option<NaiveDate>,
     /// 2023 law 第三十条: the day the case counts as accepted if it has not been refused.
     pub deemed_accepted_on: Option<NaiveDate>,
+    /// Periods that end in a year whose holiday notice is not loaded yet, with the reason.
+    pub unknown: Vec<String>,
 }
 
 impl Clock {
@@ -104,6 +106,7 @@ struct Builder<'a> {
     regime: Regime,
     procedure: Procedure,
     lines: Vec<DueLine>,
+    unknown: Vec<String>,
 }
 
 impl Builder<'_> {
@@ -119,15 +122,23 @@ impl Builder<'_> {
         let Some(rule) = rules::period(self.regime, self.procedure, period) else {
             return Ok(None);
         };
-        let mut deadline = if extra_days == 0 {
-            self.calendar.apply(&rule, start)?
-        } else {
-            let mut d = self
-                .calendar
-                .add(start, rule.count + extra_days, rule.unit)?;
-            d.rule = self.calendar.apply(&rule, start)?.rule;
-            d
+        let computed = self
+            .calendar
+            .add(start, rule.count + extra_days, rule.unit);
+        // A deadline in a year whose holiday notice is not loaded yet cannot be computed: the
+        // case goes on, and the page says which period waits for the notice.
+        let mut deadline = match computed {
+            Ok(d) => d,
+            Err(e @ CalendarError::UnknownYear { .. }) => {
+                self.unknown.push(format!("{}：{e}", rule.name));
+                return Ok(None);
+            }
+            Err(e) => return Err(e),
         };
+        deadline.rule = Some(kernel::calendar::RuleRef {
+            name: rule.name.into(),
+            basis: rule.basis.into(),
+        });
         deadline.count = rule.count + extra_days;
         let mut explanation = deadline.explain();
         for n in notes {
@@ -142,8 +153,8 @@ impl Builder<'_> {
             None => DueState::Running,
         };
         let workdays_left = (state == DueState::Running)
-            .then(|| self.calendar.workdays_between(self.today, deadline.due))
-            .transpose()?;
+            .then(|| self.calendar.workdays_between(self.today, deadline.due).ok())
+            .flatten();
         self.lines.push(DueLine {
             period: rule.name,
             deadline: deadline.clone(),
@@ -169,6 +180,7 @@ pub fn clock(
         regime: case.regime,
         procedure: case.procedure,
         lines: Vec::new(),
+        unknown: Vec::new(),
     };
     let mut out = Clock::default();
     let decided = |kinds: &[StepKind]| steps.iter().find(|s| kinds.contains(&s.kind)).map(|s| s.on);
@@ -270,6 +282,7 @@ pub fn clock(
         )?;
     }
     out.lines = b.lines;
+    out.unknown = b.unknown;
     Ok(out)
 }
 

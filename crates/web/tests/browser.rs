@@ -545,3 +545,98 @@ async fn a_ledger_is_uploaded_an_adjustment_approved_and_the_public_list_changes
     let _ = s.client.close().await;
     app.db.finish().await;
 }
+
+#[tokio::test]
+async fn an_application_is_registered_accepted_investigated_set_aside_and_the_rate_moves() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(testkit::sqlite().await).await;
+    let year = chrono::Datelike::year(&kernel::time::china_today());
+    let s = Steps {
+        client: browser(&driver).await,
+        name: "reconsideration",
+    };
+    s.login(&app, "justice", PASSWORD).await;
+    let stats = app.url(&format!("/reconsideration/stats?year={year}"));
+    s.goto(&stats).await;
+    s.expect_text(
+        "no correction yet",
+        "#figure-direct_correction_rate .figure",
+        "0",
+    )
+    .await;
+
+    // Register the application through the intake form.
+    s.goto(&app.url("/reconsideration/new")).await;
+    s.fill("applicant", "#applicant", "张三").await;
+    s.fill("respondent", "#respondent", "示例区市场监督管理局")
+        .await;
+    s.fill("act", "#act_category", "行政处罚").await;
+    s.fill("the act", "#act_description", "罚款五千元").await;
+    s.submit("register", "#intake-submit", "/reconsideration/new")
+        .await;
+    s.expect_text("registered", "#stage", "待审查").await;
+    let case = s.path().await;
+
+    // Accept it.
+    s.click("open the acceptance form", "#step-accept summary")
+        .await;
+    s.click_and_wait("accept", "#submit-accept").await;
+    s.expect_text("accepted", "#stage", "审理中").await;
+    s.expect_text("the clock runs", "#clock", "发送申请书副本期限")
+        .await;
+
+    // An investigation by one person is refused with its article; by two it is recorded.
+    s.goto(&app.url(&case)).await;
+    s.click("open the investigation form", "#step-investigation summary")
+        .await;
+    s.fill("one investigator", "#step-investigation input[name=staff]", "陈某")
+        .await;
+    s.click("investigate alone", "#submit-investigation").await;
+    s.wait_text("refused with its article", "#step-error", "不得少于")
+        .await;
+    s.goto(&app.url(&case)).await;
+    s.click("open the investigation form again", "#step-investigation summary")
+        .await;
+    s.fill(
+        "two investigators",
+        "#step-investigation input[name=staff]",
+        "陈某、李某",
+    )
+    .await;
+    s.click_and_wait("investigate", "#submit-investigation").await;
+    s.expect_text("investigation recorded", "#steps", "实地调查")
+        .await;
+
+    // Decide: 撤销.
+    s.goto(&app.url(&case)).await;
+    s.click("open the conclusion form", "#step-conclude summary")
+        .await;
+    s.select("method", "#method", "decision").await;
+    s.select("decision type", "#decision_type", "set_aside")
+        .await;
+    s.click_and_wait("decide", "#submit-conclude").await;
+    s.expect_text("concluded", "#stage", "已结案").await;
+    s.expect_text("set aside", "#outcome", "撤销").await;
+
+    // The statistics page shows the direct correction rate moved, with its definition.
+    s.goto(&stats).await;
+    s.expect_text(
+        "the rate moved",
+        "#figure-direct_correction_rate .figure",
+        "100",
+    )
+    .await;
+    s.expect_text(
+        "the definition beside it",
+        "#figure-direct_correction_rate",
+        "直接纠错数 ÷ 结案数",
+    )
+    .await;
+    s.expect_text("counted", "#figure-direct_corrections .figure", "1")
+        .await;
+
+    let _ = s.client.close().await;
+    app.db.finish().await;
+}
