@@ -10,6 +10,7 @@
 mod foundation;
 mod laws;
 mod power;
+mod reconsideration;
 
 use clap::{Parser, Subcommand};
 
@@ -49,6 +50,17 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// 行政复议: statistics over many cases, cases driven intake → decision, the case page
+    Reconsideration {
+        /// Historic cases loaded through the ledger for the statistics
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        /// Cases driven through the services from intake to decision
+        #[arg(long, default_value_t = 2_000)]
+        drive: usize,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -58,6 +70,9 @@ async fn main() -> std::process::ExitCode {
         Command::Foundation { quick, out, fazhi } => foundation::run(quick, &out, fazhi).await,
         Command::Laws { corpus, out } => laws::run(&corpus, &out).await,
         Command::Power { corpus, out } => power::run(&corpus, &out).await,
+        Command::Reconsideration { cases, drive, out } => {
+            reconsideration::run(cases, drive, &out).await
+        }
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

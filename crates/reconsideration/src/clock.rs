@@ -122,9 +122,7 @@ impl Builder<'_> {
         let Some(rule) = rules::period(self.regime, self.procedure, period) else {
             return Ok(None);
         };
-        let computed = self
-            .calendar
-            .add(start, rule.count + extra_days, rule.unit);
+        let computed = self.calendar.add(start, rule.count + extra_days, rule.unit);
         // A deadline in a year whose holiday notice is not loaded yet cannot be computed: the
         // case goes on, and the page says which period waits for the notice.
         let mut deadline = match computed {
@@ -153,7 +151,11 @@ impl Builder<'_> {
             None => DueState::Running,
         };
         let workdays_left = (state == DueState::Running)
-            .then(|| self.calendar.workdays_between(self.today, deadline.due).ok())
+            .then(|| {
+                self.calendar
+                    .workdays_between(self.today, deadline.due)
+                    .ok()
+            })
             .flatten();
         self.lines.push(DueLine {
             period: rule.name,

@@ -591,21 +591,29 @@ async fn an_application_is_registered_accepted_investigated_set_aside_and_the_ra
     s.goto(&app.url(&case)).await;
     s.click("open the investigation form", "#step-investigation summary")
         .await;
-    s.fill("one investigator", "#step-investigation input[name=staff]", "陈某")
-        .await;
+    s.fill(
+        "one investigator",
+        "#step-investigation input[name=staff]",
+        "陈某",
+    )
+    .await;
     s.click("investigate alone", "#submit-investigation").await;
     s.wait_text("refused with its article", "#step-error", "不得少于")
         .await;
     s.goto(&app.url(&case)).await;
-    s.click("open the investigation form again", "#step-investigation summary")
-        .await;
+    s.click(
+        "open the investigation form again",
+        "#step-investigation summary",
+    )
+    .await;
     s.fill(
         "two investigators",
         "#step-investigation input[name=staff]",
         "陈某、李某",
     )
     .await;
-    s.click_and_wait("investigate", "#submit-investigation").await;
+    s.click_and_wait("investigate", "#submit-investigation")
+        .await;
     s.expect_text("investigation recorded", "#steps", "实地调查")
         .await;
 
