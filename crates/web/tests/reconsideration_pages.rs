@@ -1,0 +1,261 @@
+//! 行政复议's pages through a real server on SQLite and PostgreSQL: intake, the case page and its
+//! step forms (a refusal shows its article), documents, statistics with definitions, the ledger
+//! upload with its bad rows, the public list with applicants masked, scope.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+
+async fn text(response: reqwest::Response) -> (StatusCode, String) {
+    (response.status(), response.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn a_case_from_intake_to_its_published_decision() {
+    for db in testkit::backends().await {
+        let app = TestApp::spawn(db).await;
+        let staff = app.login("justice").await;
+        let csrf = app.csrf(&staff).await;
+
+        // Intake: a missing applicant is refused on the form, nothing stored.
+        let (status, page) = text(
+            staff
+                .post(app.url("/reconsideration"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("respondent", "示例区市场监督管理局"),
+                    ("act_category", "行政处罚"),
+                    ("received_on", "2020-03-02"),
+                ])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(status.is_client_error(), "{status}: {page}");
+        assert!(page.contains("请填写申请人"), "{page}");
+        let response = staff
+            .post(app.url("/reconsideration"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("applicant", "张三"),
+                ("applicant_id", "11010519491231002X"),
+                ("respondent", "示例区市场监督管理局"),
+                ("act_category", "行政处罚"),
+                ("received_on", "2020-03-02"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let case_url = response.url().path().to_string();
+        let (status, page) = text(response).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains("行复〔2020〕1号") && page.contains("2017年行政复议法"),
+            "{page}"
+        );
+        assert!(page.contains("1101**********002X") && !page.contains("11010519491231002X"));
+        assert!(
+            page.contains("受理审查期限") && page.contains("2020-03-09"),
+            "the clock: {page}"
+        );
+
+        let step = |fields: Vec<(&'static str, &'static str)>| {
+            let mut form = vec![("_csrf", csrf.clone())];
+            form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+            staff
+                .post(app.url(&format!("{case_url}/steps")))
+                .form(&form)
+                .send()
+        };
+        // A decision before acceptance: refused with its article, shown on the case page.
+        let (status, page) = text(
+            step(vec![
+                ("kind", "conclude"),
+                ("on", "2020-03-20"),
+                ("method", "decision"),
+                ("decision_type", "set_aside"),
+            ])
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert!(status.is_client_error(), "{status}");
+        assert!(
+            page.contains("尚未受理") && page.contains("第二十八条"),
+            "{page}"
+        );
+        for fields in [
+            vec![
+                ("kind", "accept"),
+                ("on", "2020-03-04"),
+                ("procedure", "ordinary"),
+            ],
+            vec![("kind", "copy_sent"), ("on", "2020-03-05")],
+            vec![
+                ("kind", "investigation"),
+                ("on", "2020-03-20"),
+                ("staff", "陈某、李某"),
+            ],
+            vec![
+                ("kind", "conclude"),
+                ("on", "2020-04-20"),
+                ("method", "decision"),
+                ("decision_type", "set_aside"),
+                ("text", "认定事实不清"),
+            ],
+            vec![("kind", "publish"), ("on", "2020-04-22")],
+        ] {
+            let (status, page) = text(step(fields).await.unwrap()).await;
+            assert_eq!(status, StatusCode::OK, "{page}");
+        }
+        // A document generated and downloaded, its SM3 shown.
+        let (status, page) = text(
+            staff
+                .post(app.url(&format!("{case_url}/documents")))
+                .form(&[("_csrf", csrf.as_str()), ("kind", "decision")])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        let href = page
+            .split("href=\"/reconsideration/documents/")
+            .nth(1)
+            .and_then(|s| s.split('"').next())
+            .expect("the document is listed")
+            .to_string();
+        let doc = staff
+            .get(app.url(&format!("/reconsideration/documents/{href}")))
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            doc.headers()["content-type"]
+                .to_str()
+                .unwrap()
+                .contains("wordprocessingml")
+        );
+        assert!(doc.bytes().await.unwrap().starts_with(b"PK"));
+
+        // Statistics with their definitions.
+        let (_, page) = text(
+            staff
+                .get(app.url("/reconsideration/stats?year=2020"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            page.contains("id=\"figure-direct_correction_rate\""),
+            "{page}"
+        );
+        assert!(
+            page.contains("100%") && page.contains("直接纠错数 ÷ 结案数"),
+            "{page}"
+        );
+
+        // The list and its filters.
+        let (_, page) = text(
+            staff
+                .get(app.url("/reconsideration?decision=set_aside"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(page.contains("行复〔2020〕1号"));
+        let (_, page) = text(
+            staff
+                .get(app.url("/reconsideration?decision=uphold"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(!page.contains("行复〔2020〕1号"));
+
+        // The public sees the decision with the applicant masked.
+        let (_, page) = text(
+            app.client()
+                .get(app.url("/gongkai/fuyi"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            page.contains("行复〔2020〕1号") && page.contains("张*") && !page.contains("张三"),
+            "{page}"
+        );
+
+        // The respondent's officer reads the case but cannot act on it.
+        let market = app.login("market").await;
+        let (status, _) = text(market.get(app.url(&case_url)).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let market_csrf = app.csrf(&market).await;
+        let (status, _) = text(
+            market
+                .post(app.url(&format!("{case_url}/steps")))
+                .form(&[
+                    ("_csrf", market_csrf.as_str()),
+                    ("kind", "opinion_letter"),
+                    ("on", "2020-04-25"),
+                ])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        app.db.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn a_ledger_with_bad_rows_is_shown_row_by_row_and_nothing_is_written() {
+    for db in testkit::backends().await {
+        let app = TestApp::spawn(db).await;
+        let staff = app.login("justice").await;
+        let csrf = app.csrf(&staff).await;
+        let csv = "案件编号,申请人,被申请人,行政行为类别,收到申请日期,受理情况,受理日期,适用程序,结案日期,结案方式,撤回原因,决定类型,是否制发意见书,是否制发建议书,是否实地调查,备注\n\
+            A1,张某,示例区司法局,行政处罚,2020-03-02,受理,2020-03-04,普通程序,2020-04-20,决定,,确认无效,否,否,否,\n\
+            A2,李某,示例区司法局,行政处罚,2020-03-02,受理,,普通程序,,,,,否,否,否,\n";
+        let form = reqwest::multipart::Form::new()
+            .part(
+                "file",
+                reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("复议.csv"),
+            )
+            .text("mode", "import");
+        let (status, page) = text(
+            staff
+                .post(app.url(&format!("/reconsideration/import?_csrf={csrf}")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(status.is_client_error(), "{status}: {page}");
+        assert!(
+            page.contains("第2行") && page.contains("第六十七条"),
+            "{page}"
+        );
+        assert!(
+            page.contains("第3行") && page.contains("受理的案件须填写受理日期"),
+            "{page}"
+        );
+        let (_, page) = text(staff.get(app.url("/reconsideration")).send().await.unwrap()).await;
+        assert!(page.contains("没有符合条件的案件"), "nothing written");
+        let template = staff
+            .get(app.url("/reconsideration/template.xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(template.status(), StatusCode::OK);
+        app.db.finish().await;
+    }
+}
