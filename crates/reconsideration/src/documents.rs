@@ -322,3 +322,97 @@ impl Reconsideration {
         Ok((doc, bytes))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{CaseId, Channel, StepDetail, StepId, WithdrawalReason};
+
+    fn d(s: &str) -> NaiveDate {
+        s.parse().unwrap()
+    }
+
+    fn case(regime: Regime) -> Case {
+        Case {
+            id: CaseId::from_stored("c1"),
+            number: "新复〔2020〕4号".into(),
+            regime,
+            channel: Channel::Written,
+            applicant: "刘芳".into(),
+            applicant_id_masked: None,
+            third_party: String::new(),
+            respondent: "新北区人社局".into(),
+            respondent_org_id: None,
+            office_org_id: kernel::ids::OrgId::from_stored("o1"),
+            act_category: "行政确认".into(),
+            act_description: "不予认定工伤决定".into(),
+            request: "撤销不予认定工伤决定".into(),
+            received_on: d("2020-03-02"),
+            stage: Stage::Concluded,
+            acceptance: Some(Acceptance::Accepted),
+            accepted_on: Some(d("2020-03-04")),
+            deemed_accepted: false,
+            not_accepted_reason: String::new(),
+            procedure: Procedure::Ordinary,
+            simplified_ground: None,
+            decision_due: Some(d("2020-05-06")),
+            concluded_on: Some(d("2020-04-20")),
+            method: Some(Method::Decision),
+            withdrawal_reason: None::<WithdrawalReason>,
+            decision_type: Some(DecisionType::SetAside),
+            opinion_letter: true,
+            recommendation_letter: false,
+            field_investigation: true,
+            published: false,
+            decision_summary: "被申请人认定事实不清".into(),
+            note: String::new(),
+            source: "登记".into(),
+        }
+    }
+
+    fn steps() -> Vec<Step> {
+        let step = |kind, on: &str, text: &str| Step {
+            id: StepId::from_stored(format!("s{on}")),
+            kind,
+            on: d(on),
+            detail: StepDetail {
+                text: text.into(),
+                ..Default::default()
+            },
+            recorded_by: "sfj".into(),
+        };
+        vec![
+            step(StepKind::CorrectionNotice, "2020-03-03", "工伤认定申请表"),
+            step(StepKind::Corrected, "2020-03-04", ""),
+            step(StepKind::Accept, "2020-03-04", ""),
+            step(StepKind::CopySent, "2020-03-05", ""),
+            step(StepKind::Conclude, "2020-04-20", "被申请人认定事实不清"),
+            step(
+                StepKind::OpinionLetter,
+                "2020-04-23",
+                "工伤认定调查程序不规范",
+            ),
+        ]
+    }
+
+    /// Every document of each regime, as text: a change in wording shows in review.
+    #[test]
+    fn documents_read_as_they_should() {
+        for regime in [Regime::Law2017, Regime::Law2023] {
+            let c = case(regime);
+            let mut all = String::new();
+            for kind in DocumentKind::ALL {
+                let mut c = c.clone();
+                if *kind == DocumentKind::NonAcceptance {
+                    c.acceptance = Some(Acceptance::NotAccepted);
+                    c.not_accepted_reason = "申请人不是该行政行为的利害关系人".into();
+                }
+                let doc = render(&c, &steps(), *kind, "常州市新北区人民政府", d("2020-05-01"));
+                all.push_str(&doc.plain_text());
+                all.push_str("\n\n-----\n\n");
+                assert!(doc.to_docx().unwrap().starts_with(b"PK"));
+            }
+            insta::assert_snapshot!(format!("documents_{}", regime.code()), all);
+        }
+    }
+}

@@ -259,3 +259,98 @@ async fn a_ledger_with_bad_rows_is_shown_row_by_row_and_nothing_is_written() {
         app.db.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_api_registers_steps_and_counts_a_case() {
+    for db in testkit::backends().await {
+        let app = TestApp::spawn(db).await;
+        let staff = app.login("justice").await;
+        let csrf = app.csrf(&staff).await;
+        let created = staff
+            .post(app.url("/api/v1/reconsideration/cases"))
+            .header("X-CSRF-Token", &csrf)
+            .json(&serde_json::json!({"applicant": "李四", "respondent": "示例区市场监督管理局", "act_category": "行政处罚", "received_on": "2024-03-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(created.status(), StatusCode::CREATED);
+        let case: serde_json::Value = created.json().await.unwrap();
+        assert_eq!(case["regime"], "law2023");
+        let id = case["id"].as_str().unwrap().to_string();
+        let steps = app.url(&format!("/api/v1/reconsideration/cases/{id}/steps"));
+        // The simplified procedure needs its ground: a rule violation naming the article.
+        let refused = staff
+            .post(&steps)
+            .header("X-CSRF-Token", &csrf)
+            .json(&serde_json::json!({"kind": "accept", "on": "2024-03-04", "procedure": "simplified"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body: serde_json::Value = refused.json().await.unwrap();
+        assert_eq!(body["error"]["code"], "rule_violation");
+        assert!(
+            body["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("第五十三条")
+        );
+        for step in [
+            serde_json::json!({"kind": "accept", "on": "2024-03-04", "procedure": "simplified", "ground": "warning"}),
+            serde_json::json!({"kind": "conclude", "on": "2024-03-20", "method": "decision", "decision_type": "void"}),
+        ] {
+            let r = staff
+                .post(&steps)
+                .header("X-CSRF-Token", &csrf)
+                .json(&step)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+        }
+        let page: serde_json::Value = staff
+            .get(app.url(&format!("/api/v1/reconsideration/cases/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(page["case"]["stage"], "concluded");
+        assert!(
+            page["clock"]["lines"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|l| l["period"] == "行政复议决定期限（简易程序）")
+        );
+        let stats: serde_json::Value = staff
+            .get(app.url("/api/v1/reconsideration/stats?year=2024"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(stats["figures"]["direct_corrections"], 1);
+        assert_eq!(stats["figures"]["direct_correction_rate"], 100.0);
+        let list: serde_json::Value = staff
+            .get(app.url("/api/v1/reconsideration/cases?decision=void"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["total"], 1);
+        // Without the CSRF header nothing is written.
+        let forged = staff
+            .post(app.url("/api/v1/reconsideration/cases"))
+            .json(&serde_json::json!({"applicant": "王五", "respondent": "示例区司法局", "act_category": "行政确认", "received_on": "2024-03-01"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(forged.status(), StatusCode::FORBIDDEN);
+        app.db.finish().await;
+    }
+}

@@ -8,6 +8,7 @@ mod laws;
 mod orgs;
 mod platform_api;
 mod power;
+mod reconsideration;
 
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -31,6 +32,16 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/laws/cite", get(laws::cite))
         .route("/power/items", get(power::items))
         .route("/power/stats", get(power::stats))
+        .route(
+            "/reconsideration/cases",
+            get(reconsideration::cases).post(reconsideration::register),
+        )
+        .route("/reconsideration/cases/{id}", get(reconsideration::case))
+        .route(
+            "/reconsideration/cases/{id}/steps",
+            post(reconsideration::step),
+        )
+        .route("/reconsideration/stats", get(reconsideration::stats))
         .fallback(|| async { ApiError(WebError::not_found()) })
 }
 
@@ -54,6 +65,11 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         laws::cite,
         power::items,
         power::stats,
+        reconsideration::cases,
+        reconsideration::case,
+        reconsideration::register,
+        reconsideration::step,
+        reconsideration::stats,
     ),
     components(schemas(
         platform_api::MeDto,
@@ -71,6 +87,10 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         laws::CitationDto,
         power::ItemDto,
         power::ItemPageDto,
+        reconsideration::CasePageDto,
+        reconsideration::NewCaseDto,
+        reconsideration::StepDto,
+        reconsideration::StatsDto,
         ErrorBody,
         ErrorDto,
     ))
