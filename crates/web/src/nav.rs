@@ -112,7 +112,7 @@ mod tests {
         assert!(!labels(Role::SystemAdmin).contains(&"审计日志"));
         assert_eq!(
             labels(Role::Viewer),
-            vec!["工作台", "法规库", "权责清单", "工作日历"]
+            vec!["工作台", "法规库", "权责清单", "行政复议", "工作日历"]
         );
     }
 }
