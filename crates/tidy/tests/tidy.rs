@@ -25,6 +25,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "search",
         "paper",
         "reconsideration",
+        "mediation",
     ];
     BTreeMap::from([
         ("kernel", &[][..]),
@@ -37,6 +38,10 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ("paper", &[][..]),
         (
             "reconsideration",
+            &["kernel", "db", "ledger", "platform", "paper"][..],
+        ),
+        (
+            "mediation",
             &["kernel", "db", "ledger", "platform", "paper"][..],
         ),
         ("web", ALL_MODULES),
@@ -52,6 +57,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "search",
                 "paper",
                 "reconsideration",
+                "mediation",
                 "web",
             ][..],
         ),
@@ -68,6 +74,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "search",
                 "paper",
                 "reconsideration",
+                "mediation",
                 "web",
             ][..],
         ),

@@ -16,6 +16,9 @@ const KINDS: &[Layout] = &[
     power::ledger::ADJUSTMENTS,
     power::ledger::DELEGATIONS,
     reconsideration::ledger::CASES,
+    mediation::ledger::ORGANIZATIONS,
+    mediation::ledger::MEDIATORS,
+    mediation::ledger::CASES,
 ];
 
 fn layout(kind: &str) -> Result<&'static Layout, String> {
@@ -76,6 +79,18 @@ pub async fn import(
             .import_cases(&actor, &records, mode)
             .await
             .map_err(reconsideration_error),
+        "mediation-organizations" => mediation::Mediation::new(platform.clone())
+            .import_organizations(&actor, &records, mode)
+            .await
+            .map_err(mediation_error),
+        "mediators" => mediation::Mediation::new(platform.clone())
+            .import_mediators(&actor, &records, mode)
+            .await
+            .map_err(mediation_error),
+        "mediation-cases" => mediation::Mediation::new(platform.clone())
+            .import_disputes(&actor, &records, mode)
+            .await
+            .map_err(mediation_error),
         other => return Err(format!("台账类型“{other}”尚不支持导入")),
     };
     bar.finish_and_clear();
@@ -99,6 +114,14 @@ pub async fn import(
 fn reconsideration_error(e: reconsideration::Error) -> platform::Error {
     match e {
         reconsideration::Error::Platform(p) => p,
+        other => platform::Error::Invalid(other.to_string()),
+    }
+}
+
+/// 人民调解's errors as the platform's, so that a refused ledger prints its rows.
+fn mediation_error(e: mediation::Error) -> platform::Error {
+    match e {
+        mediation::Error::Platform(p) => p,
         other => platform::Error::Invalid(other.to_string()),
     }
 }
@@ -134,6 +157,12 @@ pub async fn export(
             .export_cases(&context.actor(), year)
             .await
             .map_err(|e| e.to_string())?,
+        mediation_kind @ ("mediation-organizations" | "mediators" | "mediation-cases") => {
+            mediation::Mediation::new(platform.clone())
+                .export(&context.actor(), mediation_kind, year)
+                .await
+                .map_err(|e| e.to_string())?
+        }
         other => return Err(format!("台账类型“{other}”尚不支持导出")),
     };
     let bytes = write(layout, &rows, file)?;

@@ -51,9 +51,22 @@ pub async fn run(
                     .collect(),
             )
         }
+        "mediation" => {
+            let stats = mediation::Mediation::new(platform)
+                .stats(year, org.as_ref())
+                .await
+                .map_err(|e| e.to_string())?;
+            (
+                serde_json::to_value(stats).map_err(|e| e.to_string())?,
+                mediation::DEFINITIONS
+                    .iter()
+                    .map(|(k, d)| (k.to_string(), d.to_string()))
+                    .collect(),
+            )
+        }
         other => {
             return Err(format!(
-                "未知的模块“{other}”（可用：power、reconsideration）"
+                "未知的模块“{other}”（可用：power、reconsideration、mediation）"
             ));
         }
     };

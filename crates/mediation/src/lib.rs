@@ -1,0 +1,104 @@
+//! 矛盾纠纷排查调处与人民调解: mediation organisations and their committees, the public mediator
+//! roster, disputes from screening to agreement and judicial confirmation, the ledgers and the
+//! figures of the annual report. The door is [`Mediation`].
+
+pub mod ledger;
+pub mod model;
+pub mod rules;
+mod stats;
+mod store;
+
+use db::DbError;
+use kernel::settings::{SettingDef, SettingKind};
+use kernel::{ErrorCode, Permission};
+use platform::{Actor, Org, Platform, Scope};
+
+pub use model::{
+    AgreementForm, Dispute, DisputeId, DisputeType, Employment, Mediator, MediatorId, Organization,
+    OrganizationId, OrganizationKind, Outcome, Sex, Source,
+};
+pub use stats::{DEFINITIONS, MediationStats};
+
+/// A dispute open longer than this is overdue (人民调解工作若干规定 第三十三条: 一般在一个月内调结).
+pub const TARGET_DAYS: SettingDef = SettingDef {
+    key: "mediation.target_days",
+    label: "纠纷调处时限（日）",
+    help: "受理后超过这么多日仍未调结的纠纷显示为超期",
+    default: "30",
+    kind: SettingKind::Integer { min: 1, max: 365 },
+    permission: Permission::ManageOrganisations,
+};
+
+/// 人民调解's settings, for the settings page.
+pub const SETTINGS: &[SettingDef] = &[TARGET_DAYS];
+
+/// The door to 人民调解.
+#[derive(Clone, Debug)]
+pub struct Mediation {
+    platform: Platform,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{0}")]
+    Invalid(String),
+    #[error("{0}")]
+    Rule(String),
+    #[error("未找到{0}")]
+    NotFound(String),
+    #[error(transparent)]
+    Platform(#[from] platform::Error),
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Db(DbError::Query(e))
+    }
+}
+
+impl Error {
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            Error::Invalid(_) => ErrorCode::InvalidInput,
+            Error::Rule(_) => ErrorCode::RuleViolation,
+            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::Platform(e) => e.code(),
+            Error::Db(_) => ErrorCode::Internal,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Mediation {
+    pub fn new(platform: Platform) -> Mediation {
+        Mediation { platform }
+    }
+
+    pub fn platform(&self) -> &Platform {
+        &self.platform
+    }
+
+    /// The towns and streets whose records the actor reaches (None: all).
+    async fn scope_orgs(&self, actor: &Actor) -> Result<Option<Vec<String>>> {
+        Ok(match &actor.scope {
+            Scope::Everything => None,
+            Scope::Subtree { root, .. } => {
+                let root = self.platform.org(root).await?;
+                Some(self.subtree(&root).await?)
+            }
+        })
+    }
+
+    async fn subtree(&self, org: &Org) -> Result<Vec<String>> {
+        Ok(self
+            .platform
+            .subtree_ids(org)
+            .await?
+            .into_iter()
+            .map(|o| o.to_string())
+            .collect())
+    }
+}

@@ -1,0 +1,276 @@
+//! 人民调解's SQL, for both backends.
+
+use chrono::NaiveDate;
+use db::{Params, Tx};
+use kernel::ids::OrgId;
+use sqlx::{AnyConnection, Row};
+
+use crate::model::{
+    AgreementForm, Dispute, DisputeId, DisputeType, Employment, Mediator, MediatorId, Organization,
+    OrganizationId, OrganizationKind, Outcome, Sex, Source,
+};
+
+pub(crate) fn day(d: NaiveDate) -> String {
+    d.format("%Y-%m-%d").to_string()
+}
+
+fn date(text: &str) -> Option<NaiveDate> {
+    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+}
+
+pub(crate) async fn organizations(
+    conn: &mut AnyConnection,
+) -> Result<Vec<Organization>, sqlx::Error> {
+    sqlx::query(
+        "SELECT m.id, m.name, m.kind, m.town_id, o.name, m.standardized, m.founded_on, m.members, m.term_started_on \
+         FROM mediation_organizations m JOIN orgs o ON o.id = m.town_id ORDER BY m.name",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let founded: String = r.try_get(6)?;
+        Ok(Organization {
+            id: OrganizationId::from_stored(r.try_get::<String, _>(0)?),
+            name: r.try_get(1)?,
+            kind: OrganizationKind::parse(&r.try_get::<String, _>(2)?)
+                .unwrap_or(OrganizationKind::Other),
+            town_id: OrgId::from_stored(r.try_get::<String, _>(3)?),
+            town_name: r.try_get(4)?,
+            standardized: r.try_get::<i64, _>(5)? != 0,
+            founded_on: date(&founded).unwrap_or_default(),
+            members: r.try_get(7)?,
+            term_started_on: r.try_get::<Option<String>, _>(8)?.and_then(|t| date(&t)),
+        })
+    })
+    .collect()
+}
+
+pub(crate) async fn upsert_organization(
+    tx: &mut Tx,
+    o: &Organization,
+    update: bool,
+) -> Result<(), sqlx::Error> {
+    let now = tx.now_text();
+    let sql = if update {
+        "UPDATE mediation_organizations SET name = $2, kind = $3, town_id = $4, standardized = $5, founded_on = $6, \
+         members = $7, term_started_on = $8, updated_at = $9 WHERE id = $1"
+    } else {
+        "INSERT INTO mediation_organizations (id, name, kind, town_id, standardized, founded_on, members, term_started_on, \
+         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+    };
+    sqlx::query(sql)
+        .bind(o.id.as_str())
+        .bind(&o.name)
+        .bind(o.kind.code())
+        .bind(o.town_id.as_str())
+        .bind(i64::from(o.standardized))
+        .bind(day(o.founded_on))
+        .bind(o.members)
+        .bind(o.term_started_on.map(day))
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+pub(crate) async fn mediators(conn: &mut AnyConnection) -> Result<Vec<Mediator>, sqlx::Error> {
+    sqlx::query(
+        "SELECT p.id, p.name, p.sex, p.organization_id, m.name, p.employment, p.phone_masked, p.published_on, p.notified_on \
+         FROM mediators p JOIN mediation_organizations m ON m.id = p.organization_id ORDER BY m.name, p.name",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        let opt = |i: usize| -> Result<Option<NaiveDate>, sqlx::Error> {
+            Ok(r.try_get::<Option<String>, _>(i)?.and_then(|t| date(&t)))
+        };
+        Ok(Mediator {
+            id: MediatorId::from_stored(r.try_get::<String, _>(0)?),
+            name: r.try_get(1)?,
+            sex: Sex::parse(&r.try_get::<String, _>(2)?).unwrap_or(Sex::Male),
+            organization_id: OrganizationId::from_stored(r.try_get::<String, _>(3)?),
+            organization_name: r.try_get(4)?,
+            employment: Employment::parse(&r.try_get::<String, _>(5)?)
+                .unwrap_or(Employment::PartTime),
+            phone_masked: r.try_get(6)?,
+            published_on: opt(7)?,
+            notified_on: opt(8)?,
+        })
+    })
+    .collect()
+}
+
+pub(crate) async fn upsert_mediator(
+    tx: &mut Tx,
+    m: &Mediator,
+    phone_sealed: Option<String>,
+    update: bool,
+) -> Result<(), sqlx::Error> {
+    let now = tx.now_text();
+    let sql = if update {
+        "UPDATE mediators SET name = $2, sex = $3, organization_id = $4, employment = $5, phone_sealed = $6, \
+         phone_masked = $7, published_on = $8, notified_on = $9, updated_at = $10 WHERE id = $1"
+    } else {
+        "INSERT INTO mediators (id, name, sex, organization_id, employment, phone_sealed, phone_masked, published_on, \
+         notified_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
+    };
+    sqlx::query(sql)
+        .bind(m.id.as_str())
+        .bind(&m.name)
+        .bind(m.sex.code())
+        .bind(m.organization_id.as_str())
+        .bind(m.employment.code())
+        .bind(phone_sealed)
+        .bind(&m.phone_masked)
+        .bind(m.published_on.map(day))
+        .bind(m.notified_on.map(day))
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+const DISPUTE_SELECT: &str = "SELECT d.id, d.number, d.received_on, d.dispute_type, d.source, d.organization_id, m.name, \
+     d.mediator_id, p.name, d.outcome, d.concluded_on, d.agreement, d.judicial_confirmation, d.parties, d.summary, d.source_kind \
+     FROM mediation_disputes d JOIN mediation_organizations m ON m.id = d.organization_id \
+     LEFT JOIN mediators p ON p.id = d.mediator_id";
+
+fn read_dispute(r: &sqlx::any::AnyRow) -> Result<Dispute, sqlx::Error> {
+    let received: String = r.try_get(2)?;
+    Ok(Dispute {
+        id: DisputeId::from_stored(r.try_get::<String, _>(0)?),
+        number: r.try_get(1)?,
+        received_on: date(&received).unwrap_or_default(),
+        dispute_type: DisputeType::parse(&r.try_get::<String, _>(3)?).unwrap_or(DisputeType::Other),
+        source: Source::parse(&r.try_get::<String, _>(4)?).unwrap_or(Source::Application),
+        organization_id: OrganizationId::from_stored(r.try_get::<String, _>(5)?),
+        organization_name: r.try_get(6)?,
+        mediator_id: r
+            .try_get::<Option<String>, _>(7)?
+            .map(MediatorId::from_stored),
+        mediator_name: r.try_get::<Option<String>, _>(8)?.unwrap_or_default(),
+        outcome: Outcome::parse(&r.try_get::<String, _>(9)?).unwrap_or(Outcome::Ongoing),
+        concluded_on: r.try_get::<Option<String>, _>(10)?.and_then(|t| date(&t)),
+        agreement: r
+            .try_get::<Option<String>, _>(11)?
+            .and_then(|t| AgreementForm::parse(&t)),
+        judicial_confirmation: r.try_get::<i64, _>(12)? != 0,
+        parties: r.try_get(13)?,
+        summary: r.try_get(14)?,
+        source_kind: r.try_get(15)?,
+    })
+}
+
+/// Disputes received in `year` (every dispute without one), within the towns given.
+pub(crate) async fn disputes(
+    conn: &mut AnyConnection,
+    year: Option<i32>,
+    towns: Option<&[String]>,
+) -> Result<Vec<Dispute>, sqlx::Error> {
+    let mut q = Params::new(DISPUTE_SELECT);
+    q.push(" WHERE 1 = 1");
+    if let Some(y) = year {
+        q.push(" AND d.received_on >= ")
+            .bind(format!("{y:04}-01-01"))
+            .push(" AND d.received_on <= ")
+            .bind(format!("{y:04}-12-31"));
+    }
+    if let Some(t) = towns {
+        q.push(" AND d.town_id IN ").bind_list(t.iter());
+    }
+    q.push(" ORDER BY d.received_on, d.number");
+    q.query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(read_dispute)
+        .collect()
+}
+
+/// (number → (id, the fields a ledger row states)) of every dispute.
+pub(crate) async fn dispute_keys(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(String, String, String)>, sqlx::Error> {
+    sqlx::query(
+        "SELECT number, id, received_on || '|' || dispute_type || '|' || source || '|' || organization_id || '|' || \
+         COALESCE(mediator_id, '') || '|' || outcome || '|' || COALESCE(concluded_on, '') || '|' || COALESCE(agreement, '') || '|' || \
+         judicial_confirmation FROM mediation_disputes",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+    .collect()
+}
+
+/// The same text `dispute_keys` builds in SQL, for a dispute about to be written.
+pub(crate) fn dispute_key(d: &Dispute) -> String {
+    format!(
+        "{}|{}|{}|{}|{}|{}|{}|{}|{}",
+        day(d.received_on),
+        d.dispute_type.code(),
+        d.source.code(),
+        d.organization_id,
+        d.mediator_id
+            .as_ref()
+            .map(|m| m.to_string())
+            .unwrap_or_default(),
+        d.outcome.code(),
+        d.concluded_on.map(day).unwrap_or_default(),
+        d.agreement.map(|a| a.code()).unwrap_or_default(),
+        i64::from(d.judicial_confirmation)
+    )
+}
+
+pub(crate) async fn upsert_dispute(
+    tx: &mut Tx,
+    d: &Dispute,
+    town_id: &OrgId,
+    update: bool,
+) -> Result<(), sqlx::Error> {
+    let now = tx.now_text();
+    let sql = if update {
+        "UPDATE mediation_disputes SET number = $2, received_on = $3, dispute_type = $4, source = $5, organization_id = $6, \
+         town_id = $7, mediator_id = $8, outcome = $9, concluded_on = $10, agreement = $11, judicial_confirmation = $12, \
+         parties = $13, summary = $14, source_kind = $15, updated_at = $16 WHERE id = $1"
+    } else {
+        "INSERT INTO mediation_disputes (id, number, received_on, dispute_type, source, organization_id, town_id, mediator_id, \
+         outcome, concluded_on, agreement, judicial_confirmation, parties, summary, source_kind, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)"
+    };
+    sqlx::query(sql)
+        .bind(d.id.as_str())
+        .bind(&d.number)
+        .bind(day(d.received_on))
+        .bind(d.dispute_type.code())
+        .bind(d.source.code())
+        .bind(d.organization_id.as_str())
+        .bind(town_id.as_str())
+        .bind(d.mediator_id.as_ref().map(|m| m.to_string()))
+        .bind(d.outcome.code())
+        .bind(d.concluded_on.map(day))
+        .bind(d.agreement.map(|a| a.code()))
+        .bind(i64::from(d.judicial_confirmation))
+        .bind(&d.parties)
+        .bind(&d.summary)
+        .bind(&d.source_kind)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
+}
+
+/// Rows of a grouped count: three text columns and the count, as the query selects them.
+pub(crate) async fn grouped(
+    conn: &mut AnyConnection,
+    q: &Params,
+) -> Result<Vec<(Option<String>, Option<String>, Option<String>, i64)>, sqlx::Error> {
+    q.query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .collect()
+}

@@ -1,0 +1,203 @@
+//! 人民调解 on SQLite and PostgreSQL: the three ledgers and their figures, bad rows, scope.
+
+use kernel::crypto::SealKey;
+use ledger::ImportMode;
+use platform::{Actor, Platform};
+
+use mediation::Mediation;
+
+const ORGS: &str = "名称,类型,上级,行政区划代码,统一社会信用代码\n示例区,区,,320411,\n示例区司法局,部门,示例区,,\n示例镇,镇,示例区,,\n示例街道,街道,示例区,,\n";
+const ORGANIZATIONS: &str = "组织名称,组织类型,所属镇街,是否标准化,设立日期\n示例镇示例村人民调解委员会,村居,示例镇,是,2015-01-01\n示例镇家事调解室,家事,示例镇,是,2019-01-01\n示例街道商会调解室,商会,示例街道,否,2021-06-01\n";
+const MEDIATORS: &str = "姓名,性别,所属组织,专兼职,联系电话,公开日期,通报法院日期\n甲调解员,男,示例镇示例村人民调解委员会,专职,13800000001,2020-03-01,2020-03-05\n乙调解员,女,示例镇家事调解室,兼职,13800000002,2020-03-01,\n丙调解员,女,示例街道商会调解室,兼职,,2021-07-01,\n";
+const CASES: &str = "纠纷编号,受理日期,纠纷类型,来源,调解组织,调解员,调解结果,结案日期,协议形式,是否司法确认\n示调〔2020〕1号,2020-04-01,邻里,排查,示例镇示例村人民调解委员会,甲调解员,调解成功,2020-04-03,书面,是\n示调〔2020〕2号,2020-05-01,婚姻家庭,申请,示例镇家事调解室,乙调解员,调解不成功,2020-05-20,,\n示调〔2020〕3号,2020-12-20,合同,委派,示例镇示例村人民调解委员会,甲调解员,调解中,,,\n示调〔2020〕4号,2020-06-01,物业,移交,示例镇家事调解室,乙调解员,调解成功,2020-08-01,口头,否\n";
+
+fn cli() -> Actor {
+    Actor::cli("test")
+}
+
+fn records(layout: &ledger::Layout, csv: &str) -> Vec<ledger::Record> {
+    ledger::read_bytes("x.csv", csv.as_bytes())
+        .unwrap()
+        .records(layout)
+        .unwrap()
+}
+
+async fn setup(t: &testkit::TestDb) -> Mediation {
+    let p = Platform::new(t.db.clone(), SealKey::generate());
+    p.import_orgs(
+        &cli(),
+        &records(&platform::ORGANIZATIONS, ORGS),
+        ImportMode::default(),
+    )
+    .await
+    .unwrap();
+    let m = Mediation::new(p);
+    m.import_organizations(
+        &cli(),
+        &records(&mediation::ledger::ORGANIZATIONS, ORGANIZATIONS),
+        ImportMode::default(),
+    )
+    .await
+    .unwrap();
+    m.import_mediators(
+        &cli(),
+        &records(&mediation::ledger::MEDIATORS, MEDIATORS),
+        ImportMode::default(),
+    )
+    .await
+    .unwrap();
+    m.import_disputes(
+        &cli(),
+        &records(&mediation::ledger::CASES, CASES),
+        ImportMode::default(),
+    )
+    .await
+    .unwrap();
+    m
+}
+
+#[tokio::test]
+async fn the_ledgers_give_the_year_figures() {
+    for t in testkit::backends().await {
+        let m = setup(&t).await;
+        let s = m.stats(2020, None).await.unwrap();
+        assert_eq!(
+            (s.disputes, s.concluded, s.successful),
+            (4, 3, 2),
+            "{}: {s:?}",
+            t.name()
+        );
+        assert_eq!(s.success_rate, 66.67);
+        assert_eq!(
+            (
+                s.written_agreements,
+                s.oral_agreements,
+                s.judicial_confirmations
+            ),
+            (1, 1, 1)
+        );
+        assert_eq!(s.by_type.get("邻里"), Some(&1));
+        assert_eq!(s.by_source.get("委派"), Some(&1));
+        // Founded by the end of 2020: the 2021 chamber room is not counted.
+        assert_eq!(s.organizations_by_type.get("村居"), Some(&1));
+        assert_eq!(s.organizations_by_type.get("商会"), None);
+        assert_eq!(s.standardized_by_type.get("家事"), Some(&1));
+        assert_eq!((s.mediators, s.mediators_full_time), (3, 1));
+        assert_eq!(
+            (s.mediators_published, s.mediators_notified_to_court),
+            (2, 1)
+        );
+        // 示调4 took 61 days: overdue against the 30-day target; 示调3 is 11 days old at year end.
+        assert_eq!(s.overdue, 1);
+        // One town's figures.
+        let street = m.platform().resolve_org("示例街道").await.unwrap();
+        let s = m.stats(2021, Some(&street)).await.unwrap();
+        assert_eq!((s.disputes, s.mediators, s.mediators_published), (0, 1, 1));
+        assert_eq!(s.organizations_by_type.get("商会"), Some(&1));
+        // Importing again changes nothing; the export does not carry the phone number.
+        let again = m
+            .import_disputes(
+                &cli(),
+                &records(&mediation::ledger::CASES, CASES),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4));
+        let again = m
+            .import_mediators(
+                &cli(),
+                &records(&mediation::ledger::MEDIATORS, MEDIATORS),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(again.unchanged, 3);
+        let roster = m.export(&cli(), "mediators", Some(2020)).await.unwrap();
+        assert!(roster.iter().any(|r| r[4] == "138****0001"), "{roster:?}");
+        assert!(!roster.iter().any(|r| r[4].contains("13800000001")));
+        let cases = m
+            .export(&cli(), "mediation-cases", Some(2020))
+            .await
+            .unwrap();
+        assert_eq!(cases.len(), 4);
+        t.finish().await;
+    }
+}
+
+#[tokio::test]
+async fn bad_rows_are_all_reported_and_nothing_is_written() {
+    for t in testkit::backends().await {
+        let m = setup(&t).await;
+        let bad = "纠纷编号,受理日期,纠纷类型,来源,调解组织,调解员,调解结果,结案日期,协议形式,是否司法确认\n\
+            B1,2020-04-01,邻里,排查,不存在的调解委员会,甲调解员,调解成功,2020-04-03,书面,否\n\
+            B2,2020-04-01,邻里,排查,示例镇家事调解室,甲调解员,调解成功,2020-04-03,书面,否\n\
+            B3,2020-04-01,邻里,排查,示例镇家事调解室,乙调解员,调解成功,2020-03-03,书面,否\n\
+            B4,2020-04-01,邻里,排查,示例镇家事调解室,乙调解员,调解成功,2020-04-03,,否\n\
+            B5,2020-04-01,吵架,路过,示例镇家事调解室,乙调解员,调解不成功,2020-04-03,书面,是\n\
+            B5,2020/13/01,邻里,排查,示例镇家事调解室,乙调解员,调解中,,,\n";
+        let e = m
+            .import_disputes(
+                &cli(),
+                &records(&mediation::ledger::CASES, bad),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        for needle in [
+            "第2行",
+            "未登记的调解组织",
+            "第3行",
+            "不在“示例镇家事调解室”的调解员名册上",
+            "第4行",
+            "早于受理日期",
+            "第5行",
+            "第二十八条",
+            "第6行",
+            "“吵架”不是可选值",
+            "“路过”不是可选值",
+            "没有调解协议",
+            "第三十三条",
+            "第7行",
+            "与第6行重复",
+            "受理日期",
+        ] {
+            assert!(
+                e.contains(needle),
+                "{}: {needle} missing from\n{e}",
+                t.name()
+            );
+        }
+        assert_eq!(
+            m.stats(2020, None).await.unwrap().disputes,
+            4,
+            "nothing written"
+        );
+        let bad = "姓名,性别,所属组织,专兼职,联系电话,公开日期,通报法院日期\n丁,未知,没有的组织,全职,12ab,,\n";
+        let e = m
+            .import_mediators(
+                &cli(),
+                &records(&mediation::ledger::MEDIATORS, bad),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        for needle in ["性别", "未登记的调解组织", "专兼职", "不是电话号码"] {
+            assert!(e.contains(needle), "{needle} missing from\n{e}");
+        }
+        let bad = "组织名称,组织类型,所属镇街,是否标准化,设立日期\n新室,家事,示例区司法局,是,2020-01-01\n";
+        let e = m
+            .import_organizations(
+                &cli(),
+                &records(&mediation::ledger::ORGANIZATIONS, bad),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("不是镇或街道"), "{e}");
+        t.finish().await;
+    }
+}
