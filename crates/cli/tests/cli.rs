@@ -398,6 +398,35 @@ fn the_demo_district_is_loaded_once_with_a_login_per_role() {
     assert_eq!(s["delegated_by_type"]["公共服务"], 95);
     assert_eq!(s["pending_delegations_by_type"]["行政处罚"], 376);
     assert!(text.contains("scjg") && text.contains("sfjld"), "{text}");
+    // 行政复议 and 人民调解 give the report's 2020 figures from their records.
+    let stats = |module: &str| {
+        let o = fazhi(
+            dir.path(),
+            None,
+            &["stats", module, "--year", "2020", "--json"],
+        );
+        assert!(o.status.success(), "{}", stderr(&o));
+        serde_json::from_str::<serde_json::Value>(&stdout(&o)).unwrap()
+    };
+    let r = stats("reconsideration");
+    assert_eq!(
+        (r["received"].as_u64(), r["concluded"].as_u64()),
+        (Some(26), Some(26)),
+        "{r}"
+    );
+    assert_eq!(r["direct_corrections"], 4);
+    assert_eq!(r["direct_correction_rate"], 15.38);
+    assert_eq!(r["opinion_letters"], 7);
+    assert_eq!(r["withdrawn_after_mediation"], 7);
+    assert_eq!(r["comprehensive_corrections"], 11);
+    assert_eq!(r["comprehensive_correction_rate"], 42.31);
+    let m = stats("mediation");
+    assert_eq!(m["disputes"], 14184, "{m}");
+    assert_eq!(m["success_rate"], 100.0);
+    assert_eq!(m["organizations_by_type"]["企业"], 25);
+    assert_eq!(m["organizations_by_type"]["商会"], 4);
+    assert_eq!(m["standardized_by_type"]["家事"], 3);
+    assert!(m["mediators"].as_u64().unwrap() >= 700);
     let again = fazhi(dir.path(), None, &["demo"]);
     assert!(!again.status.success() && stderr(&again).contains("空数据库"));
     assert!(

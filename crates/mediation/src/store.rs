@@ -274,3 +274,120 @@ pub(crate) async fn grouped(
         .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
         .collect()
 }
+
+pub(crate) async fn dispute(
+    conn: &mut AnyConnection,
+    id: &str,
+) -> Result<Option<Dispute>, sqlx::Error> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "{DISPUTE_SELECT} WHERE d.id = $1"
+    )))
+    .bind(id)
+    .fetch_optional(conn)
+    .await?
+    .as_ref()
+    .map(read_dispute)
+    .transpose()
+}
+
+pub(crate) async fn dispute_by_number(
+    conn: &mut AnyConnection,
+    number: &str,
+) -> Result<Option<String>, sqlx::Error> {
+    sqlx::query("SELECT id FROM mediation_disputes WHERE number = $1")
+        .bind(number)
+        .fetch_optional(conn)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()
+}
+
+/// The next free `{town}调〔{year}〕N号`.
+pub(crate) async fn next_number(
+    conn: &mut AnyConnection,
+    town: &str,
+    year: i32,
+) -> Result<String, sqlx::Error> {
+    let prefix = format!("{town}调〔{year}〕");
+    let numbers: Vec<String> =
+        sqlx::query("SELECT number FROM mediation_disputes WHERE number LIKE $1")
+            .bind(format!("{prefix}%"))
+            .fetch_all(conn)
+            .await?
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+    let highest = numbers
+        .iter()
+        .filter_map(|n| {
+            n.strip_prefix(&prefix)?
+                .strip_suffix('号')?
+                .parse::<u32>()
+                .ok()
+        })
+        .max()
+        .unwrap_or(0);
+    Ok(format!("{prefix}{}号", highest + 1))
+}
+
+pub(crate) async fn dispute_page(
+    conn: &mut AnyConnection,
+    f: &crate::disputes::DisputeFilter,
+    towns: Option<&[String]>,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Dispute>, i64), sqlx::Error> {
+    let filtered = |select: &str| {
+        let mut q = Params::new(select);
+        q.push(" WHERE 1 = 1");
+        if let Some(t) = towns {
+            q.push(" AND d.town_id IN ").bind_list(t.iter());
+        }
+        if let Some(t) = &f.town {
+            q.push(" AND d.town_id = ").bind(t);
+        }
+        if let Some(o) = f.outcome {
+            q.push(" AND d.outcome = ").bind(o.code());
+        }
+        if let Some(t) = f.dispute_type {
+            q.push(" AND d.dispute_type = ").bind(t.code());
+        }
+        if let Some(y) = f.year {
+            q.push(" AND d.received_on >= ")
+                .bind(format!("{y:04}-01-01"))
+                .push(" AND d.received_on <= ")
+                .bind(format!("{y:04}-12-31"));
+        }
+        if let Some(before) = f.open_before {
+            q.push(" AND d.outcome = 'ongoing' AND d.received_on < ")
+                .bind(day(before));
+        }
+        if let Some(text) = &f.text {
+            let like = format!("%{}%", text.replace(['%', '_'], ""));
+            q.push(" AND (d.number LIKE ")
+                .bind(&like)
+                .push(" OR d.parties LIKE ")
+                .bind(&like)
+                .push(")");
+        }
+        q
+    };
+    let total: i64 = filtered("SELECT COUNT(*) FROM mediation_disputes d")
+        .query()
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+    let mut q = filtered(DISPUTE_SELECT);
+    q.push(" ORDER BY d.received_on DESC, d.number DESC LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
+    let items = q
+        .query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(read_dispute)
+        .collect::<Result<_, _>>()?;
+    Ok((items, total))
+}

@@ -91,6 +91,16 @@ impl From<reconsideration::Error> for WebError {
     }
 }
 
+impl From<mediation::Error> for WebError {
+    fn from(e: mediation::Error) -> Self {
+        match e {
+            mediation::Error::Platform(p) => p.into(),
+            mediation::Error::Db(d) => d.into(),
+            other => WebError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
 impl From<kernel::calendar::CalendarError> for WebError {
     fn from(e: kernel::calendar::CalendarError) -> Self {
         WebError::invalid(e.to_string())

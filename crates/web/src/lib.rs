@@ -45,6 +45,7 @@ pub struct AppState {
     pub laws: laws::Laws,
     pub power: power::Power,
     pub reconsideration: reconsideration::Reconsideration,
+    pub mediation: mediation::Mediation,
     /// Where the search index's documents come from.
     pub sources: search::Sources,
     pub search: Arc<search::Search>,
@@ -58,6 +59,7 @@ impl AppState {
             laws: sources.laws.clone(),
             power: sources.power.clone(),
             reconsideration: reconsideration::Reconsideration::new(platform.clone()),
+            mediation: mediation::Mediation::new(platform.clone()),
             sources,
             platform,
             search: Arc::new(search),

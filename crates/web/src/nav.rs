@@ -43,6 +43,12 @@ const ENTRIES: &[Entry] = &[
         any_of: &[Permission::ReadRecords],
     },
     Entry {
+        key: "mediation",
+        label: "人民调解",
+        href: "/mediation",
+        any_of: &[Permission::ReadRecords],
+    },
+    Entry {
         key: "calendar",
         label: "工作日历",
         href: "/calendar",
@@ -112,7 +118,14 @@ mod tests {
         assert!(!labels(Role::SystemAdmin).contains(&"审计日志"));
         assert_eq!(
             labels(Role::Viewer),
-            vec!["工作台", "法规库", "权责清单", "行政复议", "工作日历"]
+            vec![
+                "工作台",
+                "法规库",
+                "权责清单",
+                "行政复议",
+                "人民调解",
+                "工作日历"
+            ]
         );
     }
 }

@@ -648,3 +648,97 @@ async fn an_application_is_registered_accepted_investigated_set_aside_and_the_ra
     let _ = s.client.close().await;
     app.db.finish().await;
 }
+
+#[tokio::test]
+async fn a_town_officer_logs_and_concludes_a_dispute_and_the_public_roster_masks_the_phone() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let app = TestApp::spawn(testkit::sqlite().await).await;
+    let m = mediation::Mediation::new(app.platform.clone());
+    let cli = platform::Actor::cli("test");
+    let records = |layout: &ledger::Layout, csv: &str| {
+        ledger::read_bytes("x.csv", csv.as_bytes())
+            .unwrap()
+            .records(layout)
+            .unwrap()
+    };
+    m.import_organizations(
+        &cli,
+        &records(
+            &mediation::ledger::ORGANIZATIONS,
+            "组织名称,组织类型,所属镇街,是否标准化,设立日期\n示例镇示例村人民调解委员会,村居,示例镇,是,2015-01-01\n",
+        ),
+        ledger::ImportMode::default(),
+    )
+    .await
+    .unwrap();
+    m.import_mediators(
+        &cli,
+        &records(
+            &mediation::ledger::MEDIATORS,
+            "姓名,性别,所属组织,专兼职,联系电话,公开日期,通报法院日期\n甲调解员,男,示例镇示例村人民调解委员会,专职,13812345678,2020-03-01,2020-03-05\n",
+        ),
+        ledger::ImportMode::default(),
+    )
+    .await
+    .unwrap();
+    let year = chrono::Datelike::year(&kernel::time::china_today());
+    let s = Steps {
+        client: browser(&driver).await,
+        name: "mediation",
+    };
+    s.login(&app, "town", PASSWORD).await;
+    let stats = app.url(&format!("/mediation/stats?year={year}"));
+    s.goto(&stats).await;
+    s.expect_text("nothing yet", "#figure-disputes .figure", "0")
+        .await;
+
+    // The fast intake form.
+    s.goto(&app.url("/mediation/new")).await;
+    s.select("type", "#type", "neighbour").await;
+    s.select("source", "#source", "screening").await;
+    s.fill("parties", "#parties", "张某、李某").await;
+    s.fill("summary", "#summary", "相邻通行纠纷").await;
+    s.submit("log the dispute", "#intake-submit", "/mediation/new")
+        .await;
+    s.expect_text("logged", "#outcome", "调解中").await;
+
+    // A success without its agreement form is refused with the article; with it, concluded.
+    let dispute = s.path().await;
+    s.select("success", "#outcome-select", "success").await;
+    s.click("conclude without an agreement", "#conclude-submit")
+        .await;
+    s.wait_text("refused", "#conclude-error", "第二十八条")
+        .await;
+    s.goto(&app.url(&dispute)).await;
+    s.select("success again", "#outcome-select", "success")
+        .await;
+    s.select("written agreement", "#agreement-select", "written")
+        .await;
+    s.click_and_wait("conclude", "#conclude-submit").await;
+    s.expect_text("concluded", "#outcome", "调解成功").await;
+    s.expect_text("written agreement", "#agreement", "书面")
+        .await;
+
+    // Counted.
+    s.goto(&stats).await;
+    s.expect_text("counted", "#figure-disputes .figure", "1")
+        .await;
+    s.expect_text("success", "#figure-success_rate .figure", "100")
+        .await;
+    s.expect_text("written", "#figure-written_agreements .figure", "1")
+        .await;
+
+    // The public roster shows the mediator with the phone masked.
+    s.logout("town logs out").await;
+    s.goto(&app.url("/gongkai/tiaojie")).await;
+    s.expect_text("the mediator", "#roster", "甲调解员").await;
+    s.expect_text("masked", "#roster", "138****5678").await;
+    let roster = s.text("roster", "#roster").await;
+    if roster.contains("13812345678") {
+        s.fail("the phone is masked", roster).await;
+    }
+    let _ = s.client.close().await;
+    app.db.finish().await;
+}

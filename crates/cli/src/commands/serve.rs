@@ -28,6 +28,10 @@ async fn load_demo(context: &Context, platform: &Platform) -> Result<bool, Strin
         Ok(summary) => println!("{summary}"),
         Err(e) => println!("行政复议演示数据未载入：{e}"),
     }
+    match demo::mediation::load(platform, &context.actor()).await {
+        Ok(summary) => println!("{summary}"),
+        Err(e) => println!("人民调解演示数据未载入：{e}"),
+    }
     super::search::follow(context).await;
     let path = context.data_dir.join("demo-logins.txt");
     let mut text = format!(

@@ -123,6 +123,25 @@ pub async fn page(
             });
         }
     }
+    // 人民调解: disputes open longer than the target.
+    if actor.can(Permission::ReadRecords) {
+        let before = state.mediation.overdue_before(today).await?;
+        let filter = mediation::DisputeFilter {
+            open_before: Some(before),
+            ..Default::default()
+        };
+        let open = state
+            .mediation
+            .disputes(actor, filter, db::PageRequest::new(Some(1), Some(1)))
+            .await?;
+        if open.total > 0 {
+            tasks.push(Task {
+                title: format!("{}件矛盾纠纷超期未结", open.total),
+                detail: format!("受理已超过调处时限（{before}前受理）"),
+                href: "/mediation?overdue=1".into(),
+            });
+        }
+    }
     if let (Some(warning), true) = (&calendar_warning, actor.can(Permission::ManageCalendar)) {
         tasks.push(Task {
             title: "载入新一年的节假日安排".into(),

@@ -5,6 +5,7 @@ mod auth;
 mod calendar;
 mod dashboard;
 mod laws;
+mod mediation;
 mod orgs;
 mod portal;
 pub(crate) mod power;
@@ -130,6 +131,21 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         )
         .route("/gongkai/fuyi", get(reconsideration::public::list))
         .route("/gongkai/fuyi/{id}", get(reconsideration::public::case))
+        .route("/mediation", get(mediation::list).post(mediation::create))
+        .route("/mediation/new", get(mediation::new_page))
+        .route("/mediation/organizations", get(mediation::organizations))
+        .route("/mediation/stats", get(mediation::stats))
+        .route(
+            "/mediation/import",
+            get(mediation::ledger::import_page)
+                .post(mediation::ledger::import)
+                .layer(upload()),
+        )
+        .route("/mediation/export.xlsx", get(mediation::ledger::export))
+        .route("/mediation/template.xlsx", get(mediation::ledger::template))
+        .route("/mediation/{id}", get(mediation::dispute))
+        .route("/mediation/{id}/conclude", post(mediation::conclude))
+        .route("/gongkai/tiaojie", get(mediation::public::roster))
         .route("/gongkai/jigou", get(portal::directory))
 }
 

@@ -20,6 +20,7 @@ fn all_settings() -> Vec<kernel::settings::SettingDef> {
         .iter()
         .chain(power::SETTINGS)
         .chain(reconsideration::SETTINGS)
+        .chain(mediation::SETTINGS)
         .copied()
         .collect()
 }

@@ -1,0 +1,336 @@
+//! 纠纷登记与调处: the fast intake of a dispute, its conclusion (with the agreement form and
+//! judicial confirmation), the lists, the organisations with their warnings and the roster.
+
+use chrono::NaiveDate;
+use db::{Changes, Event, Page, PageRequest};
+use kernel::Permission;
+use platform::Actor;
+use serde::Serialize;
+
+use crate::model::{
+    AgreementForm, Dispute, DisputeId, DisputeType, Mediator, MediatorId, Organization,
+    OrganizationId, Outcome, Source,
+};
+use crate::{Error, Mediation, Result, TARGET_DAYS, rules, store};
+
+/// A dispute as the intake form takes it.
+#[derive(Clone, Debug)]
+pub struct NewDispute {
+    /// Empty: the next 调〔YEAR〕N号 of the organisation's town.
+    pub number: String,
+    pub received_on: NaiveDate,
+    pub dispute_type: DisputeType,
+    pub source: Source,
+    pub organization_id: OrganizationId,
+    pub mediator_id: Option<MediatorId>,
+    pub parties: String,
+    pub summary: String,
+}
+
+/// How a dispute ended.
+#[derive(Clone, Debug)]
+pub struct Conclusion {
+    pub outcome: Outcome,
+    pub concluded_on: NaiveDate,
+    pub agreement: Option<AgreementForm>,
+    pub judicial_confirmation: bool,
+    pub note: String,
+}
+
+/// What the dispute list can be narrowed by.
+#[derive(Clone, Debug, Default)]
+pub struct DisputeFilter {
+    pub town: Option<String>,
+    pub outcome: Option<Outcome>,
+    pub dispute_type: Option<DisputeType>,
+    pub year: Option<i32>,
+    pub text: Option<String>,
+    /// Open disputes received before this day (older than the target).
+    pub open_before: Option<NaiveDate>,
+}
+
+/// An organisation with the warnings its committee raises (人民调解法 第九条).
+#[derive(Clone, Debug, Serialize)]
+pub struct OrganizationView {
+    pub organization: Organization,
+    pub mediators: usize,
+    pub warnings: Vec<String>,
+}
+
+impl Mediation {
+    async fn organization(&self, actor: &Actor, id: &str) -> Result<(Organization, String)> {
+        let mut conn = self.platform.db().pool().acquire().await?;
+        let org = store::organizations(&mut conn)
+            .await?
+            .into_iter()
+            .find(|o| o.id.as_str() == id)
+            .ok_or_else(|| Error::NotFound("该调解组织".into()))?;
+        drop(conn);
+        let town = self.platform.org(&org.town_id).await?;
+        self.platform
+            .require_scope(actor, &town, "mediation_organization", id)
+            .await?;
+        Ok((org, town.path))
+    }
+
+    /// Logs a dispute (the fast intake form).
+    pub async fn register_dispute(&self, actor: &Actor, new: NewDispute) -> Result<Dispute> {
+        self.platform
+            .require(actor, Permission::WriteRecords, "mediation_dispute", "new")
+            .await?;
+        if new.received_on > kernel::time::china_today() {
+            return Err(Error::Invalid(format!(
+                "受理日期{}晚于今天",
+                new.received_on
+            )));
+        }
+        let (org, _) = self
+            .organization(actor, new.organization_id.as_str())
+            .await?;
+        let mut conn = self.platform.db().pool().acquire().await?;
+        let mediator_name = match &new.mediator_id {
+            None => String::new(),
+            Some(m) => store::mediators(&mut conn)
+                .await?
+                .into_iter()
+                .find(|x| &x.id == m && x.organization_id == org.id)
+                .map(|x| x.name)
+                .ok_or_else(|| Error::Invalid(format!("该调解员不在“{}”的名册上", org.name)))?,
+        };
+        let number = match new.number.trim() {
+            "" => {
+                store::next_number(
+                    &mut conn,
+                    &org.town_name,
+                    chrono::Datelike::year(&new.received_on),
+                )
+                .await?
+            }
+            n => n.to_string(),
+        };
+        if store::dispute_by_number(&mut conn, &number)
+            .await?
+            .is_some()
+        {
+            return Err(Error::Invalid(format!("纠纷编号“{number}”已存在")));
+        }
+        drop(conn);
+        let d = Dispute {
+            id: DisputeId::generate(),
+            number,
+            received_on: new.received_on,
+            dispute_type: new.dispute_type,
+            source: new.source,
+            organization_id: org.id.clone(),
+            organization_name: org.name.clone(),
+            mediator_id: new.mediator_id,
+            mediator_name,
+            outcome: Outcome::Ongoing,
+            concluded_on: None,
+            agreement: None,
+            judicial_confirmation: false,
+            parties: new.parties.trim().into(),
+            summary: new.summary.trim().into(),
+            source_kind: "登记".into(),
+        };
+        let mut tx = self.platform.db().begin(&actor.who()).await?;
+        store::upsert_dispute(&mut tx, &d, &org.town_id, false).await?;
+        tx.record(
+            Event::new("mediation_dispute", d.id.as_str(), "register")
+                .org(Some(org.town_id.as_str()))
+                .changes(
+                    Changes::new()
+                        .set("number", &d.number)
+                        .set("type", d.dispute_type.label())
+                        .set("source", d.source.label())
+                        .set("received_on", store::day(d.received_on)),
+                ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// A dispute the actor may read.
+    pub async fn dispute(&self, actor: &Actor, id: &str) -> Result<Dispute> {
+        self.platform
+            .require(actor, Permission::ReadRecords, "mediation_dispute", id)
+            .await?;
+        let mut conn = self.platform.db().pool().acquire().await?;
+        let d = store::dispute(&mut conn, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("该纠纷".into()))?;
+        drop(conn);
+        self.organization(actor, d.organization_id.as_str()).await?;
+        Ok(d)
+    }
+
+    /// Concludes a dispute: success with its agreement (书面/口头), failure or termination.
+    pub async fn conclude(&self, actor: &Actor, id: &str, c: Conclusion) -> Result<Dispute> {
+        self.platform
+            .require(actor, Permission::WriteRecords, "mediation_dispute", id)
+            .await?;
+        let mut d = self.dispute(actor, id).await?;
+        if d.outcome != Outcome::Ongoing {
+            return Err(Error::Rule(format!(
+                "该纠纷已于{}结案",
+                d.concluded_on.map(store::day).unwrap_or_default()
+            )));
+        }
+        if c.outcome == Outcome::Ongoing {
+            return Err(Error::Invalid("请选择调解结果".into()));
+        }
+        rules::check_conclusion(
+            d.received_on,
+            c.outcome,
+            Some(c.concluded_on),
+            c.agreement,
+            c.judicial_confirmation,
+        )
+        .map_err(|errs| {
+            Error::Rule(
+                errs.into_iter()
+                    .map(|(_, r)| r)
+                    .collect::<Vec<_>>()
+                    .join("；"),
+            )
+        })?;
+        d.outcome = c.outcome;
+        d.concluded_on = Some(c.concluded_on);
+        d.agreement = c.agreement;
+        d.judicial_confirmation = c.judicial_confirmation;
+        if !c.note.trim().is_empty() {
+            d.summary = if d.summary.is_empty() {
+                c.note.trim().into()
+            } else {
+                format!("{}\n{}", d.summary, c.note.trim())
+            };
+        }
+        let (org, _) = self.organization(actor, d.organization_id.as_str()).await?;
+        let mut tx = self.platform.db().begin(&actor.who()).await?;
+        store::upsert_dispute(&mut tx, &d, &org.town_id, true).await?;
+        tx.record(
+            Event::new("mediation_dispute", d.id.as_str(), "conclude")
+                .org(Some(org.town_id.as_str()))
+                .changes(
+                    Changes::new()
+                        .set("outcome", d.outcome.label())
+                        .set("concluded_on", store::day(c.concluded_on))
+                        .set("agreement", d.agreement.map(|a| a.label()))
+                        .set("judicial_confirmation", d.judicial_confirmation),
+                ),
+        )
+        .await?;
+        tx.commit().await?;
+        Ok(d)
+    }
+
+    /// One page of the disputes the actor reaches, newest first.
+    pub async fn disputes(
+        &self,
+        actor: &Actor,
+        mut f: DisputeFilter,
+        page: PageRequest,
+    ) -> Result<Page<Dispute>> {
+        self.platform
+            .require(actor, Permission::ReadRecords, "mediation_dispute", "list")
+            .await?;
+        let scope = self.scope_orgs(actor).await?;
+        if let (Some(t), Some(s)) = (&f.town, &scope)
+            && !s.contains(t)
+        {
+            f.town = Some(String::new());
+        }
+        let mut conn = self.platform.db().pool().acquire().await?;
+        let (items, total) =
+            store::dispute_page(&mut conn, &f, scope.as_deref(), page.limit(), page.offset())
+                .await?;
+        Ok(Page::new(items, page, total))
+    }
+
+    /// The day before which an open dispute is overdue (today − the target).
+    pub async fn overdue_before(&self, today: NaiveDate) -> Result<NaiveDate> {
+        let days: u64 = db::settings::load(self.platform.db())
+            .await?
+            .value(&TARGET_DAYS)
+            .parse()
+            .unwrap_or(30);
+        Ok(today
+            .checked_sub_days(chrono::Days::new(days))
+            .unwrap_or(today))
+    }
+
+    /// The organisations the actor reaches, with their mediators and warnings.
+    pub async fn organizations(&self, actor: &Actor) -> Result<Vec<OrganizationView>> {
+        self.platform
+            .require(
+                actor,
+                Permission::ReadRecords,
+                "mediation_organization",
+                "list",
+            )
+            .await?;
+        let scope = self.scope_orgs(actor).await?;
+        let today = kernel::time::china_today();
+        let mut conn = self.platform.db().pool().acquire().await?;
+        let mediators = store::mediators(&mut conn).await?;
+        Ok(store::organizations(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|o| {
+                scope
+                    .as_ref()
+                    .is_none_or(|s| s.iter().any(|t| t == o.town_id.as_str()))
+            })
+            .map(|o| OrganizationView {
+                mediators: mediators
+                    .iter()
+                    .filter(|m| m.organization_id == o.id)
+                    .count(),
+                warnings: rules::committee_warnings(o.members, o.term_started_on, today),
+                organization: o,
+            })
+            .collect())
+    }
+
+    /// The roster the actor reaches (phones masked).
+    pub async fn roster(&self, actor: &Actor) -> Result<Vec<Mediator>> {
+        self.platform
+            .require(actor, Permission::ReadRecords, "mediator", "list")
+            .await?;
+        let scope = self.scope_orgs(actor).await?;
+        let mut conn = self.platform.db().pool().acquire().await?;
+        let towns: std::collections::HashMap<String, String> = store::organizations(&mut conn)
+            .await?
+            .into_iter()
+            .map(|o| (o.id.to_string(), o.town_id.to_string()))
+            .collect();
+        Ok(store::mediators(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|m| {
+                scope.as_ref().is_none_or(|s| {
+                    towns
+                        .get(m.organization_id.as_str())
+                        .is_some_and(|t| s.contains(t))
+                })
+            })
+            .collect())
+    }
+
+    /// The public roster: mediators whose publication date has come, phones masked.
+    pub async fn public_roster(&self, today: NaiveDate) -> Result<Vec<Mediator>> {
+        let mut conn = self.platform.db().pool().acquire().await?;
+        Ok(store::mediators(&mut conn)
+            .await?
+            .into_iter()
+            .filter(|m| m.published_on.is_some_and(|p| p <= today))
+            .collect())
+    }
+
+    /// The public list of mediation organisations.
+    pub async fn public_organizations(&self) -> Result<Vec<Organization>> {
+        let mut conn = self.platform.db().pool().acquire().await?;
+        Ok(store::organizations(&mut conn).await?)
+    }
+}

@@ -1,0 +1,154 @@
+//! The 人民调解 ledgers in the staff UI: upload (预检 first, every bad row shown; then import),
+//! export, templates.
+
+use askama::Template;
+use axum::extract::{Multipart, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ledger::{ImportReport, Layout as LedgerLayout};
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::{PageResult, WebError};
+use crate::extract::Query;
+use crate::html::orgs::{read_upload, xlsx_download};
+use crate::html::power::ledger::Columns;
+use crate::html::{Choice, Layout, render};
+use crate::session::Session;
+
+const KINDS: [&LedgerLayout; 3] = [
+    &mediation::ledger::ORGANIZATIONS,
+    &mediation::ledger::MEDIATORS,
+    &mediation::ledger::CASES,
+];
+
+fn layout(kind: &str) -> Result<&'static LedgerLayout, WebError> {
+    KINDS
+        .into_iter()
+        .find(|l| l.kind == kind)
+        .ok_or_else(|| WebError::invalid(format!("未知的台账类型“{kind}”")))
+}
+
+#[derive(Template)]
+#[template(path = "mediation/import.html")]
+struct ImportPage {
+    layout: Layout,
+    kinds: Vec<Choice>,
+    report: Option<ImportReport>,
+    error: Option<String>,
+    rows: Vec<ledger::RowError>,
+    layouts: Vec<Columns>,
+}
+
+fn page(
+    session: &Session,
+    kind: &str,
+    report: Option<ImportReport>,
+    error: Option<WebError>,
+) -> ImportPage {
+    let (error, rows) = match error {
+        Some(e) => (Some(e.message), e.rows),
+        None => (None, Vec::new()),
+    };
+    ImportPage {
+        layout: Layout::staff(&session.0, "导入人民调解台账", "mediation"),
+        kinds: KINDS
+            .iter()
+            .map(|l| Choice {
+                value: l.kind.into(),
+                label: l.title.into(),
+                selected: l.kind == kind,
+            })
+            .collect(),
+        report,
+        error,
+        rows,
+        layouts: KINDS
+            .iter()
+            .map(|l| Columns {
+                title: l.title,
+                kind: l.kind,
+                columns: l
+                    .columns
+                    .iter()
+                    .map(|c| (c.name, c.required, c.help))
+                    .collect(),
+            })
+            .collect(),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct KindQuery {
+    #[serde(default)]
+    kind: String,
+    year: Option<i32>,
+}
+
+pub async fn import_page(
+    session: Session,
+    Query(q): Query<KindQuery>,
+) -> PageResult<impl IntoResponse> {
+    render(page(&session, &q.kind, None, None))
+}
+
+pub async fn import(
+    State(state): State<AppState>,
+    session: Session,
+    multipart: Multipart,
+) -> PageResult<Response> {
+    let mut kind = String::new();
+    let result = async {
+        let upload = read_upload(multipart).await?;
+        kind = upload.fields.get("kind").cloned().unwrap_or_default();
+        let layout = layout(&kind)?;
+        let sheet =
+            ledger::read_bytes(&upload.name, &upload.bytes).map_err(platform::Error::from)?;
+        let records = sheet.records(layout).map_err(platform::Error::from)?;
+        let actor = &session.0.actor;
+        let m = &state.mediation;
+        let report = match layout.kind {
+            "mediation-organizations" => m.import_organizations(actor, &records, upload.mode).await,
+            "mediators" => m.import_mediators(actor, &records, upload.mode).await,
+            _ => m.import_disputes(actor, &records, upload.mode).await,
+        }?;
+        Ok::<_, WebError>(report)
+    }
+    .await;
+    match result {
+        Ok(report) => Ok(render(page(&session, &kind, Some(report), None))?.into_response()),
+        Err(e)
+            if e.code == kernel::ErrorCode::ImportRejected
+                || e.code == kernel::ErrorCode::InvalidInput =>
+        {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            Ok((status, render(page(&session, &kind, None, Some(e)))?).into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<KindQuery>,
+) -> PageResult<Response> {
+    let layout = layout(&q.kind)?;
+    let rows = state
+        .mediation
+        .export(&session.0.actor, layout.kind, q.year)
+        .await?;
+    let bytes = ledger::to_xlsx(layout, &rows).map_err(platform::Error::from)?;
+    let name = match q.year {
+        Some(y) => format!("{}（{y}年）.xlsx", layout.title),
+        None => format!("{}.xlsx", layout.title),
+    };
+    Ok(xlsx_download(&name, bytes))
+}
+
+pub async fn template(Query(q): Query<KindQuery>, _session: Session) -> PageResult<Response> {
+    let layout = layout(&q.kind)?;
+    let bytes = ledger::template(layout).map_err(platform::Error::from)?;
+    Ok(xlsx_download(&format!("{}模板.xlsx", layout.title), bytes))
+}

@@ -1,0 +1,483 @@
+//! 人民调解 pages: the disputes list and the fast intake form, a dispute with its conclusion
+//! form, the organisations with their committee warnings, the roster, the figures by town; the
+//! ledgers are in `ledger`, the public roster and rooms in `public`.
+
+pub mod ledger;
+pub mod public;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
+use db::PageRequest;
+use kernel::Permission;
+use mediation::{
+    AgreementForm, Conclusion, Dispute, DisputeFilter, DisputeType, Mediator, MediatorId,
+    NewDispute, OrganizationId, OrganizationView, Outcome, Source,
+};
+use serde::Deserialize;
+
+use super::power::form_date;
+use super::{Choice, Layout, Pager, render};
+use crate::AppState;
+use crate::error::{PageResult, WebError};
+use crate::extract::{Form, Query};
+use crate::session::Session;
+
+fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    selected: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            value: code(*v).into(),
+            label: label(*v).into(),
+            selected: code(*v) == selected,
+        })
+        .collect()
+}
+
+async fn town_choices(
+    state: &AppState,
+    session: &Session,
+    selected: &str,
+) -> PageResult<Vec<Choice>> {
+    Ok(state
+        .platform
+        .orgs_in_scope(&session.0.actor)
+        .await?
+        .into_iter()
+        .filter(|o| o.kind.is_town_or_street())
+        .map(|o| Choice {
+            selected: o.id.as_str() == selected,
+            value: o.id.to_string(),
+            label: o.name,
+        })
+        .collect())
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct ListForm {
+    #[serde(default)]
+    town: String,
+    #[serde(default)]
+    outcome: String,
+    #[serde(default, rename = "type")]
+    dispute_type: String,
+    #[serde(default)]
+    q: String,
+    #[serde(default)]
+    overdue: String,
+    year: Option<i32>,
+    page: Option<u32>,
+    ok: Option<String>,
+}
+
+impl ListForm {
+    fn base(&self) -> String {
+        let mut s = form_urlencoded::Serializer::new(String::new());
+        for (k, v) in [
+            ("town", &self.town),
+            ("outcome", &self.outcome),
+            ("type", &self.dispute_type),
+            ("q", &self.q),
+            ("overdue", &self.overdue),
+        ] {
+            if !v.is_empty() {
+                s.append_pair(k, v);
+            }
+        }
+        if let Some(y) = self.year {
+            s.append_pair("year", &y.to_string());
+        }
+        let s = s.finish();
+        if s.is_empty() { s } else { format!("{s}&") }
+    }
+}
+
+/// A dispute as a list row.
+pub struct Row {
+    pub d: Dispute,
+    pub overdue: bool,
+}
+
+#[derive(Template)]
+#[template(path = "mediation/list.html")]
+struct ListPage {
+    layout: Layout,
+    form: ListForm,
+    rows: Vec<Row>,
+    pager: Pager,
+    towns: Vec<Choice>,
+    outcomes: Vec<Choice>,
+    types: Vec<Choice>,
+    can_write: bool,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    session: Session,
+    Query(form): Query<ListForm>,
+) -> PageResult<impl IntoResponse> {
+    let today = kernel::time::china_today();
+    let before = state.mediation.overdue_before(today).await?;
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let filter = DisputeFilter {
+        town: some(&form.town),
+        outcome: Outcome::parse(&form.outcome),
+        dispute_type: DisputeType::parse(&form.dispute_type),
+        year: form.year,
+        text: some(&form.q),
+        open_before: (form.overdue == "1").then_some(before),
+    };
+    let page = state
+        .mediation
+        .disputes(
+            &session.0.actor,
+            filter,
+            PageRequest::new(form.page, Some(50)),
+        )
+        .await?;
+    render(ListPage {
+        layout: Layout::staff(&session.0, "矛盾纠纷调处", "mediation")
+            .with_notice(form.ok.as_deref()),
+        pager: Pager::new(&page, form.base()),
+        rows: page
+            .items
+            .into_iter()
+            .map(|d| Row {
+                overdue: d.outcome == Outcome::Ongoing && d.received_on < before,
+                d,
+            })
+            .collect(),
+        towns: town_choices(&state, &session, &form.town).await?,
+        outcomes: choices(Outcome::ALL, Outcome::code, Outcome::label, &form.outcome),
+        types: choices(
+            DisputeType::ALL,
+            DisputeType::code,
+            DisputeType::label,
+            &form.dispute_type,
+        ),
+        can_write: session.0.actor.can(Permission::WriteRecords),
+        form,
+    })
+}
+
+#[derive(Deserialize, Default, Clone)]
+pub struct IntakeForm {
+    #[serde(default)]
+    number: String,
+    #[serde(default)]
+    received_on: String,
+    #[serde(default, rename = "type")]
+    dispute_type: String,
+    #[serde(default)]
+    source: String,
+    #[serde(default)]
+    organization: String,
+    #[serde(default)]
+    mediator: String,
+    #[serde(default)]
+    parties: String,
+    #[serde(default)]
+    summary: String,
+}
+
+#[derive(Template)]
+#[template(path = "mediation/new.html")]
+struct IntakePage {
+    layout: Layout,
+    form: IntakeForm,
+    types: Vec<Choice>,
+    sources: Vec<Choice>,
+    organizations: Vec<Choice>,
+    mediators: Vec<(String, String, String)>,
+    error: Option<String>,
+}
+
+async fn intake_page(
+    state: &AppState,
+    session: &Session,
+    form: IntakeForm,
+    error: Option<String>,
+) -> PageResult<IntakePage> {
+    let organizations: Vec<OrganizationView> =
+        state.mediation.organizations(&session.0.actor).await?;
+    let roster: Vec<Mediator> = state.mediation.roster(&session.0.actor).await?;
+    Ok(IntakePage {
+        layout: Layout::staff(&session.0, "登记矛盾纠纷", "mediation"),
+        types: choices(
+            DisputeType::ALL,
+            DisputeType::code,
+            DisputeType::label,
+            &form.dispute_type,
+        ),
+        sources: choices(Source::ALL, Source::code, Source::label, &form.source),
+        organizations: organizations
+            .into_iter()
+            .map(|o| Choice {
+                selected: o.organization.id.as_str() == form.organization,
+                value: o.organization.id.to_string(),
+                label: format!("{}（{}）", o.organization.name, o.organization.town_name),
+            })
+            .collect(),
+        mediators: roster
+            .into_iter()
+            .map(|m| (m.id.to_string(), m.name, m.organization_name))
+            .collect(),
+        form,
+        error,
+    })
+}
+
+pub async fn new_page(
+    State(state): State<AppState>,
+    session: Session,
+) -> PageResult<impl IntoResponse> {
+    let form = IntakeForm {
+        received_on: kernel::time::china_today().to_string(),
+        ..Default::default()
+    };
+    render(intake_page(&state, &session, form, None).await?)
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<IntakeForm>,
+) -> PageResult<Response> {
+    let result = async {
+        let new = NewDispute {
+            number: form.number.clone(),
+            received_on: form_date(&form.received_on, "受理日期")?,
+            dispute_type: DisputeType::parse(&form.dispute_type)
+                .ok_or_else(|| WebError::invalid("请选择纠纷类型"))?,
+            source: Source::parse(&form.source)
+                .ok_or_else(|| WebError::invalid("请选择纠纷来源"))?,
+            organization_id: OrganizationId::from_stored(form.organization.clone()),
+            mediator_id: (!form.mediator.is_empty())
+                .then(|| MediatorId::from_stored(form.mediator.clone())),
+            parties: form.parties.clone(),
+            summary: form.summary.clone(),
+        };
+        Ok::<_, WebError>(
+            state
+                .mediation
+                .register_dispute(&session.0.actor, new)
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(d) => Ok(Redirect::to(&format!("/mediation/{}?ok=created", d.id)).into_response()),
+        Err(e) if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden => {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            Ok((
+                status,
+                render(intake_page(&state, &session, form, Some(e.message)).await?)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mediation/dispute.html")]
+struct DisputePage {
+    layout: Layout,
+    d: Dispute,
+    today: String,
+    outcomes: Vec<Choice>,
+    confirmation_due: String,
+    overdue: bool,
+    can_write: bool,
+    error: Option<String>,
+}
+
+async fn dispute_page(
+    state: &AppState,
+    session: &Session,
+    id: &str,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> PageResult<DisputePage> {
+    let d = state.mediation.dispute(&session.0.actor, id).await?;
+    let today = kernel::time::china_today();
+    let before = state.mediation.overdue_before(today).await?;
+    Ok(DisputePage {
+        layout: Layout::staff(&session.0, &format!("纠纷 {}", d.number), "mediation")
+            .with_notice(notice),
+        today: today.to_string(),
+        outcomes: Outcome::ALL
+            .iter()
+            .filter(|o| **o != Outcome::Ongoing)
+            .map(|o| Choice {
+                value: o.code().into(),
+                label: o.label().into(),
+                selected: false,
+            })
+            .collect(),
+        confirmation_due: match (d.outcome, d.concluded_on) {
+            (Outcome::Success, Some(c)) => mediation::rules::confirmation_due(c)
+                .map(|x| x.to_string())
+                .unwrap_or_default(),
+            _ => String::new(),
+        },
+        overdue: d.outcome == Outcome::Ongoing && d.received_on < before,
+        can_write: session.0.actor.can(Permission::WriteRecords),
+        d,
+        error,
+    })
+}
+
+pub async fn dispute(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Query(q): Query<crate::html::orgs::Notice>,
+) -> PageResult<impl IntoResponse> {
+    render(dispute_page(&state, &session, &id, q.ok.as_deref(), None).await?)
+}
+
+#[derive(Deserialize, Default)]
+pub struct ConcludeForm {
+    #[serde(default)]
+    outcome: String,
+    #[serde(default)]
+    concluded_on: String,
+    #[serde(default)]
+    agreement: String,
+    #[serde(default)]
+    confirmation: String,
+    #[serde(default)]
+    note: String,
+}
+
+pub async fn conclude(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<ConcludeForm>,
+) -> PageResult<Response> {
+    let result = async {
+        let c = Conclusion {
+            outcome: Outcome::parse(&form.outcome)
+                .ok_or_else(|| WebError::invalid("请选择调解结果"))?,
+            concluded_on: form_date(&form.concluded_on, "结案日期")?,
+            agreement: AgreementForm::parse(&form.agreement),
+            judicial_confirmation: form.confirmation == "on",
+            note: form.note.clone(),
+        };
+        Ok::<_, WebError>(state.mediation.conclude(&session.0.actor, &id, c).await?)
+    }
+    .await;
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/mediation/{id}?ok=saved")).into_response()),
+        Err(e) if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden => {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            Ok((
+                status,
+                render(dispute_page(&state, &session, &id, None, Some(e.message)).await?)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Template)]
+#[template(path = "mediation/organizations.html")]
+struct OrganizationsPage {
+    layout: Layout,
+    organizations: Vec<OrganizationView>,
+    roster: Vec<Mediator>,
+}
+
+pub async fn organizations(
+    State(state): State<AppState>,
+    session: Session,
+) -> PageResult<impl IntoResponse> {
+    render(OrganizationsPage {
+        layout: Layout::staff(&session.0, "调解组织与调解员名册", "mediation"),
+        organizations: state.mediation.organizations(&session.0.actor).await?,
+        roster: state.mediation.roster(&session.0.actor).await?,
+    })
+}
+
+#[derive(Deserialize, Default)]
+pub struct StatsQuery {
+    year: Option<i32>,
+}
+
+/// One line of the figures by town.
+pub struct TownLine {
+    pub town: String,
+    pub s: mediation::MediationStats,
+}
+
+#[derive(Template)]
+#[template(path = "mediation/stats.html")]
+struct StatsPage {
+    layout: Layout,
+    year: i32,
+    figures: Vec<(&'static str, String, &'static str)>,
+    towns: Vec<TownLine>,
+}
+
+pub async fn stats(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<impl IntoResponse> {
+    state
+        .platform
+        .require(
+            &session.0.actor,
+            Permission::ReadRecords,
+            "mediation_stats",
+            "view",
+        )
+        .await?;
+    let year = q.year.unwrap_or_else(|| kernel::time::china_today().year());
+    let root = match &session.0.actor.scope {
+        platform::Scope::Everything => None,
+        platform::Scope::Subtree { root, .. } => Some(state.platform.org(root).await?),
+    };
+    let s = state.mediation.stats(year, root.as_ref()).await?;
+    let value = serde_json::to_value(&s).unwrap_or_default();
+    let figures = mediation::DEFINITIONS
+        .iter()
+        .map(|(k, def)| {
+            let v = &value[*k];
+            let shown = match v {
+                serde_json::Value::Number(n) if k.ends_with("_rate") => format!("{n}%"),
+                serde_json::Value::Object(m) => m
+                    .iter()
+                    .map(|(a, b)| format!("{a} {b}"))
+                    .collect::<Vec<_>>()
+                    .join("，"),
+                other => other.to_string(),
+            };
+            (*k, shown, *def)
+        })
+        .collect();
+    let mut towns = Vec::new();
+    for town in state.platform.orgs_in_scope(&session.0.actor).await? {
+        if town.kind.is_town_or_street() {
+            let s = state.mediation.stats(year, Some(&town)).await?;
+            towns.push(TownLine { town: town.name, s });
+        }
+    }
+    render(StatsPage {
+        layout: Layout::staff(&session.0, &format!("{year}年人民调解统计"), "mediation"),
+        year,
+        figures,
+        towns,
+    })
+}
