@@ -9,6 +9,7 @@
 
 mod foundation;
 mod laws;
+mod mediation;
 mod power;
 mod reconsideration;
 
@@ -50,6 +51,14 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// 人民调解: import of 15,000 disputes, statistics over a province's year, the intake form
+    Mediation {
+        /// Disputes in the table for the statistics (a province's year: 1,500,000)
+        #[arg(long, default_value_t = 1_500_000)]
+        disputes: usize,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
     /// 行政复议: statistics over many cases, cases driven intake → decision, the case page
     Reconsideration {
         /// Historic cases loaded through the ledger for the statistics
@@ -70,6 +79,7 @@ async fn main() -> std::process::ExitCode {
         Command::Foundation { quick, out, fazhi } => foundation::run(quick, &out, fazhi).await,
         Command::Laws { corpus, out } => laws::run(&corpus, &out).await,
         Command::Power { corpus, out } => power::run(&corpus, &out).await,
+        Command::Mediation { disputes, out } => mediation::run(disputes, &out).await,
         Command::Reconsideration { cases, drive, out } => {
             reconsideration::run(cases, drive, &out).await
         }

@@ -2,6 +2,7 @@
 //! roster, disputes from screening to agreement and judicial confirmation, the ledgers and the
 //! figures of the annual report. The door is [`Mediation`].
 
+mod agreement;
 mod disputes;
 pub mod ledger;
 pub mod model;
@@ -14,6 +15,7 @@ use kernel::settings::{SettingDef, SettingKind};
 use kernel::{ErrorCode, Permission};
 use platform::{Actor, Org, Platform, Scope};
 
+pub use agreement::agreement;
 pub use disputes::{Conclusion, DisputeFilter, NewDispute, OrganizationView};
 pub use model::{
     AgreementForm, Dispute, DisputeId, DisputeType, Employment, Mediator, MediatorId, Organization,

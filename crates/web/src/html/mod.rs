@@ -145,6 +145,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/mediation/template.xlsx", get(mediation::ledger::template))
         .route("/mediation/{id}", get(mediation::dispute))
         .route("/mediation/{id}/conclude", post(mediation::conclude))
+        .route("/mediation/{id}/agreement.docx", get(mediation::agreement))
         .route("/gongkai/tiaojie", get(mediation::public::roster))
         .route("/gongkai/jigou", get(portal::directory))
 }

@@ -1,0 +1,179 @@
+//! 人民调解's pages through a real server on SQLite and PostgreSQL: ledger upload with its bad
+//! rows, the intake form, conclusion with its rules, the 调解协议书, figures, scope, the public
+//! roster.
+
+mod common;
+
+use common::TestApp;
+use reqwest::StatusCode;
+
+async fn text(response: reqwest::Response) -> (StatusCode, String) {
+    (response.status(), response.text().await.unwrap())
+}
+
+async fn upload(
+    app: &TestApp,
+    client: &reqwest::Client,
+    kind: &str,
+    csv: &str,
+) -> (StatusCode, String) {
+    let csrf = app.csrf(client).await;
+    let form = reqwest::multipart::Form::new()
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.as_bytes().to_vec()).file_name("台账.csv"),
+        )
+        .text("kind", kind.to_string())
+        .text("mode", "import");
+    text(
+        client
+            .post(app.url(&format!("/mediation/import?_csrf={csrf}")))
+            .multipart(form)
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
+    for db in testkit::backends().await {
+        let app = TestApp::spawn(db).await;
+        let justice = app.login("justice").await;
+        let (status, page) = upload(
+            &app,
+            &justice,
+            "mediation-organizations",
+            "组织名称,组织类型,所属镇街,是否标准化,设立日期\n示例村人民调解委员会,村居,示例镇,是,2015-01-01\n",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        let (status, page) = upload(
+            &app,
+            &justice,
+            "mediators",
+            "姓名,性别,所属组织,专兼职,联系电话,公开日期,通报法院日期\n甲调解员,男,示例村人民调解委员会,专职,13812345678,2020-03-01,2020-03-05\n乙,女,不存在的组织,兼职,,,\n",
+        )
+        .await;
+        assert!(status.is_client_error(), "{status}");
+        assert!(
+            page.contains("第3行") && page.contains("未登记的调解组织"),
+            "{page}"
+        );
+        let (status, _) = upload(
+            &app,
+            &justice,
+            "mediators",
+            "姓名,性别,所属组织,专兼职,联系电话,公开日期,通报法院日期\n甲调解员,男,示例村人民调解委员会,专职,13812345678,2020-03-01,2020-03-05\n",
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+
+        // The town officer logs a dispute and concludes it.
+        let town = app.login("town").await;
+        let csrf = app.csrf(&town).await;
+        let (_, form) = text(town.get(app.url("/mediation/new")).send().await.unwrap()).await;
+        let org = form
+            .split("<option value=\"")
+            .find(|s| s.contains("示例村人民调解委员会"))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let response = town
+            .post(app.url("/mediation"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("received_on", "2020-04-01"),
+                ("type", "neighbour"),
+                ("source", "application"),
+                ("organization", org.as_str()),
+                ("parties", "张某、李某"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        let url = response.url().path().to_string();
+        let (status, page) = text(response).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains("示例镇调〔2020〕1号") && page.contains("调解中"),
+            "{page}"
+        );
+        let conclude = |fields: Vec<(&'static str, &'static str)>| {
+            let mut form = vec![("_csrf", csrf.clone())];
+            form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));
+            town.post(app.url(&format!("{url}/conclude")))
+                .form(&form)
+                .send()
+        };
+        let (status, page) = text(
+            conclude(vec![("outcome", "success"), ("concluded_on", "2020-03-20")])
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(status.is_client_error(), "{status}");
+        assert!(
+            page.contains("早于受理日期") && page.contains("第二十八条"),
+            "{page}"
+        );
+        let (status, page) = text(
+            conclude(vec![
+                ("outcome", "success"),
+                ("concluded_on", "2020-04-03"),
+                ("agreement", "written"),
+            ])
+            .await
+            .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains("2020-05-03"),
+            "the confirmation window: {page}"
+        );
+        let docx = town
+            .get(app.url(&format!("{url}/agreement.docx")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(docx.status(), StatusCode::OK);
+        assert!(docx.bytes().await.unwrap().starts_with(b"PK"));
+
+        // Counted; the department officer sees no dispute of the town.
+        let (_, page) = text(
+            town.get(app.url("/mediation/stats?year=2020"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            page.contains("id=\"figure-disputes\"") && page.contains("100%"),
+            "{page}"
+        );
+        let market = app.login("market").await;
+        let (_, page) = text(market.get(app.url("/mediation")).send().await.unwrap()).await;
+        assert!(page.contains("没有符合条件的纠纷"), "{page}");
+        let (status, _) = text(market.get(app.url(&url)).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+
+        // The public roster: the mediator, the phone masked.
+        let (_, page) = text(
+            app.client()
+                .get(app.url("/gongkai/tiaojie"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            page.contains("甲调解员")
+                && page.contains("138****5678")
+                && !page.contains("13812345678"),
+            "{page}"
+        );
+        app.db.finish().await;
+    }
+}
