@@ -54,3 +54,26 @@ CREATE TABLE mediation_disputes (
 CREATE INDEX mediation_disputes_received ON mediation_disputes (received_on);
 CREATE INDEX mediation_disputes_concluded ON mediation_disputes (concluded_on);
 CREATE INDEX mediation_disputes_town ON mediation_disputes (town_id, received_on);
+
+-- Sessions of a mediation and return visits after it (调解记录, 回访; 人民调解法 第二十七条).
+CREATE TABLE mediation_dispute_notes (
+    id TEXT PRIMARY KEY,
+    dispute_id TEXT NOT NULL REFERENCES mediation_disputes (id),
+    kind TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    note TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);
+CREATE INDEX mediation_dispute_notes_dispute ON mediation_dispute_notes (dispute_id, on_date);
+
+-- Each publication of the roster and each notification of it to the court (人民调解法 第十条).
+CREATE TABLE mediation_roster_notices (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    mediators BIGINT NOT NULL,
+    note TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    recorded_at TEXT NOT NULL
+);

@@ -6,6 +6,7 @@ mod agreement;
 mod disputes;
 pub mod ledger;
 pub mod model;
+mod notes;
 pub mod rules;
 mod stats;
 mod store;
@@ -21,6 +22,7 @@ pub use model::{
     AgreementForm, Dispute, DisputeId, DisputeType, Employment, Mediator, MediatorId, Organization,
     OrganizationId, OrganizationKind, Outcome, Sex, Source,
 };
+pub use notes::{Note, NoteKind, NoticeKind, RosterNotice};
 pub use stats::{DEFINITIONS, MediationStats};
 
 /// A dispute open longer than this is overdue (人民调解工作若干规定 第三十三条: 一般在一个月内调结).

@@ -201,3 +201,128 @@ async fn bad_rows_are_all_reported_and_nothing_is_written() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn intake_conclusion_notes_and_the_roster_notices() {
+    for t in testkit::backends().await {
+        let m = setup(&t).await;
+        let org = m.organizations(&cli()).await.unwrap();
+        let village = org
+            .iter()
+            .find(|o| o.organization.name == "示例镇示例村人民调解委员会")
+            .unwrap();
+        assert!(village.warnings.is_empty(), "{:?}", village.warnings);
+        let d = m
+            .register_dispute(
+                &cli(),
+                mediation::NewDispute {
+                    number: String::new(),
+                    received_on: "2020-06-01".parse().unwrap(),
+                    dispute_type: mediation::DisputeType::Neighbour,
+                    source: mediation::Source::Screening,
+                    organization_id: village.organization.id.clone(),
+                    mediator_id: None,
+                    parties: "张某、李某".into(),
+                    summary: "通行纠纷".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(d.number, "示例镇调〔2020〕1号");
+        let id = d.id.to_string();
+        // A return visit before the conclusion is refused; a session is recorded.
+        let e = m
+            .record_note(
+                &cli(),
+                &id,
+                mediation::NoteKind::ReturnVisit,
+                "2020-06-02".parse().unwrap(),
+                "回访",
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("调结之后"), "{e}");
+        m.record_note(
+            &cli(),
+            &id,
+            mediation::NoteKind::Session,
+            "2020-06-02".parse().unwrap(),
+            "双方到场",
+        )
+        .await
+        .unwrap();
+        // Success without an agreement form: refused with the article.
+        let e = m
+            .conclude(
+                &cli(),
+                &id,
+                mediation::Conclusion {
+                    outcome: mediation::Outcome::Success,
+                    concluded_on: "2020-06-05".parse().unwrap(),
+                    agreement: None,
+                    judicial_confirmation: false,
+                    note: String::new(),
+                },
+            )
+            .await
+            .unwrap_err();
+        assert!(e.to_string().contains("第二十八条"), "{e}");
+        m.conclude(
+            &cli(),
+            &id,
+            mediation::Conclusion {
+                outcome: mediation::Outcome::Success,
+                concluded_on: "2020-06-05".parse().unwrap(),
+                agreement: Some(mediation::AgreementForm::Written),
+                judicial_confirmation: false,
+                note: "达成书面协议".into(),
+            },
+        )
+        .await
+        .unwrap();
+        m.record_note(
+            &cli(),
+            &id,
+            mediation::NoteKind::ReturnVisit,
+            "2020-07-01".parse().unwrap(),
+            "已履行",
+        )
+        .await
+        .unwrap();
+        assert_eq!(m.notes(&cli(), &id).await.unwrap().len(), 2);
+        let (name, bytes) = m.agreement_docx(&cli(), &id).await.unwrap();
+        assert!(name.contains("人民调解协议书") && bytes.starts_with(b"PK"));
+        assert_eq!(m.stats(2020, None).await.unwrap().written_agreements, 2);
+
+        // Notify the court of the published mediators not yet notified; then nothing is left.
+        let n = m
+            .roster_notice(
+                &cli(),
+                mediation::NoticeKind::Notify,
+                "2021-08-01".parse().unwrap(),
+                "致区人民法院函",
+            )
+            .await
+            .unwrap();
+        assert_eq!(n.mediators, 2, "乙 and 丙 were published but not notified");
+        assert!(
+            m.roster_notice(
+                &cli(),
+                mediation::NoticeKind::Notify,
+                "2021-08-02".parse().unwrap(),
+                ""
+            )
+            .await
+            .is_err()
+        );
+        assert_eq!(m.roster_notices(&cli()).await.unwrap().len(), 1);
+        assert_eq!(
+            m.stats(2021, None)
+                .await
+                .unwrap()
+                .mediators_notified_to_court,
+            3
+        );
+        t.finish().await;
+    }
+}

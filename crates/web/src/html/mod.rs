@@ -134,6 +134,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/mediation", get(mediation::list).post(mediation::create))
         .route("/mediation/new", get(mediation::new_page))
         .route("/mediation/organizations", get(mediation::organizations))
+        .route("/mediation/roster/notices", post(mediation::roster_notice))
         .route("/mediation/stats", get(mediation::stats))
         .route(
             "/mediation/import",
@@ -145,6 +146,7 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/mediation/template.xlsx", get(mediation::ledger::template))
         .route("/mediation/{id}", get(mediation::dispute))
         .route("/mediation/{id}/conclude", post(mediation::conclude))
+        .route("/mediation/{id}/notes", post(mediation::note))
         .route("/mediation/{id}/agreement.docx", get(mediation::agreement))
         .route("/gongkai/tiaojie", get(mediation::public::roster))
         .route("/gongkai/jigou", get(portal::directory))

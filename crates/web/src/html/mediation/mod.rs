@@ -294,6 +294,7 @@ struct DisputePage {
     today: String,
     outcomes: Vec<Choice>,
     confirmation_due: String,
+    notes: Vec<mediation::Note>,
     overdue: bool,
     can_write: bool,
     error: Option<String>,
@@ -330,6 +331,7 @@ async fn dispute_page(
         },
         overdue: d.outcome == Outcome::Ongoing && d.received_on < before,
         can_write: session.0.actor.can(Permission::WriteRecords),
+        notes: state.mediation.notes(&session.0.actor, id).await?,
         d,
         error,
     })
@@ -397,17 +399,120 @@ struct OrganizationsPage {
     layout: Layout,
     organizations: Vec<OrganizationView>,
     roster: Vec<Mediator>,
+    notices: Vec<mediation::RosterNotice>,
+    today: String,
+    can_write: bool,
+    error: Option<String>,
+}
+
+async fn organizations_page(
+    state: &AppState,
+    session: &Session,
+    notice: Option<&str>,
+    error: Option<String>,
+) -> PageResult<OrganizationsPage> {
+    Ok(OrganizationsPage {
+        layout: Layout::staff(&session.0, "调解组织与调解员名册", "mediation").with_notice(notice),
+        organizations: state.mediation.organizations(&session.0.actor).await?,
+        roster: state.mediation.roster(&session.0.actor).await?,
+        notices: state.mediation.roster_notices(&session.0.actor).await?,
+        today: kernel::time::china_today().to_string(),
+        can_write: session.0.actor.can(Permission::WriteRecords),
+        error,
+    })
 }
 
 pub async fn organizations(
     State(state): State<AppState>,
     session: Session,
+    Query(q): Query<crate::html::orgs::Notice>,
 ) -> PageResult<impl IntoResponse> {
-    render(OrganizationsPage {
-        layout: Layout::staff(&session.0, "调解组织与调解员名册", "mediation"),
-        organizations: state.mediation.organizations(&session.0.actor).await?,
-        roster: state.mediation.roster(&session.0.actor).await?,
-    })
+    render(organizations_page(&state, &session, q.ok.as_deref(), None).await?)
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoticeForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Publishes the roster or notifies it to the court.
+pub async fn roster_notice(
+    State(state): State<AppState>,
+    session: Session,
+    Form(form): Form<NoticeForm>,
+) -> PageResult<Response> {
+    let result = async {
+        let kind = mediation::NoticeKind::parse(&form.kind)
+            .ok_or_else(|| WebError::invalid("未知的操作"))?;
+        let on = form_date(&form.on, "日期")?;
+        state
+            .mediation
+            .roster_notice(&session.0.actor, kind, on, &form.note)
+            .await?;
+        Ok::<_, WebError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/mediation/organizations?ok=saved").into_response()),
+        Err(e) if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden => {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            Ok((
+                status,
+                render(organizations_page(&state, &session, None, Some(e.message)).await?)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[derive(Deserialize, Default)]
+pub struct NoteForm {
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    on: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// Records a session or a return visit.
+pub async fn note(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<NoteForm>,
+) -> PageResult<Response> {
+    let result = async {
+        let kind = mediation::NoteKind::parse(&form.kind)
+            .ok_or_else(|| WebError::invalid("未知的记录类型"))?;
+        let on = form_date(&form.on, "日期")?;
+        state
+            .mediation
+            .record_note(&session.0.actor, &id, kind, on, &form.note)
+            .await?;
+        Ok::<_, WebError>(())
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/mediation/{id}?ok=saved")).into_response()),
+        Err(e) if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden => {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            Ok((
+                status,
+                render(dispute_page(&state, &session, &id, None, Some(e.message)).await?)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize, Default)]
