@@ -113,11 +113,12 @@ impl Mediation {
 
         // Received in the year: by type and source.
         let mut q = Params::new(
-            "SELECT dispute_type, source, '', COUNT(*) FROM mediation_disputes WHERE received_on >= ",
+            "SELECT dispute_type, source, received_on, COUNT(*) FROM mediation_disputes WHERE received_on >= ",
         );
         q.bind(&start).push(" AND received_on <= ").bind(&end_text);
         in_towns(&mut q, "town_id", towns);
-        q.push(" GROUP BY dispute_type, source");
+        // Grouped in the index's order (day, type, source): the rows come out already grouped.
+        q.push(" GROUP BY received_on, dispute_type, source");
         for (t, src, _, n) in store::grouped(&mut conn, &q).await? {
             let n = n as u64;
             s.disputes += n;
@@ -131,12 +132,12 @@ impl Mediation {
 
         // Concluded in the year: by outcome, agreement and confirmation.
         let mut q = Params::new(
-            "SELECT outcome, agreement, CASE WHEN judicial_confirmation = 1 THEN 'y' ELSE 'n' END, COUNT(*) \
+            "SELECT outcome, agreement, CASE WHEN judicial_confirmation = 1 THEN 'y' ELSE 'n' END, COUNT(*), concluded_on \
              FROM mediation_disputes WHERE outcome <> 'ongoing' AND concluded_on >= ",
         );
         q.bind(&start).push(" AND concluded_on <= ").bind(&end_text);
         in_towns(&mut q, "town_id", towns);
-        q.push(" GROUP BY outcome, agreement, CASE WHEN judicial_confirmation = 1 THEN 'y' ELSE 'n' END");
+        q.push(" GROUP BY concluded_on, outcome, agreement, judicial_confirmation");
         for (outcome, agreement, confirmed, n) in store::grouped(&mut conn, &q).await? {
             let n = n as u64;
             s.concluded += n;
