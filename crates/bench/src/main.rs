@@ -12,6 +12,7 @@ mod laws;
 mod mediation;
 mod power;
 mod reconsideration;
+mod timing;
 
 use clap::{Parser, Subcommand};
 

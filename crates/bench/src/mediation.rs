@@ -10,6 +10,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::timing::{median, p99};
+
 use axum::body::Body;
 use axum::http::Request;
 use chrono::{Days, NaiveDate};
@@ -74,20 +76,6 @@ struct Backend {
     fill: f64,
     stats: Vec<f64>,
     intake: Vec<f64>,
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
-}
-
-fn p99(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v.get(((v.len().max(1) - 1) as f64 * 0.99).round() as usize)
-        .copied()
-        .unwrap_or(0.0)
 }
 
 async fn measure(name: &'static str, db: Db, total: usize) -> Result<Backend, String> {

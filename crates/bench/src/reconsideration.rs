@@ -9,6 +9,8 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
+use crate::timing::{median, p99};
+
 use axum::body::Body;
 use axum::http::Request;
 use chrono::{Days, NaiveDate};
@@ -117,20 +119,6 @@ struct Backend {
     drive_seconds: f64,
     service: Vec<f64>,
     page: Vec<f64>,
-}
-
-fn median(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
-}
-
-fn p99(v: &[f64]) -> f64 {
-    let mut v = v.to_vec();
-    v.sort_by(f64::total_cmp);
-    v.get(((v.len().max(1) - 1) as f64 * 0.99).round() as usize)
-        .copied()
-        .unwrap_or(0.0)
 }
 
 async fn measure(

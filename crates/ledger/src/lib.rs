@@ -164,6 +164,59 @@ impl fmt::Display for Rejected {
 
 impl std::error::Error for Rejected {}
 
+/// One row's cells being read by an importer: each failed cell is recorded (row, column, reason)
+/// and the row marked bad, so that every bad cell of every row is reported, not only the first.
+pub struct RowCheck<'a> {
+    pub line: usize,
+    errors: &'a mut Vec<RowError>,
+    /// No cell of the row has failed so far.
+    pub ok: bool,
+}
+
+impl<'a> RowCheck<'a> {
+    pub fn new(record: &Record, errors: &'a mut Vec<RowError>) -> RowCheck<'a> {
+        RowCheck {
+            line: record.line,
+            errors,
+            ok: true,
+        }
+    }
+
+    pub fn fail(&mut self, column: &str, reason: impl Into<String>) {
+        self.errors.push(RowError {
+            line: self.line,
+            column: column.into(),
+            reason: reason.into(),
+        });
+        self.ok = false;
+    }
+
+    /// The value, or None with the reason recorded against `column`.
+    pub fn check<T>(&mut self, column: &str, result: Result<T, String>) -> Option<T> {
+        match result {
+            Ok(v) => Some(v),
+            Err(reason) => {
+                self.fail(column, reason);
+                None
+            }
+        }
+    }
+
+    /// A required cell holding one word of a closed list (by code or Chinese label).
+    pub fn word<T>(
+        &mut self,
+        record: &Record,
+        column: &str,
+        parse: fn(&str) -> Option<T>,
+        labels: &[&str],
+    ) -> Option<T> {
+        let result = cell::required(record.get(column)).and_then(|t| {
+            parse(t).ok_or_else(|| format!("“{t}”不是可选值（可选：{}）", labels.join("、")))
+        });
+        self.check(column, result)
+    }
+}
+
 /// Cell readers shared by every importer: each returns the reason in Chinese on failure.
 pub mod cell {
     use chrono::NaiveDate;

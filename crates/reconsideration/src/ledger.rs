@@ -8,7 +8,7 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use db::{Changes, Event};
 use kernel::Permission;
-use ledger::{Column, ImportMode, ImportReport, Layout, Record, Rejected, RowError, cell};
+use ledger::{Column, ImportMode, ImportReport, Layout, Record, Rejected, RowCheck, cell};
 use platform::Actor;
 
 use crate::model::{
@@ -57,28 +57,6 @@ pub const CASES: Layout = Layout {
         Column::optional("备注", "可空"),
     ],
 };
-
-/// Collects a row's errors.
-struct Row<'a> {
-    line: usize,
-    errors: &'a mut Vec<RowError>,
-    ok: bool,
-}
-
-impl Row<'_> {
-    fn fail(&mut self, column: &str, reason: impl Into<String>) {
-        self.errors.push(RowError {
-            line: self.line,
-            column: column.into(),
-            reason: reason.into(),
-        });
-        self.ok = false;
-    }
-
-    fn check<T>(&mut self, column: &str, result: std::result::Result<T, String>) -> Option<T> {
-        result.map_err(|reason| self.fail(column, reason)).ok()
-    }
-}
 
 fn labelled<T: Copy>(
     text: &str,
@@ -161,11 +139,7 @@ impl Reconsideration {
             ..Default::default()
         };
         for record in records {
-            let mut row = Row {
-                line: record.line,
-                errors: &mut errors,
-                ok: true,
-            };
+            let mut row = RowCheck::new(record, &mut errors);
             let number = row.check(
                 "案件编号",
                 cell::required(record.get("案件编号")).map(str::to_string),

@@ -6,11 +6,12 @@ use db::{Changes, Event};
 use ledger::{ImportMode, ImportReport, Record, cell};
 use platform::Actor;
 
-use super::{CASES, Row, finish};
+use super::{CASES, finish};
 use crate::model::{
     AgreementForm, Dispute, DisputeId, DisputeType, MediatorId, Organization, Outcome, Source,
 };
 use crate::{Mediation, Result, rules, store};
+use ledger::RowCheck;
 
 impl Mediation {
     /// Imports the `mediation-cases` ledger.
@@ -45,11 +46,7 @@ impl Mediation {
         let mut planned = Vec::new();
         let mut unchanged = 0;
         for record in records {
-            let mut row = Row {
-                line: record.line,
-                errors: &mut errors,
-                ok: true,
-            };
+            let mut row = RowCheck::new(record, &mut errors);
             let number = row.check(
                 "纠纷编号",
                 cell::required(record.get("纠纷编号")).map(str::to_string),
@@ -69,9 +66,9 @@ impl Mediation {
                 record,
                 "纠纷类型",
                 DisputeType::parse,
-                DisputeType::labels(),
+                &DisputeType::labels(),
             );
-            let source = row.word(record, "来源", Source::parse, Source::labels());
+            let source = row.word(record, "来源", Source::parse, &Source::labels());
             let org = row.check(
                 "调解组织",
                 cell::required(record.get("调解组织")).and_then(|t| {
@@ -99,7 +96,7 @@ impl Mediation {
                 ),
                 _ => Some(None),
             };
-            let outcome = row.word(record, "调解结果", Outcome::parse, Outcome::labels());
+            let outcome = row.word(record, "调解结果", Outcome::parse, &Outcome::labels());
             let concluded = row.check("结案日期", cell::optional_date(record.get("结案日期")));
             let agreement = row.check(
                 "协议形式",

@@ -7,7 +7,9 @@ use std::collections::{HashMap, HashSet};
 use chrono::{Datelike, NaiveDate};
 use db::{Changes, Event};
 use kernel::Permission;
-use ledger::{Column, ImportMode, ImportReport, Layout, Record, Rejected, RowError, cell};
+use ledger::{
+    Column, ImportMode, ImportReport, Layout, Record, Rejected, RowCheck, RowError, cell,
+};
 use platform::Actor;
 
 use crate::model::{
@@ -71,46 +73,6 @@ pub const CASES: Layout = Layout {
     ],
 };
 
-/// Collects a row's errors.
-pub(super) struct Row<'a> {
-    pub(super) line: usize,
-    pub(super) errors: &'a mut Vec<RowError>,
-    pub(super) ok: bool,
-}
-
-impl Row<'_> {
-    pub(super) fn fail(&mut self, column: &str, reason: impl Into<String>) {
-        self.errors.push(RowError {
-            line: self.line,
-            column: column.into(),
-            reason: reason.into(),
-        });
-        self.ok = false;
-    }
-
-    pub(super) fn check<T>(
-        &mut self,
-        column: &str,
-        result: std::result::Result<T, String>,
-    ) -> Option<T> {
-        result.map_err(|reason| self.fail(column, reason)).ok()
-    }
-
-    pub(super) fn word<T: Copy>(
-        &mut self,
-        record: &Record,
-        column: &str,
-        parse: fn(&str) -> Option<T>,
-        labels: Vec<&'static str>,
-    ) -> Option<T> {
-        let text = record.get(column);
-        let result = cell::required(text).and_then(|t| {
-            parse(t).ok_or_else(|| format!("“{t}”不是可选值（可选：{}）", labels.join("、")))
-        });
-        self.check(column, result)
-    }
-}
-
 /// Refuses the file when a row is bad (unless only the good rows are wanted), keeps the good
 /// rows' plans, and says what the import does.
 pub(super) fn finish<T>(
@@ -167,11 +129,7 @@ impl Mediation {
         let mut planned = Vec::new();
         let mut unchanged = 0;
         for record in records {
-            let mut row = Row {
-                line: record.line,
-                errors: &mut errors,
-                ok: true,
-            };
+            let mut row = RowCheck::new(record, &mut errors);
             let name = row.check(
                 "组织名称",
                 cell::required(record.get("组织名称")).map(str::to_string),
@@ -185,7 +143,7 @@ impl Mediation {
                 record,
                 "组织类型",
                 OrganizationKind::parse,
-                OrganizationKind::labels(),
+                &OrganizationKind::labels(),
             );
             let town = row.check(
                 "所属镇街",
@@ -314,16 +272,12 @@ impl Mediation {
         let mut planned = Vec::new();
         let mut unchanged = 0;
         for record in records {
-            let mut row = Row {
-                line: record.line,
-                errors: &mut errors,
-                ok: true,
-            };
+            let mut row = RowCheck::new(record, &mut errors);
             let name = row.check(
                 "姓名",
                 cell::required(record.get("姓名")).map(str::to_string),
             );
-            let sex = row.word(record, "性别", Sex::parse, Sex::labels());
+            let sex = row.word(record, "性别", Sex::parse, &Sex::labels());
             let org = row.check(
                 "所属组织",
                 cell::required(record.get("所属组织")).and_then(|t| {
@@ -340,7 +294,7 @@ impl Mediation {
                     Ok(o.clone())
                 }),
             );
-            let employment = row.word(record, "专兼职", Employment::parse, Employment::labels());
+            let employment = row.word(record, "专兼职", Employment::parse, &Employment::labels());
             let phone = row.check(
                 "联系电话",
                 match cell::optional(record.get("联系电话")) {

@@ -8,10 +8,11 @@ use kernel::Permission;
 use ledger::{ImportMode, ImportReport, Record, Rejected, RowError, cell};
 use platform::Actor;
 
-use super::{ADJUSTMENTS, Row};
+use super::ADJUSTMENTS;
 use crate::apply;
 use crate::model::{Adjustment, AdjustmentId, AdjustmentKind, AdjustmentState};
 use crate::{Power, Result, store};
+use ledger::RowCheck;
 
 impl Power {
     /// Imports the `power-adjustments` ledger: approved adjustments, applied in date order.
@@ -37,11 +38,7 @@ impl Power {
         let mut errors = Vec::new();
         let mut rows = Vec::new();
         for record in records {
-            let mut row = Row {
-                line: record.line,
-                errors: &mut errors,
-                ok: true,
-            };
+            let mut row = RowCheck::new(record, &mut errors);
             let code = row.check(
                 "事项编码",
                 cell::required(record.get("事项编码")).map(str::to_string),

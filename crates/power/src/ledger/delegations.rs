@@ -8,9 +8,10 @@ use kernel::Permission;
 use ledger::{ImportMode, ImportReport, Record, Rejected, RowError, cell};
 use platform::Actor;
 
-use super::{DELEGATIONS, Row};
+use super::DELEGATIONS;
 use crate::model::{ALL_TOWNS, Delegation, DelegationId, DelegationState, ItemType};
 use crate::{Power, Result, rules, store};
+use ledger::RowCheck;
 
 impl Power {
     /// Imports the `power-delegations` ledger, in date order: a row for an item and town already
@@ -45,11 +46,7 @@ impl Power {
         let mut errors = Vec::new();
         let mut rows = Vec::new();
         for record in records {
-            let mut row = Row {
-                line: record.line,
-                errors: &mut errors,
-                ok: true,
-            };
+            let mut row = RowCheck::new(record, &mut errors);
             let code = row.check(
                 "事项编码",
                 cell::required(record.get("事项编码")).map(str::to_string),

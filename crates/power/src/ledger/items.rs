@@ -9,10 +9,11 @@ use laws::CitingRecord;
 use ledger::{ImportMode, ImportReport, Record, Rejected, RowError, cell};
 use platform::Actor;
 
-use super::{ITEMS, Row, today};
+use super::{ITEMS, today};
 use crate::apply::{self, Timeline};
 use crate::model::{AdjustmentKind, Item, ItemFields, ItemId, ItemType, Level, beginning};
 use crate::{Power, Result, store};
+use ledger::RowCheck;
 
 impl Power {
     /// Imports the `power-items` ledger; items are in force from `effective` (else from the start
@@ -39,11 +40,7 @@ impl Power {
             ..Default::default()
         };
         for record in records {
-            let mut row = Row {
-                line: record.line,
-                errors: &mut errors,
-                ok: true,
-            };
+            let mut row = RowCheck::new(record, &mut errors);
             let code = row.check(
                 "事项编码",
                 cell::required(record.get("事项编码")).map(str::to_string),

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use db::Event;
 use kernel::Permission;
 use kernel::ids::OrgId;
-use ledger::{Column, Layout, RowError, cell};
+use ledger::{Column, Layout, cell};
 use platform::{Actor, OrgResolver};
 
 use crate::apply::Timeline;
@@ -69,34 +69,6 @@ pub const DELEGATIONS: Layout = Layout {
         Column::required("日期", "该状态的日期，YYYY-MM-DD"),
     ],
 };
-
-/// Collects a row's errors.
-struct Row<'a> {
-    line: usize,
-    errors: &'a mut Vec<RowError>,
-    ok: bool,
-}
-
-impl Row<'_> {
-    fn fail(&mut self, column: &str, reason: impl Into<String>) {
-        self.errors.push(RowError {
-            line: self.line,
-            column: column.into(),
-            reason: reason.into(),
-        });
-        self.ok = false;
-    }
-
-    fn check<T>(&mut self, column: &str, result: std::result::Result<T, String>) -> Option<T> {
-        match result {
-            Ok(v) => Some(v),
-            Err(reason) => {
-                self.fail(column, reason);
-                None
-            }
-        }
-    }
-}
 
 /// The date a change with no stated date takes effect: today, in China.
 fn today() -> NaiveDate {

@@ -248,6 +248,22 @@ pub struct Choice {
     pub selected: bool,
 }
 
+/// The options of a closed list of words (`kernel::labelled_enum!`), `selected` by its code.
+pub fn choices<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+    selected: &str,
+) -> Vec<Choice> {
+    all.iter()
+        .map(|v| Choice {
+            value: code(*v).into(),
+            label: label(*v).into(),
+            selected: code(*v) == selected,
+        })
+        .collect()
+}
+
 /// Page numbers around the current one, for the pager.
 pub struct Pager {
     pub page: u32,

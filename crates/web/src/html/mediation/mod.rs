@@ -19,26 +19,11 @@ use mediation::{
 use serde::Deserialize;
 
 use super::power::form_date;
-use super::{Choice, Layout, Pager, render};
+use super::{Choice, Layout, Pager, choices, render};
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::{Form, Query};
 use crate::session::Session;
-
-fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    selected: &str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|v| Choice {
-            value: code(*v).into(),
-            label: label(*v).into(),
-            selected: code(*v) == selected,
-        })
-        .collect()
-}
 
 async fn town_choices(
     state: &AppState,

@@ -20,28 +20,13 @@ use reconsideration::{
 use serde::Deserialize;
 
 use super::power::form_date;
-use super::{Choice, Layout, Pager, render};
+use super::{Choice, Layout, Pager, choices, render};
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::{Form, Query};
 use crate::session::Session;
 
 pub const PER_PAGE: u32 = 50;
-
-fn choices<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-    selected: &str,
-) -> Vec<Choice> {
-    all.iter()
-        .map(|v| Choice {
-            value: code(*v).into(),
-            label: label(*v).into(),
-            selected: code(*v) == selected,
-        })
-        .collect()
-}
 
 fn handles(session: &Session) -> bool {
     let a = &session.0.actor;
