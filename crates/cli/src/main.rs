@@ -89,7 +89,7 @@ enum Command {
     },
     /// 某模块某年的统计数字（年度报告所用）
     Stats {
-        /// 模块：power
+        /// 模块：power、reconsideration、mediation
         module: String,
         #[arg(long)]
         year: i32,
@@ -98,6 +98,11 @@ enum Command {
         org: Option<String>,
         #[arg(long)]
         json: bool,
+    },
+    /// 法治政府建设年度报告：生成（.docx/.html/.md）、检查、填写章节、公开
+    Report {
+        #[command(subcommand)]
+        command: commands::report::ReportCommand,
     },
     /// 法规库：导入、识别引用、版本比较、登记废止
     Laws {
@@ -227,6 +232,7 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
         Command::Audit { command } => commands::audit::run(&context, command).await,
         Command::Calendar { command } => commands::calendar::run(&context, command).await,
         Command::Laws { command } => commands::laws::run(&context, command).await,
+        Command::Report { command } => commands::report::run(&context, command).await,
         Command::Search {
             query,
             limit,

@@ -11,9 +11,94 @@ pub fn percent(part: u64, whole: u64) -> f64 {
     hundredths as f64 / 100.0
 }
 
+/// One record behind a figure: which kind of record, its id, how it is called, and the day that
+/// put it into the figure's year.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize)]
+pub struct RecordRef {
+    pub date: Option<chrono::NaiveDate>,
+    pub title: String,
+    /// `power_item`, `power_adjustment`, `org`, `reconsideration_case`, `mediation_dispute`,
+    /// `mediation_organization`, `mediator`: the web layer knows each kind's page.
+    pub kind: &'static str,
+    pub id: String,
+}
+
+/// Where a module's statistics put each record. Counting, it only counts (the statistics);
+/// collecting one key, it also keeps the records counted under that key, so the list behind a
+/// figure comes from the figure's own classification and cannot drift from it.
+#[derive(Debug, Default)]
+pub struct Tally {
+    want: Option<String>,
+    records: Vec<RecordRef>,
+}
+
+impl Tally {
+    /// Counts only.
+    pub fn counting() -> Tally {
+        Tally::default()
+    }
+
+    /// Keeps the records counted under `key` (`direct_corrections`, `by_type.行政许可`).
+    pub fn collecting(key: &str) -> Tally {
+        Tally {
+            want: Some(key.to_string()),
+            records: Vec::new(),
+        }
+    }
+
+    pub fn is_collecting(&self) -> bool {
+        self.want.is_some()
+    }
+
+    /// A record counted under `key`.
+    pub fn note(&mut self, key: &str, record: Option<&RecordRef>) {
+        if let (Some(want), Some(r)) = (&self.want, record)
+            && want == key
+        {
+            self.records.push(r.clone());
+        }
+    }
+
+    /// A record counted under the word `label` of the map `map`.
+    pub fn note_in(&mut self, map: &str, label: &str, record: Option<&RecordRef>) {
+        if let (Some(want), Some(r)) = (&self.want, record)
+            && want.strip_prefix(map).and_then(|w| w.strip_prefix('.')) == Some(label)
+        {
+            self.records.push(r.clone());
+        }
+    }
+
+    /// The records kept, by date and title.
+    pub fn into_records(mut self) -> Vec<RecordRef> {
+        self.records.sort();
+        self.records
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::percent;
+
+    #[test]
+    fn a_tally_keeps_only_the_records_of_its_key() {
+        use super::{RecordRef, Tally};
+        let r = |id: &str| RecordRef {
+            date: None,
+            title: id.into(),
+            kind: "t",
+            id: id.into(),
+        };
+        let mut t = Tally::collecting("by_type.企业");
+        t.note("by_type", Some(&r("a")));
+        t.note_in("by_type", "企业", Some(&r("b")));
+        t.note_in("by_type", "企业家", Some(&r("c")));
+        t.note_in("by_typ", "e.企业", Some(&r("d")));
+        t.note_in("by_type", "企业", None);
+        assert_eq!(t.into_records(), vec![r("b")]);
+        let mut counting = Tally::counting();
+        counting.note("x", Some(&r("a")));
+        assert!(!counting.is_collecting() && counting.into_records().is_empty());
+    }
 
     #[test]
     fn rates_round_half_up_to_two_decimals() {

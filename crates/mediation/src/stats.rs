@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use db::Params;
-use kernel::figures::percent;
+use kernel::figures::{RecordRef, Tally, percent};
 use platform::Org;
 use serde::Serialize;
 
@@ -49,6 +49,10 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "当年结案、以书面形式达成调解协议的纠纷数",
     ),
     (
+        "oral_agreements",
+        "当年结案、以口头形式达成调解协议的纠纷数",
+    ),
+    (
         "judicial_confirmations",
         "当年结案、调解协议经人民法院司法确认的纠纷数",
     ),
@@ -85,9 +89,93 @@ fn in_towns(q: &mut Params, column: &str, towns: Option<&[String]>) {
     }
 }
 
+/// How the rows of one statistics query are read: grouped with their count, or one per record
+/// with the record named (the records behind a figure).
+struct Rows {
+    records: bool,
+}
+
+impl Rows {
+    /// `SELECT <cols>, <count>[, <id>, <title>, <day>] FROM …`.
+    fn select(&self, cols: &str, named: [&str; 3], from: &str) -> Params {
+        let [id, title, day] = named;
+        Params::new(&if self.records {
+            format!("SELECT {cols}, CAST(1 AS BIGINT), {id}, {title}, {day} FROM {from}")
+        } else {
+            format!("SELECT {cols}, COUNT(*) FROM {from}")
+        })
+    }
+
+    fn group_by(&self, q: &mut Params, columns: &str) {
+        if !self.records {
+            q.push(&format!(" GROUP BY {columns}"));
+        }
+    }
+
+    async fn read(
+        &self,
+        conn: &mut sqlx::AnyConnection,
+        q: &Params,
+        kind: &'static str,
+    ) -> Result<Vec<Row>> {
+        Ok(store::grouped(conn, q, self.records)
+            .await?
+            .into_iter()
+            .map(|(a, b, c, n, named)| Row {
+                a,
+                b,
+                c,
+                n: n as u64,
+                record: named.map(|(id, title, day)| RecordRef {
+                    date: day.and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+                    title,
+                    kind,
+                    id,
+                }),
+            })
+            .collect())
+    }
+}
+
+struct Row {
+    a: Option<String>,
+    b: Option<String>,
+    c: Option<String>,
+    n: u64,
+    record: Option<RecordRef>,
+}
+
 impl Mediation {
     /// The figures of `year`, for the whole database or for the towns under `org`.
     pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<MediationStats> {
+        self.tally(year, org, &mut Tally::counting()).await
+    }
+
+    /// The disputes, organisations or mediators behind the figure `key` of `year`
+    /// (`successful`, `organizations_by_type.企业`; a rate lists its numerator): the figure's
+    /// own counting, one row per record.
+    pub async fn records_behind(
+        &self,
+        year: i32,
+        org: Option<&Org>,
+        key: &str,
+    ) -> Result<Vec<RecordRef>> {
+        let key = if key == "success_rate" {
+            "successful"
+        } else {
+            key
+        };
+        let mut tally = Tally::collecting(key);
+        self.tally(year, org, &mut tally).await?;
+        Ok(tally.into_records())
+    }
+
+    async fn tally(
+        &self,
+        year: i32,
+        org: Option<&Org>,
+        tally: &mut Tally,
+    ) -> Result<MediationStats> {
         let (Some(start), Some(end)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),
             NaiveDate::from_ymd_opt(year, 12, 31),
@@ -109,88 +197,118 @@ impl Mediation {
             year,
             ..Default::default()
         };
+        let rows = Rows {
+            records: tally.is_collecting(),
+        };
         let mut conn = self.platform.db().pool().acquire().await?;
+        const DISPUTE: &str = "mediation_dispute";
 
         // Received in the year: by type and source.
-        let mut q = Params::new(
-            "SELECT dispute_type, source, received_on, COUNT(*) FROM mediation_disputes WHERE received_on >= ",
+        let mut q = rows.select(
+            "dispute_type, source, received_on",
+            ["id", "number", "received_on"],
+            "mediation_disputes WHERE received_on >= ",
         );
         q.bind(&start).push(" AND received_on <= ").bind(&end_text);
         in_towns(&mut q, "town_id", towns);
         // Grouped in the index's order (day, type, source): the rows come out already grouped.
-        q.push(" GROUP BY received_on, dispute_type, source");
-        for (t, src, _, n) in store::grouped(&mut conn, &q).await? {
-            let n = n as u64;
-            s.disputes += n;
-            if let Some(t) = t.as_deref().and_then(DisputeType::parse) {
-                *s.by_type.entry(t.label().into()).or_default() += n;
+        rows.group_by(&mut q, "received_on, dispute_type, source");
+        for row in rows.read(&mut conn, &q, DISPUTE).await? {
+            let r = row.record.as_ref();
+            s.disputes += row.n;
+            tally.note("disputes", r);
+            if let Some(t) = row.a.as_deref().and_then(DisputeType::parse) {
+                *s.by_type.entry(t.label().into()).or_default() += row.n;
+                tally.note_in("by_type", t.label(), r);
             }
-            if let Some(src) = src.as_deref().and_then(Source::parse) {
-                *s.by_source.entry(src.label().into()).or_default() += n;
+            if let Some(src) = row.b.as_deref().and_then(Source::parse) {
+                *s.by_source.entry(src.label().into()).or_default() += row.n;
+                tally.note_in("by_source", src.label(), r);
             }
         }
 
         // Concluded in the year: by outcome, agreement and confirmation.
-        let mut q = Params::new(
-            "SELECT outcome, agreement, CASE WHEN judicial_confirmation = 1 THEN 'y' ELSE 'n' END, COUNT(*), concluded_on \
-             FROM mediation_disputes WHERE outcome <> 'ongoing' AND concluded_on >= ",
+        let mut q = rows.select(
+            "outcome, agreement, CASE WHEN judicial_confirmation = 1 THEN 'y' ELSE 'n' END",
+            ["id", "number", "concluded_on"],
+            "mediation_disputes WHERE outcome <> 'ongoing' AND concluded_on >= ",
         );
         q.bind(&start).push(" AND concluded_on <= ").bind(&end_text);
         in_towns(&mut q, "town_id", towns);
-        q.push(" GROUP BY concluded_on, outcome, agreement, judicial_confirmation");
-        for (outcome, agreement, confirmed, n) in store::grouped(&mut conn, &q).await? {
-            let n = n as u64;
+        rows.group_by(
+            &mut q,
+            "concluded_on, outcome, agreement, judicial_confirmation",
+        );
+        for row in rows.read(&mut conn, &q, DISPUTE).await? {
+            let (n, r) = (row.n, row.record.as_ref());
             s.concluded += n;
-            if outcome.as_deref().and_then(Outcome::parse) == Some(Outcome::Success) {
+            tally.note("concluded", r);
+            if row.a.as_deref().and_then(Outcome::parse) == Some(Outcome::Success) {
                 s.successful += n;
+                tally.note("successful", r);
             }
-            match agreement.as_deref().and_then(AgreementForm::parse) {
-                Some(AgreementForm::Written) => s.written_agreements += n,
-                Some(AgreementForm::Oral) => s.oral_agreements += n,
+            match row.b.as_deref().and_then(AgreementForm::parse) {
+                Some(AgreementForm::Written) => {
+                    s.written_agreements += n;
+                    tally.note("written_agreements", r);
+                }
+                Some(AgreementForm::Oral) => {
+                    s.oral_agreements += n;
+                    tally.note("oral_agreements", r);
+                }
                 None => {}
             }
-            if confirmed.as_deref() == Some("y") {
+            if row.c.as_deref() == Some("y") {
                 s.judicial_confirmations += n;
+                tally.note("judicial_confirmations", r);
             }
         }
         s.success_rate = percent(s.successful, s.concluded);
 
         // Overdue: grouped by the two dates, so a year is at most a few tens of thousands of rows.
-        let mut q = Params::new(
-            "SELECT received_on, concluded_on, '', COUNT(*) FROM mediation_disputes WHERE received_on >= ",
+        let mut q = rows.select(
+            "received_on, concluded_on, ''",
+            ["id", "number", "received_on"],
+            "mediation_disputes WHERE received_on >= ",
         );
         q.bind(&start).push(" AND received_on <= ").bind(&end_text);
         in_towns(&mut q, "town_id", towns);
-        q.push(" GROUP BY received_on, concluded_on");
-        for (received, concluded, _, n) in store::grouped(&mut conn, &q).await? {
+        rows.group_by(&mut q, "received_on, concluded_on");
+        for row in rows.read(&mut conn, &q, DISPUTE).await? {
             let parse =
                 |t: Option<String>| t.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
-            if let Some(r) = parse(received)
-                && rules::overdue(r, parse(concluded), end, target)
+            if let Some(received) = parse(row.a)
+                && rules::overdue(received, parse(row.b), end, target)
             {
-                s.overdue += n as u64;
+                s.overdue += row.n;
+                tally.note("overdue", row.record.as_ref());
             }
         }
 
         // Organisations founded by year end.
-        let mut q = Params::new(
-            "SELECT kind, CASE WHEN standardized = 1 THEN 'y' ELSE 'n' END, '', COUNT(*) FROM mediation_organizations \
-             WHERE founded_on <= ",
+        let standardized = "CASE WHEN standardized = 1 THEN 'y' ELSE 'n' END";
+        let mut q = rows.select(
+            &format!("kind, {standardized}, ''"),
+            ["id", "name", "founded_on"],
+            "mediation_organizations WHERE founded_on <= ",
         );
         q.bind(&end_text);
         in_towns(&mut q, "town_id", towns);
-        q.push(" GROUP BY kind, CASE WHEN standardized = 1 THEN 'y' ELSE 'n' END");
-        for (kind, standardized, _, n) in store::grouped(&mut conn, &q).await? {
-            let Some(kind) = kind.as_deref().and_then(OrganizationKind::parse) else {
+        rows.group_by(&mut q, &format!("kind, {standardized}"));
+        for row in rows.read(&mut conn, &q, "mediation_organization").await? {
+            let Some(kind) = row.a.as_deref().and_then(OrganizationKind::parse) else {
                 continue;
             };
+            let r = row.record.as_ref();
             *s.organizations_by_type
                 .entry(kind.label().into())
-                .or_default() += n as u64;
-            if standardized.as_deref() == Some("y") {
+                .or_default() += row.n;
+            tally.note_in("organizations_by_type", kind.label(), r);
+            if row.b.as_deref() == Some("y") {
                 *s.standardized_by_type
                     .entry(kind.label().into())
-                    .or_default() += n as u64;
+                    .or_default() += row.n;
+                tally.note_in("standardized_by_type", kind.label(), r);
             }
         }
 
@@ -199,23 +317,32 @@ impl Mediation {
         q.bind(&end_text)
             .push(" THEN 'y' ELSE 'n' END, CASE WHEN p.notified_on <= ")
             .bind(&end_text)
+            .push(" THEN 'y' ELSE 'n' END, ")
+            .push(if rows.records {
+                "CAST(1 AS BIGINT), p.id, p.name || '（' || m.name || '）', p.published_on"
+            } else {
+                "COUNT(*)"
+            })
             .push(
-                " THEN 'y' ELSE 'n' END, COUNT(*) FROM mediators p \
-                 JOIN mediation_organizations m ON m.id = p.organization_id WHERE 1 = 1",
+                " FROM mediators p JOIN mediation_organizations m ON m.id = p.organization_id WHERE 1 = 1",
             );
         in_towns(&mut q, "m.town_id", towns);
-        q.push(" GROUP BY 1, 2, 3");
-        for (employment, published, notified, n) in store::grouped(&mut conn, &q).await? {
-            let n = n as u64;
+        rows.group_by(&mut q, "1, 2, 3");
+        for row in rows.read(&mut conn, &q, "mediator").await? {
+            let (n, r) = (row.n, row.record.as_ref());
             s.mediators += n;
-            if employment.as_deref().and_then(Employment::parse) == Some(Employment::FullTime) {
+            tally.note("mediators", r);
+            if row.a.as_deref().and_then(Employment::parse) == Some(Employment::FullTime) {
                 s.mediators_full_time += n;
+                tally.note("mediators_full_time", r);
             }
-            if published.as_deref() == Some("y") {
+            if row.b.as_deref() == Some("y") {
                 s.mediators_published += n;
+                tally.note("mediators_published", r);
             }
-            if notified.as_deref() == Some("y") {
+            if row.c.as_deref() == Some("y") {
                 s.mediators_notified_to_court += n;
+                tally.note("mediators_notified_to_court", r);
             }
         }
         Ok(s)

@@ -262,16 +262,43 @@ pub(crate) async fn upsert_dispute(
     Ok(())
 }
 
-/// Rows of a grouped count: three text columns and the count, as the query selects them.
+/// A record named by a statistics row: id, title, day.
+pub(crate) type Named = (String, String, Option<String>);
+
+/// Rows of a grouped count: three text columns and the count, as the query selects them; with
+/// `named`, each row is one record and three more columns name it.
 pub(crate) async fn grouped(
     conn: &mut AnyConnection,
     q: &Params,
-) -> Result<Vec<(Option<String>, Option<String>, Option<String>, i64)>, sqlx::Error> {
+    named: bool,
+) -> Result<
+    Vec<(
+        Option<String>,
+        Option<String>,
+        Option<String>,
+        i64,
+        Option<Named>,
+    )>,
+    sqlx::Error,
+> {
     q.query()
         .fetch_all(conn)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?, r.try_get(3)?)))
+        .map(|r| {
+            let record = if named {
+                Some((r.try_get(4)?, r.try_get(5)?, r.try_get(6)?))
+            } else {
+                None
+            };
+            Ok((
+                r.try_get(0)?,
+                r.try_get(1)?,
+                r.try_get(2)?,
+                r.try_get(3)?,
+                record,
+            ))
+        })
         .collect()
 }
 

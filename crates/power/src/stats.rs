@@ -4,6 +4,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Datelike, NaiveDate};
+use kernel::figures::{RecordRef, Tally};
 use platform::Org;
 use serde::Serialize;
 use sqlx::Row;
@@ -38,6 +39,14 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "年末处于“拟下放待核准”状态的事项（去重），按下放类别计数",
     ),
     (
+        "delegated_items",
+        "当年进入“已核准”或“已下放”状态的事项数（去重），各下放类别合计",
+    ),
+    (
+        "pending_delegations",
+        "年末处于“拟下放待核准”状态的事项数（去重），各下放类别合计",
+    ),
+    (
         "unresolved_legal_basis",
         "年末在清单中、设定依据未能对应到法规库中任何法律法规的事项数",
     ),
@@ -64,6 +73,23 @@ pub struct PowerStats {
 impl Power {
     /// The figures of `year`, for the whole database or for `org` and everything below it.
     pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<PowerStats> {
+        self.tally(year, org, &mut Tally::counting()).await
+    }
+
+    /// The items, adjustments or departments behind the figure `key` of `year`
+    /// (`total_items`, `delegated_by_type.行政许可`): the figure's own counting, one row per record.
+    pub async fn records_behind(
+        &self,
+        year: i32,
+        org: Option<&Org>,
+        key: &str,
+    ) -> Result<Vec<RecordRef>> {
+        let mut tally = Tally::collecting(key);
+        self.tally(year, org, &mut tally).await?;
+        Ok(tally.into_records())
+    }
+
+    async fn tally(&self, year: i32, org: Option<&Org>, tally: &mut Tally) -> Result<PowerStats> {
         let start = NaiveDate::from_ymd_opt(year, 1, 1)
             .ok_or_else(|| crate::Error::Invalid(format!("年份{year}无效")))?;
         let end = NaiveDate::from_ymd_opt(year, 12, 31)
@@ -80,6 +106,7 @@ impl Power {
             None => None,
         };
         let counts = |org_id: &str| within.as_ref().is_none_or(|w| w.contains(org_id));
+        let collecting = tally.is_collecting();
         let mut conn = self.platform.db().pool().acquire().await?;
         let versions = store::all_versions(&mut conn).await?;
         let mut s = PowerStats {
@@ -89,17 +116,31 @@ impl Power {
 
         // Items in force at year end.
         let mut item_org: HashMap<String, String> = HashMap::new();
+        // Only when collecting: each item as a record (its latest version's code and name).
+        let mut item_ref: HashMap<String, RecordRef> = HashMap::new();
         let mut active_items: HashSet<String> = HashSet::new();
         for v in &versions {
             item_org.insert(v.id.to_string(), v.fields.org_id.to_string());
+            let record = collecting.then(|| RecordRef {
+                date: Some(v.valid_from).filter(|d| *d > crate::model::beginning()),
+                title: format!("{} {}", v.code, v.fields.name),
+                kind: "power_item",
+                id: v.id.to_string(),
+            });
             let covers = v.valid_from <= end && v.valid_to.is_none_or(|t| t > end);
             if covers && v.active && counts(v.fields.org_id.as_str()) {
                 active_items.insert(v.id.to_string());
+                let r = record.as_ref();
                 s.total_items += 1;
-                *s.by_type
-                    .entry(v.fields.item_type.label().into())
-                    .or_default() += 1;
+                tally.note("total_items", r);
+                let kind = v.fields.item_type.label();
+                *s.by_type.entry(kind.into()).or_default() += 1;
+                tally.note_in("by_type", kind, r);
                 *s.by_department.entry(v.org_name.clone()).or_default() += 1;
+                tally.note_in("by_department", &v.org_name, r);
+            }
+            if let Some(r) = record {
+                item_ref.insert(v.id.to_string(), r);
             }
         }
 
@@ -107,11 +148,28 @@ impl Power {
         let mut departments: HashSet<String> = HashSet::new();
         for a in store::adjustments(&mut conn, None, Some(AdjustmentState::Approved), None).await? {
             if a.effective_on.year() == year && counts(a.org_id.as_str()) {
+                let record = collecting.then(|| RecordRef {
+                    date: Some(a.effective_on),
+                    title: format!("{} {}", a.kind.label(), a.item_code),
+                    kind: "power_adjustment",
+                    id: a.id.to_string(),
+                });
+                let r = record.as_ref();
                 s.adjustments += 1;
-                departments.insert(a.org_id.to_string());
+                tally.note("adjustments", r);
+                if departments.insert(a.org_id.to_string()) {
+                    let department = collecting.then(|| RecordRef {
+                        date: None,
+                        title: a.org_name.clone(),
+                        kind: "org",
+                        id: a.org_id.to_string(),
+                    });
+                    tally.note("adjusted_departments", department.as_ref());
+                }
                 *s.adjustments_by_type
                     .entry(a.kind.label().into())
                     .or_default() += 1;
+                tally.note_in("adjustments_by_type", a.kind.label(), r);
             }
         }
         s.adjusted_departments = departments.len();
@@ -136,8 +194,10 @@ impl Power {
                 state_at_end.insert(delegation, (item, category.label().into(), state));
             }
         }
-        for category in delegated.values() {
+        for (item, category) in &delegated {
             *s.delegated_by_type.entry(category.clone()).or_default() += 1;
+            tally.note_in("delegated_by_type", category, item_ref.get(item));
+            tally.note("delegated_items", item_ref.get(item));
         }
         s.delegated_items = delegated.len();
         let pending: HashMap<String, String> = state_at_end
@@ -145,10 +205,12 @@ impl Power {
             .filter(|(_, _, state)| *state == DelegationState::Proposed)
             .map(|(item, category, _)| (item, category))
             .collect();
-        for category in pending.values() {
+        for (item, category) in &pending {
             *s.pending_delegations_by_type
                 .entry(category.clone())
                 .or_default() += 1;
+            tally.note_in("pending_delegations_by_type", category, item_ref.get(item));
+            tally.note("pending_delegations", item_ref.get(item));
         }
         s.pending_delegations = pending.len();
 
@@ -161,10 +223,10 @@ impl Power {
         .iter()
         .map(|r| r.try_get::<String, _>(0))
         .collect::<Result<_, _>>()?;
-        s.unresolved_legal_basis = active_items
-            .iter()
-            .filter(|i| !resolved.contains(*i))
-            .count();
+        for item in active_items.iter().filter(|i| !resolved.contains(*i)) {
+            s.unresolved_legal_basis += 1;
+            tally.note("unresolved_legal_basis", item_ref.get(item));
+        }
         Ok(s)
     }
 }

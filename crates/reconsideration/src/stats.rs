@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use kernel::figures::percent;
+use kernel::figures::{RecordRef, Tally, percent};
 use platform::Org;
 use serde::Serialize;
 
@@ -182,6 +182,10 @@ impl Counting {
                 key: "field_investigation_rate",
                 text: format!("实地调查件数 ÷ {base} × 100%，四舍五入保留两位小数"),
             },
+            Definition {
+                key: "rate_base",
+                text: format!("各项比率的分母：当年{base}"),
+            },
             d(
                 "overdue",
                 "当年审结、结案日期晚于审理期限（含中止不计入的期间与经批准的延长）的案件数",
@@ -200,35 +204,86 @@ impl Reconsideration {
     /// The figures of `year`, for the whole database or for the cases handled by or brought
     /// against `org` and everything below it.
     pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<ReconsiderationStats> {
+        self.tally(year, org, &mut Tally::counting()).await
+    }
+
+    /// The cases behind the figure `key` of `year` (`direct_corrections`,
+    /// `by_decision_type.撤销`; a rate lists its numerator), by date: the figure's own counting,
+    /// one row per case.
+    pub async fn records_behind(
+        &self,
+        year: i32,
+        org: Option<&Org>,
+        key: &str,
+    ) -> Result<Vec<RecordRef>> {
+        let key = match key {
+            "direct_correction_rate" => "direct_corrections",
+            "comprehensive_correction_rate" => "comprehensive_corrections",
+            "field_investigation_rate" => "field_investigations",
+            "rate_base" => {
+                if self.counting().await?.decided_base {
+                    "by_method.决定"
+                } else {
+                    "concluded"
+                }
+            }
+            other => other,
+        };
+        let mut tally = Tally::collecting(key);
+        self.tally(year, org, &mut tally).await?;
+        Ok(tally.into_records())
+    }
+
+    async fn counting(&self) -> Result<Counting> {
+        let settings = db::settings::load(self.platform.db()).await?;
+        Counting::read(&settings)
+    }
+
+    async fn tally(
+        &self,
+        year: i32,
+        org: Option<&Org>,
+        tally: &mut Tally,
+    ) -> Result<ReconsiderationStats> {
         if !(1900..=9999).contains(&year) {
             return Err(Error::Invalid(format!("年份{year}无效")));
         }
-        let settings = db::settings::load(self.platform.db()).await?;
-        let counting = Counting::read(&settings)?;
+        let counting = self.counting().await?;
         let orgs = match org {
             Some(o) => Some(self.subtree(o).await?),
             None => None,
         };
         let mut conn = self.platform.db().pool().acquire().await?;
-        let counts = store::counts(&mut conn, year, orgs.as_deref()).await?;
+        let counts = store::counts(&mut conn, year, orgs.as_deref(), tally.is_collecting()).await?;
         let mut s = ReconsiderationStats {
             year,
             pending: counts.pending as u64,
             ..Default::default()
         };
-        for (acceptance, n) in counts.received {
-            let n = n as u64;
+        for r in &counts.pending_records {
+            tally.note("pending", Some(r));
+        }
+        for g in &counts.received {
+            let (n, r) = (g.n as u64, g.record.as_ref());
             s.received += n;
-            match acceptance.as_deref() {
-                Some("accepted") => s.accepted += n,
-                Some("not_accepted") => s.not_accepted += n,
+            tally.note("received", r);
+            match g.acceptance.as_deref() {
+                Some("accepted") => {
+                    s.accepted += n;
+                    tally.note("accepted", r);
+                }
+                Some("not_accepted") => {
+                    s.not_accepted += n;
+                    tally.note("not_accepted", r);
+                }
                 _ => {}
             }
         }
         let mut decided = 0;
-        for g in counts.concluded {
-            let n = g.n as u64;
+        for g in &counts.concluded {
+            let (n, r) = (g.n as u64, g.record.as_ref());
             s.concluded += n;
+            tally.note("concluded", r);
             let method = g.method.as_deref().and_then(Method::parse);
             let decision = g.decision_type.as_deref().and_then(DecisionType::parse);
             let reason = g
@@ -237,40 +292,53 @@ impl Reconsideration {
                 .and_then(WithdrawalReason::parse);
             if let Some(m) = method {
                 *s.by_method.entry(m.label().into()).or_default() += n;
+                tally.note_in("by_method", m.label(), r);
             }
             let direct = decision.is_some_and(|d| counting.direct.contains(&d));
             if let Some(d) = decision {
                 *s.by_decision_type.entry(d.label().into()).or_default() += n;
+                tally.note_in("by_decision_type", d.label(), r);
             }
             if method == Some(Method::Decision) {
                 decided += n;
             }
-            if direct {
-                s.direct_corrections += n;
-            }
-            if g.opinion {
-                s.opinion_letters += n;
-            }
-            if g.recommendation {
-                s.recommendation_letters += n;
-            }
-            if g.field {
-                s.field_investigations += n;
-            }
-            if g.overdue {
-                s.overdue += n;
-            }
-            match method {
-                Some(Method::Withdrawal) => s.withdrawn += n,
-                Some(Method::Mediation) => s.mediated += n,
-                Some(Method::Termination) => s.terminated += n,
-                _ => {}
-            }
+            let mut count = |flag: bool, figure: &mut u64, key: &str| {
+                if flag {
+                    *figure += n;
+                    tally.note(key, r);
+                }
+            };
+            count(direct, &mut s.direct_corrections, "direct_corrections");
+            count(g.opinion, &mut s.opinion_letters, "opinion_letters");
+            count(
+                g.recommendation,
+                &mut s.recommendation_letters,
+                "recommendation_letters",
+            );
+            count(g.field, &mut s.field_investigations, "field_investigations");
+            count(g.overdue, &mut s.overdue, "overdue");
+            count(
+                method == Some(Method::Withdrawal),
+                &mut s.withdrawn,
+                "withdrawn",
+            );
+            count(
+                method == Some(Method::Mediation),
+                &mut s.mediated,
+                "mediated",
+            );
+            count(
+                method == Some(Method::Termination),
+                &mut s.terminated,
+                "terminated",
+            );
             let after_mediation = reason == Some(WithdrawalReason::AfterMediation);
             let after_correction = reason == Some(WithdrawalReason::AfterCorrection);
-            if method == Some(Method::Withdrawal) && (after_mediation || after_correction) {
-                s.withdrawn_after_mediation += n;
-            }
+            count(
+                method == Some(Method::Withdrawal) && (after_mediation || after_correction),
+                &mut s.withdrawn_after_mediation,
+                "withdrawn_after_mediation",
+            );
             // Each case counts once towards 综合纠错, whichever of its parts applies.
             let counts_comprehensive = counting.parts.iter().any(|p| match p {
                 Part::Direct => direct,
@@ -279,9 +347,11 @@ impl Reconsideration {
                 Part::AfterCorrection => method == Some(Method::Withdrawal) && after_correction,
                 Part::Opinion => g.opinion,
             });
-            if counts_comprehensive {
-                s.comprehensive_corrections += n;
-            }
+            count(
+                counts_comprehensive,
+                &mut s.comprehensive_corrections,
+                "comprehensive_corrections",
+            );
         }
         s.rate_base = if counting.decided_base {
             decided

@@ -2,6 +2,7 @@
 
 use chrono::NaiveDate;
 use db::{Params, Tx};
+use kernel::figures::RecordRef;
 use kernel::ids::OrgId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -379,14 +380,22 @@ pub(crate) async fn list(
     Ok((cases, total))
 }
 
-/// The rows of the year's figures, grouped in SQL so a province's year is a few small results.
+/// The rows of the year's figures, grouped in SQL so a province's year is a few small results;
+/// or, for the records behind a figure, the same rows one per case with the case named.
 pub(crate) struct Counts {
-    /// (acceptance, n) of cases received in the year.
-    pub received: Vec<(Option<String>, i64)>,
-    /// (method, withdrawal reason, decision type, opinion, recommendation, field, overdue, n) of
-    /// accepted cases concluded in the year.
+    /// Cases received in the year, by acceptance.
+    pub received: Vec<ReceivedGroup>,
+    /// Accepted cases concluded in the year.
     pub concluded: Vec<ConcludedGroup>,
     pub pending: i64,
+    /// The pending cases themselves, one per case (only when reading records).
+    pub pending_records: Vec<RecordRef>,
+}
+
+pub(crate) struct ReceivedGroup {
+    pub acceptance: Option<String>,
+    pub n: i64,
+    pub record: Option<RecordRef>,
 }
 
 pub(crate) struct ConcludedGroup {
@@ -398,12 +407,25 @@ pub(crate) struct ConcludedGroup {
     pub field: bool,
     pub overdue: bool,
     pub n: i64,
+    pub record: Option<RecordRef>,
+}
+
+/// A case as a record behind a figure, from the columns `c.id, c.number, <day>` at `at`.
+fn case_ref(r: &sqlx::any::AnyRow, at: usize) -> Result<RecordRef, sqlx::Error> {
+    let day: Option<String> = r.try_get(at + 2)?;
+    Ok(RecordRef {
+        id: r.try_get(at)?,
+        title: r.try_get(at + 1)?,
+        date: day.and_then(|d| chrono::NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok()),
+        kind: "reconsideration_case",
+    })
 }
 
 pub(crate) async fn counts(
     conn: &mut AnyConnection,
     year: i32,
     orgs: Option<&[String]>,
+    records: bool,
 ) -> Result<Counts, sqlx::Error> {
     let start = format!("{year:04}-01-01");
     let end = format!("{year:04}-12-31");
@@ -416,29 +438,52 @@ pub(crate) async fn counts(
                 .push(")");
         }
     };
-    let mut q = Params::new(
-        "SELECT c.acceptance, COUNT(*) FROM reconsideration_cases c WHERE c.received_on >= ",
-    );
+    // One row per case (with the case named) or one row per group (with its count).
+    let named = |day: &str| {
+        if records {
+            (format!(", c.id, c.number, {day}"), "CAST(1 AS BIGINT)")
+        } else {
+            (String::new(), "COUNT(*)")
+        }
+    };
+    let (tail, n) = named("c.received_on");
+    let mut q = Params::new(&format!(
+        "SELECT c.acceptance, {n}{tail} FROM reconsideration_cases c WHERE c.received_on >= "
+    ));
     q.bind(&start).push(" AND c.received_on <= ").bind(&end);
     scope(&mut q);
-    q.push(" GROUP BY c.acceptance");
+    if !records {
+        q.push(" GROUP BY c.acceptance");
+    }
     let received = q
         .query()
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .map(|r| {
+            Ok(ReceivedGroup {
+                acceptance: r.try_get(0)?,
+                n: r.try_get(1)?,
+                record: if records { Some(case_ref(r, 2)?) } else { None },
+            })
+        })
         .collect::<Result<_, sqlx::Error>>()?;
 
-    let mut q = Params::new(
+    let overdue = "CASE WHEN c.decision_due IS NOT NULL AND c.concluded_on > c.decision_due THEN 1 ELSE 0 END";
+    let (tail, n) = named("c.concluded_on");
+    let mut q = Params::new(&format!(
         "SELECT c.method, c.withdrawal_reason, c.decision_type, c.opinion_letter, c.recommendation_letter, \
-         c.field_investigation, CASE WHEN c.decision_due IS NOT NULL AND c.concluded_on > c.decision_due THEN 1 ELSE 0 END, COUNT(*) \
-         FROM reconsideration_cases c WHERE c.acceptance = 'accepted' AND c.concluded_on >= ",
-    );
+         c.field_investigation, {overdue}, {n}{tail} \
+         FROM reconsideration_cases c WHERE c.acceptance = 'accepted' AND c.concluded_on >= "
+    ));
     q.bind(&start).push(" AND c.concluded_on <= ").bind(&end);
     scope(&mut q);
-    q.push(" GROUP BY c.method, c.withdrawal_reason, c.decision_type, c.opinion_letter, c.recommendation_letter, c.field_investigation, \
-             CASE WHEN c.decision_due IS NOT NULL AND c.concluded_on > c.decision_due THEN 1 ELSE 0 END");
+    if !records {
+        q.push(&format!(
+            " GROUP BY c.method, c.withdrawal_reason, c.decision_type, c.opinion_letter, c.recommendation_letter, \
+             c.field_investigation, {overdue}"
+        ));
+    }
     let concluded = q
         .query()
         .fetch_all(&mut *conn)
@@ -454,23 +499,42 @@ pub(crate) async fn counts(
                 field: r.try_get::<i64, _>(5)? != 0,
                 overdue: r.try_get::<i64, _>(6)? != 0,
                 n: r.try_get(7)?,
+                record: if records { Some(case_ref(r, 8)?) } else { None },
             })
         })
         .collect::<Result<_, sqlx::Error>>()?;
 
-    let mut q = Params::new(
-        "SELECT COUNT(*) FROM reconsideration_cases c WHERE c.acceptance = 'accepted' AND c.accepted_on <= ",
-    );
+    let select = if records {
+        "SELECT c.id, c.number, c.accepted_on FROM reconsideration_cases c"
+    } else {
+        "SELECT COUNT(*) FROM reconsideration_cases c"
+    };
+    let mut q = Params::new(&format!(
+        "{select} WHERE c.acceptance = 'accepted' AND c.accepted_on <= "
+    ));
     q.bind(&end)
         .push(" AND (c.concluded_on IS NULL OR c.concluded_on > ")
         .bind(&end)
         .push(")");
     scope(&mut q);
-    let pending = q.query().fetch_one(&mut *conn).await?.try_get(0)?;
+    let (pending, pending_records) = if records {
+        let rows = q.query().fetch_all(&mut *conn).await?;
+        let list = rows
+            .iter()
+            .map(|r| case_ref(r, 0))
+            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+        (list.len() as i64, list)
+    } else {
+        (
+            q.query().fetch_one(&mut *conn).await?.try_get(0)?,
+            Vec::new(),
+        )
+    };
     Ok(Counts {
         received,
         concluded,
         pending,
+        pending_records,
     })
 }
 

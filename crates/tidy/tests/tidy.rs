@@ -26,6 +26,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "paper",
         "reconsideration",
         "mediation",
+        "report",
     ];
     BTreeMap::from([
         ("kernel", &[][..]),
@@ -44,6 +45,18 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             "mediation",
             &["kernel", "db", "ledger", "platform", "paper"][..],
         ),
+        (
+            "report",
+            &[
+                "kernel",
+                "db",
+                "platform",
+                "paper",
+                "power",
+                "reconsideration",
+                "mediation",
+            ][..],
+        ),
         ("web", ALL_MODULES),
         (
             "cli",
@@ -58,6 +71,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "paper",
                 "reconsideration",
                 "mediation",
+                "report",
                 "web",
             ][..],
         ),
@@ -75,6 +89,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "paper",
                 "reconsideration",
                 "mediation",
+                "report",
                 "web",
             ][..],
         ),
@@ -89,6 +104,7 @@ const FORBIDDEN_EXTERNAL: &[(&str, &[&str])] = &[
     ("ledger", &["sqlx", "axum", "tokio"]),
     ("search", &["sqlx", "axum"]),
     ("paper", &["sqlx", "axum", "tokio"]),
+    ("report", &["axum"]),
     ("web", &["sqlx"]),
     ("cli", &["sqlx"]),
 ];

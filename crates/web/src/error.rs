@@ -101,6 +101,19 @@ impl From<mediation::Error> for WebError {
     }
 }
 
+impl From<report::Error> for WebError {
+    fn from(e: report::Error) -> Self {
+        match e {
+            report::Error::Platform(p) => p.into(),
+            report::Error::Power(p) => p.into(),
+            report::Error::Reconsideration(r) => r.into(),
+            report::Error::Mediation(m) => m.into(),
+            report::Error::Db(d) => d.into(),
+            other => WebError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
 impl From<kernel::calendar::CalendarError> for WebError {
     fn from(e: kernel::calendar::CalendarError) -> Self {
         WebError::invalid(e.to_string())

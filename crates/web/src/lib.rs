@@ -46,6 +46,7 @@ pub struct AppState {
     pub power: power::Power,
     pub reconsideration: reconsideration::Reconsideration,
     pub mediation: mediation::Mediation,
+    pub report: report::Report,
     /// Where the search index's documents come from.
     pub sources: search::Sources,
     pub search: Arc<search::Search>,
@@ -60,6 +61,7 @@ impl AppState {
             power: sources.power.clone(),
             reconsideration: reconsideration::Reconsideration::new(platform.clone()),
             mediation: mediation::Mediation::new(platform.clone()),
+            report: report::Report::new(platform.clone()),
             sources,
             platform,
             search: Arc::new(search),

@@ -49,6 +49,12 @@ const ENTRIES: &[Entry] = &[
         any_of: &[Permission::ReadRecords],
     },
     Entry {
+        key: "report",
+        label: "年度报告",
+        href: "/report",
+        any_of: &[Permission::ReadRecords],
+    },
+    Entry {
         key: "calendar",
         label: "工作日历",
         href: "/calendar",
@@ -124,6 +130,7 @@ mod tests {
                 "权责清单",
                 "行政复议",
                 "人民调解",
+                "年度报告",
                 "工作日历"
             ]
         );

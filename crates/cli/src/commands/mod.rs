@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod laws;
 pub mod ledgers;
+pub mod report;
 pub mod search;
 pub mod serve;
 pub mod stats;

@@ -6,6 +6,7 @@
 pub mod mediation;
 pub mod power;
 pub mod reconsideration;
+pub mod report;
 mod vocabulary;
 
 use kernel::crypto::random_token;

@@ -142,6 +142,10 @@ pub async fn page(
             });
         }
     }
+    // 年度报告: last year's report waits for publication (before 1 April).
+    if let Some(task) = super::report::task(&state, actor, today).await? {
+        tasks.push(task);
+    }
     if let (Some(warning), true) = (&calendar_warning, actor.can(Permission::ManageCalendar)) {
         tasks.push(Task {
             title: "载入新一年的节假日安排".into(),

@@ -10,6 +10,7 @@ mod orgs;
 mod portal;
 pub(crate) mod power;
 mod reconsideration;
+mod report;
 mod settings;
 mod users;
 
@@ -150,6 +151,22 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         .route("/mediation/{id}/agreement.docx", get(mediation::agreement))
         .route("/gongkai/tiaojie", get(mediation::public::roster))
         .route("/gongkai/jigou", get(portal::directory))
+        .route("/report", get(report::index))
+        .route("/report/{year}", get(report::editor))
+        .route("/report/{year}/preview", get(report::preview))
+        .route("/report/{year}/download/{format}", get(report::download))
+        .route("/report/{year}/publish", post(report::publish))
+        .route(
+            "/report/{year}/sections/{section}",
+            post(report::save_section),
+        )
+        .route("/report/{year}/figures/{key}", get(report::figure))
+        .route("/gongkai/baogao", get(report::public::list))
+        .route("/gongkai/baogao/{org}/{year}", get(report::public::report))
+        .route(
+            "/gongkai/baogao/{org}/{year}/report.docx",
+            get(report::public::docx),
+        )
 }
 
 /// The logged-in user shown in the header.
@@ -221,6 +238,7 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "registered" => "行政复议申请已登记，请在受理审查期限内作出受理决定。",
         "step" => "已记录，期限已重新计算。",
         "document" => "文书已生成，随案保存。",
+        "published" => "年度报告已向社会公开。",
         _ => return None,
     })
 }

@@ -1,0 +1,363 @@
+//! The figures a report states: each module's year statistics, asked of the module through its
+//! public API (the same call `fazhi stats` makes), flattened into keys `module.key` and
+//! `module.map.word`, each with its definition.
+
+use std::collections::BTreeMap;
+
+use platform::{Org, Platform};
+use serde::{Deserialize, Serialize};
+
+use crate::{Error, Result};
+
+kernel::labelled_enum!(
+    /// The modules whose figures the report states, in the report's order.
+    Module {
+        Power => ("power", "权责清单"),
+        Reconsideration => ("reconsideration", "行政复议"),
+        Mediation => ("mediation", "人民调解"),
+    }
+);
+
+impl Module {
+    /// The figure that says whether the module has any record for the year.
+    pub fn headline(self) -> &'static str {
+        match self {
+            Module::Power => "power.total_items",
+            Module::Reconsideration => "reconsideration.received",
+            Module::Mediation => "mediation.disputes",
+        }
+    }
+
+    /// The words a `by_…` map is counted over, when they form a closed list: every word is a
+    /// figure (0 in a year without such records); any other word is unknown.
+    fn words(self, map: &str) -> Option<Vec<&'static str>> {
+        use mediation::{DisputeType, OrganizationKind, Source};
+        use power::model::{AdjustmentKind, ItemType};
+        use reconsideration::model::{DecisionType, Method};
+        fn labels<T: Copy>(all: &[T], label: fn(T) -> &'static str) -> Option<Vec<&'static str>> {
+            Some(all.iter().map(|t| label(*t)).collect())
+        }
+        match (self, map) {
+            (Module::Power, "by_type" | "delegated_by_type" | "pending_delegations_by_type") => {
+                labels(ItemType::ALL, ItemType::label)
+            }
+            (Module::Power, "adjustments_by_type") => {
+                labels(AdjustmentKind::ALL, AdjustmentKind::label)
+            }
+            (Module::Reconsideration, "by_decision_type") => {
+                labels(DecisionType::ALL, DecisionType::label)
+            }
+            (Module::Reconsideration, "by_method") => labels(Method::ALL, Method::label),
+            (Module::Mediation, "by_type") => labels(DisputeType::ALL, DisputeType::label),
+            (Module::Mediation, "by_source") => labels(Source::ALL, Source::label),
+            (Module::Mediation, "organizations_by_type" | "standardized_by_type") => {
+                labels(OrganizationKind::ALL, OrganizationKind::label)
+            }
+            _ => None,
+        }
+    }
+}
+
+/// A module's figures as `fazhi stats MODULE --json` prints them, with the definitions.
+#[derive(Clone, Debug)]
+pub struct ModuleFigures {
+    pub value: serde_json::Value,
+    pub definitions: Vec<(String, String)>,
+}
+
+fn json(v: impl Serialize) -> Result<serde_json::Value> {
+    serde_json::to_value(v).map_err(|e| Error::Invalid(e.to_string()))
+}
+
+/// The year's figures of one module, for the whole database or for `org` and everything below
+/// it: the one call behind `fazhi stats` and the report.
+pub async fn module_figures(
+    platform: &Platform,
+    module: Module,
+    year: i32,
+    org: Option<&Org>,
+) -> Result<ModuleFigures> {
+    let owned = |d: &[(&str, &str)]| -> Vec<(String, String)> {
+        d.iter()
+            .map(|(k, t)| (k.to_string(), t.to_string()))
+            .collect()
+    };
+    Ok(match module {
+        Module::Power => ModuleFigures {
+            value: json(power::Power::new(platform.clone()).stats(year, org).await?)?,
+            definitions: owned(power::DEFINITIONS),
+        },
+        Module::Reconsideration => {
+            let m = reconsideration::Reconsideration::new(platform.clone());
+            ModuleFigures {
+                value: json(m.stats(year, org).await?)?,
+                definitions: m
+                    .definitions()
+                    .await?
+                    .into_iter()
+                    .map(|d| (d.key.to_string(), d.text))
+                    .collect(),
+            }
+        }
+        Module::Mediation => ModuleFigures {
+            value: json(
+                mediation::Mediation::new(platform.clone())
+                    .stats(year, org)
+                    .await?,
+            )?,
+            definitions: owned(mediation::DEFINITIONS),
+        },
+    })
+}
+
+/// A figure's value: a count, or a rate in percent (two decimals, half-up).
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Value {
+    Count(u64),
+    Rate(f64),
+}
+
+impl Value {
+    /// As the report states it: `26`, `15.38%`, `100%`.
+    pub fn shown(self) -> String {
+        match self {
+            Value::Count(n) => n.to_string(),
+            Value::Rate(r) => {
+                let text = format!("{r:.2}");
+                let text = text.trim_end_matches('0').trim_end_matches('.');
+                format!("{text}%")
+            }
+        }
+    }
+
+    pub fn is_zero(self) -> bool {
+        match self {
+            Value::Count(n) => n == 0,
+            Value::Rate(r) => r == 0.0,
+        }
+    }
+}
+
+/// One figure: its key, value and definition.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Figure {
+    pub key: String,
+    pub value: Value,
+    pub definition: String,
+}
+
+/// Every figure of a year, by key.
+#[derive(Clone, Debug, Default)]
+pub struct Figures {
+    pub year: i32,
+    by_key: BTreeMap<String, Figure>,
+    /// `module.map` of the maps, for the error that names a map without its word.
+    maps: BTreeMap<String, Vec<String>>,
+}
+
+impl Figures {
+    /// The figures of every module for `year` (`org` None: the whole database).
+    pub async fn of_year(platform: &Platform, year: i32, org: Option<&Org>) -> Result<Figures> {
+        let mut figures = Figures {
+            year,
+            ..Figures::default()
+        };
+        for module in Module::ALL {
+            let m = module_figures(platform, *module, year, org).await?;
+            figures.add(*module, &m);
+        }
+        Ok(figures)
+    }
+
+    /// Adds a module's figures, the maps over closed lists filled with every word.
+    pub fn add(&mut self, module: Module, m: &ModuleFigures) {
+        let definition = |key: &str| {
+            m.definitions
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, d)| d.clone())
+                .unwrap_or_default()
+        };
+        let Some(object) = m.value.as_object() else {
+            return;
+        };
+        for (key, v) in object {
+            if key == "year" {
+                continue;
+            }
+            let full = format!("{}.{key}", module.code());
+            match v {
+                serde_json::Value::Number(n) => {
+                    let value = if key.ends_with("_rate") {
+                        Value::Rate(n.as_f64().unwrap_or(0.0))
+                    } else {
+                        Value::Count(n.as_u64().unwrap_or(0))
+                    };
+                    self.insert(full, value, definition(key));
+                }
+                serde_json::Value::Object(map) => {
+                    let mut words: Vec<String> = module
+                        .words(key)
+                        .unwrap_or_default()
+                        .into_iter()
+                        .map(String::from)
+                        .collect();
+                    for word in map.keys() {
+                        if !words.contains(word) {
+                            words.push(word.clone());
+                        }
+                    }
+                    for word in &words {
+                        let n = map.get(word).and_then(|n| n.as_u64()).unwrap_or(0);
+                        self.insert(
+                            format!("{full}.{word}"),
+                            Value::Count(n),
+                            format!("{}：{word}", definition(key)),
+                        );
+                    }
+                    self.maps.insert(full, words);
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn insert(&mut self, key: String, value: Value, definition: String) {
+        self.by_key.insert(
+            key.clone(),
+            Figure {
+                key,
+                value,
+                definition,
+            },
+        );
+    }
+
+    pub fn get(&self, key: &str) -> Option<&Figure> {
+        self.by_key.get(key)
+    }
+
+    /// Every figure, by key.
+    pub fn all(&self) -> impl Iterator<Item = &Figure> {
+        self.by_key.values()
+    }
+
+    /// Why a key names no figure, in words a legal officer can act on.
+    pub fn why_unknown(&self, key: &str) -> String {
+        if let Some(words) = self.maps.get(key) {
+            return format!(
+                "“{key}”是分类计数，请写明类别，例如{{{key}.{}}}",
+                words.first().map(String::as_str).unwrap_or("…")
+            );
+        }
+        if let Some((map, word)) = key.rsplit_once('.')
+            && let Some(words) = self.maps.get(map)
+        {
+            return format!("“{map}”没有“{word}”这一类（可用：{}）", words.join("、"));
+        }
+        if let Some(near) = self.nearest(key) {
+            return format!("“{key}”不是数据项，是否是“{near}”？");
+        }
+        match key.split_once('.') {
+            Some((module, _)) if Module::parse(module).is_none() => format!(
+                "“{key}”不是数据项：没有“{module}”这个模块（可用：{}）",
+                Module::ALL
+                    .iter()
+                    .map(|m| m.code())
+                    .collect::<Vec<_>>()
+                    .join("、")
+            ),
+            _ => format!("“{key}”不是数据项"),
+        }
+    }
+}
+
+impl Figures {
+    /// The key a typo most likely meant: at most two characters away.
+    fn nearest(&self, key: &str) -> Option<&str> {
+        self.by_key
+            .keys()
+            .map(|k| (distance(k, key), k))
+            .filter(|(d, _)| *d <= 2)
+            .min()
+            .map(|(_, k)| k.as_str())
+    }
+}
+
+/// Edit distance in characters (Levenshtein).
+fn distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut previous = row[0];
+        row[0] = i + 1;
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous + usize::from(ca != *cb);
+            previous = row[j + 1];
+            row[j + 1] = substitute.min(row[j] + 1).min(row[j + 1] + 1);
+        }
+    }
+    row[b.len()]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rates_are_stated_with_their_percent_sign_and_no_trailing_zeros() {
+        assert_eq!(Value::Rate(15.38).shown(), "15.38%");
+        assert_eq!(Value::Rate(100.0).shown(), "100%");
+        assert_eq!(Value::Rate(42.3).shown(), "42.3%");
+        assert_eq!(Value::Rate(0.0).shown(), "0%");
+        assert_eq!(Value::Count(4840).shown(), "4840");
+    }
+
+    #[test]
+    fn maps_over_closed_lists_hold_every_word_and_no_other() {
+        let mut f = Figures::default();
+        f.add(
+            Module::Mediation,
+            &ModuleFigures {
+                value: serde_json::json!({"year": 2020, "disputes": 3, "success_rate": 50.0,
+                    "organizations_by_type": {"村居": 1}}),
+                definitions: vec![("organizations_by_type".into(), "调解组织".into())],
+            },
+        );
+        assert_eq!(f.get("mediation.disputes").unwrap().value, Value::Count(3));
+        assert_eq!(
+            f.get("mediation.success_rate").unwrap().value,
+            Value::Rate(50.0)
+        );
+        assert_eq!(
+            f.get("mediation.organizations_by_type.企业").unwrap().value,
+            Value::Count(0)
+        );
+        assert_eq!(
+            f.get("mediation.organizations_by_type.村居")
+                .unwrap()
+                .definition,
+            "调解组织：村居"
+        );
+        assert!(f.get("mediation.organizations_by_type.公司").is_none());
+        assert!(f.get("mediation.year").is_none());
+        assert!(
+            f.why_unknown("mediation.organizations_by_type.公司")
+                .contains("村居、企业")
+        );
+        assert!(
+            f.why_unknown("mediation.organizations_by_type")
+                .contains("请写明类别")
+        );
+        assert!(
+            f.why_unknown("enforcement.cases")
+                .contains("没有“enforcement”这个模块")
+        );
+        assert!(
+            f.why_unknown("mediation.dispute")
+                .contains("是否是“mediation.disputes”")
+        );
+        assert_eq!(super::distance("kitten", "sitting"), 3);
+    }
+}

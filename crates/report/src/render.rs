@@ -1,0 +1,204 @@
+//! The report written out: Markdown, HTML (every figure a link to the records behind it) and
+//! .docx in the GB/T 9704 layout through `paper`. Each ends with the definitions of the figures it
+//! states (统计口径), so a reader of any of them can tell how a number was counted.
+
+use paper::{Block, Document};
+
+use crate::model::{AnnualReport, Piece, plain};
+
+const APPENDIX: &str = "附：统计口径";
+
+fn line(pieces: &[Piece]) -> String {
+    pieces.iter().map(plain).collect()
+}
+
+fn date(r: &AnnualReport) -> String {
+    use chrono::Datelike;
+    format!("{}年{}月{}日", r.date.year(), r.date.month(), r.date.day())
+}
+
+/// The report as Markdown.
+pub fn to_markdown(r: &AnnualReport) -> String {
+    let mut out = format!("# {}\n\n", r.title);
+    for s in &r.sections {
+        match s.level {
+            0 => {}
+            1 => out.push_str(&format!("## {}\n\n", s.heading)),
+            _ => out.push_str(&format!("### {}\n\n", s.heading)),
+        }
+        for p in &s.paragraphs {
+            out.push_str(&line(p));
+            out.push_str("\n\n");
+        }
+    }
+    out.push_str(&format!("{}  \n{}\n\n", r.org, date(r)));
+    if !r.figures.is_empty() {
+        out.push_str(&format!(
+            "## {APPENDIX}\n\n| 数据项 | 数值 | 口径 |\n|---|---|---|\n"
+        ));
+        for f in &r.figures {
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                f.key,
+                f.value.shown(),
+                f.definition.replace('|', "\\|")
+            ));
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Where figures link: the staff pages under `base` (`https://fazhi.example.gov.cn`, or "" for
+/// links within the site), or nowhere (the public portal).
+#[derive(Clone, Copy, Debug)]
+pub enum Links<'a> {
+    To(&'a str),
+    None,
+}
+
+impl Links<'_> {
+    fn href(&self, year: i32, key: &str) -> Option<String> {
+        match self {
+            Links::To(base) => Some(format!(
+                "{}/report/{year}/figures/{}",
+                base.trim_end_matches('/'),
+                escape(key)
+            )),
+            Links::None => None,
+        }
+    }
+}
+
+/// The report's body as an HTML fragment (headings, paragraphs, signature, definitions).
+pub fn html_body(r: &AnnualReport, links: Links) -> String {
+    let definition = |key: &str| {
+        r.figures
+            .iter()
+            .find(|f| f.key == key)
+            .map(|f| f.definition.as_str())
+            .unwrap_or("")
+    };
+    let mut out = format!("<h1 class=\"report-title\">{}</h1>\n", escape(&r.title));
+    for s in &r.sections {
+        match s.level {
+            0 => {}
+            1 => out.push_str(&format!("<h2>{}</h2>\n", escape(&s.heading))),
+            _ => out.push_str(&format!("<h3>{}</h3>\n", escape(&s.heading))),
+        }
+        for p in &s.paragraphs {
+            out.push_str("<p>");
+            for piece in p {
+                match piece {
+                    Piece::Text(t) => out.push_str(&escape(t)),
+                    Piece::Figure { key, shown } => {
+                        let title = escape(definition(key));
+                        match links.href(r.year, key) {
+                            Some(href) => out.push_str(&format!(
+                                "<a class=\"figure\" href=\"{href}\" title=\"{title}\" data-key=\"{}\">{}</a>",
+                                escape(key),
+                                escape(shown)
+                            )),
+                            None => out.push_str(&format!(
+                                "<span class=\"figure\" title=\"{title}\">{}</span>",
+                                escape(shown)
+                            )),
+                        }
+                    }
+                    Piece::Unknown { key } => out.push_str(&format!(
+                        "<mark class=\"unknown\">{}</mark>",
+                        escape(&plain(&Piece::Unknown { key: key.clone() }))
+                    )),
+                }
+            }
+            out.push_str("</p>\n");
+        }
+    }
+    out.push_str(&format!(
+        "<p class=\"signature\">{}<br>{}</p>\n",
+        escape(&r.org),
+        date(r)
+    ));
+    if !r.figures.is_empty() {
+        out.push_str(&format!(
+            "<h2>{APPENDIX}</h2>\n<table class=\"definitions\">\n<thead><tr><th scope=\"col\">数据项</th><th scope=\"col\">数值</th><th scope=\"col\">口径</th></tr></thead>\n<tbody>\n"
+        ));
+        for f in &r.figures {
+            let value = match links.href(r.year, &f.key) {
+                Some(href) => format!("<a href=\"{href}\">{}</a>", escape(&f.value.shown())),
+                None => escape(&f.value.shown()),
+            };
+            out.push_str(&format!(
+                "<tr><td><code>{}</code></td><td>{value}</td><td>{}</td></tr>\n",
+                escape(&f.key),
+                escape(&f.definition)
+            ));
+        }
+        out.push_str("</tbody>\n</table>\n");
+    }
+    out
+}
+
+/// The report as a whole HTML page.
+pub fn to_html(r: &AnnualReport, links: Links) -> String {
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\nbody {{ max-width: 48em; margin: 2em auto; padding: 0 1em; font: 18px/1.8 \"FangSong\", \"仿宋\", serif; color: #1a1a1a; }}\nh1 {{ text-align: center; font-size: 1.6em; }}\np {{ text-indent: 2em; }}\np.signature {{ text-align: right; text-indent: 0; }}\na.figure {{ color: #0b4f9c; }}\ntable {{ border-collapse: collapse; font-size: 0.85em; }}\ntd, th {{ border: 1px solid #888; padding: 0.2em 0.5em; text-align: left; }}\nmark.unknown {{ background: #fdd; }}\n</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
+        escape(&r.title),
+        html_body(r, links)
+    )
+}
+
+/// The report as an official document (GB/T 9704).
+pub fn to_paper(r: &AnnualReport) -> Document {
+    let mut doc = Document::new(&r.title);
+    for s in &r.sections {
+        match s.level {
+            0 => {}
+            1 => {
+                doc.push(Block::Heading1(s.heading.clone()));
+            }
+            _ => {
+                doc.push(Block::Heading2(s.heading.clone()));
+            }
+        }
+        for p in &s.paragraphs {
+            doc.paragraph(line(p));
+        }
+    }
+    doc.push(Block::Signature {
+        issuer: r.org.clone(),
+        date: date(r),
+    });
+    if !r.figures.is_empty() {
+        doc.push(Block::Heading1(APPENDIX.into()));
+        for f in &r.figures {
+            doc.paragraph(format!(
+                "{}（{}）：{}。",
+                f.key,
+                f.value.shown(),
+                f.definition
+            ));
+        }
+    }
+    doc
+}
+
+/// The .docx package.
+pub fn to_docx(r: &AnnualReport) -> Result<Vec<u8>, paper::Error> {
+    to_paper(r).to_docx()
+}
