@@ -12,6 +12,7 @@ mod laws;
 mod mediation;
 mod power;
 mod reconsideration;
+mod report;
 mod timing;
 
 use clap::{Parser, Subcommand};
@@ -71,6 +72,20 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// 年度报告: the report of the demo year, and of a province-sized year
+    Report {
+        /// Districts in the province-sized year (the demo's records repeated)
+        #[arg(long, default_value_t = 95)]
+        districts: usize,
+        /// Rounds for the demo year (the province year takes at most 5)
+        #[arg(long, default_value_t = 20)]
+        rounds: usize,
+        /// The fazhi binary that loads the demo (default: next to this one)
+        #[arg(long)]
+        fazhi: Option<std::path::PathBuf>,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
 }
 
 #[tokio::main]
@@ -81,6 +96,20 @@ async fn main() -> std::process::ExitCode {
         Command::Laws { corpus, out } => laws::run(&corpus, &out).await,
         Command::Power { corpus, out } => power::run(&corpus, &out).await,
         Command::Mediation { disputes, out } => mediation::run(disputes, &out).await,
+        Command::Report {
+            districts,
+            rounds,
+            fazhi,
+            out,
+        } => {
+            let fazhi = fazhi.unwrap_or_else(|| {
+                std::env::current_exe()
+                    .ok()
+                    .and_then(|p| p.parent().map(|d| d.join("fazhi")))
+                    .unwrap_or_else(|| "fazhi".into())
+            });
+            report::run(&fazhi, districts.max(1), rounds.max(1), &out).await
+        }
         Command::Reconsideration { cases, drive, out } => {
             reconsideration::run(cases, drive, &out).await
         }

@@ -1,0 +1,220 @@
+//! `scripts/bench report`: the annual report generated for the demo year (the demo district
+//! loaded by `fazhi demo`, the product's own path), then for a province-sized year — the demo's
+//! power list, reconsideration cases, mediation organisations, roster and disputes copied as 95
+//! districts' worth of records into the same database (a fill, not a product path; SQLite).
+//!
+//! Each figure is the median of the rounds with its spread: the figures of every module
+//! (`Report::figures`, the same statistics `fazhi stats` prints), the whole report (figures,
+//! staff texts, text assembly), and writing it as .docx, HTML and Markdown.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use db::{DatabaseUrl, Db};
+use kernel::crypto::SealKey;
+use platform::Platform;
+use report::{Links, Report, render};
+
+use crate::timing::{median, p99};
+
+fn e(x: &dyn std::fmt::Display) -> String {
+    x.to_string()
+}
+
+/// The tables a province copy repeats, and the columns that must stay unique per copy.
+const COPIES: &[(&str, &[&str])] = &[
+    ("power_items", &["id", "code"]),
+    ("power_item_versions", &["id", "item_id"]),
+    ("power_adjustments", &["id", "item_id"]),
+    ("power_delegations", &["id", "item_id"]),
+    ("power_delegation_states", &["id", "delegation_id"]),
+    ("reconsideration_cases", &["id", "number"]),
+    ("mediation_organizations", &["id", "name"]),
+    ("mediators", &["id", "organization_id"]),
+    (
+        "mediation_disputes",
+        &["id", "number", "organization_id", "mediator_id"],
+    ),
+];
+
+/// Copies every demo row of the tables `districts - 1` times, suffixing the unique columns.
+async fn fill_province(db: &Db, districts: usize) -> Result<(), String> {
+    use sqlx::Row;
+    let pool = db.pool();
+    for (table, unique) in COPIES {
+        let columns: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
+            "SELECT name FROM pragma_table_info('{table}')"
+        )))
+        .fetch_all(pool)
+        .await
+        .map_err(|x| e(&x))?
+        .iter()
+        .map(|r| r.try_get::<String, _>(0))
+        .collect::<Result<_, _>>()
+        .map_err(|x| e(&x))?;
+        let key = if columns.iter().any(|c| c == "id") {
+            "id"
+        } else {
+            "delegation_id"
+        };
+        for k in 1..districts {
+            let select: Vec<String> = columns
+                .iter()
+                .map(|c| {
+                    if unique.contains(&c.as_str()) {
+                        format!("{c} || '-{k}'")
+                    } else {
+                        c.clone()
+                    }
+                })
+                .collect();
+            let sql = format!(
+                "INSERT INTO {table} ({}) SELECT {} FROM {table} WHERE {key} NOT LIKE '%-%'",
+                columns.join(", "),
+                select.join(", ")
+            );
+            sqlx::query(sqlx::AssertSqlSafe(sql))
+                .execute(pool)
+                .await
+                .map_err(|x| format!("{table}: {x}"))?;
+        }
+    }
+    sqlx::query("ANALYZE")
+        .execute(pool)
+        .await
+        .map_err(|x| e(&x))?;
+    Ok(())
+}
+
+struct Timings {
+    figures: Vec<f64>,
+    report: Vec<f64>,
+    docx: Vec<f64>,
+    html: Vec<f64>,
+    markdown: Vec<f64>,
+    figures_stated: usize,
+    docx_bytes: usize,
+}
+
+async fn measure(report: &Report, rounds: usize) -> Result<Timings, String> {
+    let org = report.org_named(None).await.map_err(|x| e(&x))?;
+    let date = chrono::NaiveDate::from_ymd_opt(2021, 3, 26).unwrap_or_default();
+    let mut t = Timings {
+        figures: Vec::new(),
+        report: Vec::new(),
+        docx: Vec::new(),
+        html: Vec::new(),
+        markdown: Vec::new(),
+        figures_stated: 0,
+        docx_bytes: 0,
+    };
+    let ms = |start: Instant| start.elapsed().as_secs_f64() * 1000.0;
+    for _ in 0..rounds {
+        let start = Instant::now();
+        report.figures(2020, &org).await.map_err(|x| e(&x))?;
+        t.figures.push(ms(start));
+        let start = Instant::now();
+        let r = report
+            .draft_for(&org, 2020, date)
+            .await
+            .map_err(|x| e(&x))?;
+        t.report.push(ms(start));
+        let start = Instant::now();
+        let docx = render::to_docx(&r).map_err(|x| e(&x))?;
+        t.docx.push(ms(start));
+        let start = Instant::now();
+        let html = render::to_html(&r, Links::To(""));
+        t.html.push(ms(start));
+        let start = Instant::now();
+        let md = render::to_markdown(&r);
+        t.markdown.push(ms(start));
+        t.figures_stated = r.figures.len();
+        t.docx_bytes = docx.len();
+        assert!(!html.is_empty() && !md.is_empty());
+    }
+    Ok(t)
+}
+
+fn line(md: &mut String, what: &str, scale: &str, v: &[f64]) {
+    let _ = writeln!(
+        md,
+        "| {what} | {scale} | {:.1} ms [{:.1}–{:.1}] | p99 {:.1} ms |",
+        median(v),
+        v.iter().copied().fold(f64::MAX, f64::min),
+        v.iter().copied().fold(0.0, f64::max),
+        p99(v)
+    );
+}
+
+pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|x| e(&x))?;
+    let data = dir.path().join("data");
+    // The demo through the product's own command, away from ../shared/laws (no corpus import).
+    let start = Instant::now();
+    let demo = std::process::Command::new(fazhi)
+        .current_dir(dir.path())
+        .arg("--data-dir")
+        .arg(&data)
+        .arg("demo")
+        .env_remove("FAZHI_LAWS_CORPUS")
+        .env_remove("FAZHI_DATABASE_URL")
+        .output()
+        .map_err(|x| format!("{}: {x}", fazhi.display()))?;
+    if !demo.status.success() {
+        return Err(String::from_utf8_lossy(&demo.stderr).into_owned());
+    }
+    let demo_seconds = start.elapsed().as_secs_f64();
+    let db = Db::open(&DatabaseUrl::sqlite_file(&data.join("fazhi.db")))
+        .await
+        .map_err(|x| e(&x))?;
+    let report = Report::new(Platform::new(db.clone(), SealKey::generate()));
+    let district = measure(&report, rounds).await?;
+    let start = Instant::now();
+    fill_province(&db, districts).await?;
+    let fill_seconds = start.elapsed().as_secs_f64();
+    let figures = report
+        .figures(2020, &report.org_named(None).await.map_err(|x| e(&x))?)
+        .await
+        .map_err(|x| e(&x))?;
+    let count = |k: &str| figures.get(k).map(|f| f.value.shown()).unwrap_or_default();
+    let scale = format!(
+        "{} power items, {} disputes, {} cases",
+        count("power.total_items"),
+        count("mediation.disputes"),
+        count("reconsideration.received")
+    );
+    let province = measure(&report, rounds.min(5)).await?;
+
+    let today = kernel::time::china_today();
+    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
+    if let Some(at) = md.find("\n## 年度报告") {
+        md.truncate(at);
+    }
+    let _ = writeln!(md, "\n## 年度报告 (issue 7)\n");
+    let _ = writeln!(
+        md,
+        "Measured by `scripts/bench report --districts {districts}` on {today}, SQLite (bundled, WAL): the demo district loaded by `fazhi demo` ({demo_seconds:.1} s, the product's paths), the 2020 report generated {rounds} times; then the demo's power list, cases, mediation organisations, roster and disputes copied {} more times into the same database ({fill_seconds:.0} s of INSERT … SELECT, not a product path) and the report generated again. {} figures stated; the .docx is {} KB.\n",
+        districts - 1,
+        district.figures_stated,
+        district.docx_bytes / 1024
+    );
+    let _ = writeln!(md, "| step | year | median [min–max] | tail |");
+    let _ = writeln!(md, "|---|---|---|---|");
+    let demo_scale = "新北区 demo (4840 power items, 14184 disputes, 26 cases)";
+    for (t, scale) in [(&district, demo_scale), (&province, scale.as_str())] {
+        line(&mut md, "figures of every module", scale, &t.figures);
+        line(
+            &mut md,
+            "the whole report (figures + texts)",
+            scale,
+            &t.report,
+        );
+        line(&mut md, "write .docx (GB/T 9704)", scale, &t.docx);
+        line(&mut md, "write HTML", scale, &t.html);
+        line(&mut md, "write Markdown", scale, &t.markdown);
+    }
+    println!("{md}");
+    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    Ok(())
+}
