@@ -137,6 +137,31 @@ async fn the_report_is_written_checked_traced_and_published() {
         .await;
         assert_eq!(status, StatusCode::FORBIDDEN);
 
+        // The same over JSON.
+        let json: serde_json::Value = viewer
+            .get(app.url("/api/v1/report/2020/figures/reconsideration.received"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(json["total"], 3, "{json}");
+        assert_eq!(json["figure"]["value"]["count"], 3, "{json}");
+        let json: serde_json::Value = viewer
+            .get(app.url("/api/v1/report/2020"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(
+            json["report"]["title"], "示例区2020年法治政府建设年度报告",
+            "{json}"
+        );
+        assert!(json["findings"].as_array().is_some_and(|f| !f.is_empty()));
+
         // Downloads of the draft.
         let docx = justice
             .get(app.url("/report/2020/download/docx"))

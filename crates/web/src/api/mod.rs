@@ -9,6 +9,7 @@ mod orgs;
 mod platform_api;
 mod power;
 mod reconsideration;
+mod report;
 
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
@@ -42,6 +43,8 @@ pub fn routes(_state: AppState) -> Router<AppState> {
             post(reconsideration::step),
         )
         .route("/reconsideration/stats", get(reconsideration::stats))
+        .route("/report/{year}", get(report::report))
+        .route("/report/{year}/figures/{key}", get(report::records))
         .fallback(|| async { ApiError(WebError::not_found()) })
 }
 
@@ -70,6 +73,8 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         reconsideration::register,
         reconsideration::step,
         reconsideration::stats,
+        report::report,
+        report::records,
     ),
     components(schemas(
         platform_api::MeDto,
@@ -91,6 +96,8 @@ pub fn routes(_state: AppState) -> Router<AppState> {
         reconsideration::NewCaseDto,
         reconsideration::StepDto,
         reconsideration::StatsDto,
+        report::ReportDto,
+        report::RecordsDto,
         ErrorBody,
         ErrorDto,
     ))
