@@ -88,29 +88,42 @@ async fn fill_province(db: &Db, districts: usize) -> Result<(), String> {
 }
 
 struct Timings {
+    /// Each module's figures alone, in `report::Module::ALL` order.
+    modules: Vec<Vec<f64>>,
     figures: Vec<f64>,
     report: Vec<f64>,
     docx: Vec<f64>,
     html: Vec<f64>,
     markdown: Vec<f64>,
+    /// The first page of the records behind the largest figure (`mediation.disputes`).
+    records: Vec<f64>,
     figures_stated: usize,
     docx_bytes: usize,
 }
 
-async fn measure(report: &Report, rounds: usize) -> Result<Timings, String> {
+async fn measure(platform: &Platform, report: &Report, rounds: usize) -> Result<Timings, String> {
     let org = report.org_named(None).await.map_err(|x| e(&x))?;
     let date = chrono::NaiveDate::from_ymd_opt(2021, 3, 26).unwrap_or_default();
     let mut t = Timings {
+        modules: vec![Vec::new(); report::Module::ALL.len()],
         figures: Vec::new(),
         report: Vec::new(),
         docx: Vec::new(),
         html: Vec::new(),
         markdown: Vec::new(),
+        records: Vec::new(),
         figures_stated: 0,
         docx_bytes: 0,
     };
     let ms = |start: Instant| start.elapsed().as_secs_f64() * 1000.0;
     for _ in 0..rounds {
+        for (i, module) in report::Module::ALL.iter().enumerate() {
+            let start = Instant::now();
+            report::module_figures(platform, *module, 2020, None)
+                .await
+                .map_err(|x| e(&x))?;
+            t.modules[i].push(ms(start));
+        }
         let start = Instant::now();
         report.figures(2020, &org).await.map_err(|x| e(&x))?;
         t.figures.push(ms(start));
@@ -129,6 +142,18 @@ async fn measure(report: &Report, rounds: usize) -> Result<Timings, String> {
         let start = Instant::now();
         let md = render::to_markdown(&r);
         t.markdown.push(ms(start));
+        let start = Instant::now();
+        let cli = platform::Actor::cli("bench");
+        report
+            .records_behind(
+                &cli,
+                2020,
+                "mediation.disputes",
+                db::PageRequest::new(Some(1), Some(50)),
+            )
+            .await
+            .map_err(|x| e(&x))?;
+        t.records.push(ms(start));
         t.figures_stated = r.figures.len();
         t.docx_bytes = docx.len();
         assert!(!html.is_empty() && !md.is_empty());
@@ -168,8 +193,9 @@ pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> R
     let db = Db::open(&DatabaseUrl::sqlite_file(&data.join("fazhi.db")))
         .await
         .map_err(|x| e(&x))?;
-    let report = Report::new(Platform::new(db.clone(), SealKey::generate()));
-    let district = measure(&report, rounds).await?;
+    let platform = Platform::new(db.clone(), SealKey::generate());
+    let report = Report::new(platform.clone());
+    let district = measure(&platform, &report, rounds).await?;
     let start = Instant::now();
     fill_province(&db, districts).await?;
     let fill_seconds = start.elapsed().as_secs_f64();
@@ -184,7 +210,7 @@ pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> R
         count("mediation.disputes"),
         count("reconsideration.received")
     );
-    let province = measure(&report, rounds.min(5)).await?;
+    let province = measure(&platform, &report, rounds.min(5)).await?;
 
     let today = kernel::time::china_today();
     let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
@@ -203,6 +229,18 @@ pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> R
     let _ = writeln!(md, "|---|---|---|---|");
     let demo_scale = "新北区 demo (4840 power items, 14184 disputes, 26 cases)";
     for (t, scale) in [(&district, demo_scale), (&province, scale.as_str())] {
+        for (module, v) in report::Module::ALL.iter().zip(&t.modules) {
+            line(
+                &mut md,
+                &format!(
+                    "figures of {} (`fazhi stats {}`)",
+                    module.label(),
+                    module.code()
+                ),
+                scale,
+                v,
+            );
+        }
         line(&mut md, "figures of every module", scale, &t.figures);
         line(
             &mut md,
@@ -213,6 +251,12 @@ pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> R
         line(&mut md, "write .docx (GB/T 9704)", scale, &t.docx);
         line(&mut md, "write HTML", scale, &t.html);
         line(&mut md, "write Markdown", scale, &t.markdown);
+        line(
+            &mut md,
+            "records behind `mediation.disputes`, first page of 50",
+            scale,
+            &t.records,
+        );
     }
     println!("{md}");
     std::fs::write(out, &md).map_err(|x| e(&x))?;

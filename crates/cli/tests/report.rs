@@ -1,6 +1,6 @@
 //! `fazhi report` on the demo district: the 2020 report in its three formats (snapshots), the
 //! figures of the 新北区 2020 report in them, every figure of the HTML a link to its records, the
-//! check, and the refusals.
+//! check, and the refusals (this file writes unknown keys on purpose).
 
 use std::path::Path;
 use std::process::{Command, Output};

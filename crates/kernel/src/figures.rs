@@ -50,6 +50,20 @@ impl Tally {
         self.want.is_some()
     }
 
+    /// Whether a query whose rows count under these keys (or maps) must run: always when
+    /// counting; when collecting, only if the wanted key is one of them or a word of one.
+    pub fn wants_any(&self, keys: &[&str]) -> bool {
+        match &self.want {
+            None => true,
+            Some(want) => keys.iter().any(|k| {
+                want == k
+                    || want
+                        .strip_prefix(k)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            }),
+        }
+    }
+
     /// A record counted under `key`.
     pub fn note(&mut self, key: &str, record: Option<&RecordRef>) {
         if let (Some(want), Some(r)) = (&self.want, record)
@@ -94,9 +108,11 @@ mod tests {
         t.note_in("by_type", "企业家", Some(&r("c")));
         t.note_in("by_typ", "e.企业", Some(&r("d")));
         t.note_in("by_type", "企业", None);
+        assert!(t.wants_any(&["disputes", "by_type"]) && !t.wants_any(&["by_source", "by_typ"]));
         assert_eq!(t.into_records(), vec![r("b")]);
         let mut counting = Tally::counting();
         counting.note("x", Some(&r("a")));
+        assert!(counting.wants_any(&["x"]));
         assert!(!counting.is_collecting() && counting.into_records().is_empty());
     }
 

@@ -112,12 +112,17 @@ impl Rows {
         }
     }
 
-    async fn read(
+    /// The rows, or none when collecting records for a key these rows never count under.
+    async fn read_if(
         &self,
+        wanted: bool,
         conn: &mut sqlx::AnyConnection,
         q: &Params,
         kind: &'static str,
     ) -> Result<Vec<Row>> {
+        if !wanted {
+            return Ok(Vec::new());
+        }
         Ok(store::grouped(conn, q, self.records)
             .await?
             .into_iter()
@@ -213,7 +218,8 @@ impl Mediation {
         in_towns(&mut q, "town_id", towns);
         // Grouped in the index's order (day, type, source): the rows come out already grouped.
         rows.group_by(&mut q, "received_on, dispute_type, source");
-        for row in rows.read(&mut conn, &q, DISPUTE).await? {
+        let wanted = tally.wants_any(&["disputes", "by_type", "by_source"]);
+        for row in rows.read_if(wanted, &mut conn, &q, DISPUTE).await? {
             let r = row.record.as_ref();
             s.disputes += row.n;
             tally.note("disputes", r);
@@ -239,7 +245,14 @@ impl Mediation {
             &mut q,
             "concluded_on, outcome, agreement, judicial_confirmation",
         );
-        for row in rows.read(&mut conn, &q, DISPUTE).await? {
+        let wanted = tally.wants_any(&[
+            "concluded",
+            "successful",
+            "written_agreements",
+            "oral_agreements",
+            "judicial_confirmations",
+        ]);
+        for row in rows.read_if(wanted, &mut conn, &q, DISPUTE).await? {
             let (n, r) = (row.n, row.record.as_ref());
             s.concluded += n;
             tally.note("concluded", r);
@@ -274,7 +287,8 @@ impl Mediation {
         q.bind(&start).push(" AND received_on <= ").bind(&end_text);
         in_towns(&mut q, "town_id", towns);
         rows.group_by(&mut q, "received_on, concluded_on");
-        for row in rows.read(&mut conn, &q, DISPUTE).await? {
+        let wanted = tally.wants_any(&["overdue"]);
+        for row in rows.read_if(wanted, &mut conn, &q, DISPUTE).await? {
             let parse =
                 |t: Option<String>| t.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
             if let Some(received) = parse(row.a)
@@ -295,7 +309,11 @@ impl Mediation {
         q.bind(&end_text);
         in_towns(&mut q, "town_id", towns);
         rows.group_by(&mut q, &format!("kind, {standardized}"));
-        for row in rows.read(&mut conn, &q, "mediation_organization").await? {
+        let wanted = tally.wants_any(&["organizations_by_type", "standardized_by_type"]);
+        for row in rows
+            .read_if(wanted, &mut conn, &q, "mediation_organization")
+            .await?
+        {
             let Some(kind) = row.a.as_deref().and_then(OrganizationKind::parse) else {
                 continue;
             };
@@ -328,7 +346,13 @@ impl Mediation {
             );
         in_towns(&mut q, "m.town_id", towns);
         rows.group_by(&mut q, "1, 2, 3");
-        for row in rows.read(&mut conn, &q, "mediator").await? {
+        let wanted = tally.wants_any(&[
+            "mediators",
+            "mediators_full_time",
+            "mediators_published",
+            "mediators_notified_to_court",
+        ]);
+        for row in rows.read_if(wanted, &mut conn, &q, "mediator").await? {
             let (n, r) = (row.n, row.record.as_ref());
             s.mediators += n;
             tally.note("mediators", r);

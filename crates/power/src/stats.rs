@@ -108,7 +108,7 @@ impl Power {
         let counts = |org_id: &str| within.as_ref().is_none_or(|w| w.contains(org_id));
         let collecting = tally.is_collecting();
         let mut conn = self.platform.db().pool().acquire().await?;
-        let versions = store::all_versions(&mut conn).await?;
+        let versions = store::stat_versions(&mut conn).await?;
         let mut s = PowerStats {
             year,
             ..Default::default()
@@ -120,27 +120,27 @@ impl Power {
         let mut item_ref: HashMap<String, RecordRef> = HashMap::new();
         let mut active_items: HashSet<String> = HashSet::new();
         for v in &versions {
-            item_org.insert(v.id.to_string(), v.fields.org_id.to_string());
+            item_org.insert(v.item_id.clone(), v.org_id.clone());
             let record = collecting.then(|| RecordRef {
                 date: Some(v.valid_from).filter(|d| *d > crate::model::beginning()),
-                title: format!("{} {}", v.code, v.fields.name),
+                title: format!("{} {}", v.code, v.name),
                 kind: "power_item",
-                id: v.id.to_string(),
+                id: v.item_id.clone(),
             });
             let covers = v.valid_from <= end && v.valid_to.is_none_or(|t| t > end);
-            if covers && v.active && counts(v.fields.org_id.as_str()) {
-                active_items.insert(v.id.to_string());
+            if covers && v.active && counts(v.org_id.as_str()) {
+                active_items.insert(v.item_id.clone());
                 let r = record.as_ref();
                 s.total_items += 1;
                 tally.note("total_items", r);
-                let kind = v.fields.item_type.label();
+                let kind = v.item_type.label();
                 *s.by_type.entry(kind.into()).or_default() += 1;
                 tally.note_in("by_type", kind, r);
                 *s.by_department.entry(v.org_name.clone()).or_default() += 1;
                 tally.note_in("by_department", &v.org_name, r);
             }
             if let Some(r) = record {
-                item_ref.insert(v.id.to_string(), r);
+                item_ref.insert(v.item_id.clone(), r);
             }
         }
 

@@ -221,6 +221,48 @@ pub(crate) async fn all_versions(conn: &mut AnyConnection) -> Result<Vec<Item>, 
         .collect()
 }
 
+/// A version as the year's figures read it: only the columns they count by.
+pub(crate) struct StatVersion {
+    pub item_id: String,
+    pub code: String,
+    pub valid_from: NaiveDate,
+    pub valid_to: Option<NaiveDate>,
+    pub active: bool,
+    pub name: String,
+    pub item_type: ItemType,
+    pub org_id: String,
+    pub org_name: String,
+}
+
+/// Every version of every item, slim, by item and date (a province holds half a million).
+pub(crate) async fn stat_versions(
+    conn: &mut AnyConnection,
+) -> Result<Vec<StatVersion>, sqlx::Error> {
+    sqlx::query(
+        "SELECT v.item_id, i.code, v.valid_from, v.valid_to, v.active, v.name, v.item_type, v.org_id, o.name \
+         FROM power_item_versions v JOIN power_items i ON i.id = v.item_id JOIN orgs o ON o.id = v.org_id \
+         ORDER BY i.code, v.valid_from, v.created_at",
+    )
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|row| {
+        let s = |i: usize| row.try_get::<String, _>(i);
+        Ok(StatVersion {
+            item_id: s(0)?,
+            code: s(1)?,
+            valid_from: date(&s(2)?),
+            valid_to: row.try_get::<Option<String>, _>(3)?.map(|t| date(&t)),
+            active: row.try_get::<i64, _>(4)? != 0,
+            name: s(5)?,
+            item_type: ItemType::parse(&s(6)?).unwrap_or(ItemType::Other),
+            org_id: s(7)?,
+            org_name: s(8)?,
+        })
+    })
+    .collect()
+}
+
 /// The versions of the items with these codes, by item, oldest first.
 pub(crate) async fn versions_of_codes(
     conn: &mut AnyConnection,

@@ -1,6 +1,7 @@
 //! The annual report in headless Chromium: a legal officer opens last year's report, types a
 //! figure key wrongly and is told which key was meant with the text kept, saves it, previews the
 //! report and follows a figure to the records behind it.
+//! (This file writes unknown keys on purpose.)
 
 mod common;
 

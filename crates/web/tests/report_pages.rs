@@ -1,6 +1,7 @@
 //! 年度报告's pages through a real server on SQLite and PostgreSQL: the editor with its check,
 //! a section refused for an unknown key with the text kept, preview with every figure linked to
 //! its records, the records page, publication to the portal with its .docx, the dashboard task.
+//! (This file writes unknown keys on purpose.)
 
 mod common;
 
