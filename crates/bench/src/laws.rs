@@ -14,17 +14,7 @@ use laws::Laws;
 use platform::{Actor, Platform};
 use search::{Search, SearchQuery};
 
-/// A deterministic pseudo-random sequence (xorshift): the same queries every run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self, n: usize) -> usize {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        (self.0 % n.max(1) as u64) as usize
-    }
-}
+use crate::rng::Rng;
 
 fn normalise(text: &str) -> String {
     text.chars()

@@ -8,11 +8,14 @@
 //! BENCHMARKS.md (`--out` to change).
 
 mod foundation;
+mod http;
 mod laws;
 mod mediation;
+mod peers;
 mod power;
 mod reconsideration;
 mod report;
+mod rng;
 mod timing;
 
 use clap::{Parser, Subcommand};
@@ -72,6 +75,28 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// HTTP: dashboard, list page and detail JSON under wrk beside a bare axum handler; memory
+    Http {
+        /// Seconds of load per URL
+        #[arg(long, default_value_t = 10)]
+        seconds: u32,
+        /// The fazhi binary that loads the demo (default: next to this one)
+        #[arg(long)]
+        fazhi: Option<std::path::PathBuf>,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
+    /// fazhi beside the tools a user would pick instead: chinesecalendar, python-stdnum
+    Peers {
+        /// The Python with the peers installed (scripts/bench peers makes target/peers-venv)
+        #[arg(long, default_value = "target/peers-venv/bin/python")]
+        python: std::path::PathBuf,
+        /// 100,000 identifiers instead of 1,000,000, fewer calendar rounds
+        #[arg(long)]
+        quick: bool,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
     /// 年度报告: the report of the demo year, and of a province-sized year
     Report {
         /// Districts in the province-sized year (the demo's records repeated)
@@ -96,20 +121,18 @@ async fn main() -> std::process::ExitCode {
         Command::Laws { corpus, out } => laws::run(&corpus, &out).await,
         Command::Power { corpus, out } => power::run(&corpus, &out).await,
         Command::Mediation { disputes, out } => mediation::run(disputes, &out).await,
+        Command::Http {
+            seconds,
+            fazhi,
+            out,
+        } => http::run(&sibling(fazhi), seconds.max(1), &out).await,
+        Command::Peers { python, quick, out } => peers::run(&python, quick, &out).await,
         Command::Report {
             districts,
             rounds,
             fazhi,
             out,
-        } => {
-            let fazhi = fazhi.unwrap_or_else(|| {
-                std::env::current_exe()
-                    .ok()
-                    .and_then(|p| p.parent().map(|d| d.join("fazhi")))
-                    .unwrap_or_else(|| "fazhi".into())
-            });
-            report::run(&fazhi, districts.max(1), rounds.max(1), &out).await
-        }
+        } => report::run(&sibling(fazhi), districts.max(1), rounds.max(1), &out).await,
         Command::Reconsideration { cases, drive, out } => {
             reconsideration::run(cases, drive, &out).await
         }
@@ -121,4 +144,14 @@ async fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// The fazhi binary named, or the one built next to this one.
+fn sibling(named: Option<std::path::PathBuf>) -> std::path::PathBuf {
+    named.unwrap_or_else(|| {
+        std::env::current_exe()
+            .ok()
+            .and_then(|p| p.parent().map(|d| d.join("fazhi")))
+            .unwrap_or_else(|| "fazhi".into())
+    })
 }

@@ -172,10 +172,11 @@ fn line(md: &mut String, what: &str, scale: &str, v: &[f64]) {
     );
 }
 
-pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> Result<(), String> {
+/// The demo district loaded by `fazhi demo` into a fresh SQLite database (away from
+/// ../shared/laws, so without the corpus import), with the demo accounts' password.
+pub(crate) async fn demo_db(fazhi: &Path) -> Result<(tempfile::TempDir, Db, String, f64), String> {
     let dir = tempfile::tempdir().map_err(|x| e(&x))?;
     let data = dir.path().join("data");
-    // The demo through the product's own command, away from ../shared/laws (no corpus import).
     let start = Instant::now();
     let demo = std::process::Command::new(fazhi)
         .current_dir(dir.path())
@@ -189,10 +190,22 @@ pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> R
     if !demo.status.success() {
         return Err(String::from_utf8_lossy(&demo.stderr).into_owned());
     }
-    let demo_seconds = start.elapsed().as_secs_f64();
+    let seconds = start.elapsed().as_secs_f64();
+    let logins = std::fs::read_to_string(data.join("demo-logins.txt")).map_err(|x| e(&x))?;
+    let password = logins
+        .split("密码均为：")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .map(|p| p.trim().to_string())
+        .ok_or("demo-logins.txt names no password")?;
     let db = Db::open(&DatabaseUrl::sqlite_file(&data.join("fazhi.db")))
         .await
         .map_err(|x| e(&x))?;
+    Ok((dir, db, password, seconds))
+}
+
+pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> Result<(), String> {
+    let (_dir, db, _, demo_seconds) = demo_db(fazhi).await?;
     let platform = Platform::new(db.clone(), SealKey::generate());
     let report = Report::new(platform.clone());
     let district = measure(&platform, &report, rounds).await?;

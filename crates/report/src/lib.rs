@@ -167,6 +167,17 @@ impl Report {
     pub async fn draft_for(&self, org: &Org, year: i32, date: NaiveDate) -> Result<AnnualReport> {
         check_year(year)?;
         let figures = self.figures(year, org).await?;
+        self.draft_from(org, year, date, &figures).await
+    }
+
+    /// The report from figures already computed.
+    async fn draft_from(
+        &self,
+        org: &Org,
+        year: i32,
+        date: NaiveDate,
+        figures: &Figures,
+    ) -> Result<AnnualReport> {
         let staff: HashMap<String, String> = self
             .texts(org, year)
             .await?
@@ -177,7 +188,7 @@ impl Report {
             year,
             (org.id.as_str(), &org.name),
             date,
-            &figures,
+            figures,
             &staff,
         ))
     }
@@ -270,11 +281,23 @@ impl Report {
     }
 
     pub async fn check_for(&self, org: &Org, year: i32) -> Result<Vec<Finding>> {
+        Ok(self.review_for(org, year).await?.1)
+    }
+
+    /// The year's figures and what the check finds, computed once (the editor shows both).
+    pub async fn review(&self, actor: &Actor, year: i32) -> Result<(Figures, Vec<Finding>)> {
+        let org = self.readable(actor, year).await?;
+        self.review_for(&org, year).await
+    }
+
+    async fn review_for(&self, org: &Org, year: i32) -> Result<(Figures, Vec<Finding>)> {
+        check_year(year)?;
         let figures = self.figures(year, org).await?;
         let report = self
-            .draft_for(org, year, kernel::time::china_today())
+            .draft_from(org, year, kernel::time::china_today(), &figures)
             .await?;
-        Ok(check(&report, &figures))
+        let findings = check(&report, &figures);
+        Ok((figures, findings))
     }
 
     /// Publishes the report of `year` as it reads now, dated `on`: refused while the check finds
@@ -285,8 +308,9 @@ impl Report {
             .require(actor, Permission::WriteRecords, "report", &id)
             .await?;
         let org = self.org_of(actor).await?;
-        let report = self.draft_for(&org, year, on).await?;
+        check_year(year)?;
         let figures = self.figures(year, &org).await?;
+        let report = self.draft_from(&org, year, on, &figures).await?;
         let blocking: Vec<String> = check(&report, &figures)
             .into_iter()
             .filter(|f| f.blocking)

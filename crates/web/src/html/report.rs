@@ -82,9 +82,8 @@ async fn editor_page(
 ) -> PageResult<Response> {
     let actor = &session.0.actor;
     let drafts = state.report.sections(actor, year).await?;
-    let findings = state.report.check(actor, year).await?;
+    let (figures, findings) = state.report.review(actor, year).await?;
     let org = state.report.org_of(actor).await?;
-    let figures = state.report.figures(year, &org).await?;
     let published = state
         .report
         .published(org.id.as_str(), year)
