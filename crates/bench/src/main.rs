@@ -8,6 +8,7 @@
 //! BENCHMARKS.md (`--out` to change).
 
 mod foundation;
+mod generate;
 mod http;
 mod laws;
 mod mediation;
@@ -75,6 +76,28 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// A province's year of records for every module, through the import paths
+    Gen {
+        #[arg(long, default_value_t = 95)]
+        districts: usize,
+        #[arg(long, default_value_t = 2020)]
+        year: i32,
+        #[arg(long, default_value_t = 2020)]
+        seed: u64,
+        /// Power items per district
+        #[arg(long, default_value_t = 5_000)]
+        items: usize,
+        /// Disputes per district
+        #[arg(long, default_value_t = 15_000)]
+        disputes: usize,
+        /// A PostgreSQL (or SQLite) URL; default: an SQLite file in --data-dir
+        #[arg(long)]
+        database_url: Option<String>,
+        #[arg(long, default_value = "province-data")]
+        data_dir: std::path::PathBuf,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
     /// HTTP: dashboard, list page and detail JSON under wrk beside a bare axum handler; memory
     Http {
         /// Seconds of load per URL
@@ -121,6 +144,22 @@ async fn main() -> std::process::ExitCode {
         Command::Laws { corpus, out } => laws::run(&corpus, &out).await,
         Command::Power { corpus, out } => power::run(&corpus, &out).await,
         Command::Mediation { disputes, out } => mediation::run(disputes, &out).await,
+        Command::Gen {
+            districts,
+            year,
+            seed,
+            items,
+            disputes,
+            database_url,
+            data_dir,
+            out,
+        } => match generate::url(database_url.as_deref(), &data_dir) {
+            Ok(url) => {
+                let sizes = generate::Sizes { items, disputes };
+                generate::run(&url, districts.max(1), year, sizes, seed, &out).await
+            }
+            Err(x) => Err(x),
+        },
         Command::Http {
             seconds,
             fazhi,

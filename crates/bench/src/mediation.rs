@@ -26,7 +26,7 @@ use tower::ServiceExt as _;
 const TOWNS: usize = 10;
 const IMPORTED: usize = 15_000;
 const PASSWORD: &str = "Bench#2020";
-const TYPES: &[&str] = &[
+pub(crate) const TYPES: &[&str] = &[
     "婚姻家庭",
     "邻里",
     "房屋宅基地",
@@ -46,7 +46,7 @@ const TYPE_CODES: &[&str] = &[
     "property",
     "other",
 ];
-const SOURCES: &[&str] = &["排查", "申请", "移交", "委派"];
+pub(crate) const SOURCES: &[&str] = &["排查", "申请", "移交", "委派"];
 const SOURCE_CODES: &[&str] = &["screening", "application", "transfer", "referral"];
 
 fn e(x: &dyn std::fmt::Display) -> String {

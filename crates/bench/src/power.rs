@@ -51,7 +51,7 @@ impl Latencies {
     }
 }
 
-const LAWS: &[(&str, u32)] = &[
+pub(crate) const LAWS: &[(&str, u32)] = &[
     ("食品安全法", 154),
     ("药品管理法", 155),
     ("安全生产法", 119),
@@ -61,7 +61,7 @@ const LAWS: &[(&str, u32)] = &[
     ("劳动合同法", 98),
     ("行政许可法", 83),
 ];
-const TYPES: &[&str] = &[
+pub(crate) const TYPES: &[&str] = &[
     "行政处罚",
     "行政处罚",
     "行政处罚",
@@ -75,7 +75,7 @@ const TYPES: &[&str] = &[
     "公共服务",
     "其他行政权力",
 ];
-const SUBJECTS: &[&str] = &[
+pub(crate) const SUBJECTS: &[&str] = &[
     "经营者",
     "生产经营单位",
     "建设单位",
@@ -83,7 +83,7 @@ const SUBJECTS: &[&str] = &[
     "医疗机构",
     "排污单位",
 ];
-const ACTS: &[&str] = &[
+pub(crate) const ACTS: &[&str] = &[
     "未取得许可擅自从事经营活动",
     "拒绝、阻碍监督检查",
     "未按规定建立台账",

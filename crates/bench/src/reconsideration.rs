@@ -24,7 +24,7 @@ use tower::ServiceExt as _;
 
 const DEPARTMENTS: usize = 40;
 const PASSWORD: &str = "Bench#2020";
-const DECISIONS: &[&str] = &[
+pub(crate) const DECISIONS: &[&str] = &[
     "维持",
     "维持",
     "维持",
