@@ -17,6 +17,7 @@ mod power;
 mod reconsideration;
 mod report;
 mod rng;
+mod stats_peer;
 mod timing;
 
 use clap::{Parser, Subcommand};
@@ -120,6 +121,19 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// Every module's figures over `gen`'s province beside DuckDB computing the same
+    Stats {
+        #[arg(long, default_value = "target/peers-venv/bin/python")]
+        python: std::path::PathBuf,
+        #[arg(long, default_value = "province-data")]
+        data_dir: std::path::PathBuf,
+        #[arg(long, default_value_t = 2020)]
+        year: i32,
+        #[arg(long, default_value_t = 5)]
+        rounds: usize,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
     /// 年度报告: the report of the demo year, and of a province-sized year
     Report {
         /// Districts in the province-sized year (the demo's records repeated)
@@ -166,6 +180,13 @@ async fn main() -> std::process::ExitCode {
             out,
         } => http::run(&sibling(fazhi), seconds.max(1), &out).await,
         Command::Peers { python, quick, out } => peers::run(&python, quick, &out).await,
+        Command::Stats {
+            python,
+            data_dir,
+            year,
+            rounds,
+            out,
+        } => stats_peer::run(&python, &data_dir, year, rounds.max(1), &out).await,
         Command::Report {
             districts,
             rounds,
