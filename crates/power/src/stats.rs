@@ -7,7 +7,6 @@ use chrono::{Datelike, NaiveDate};
 use kernel::figures::{RecordRef, Tally};
 use platform::Org;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::model::{AdjustmentState, DelegationState};
 use crate::store;
@@ -108,41 +107,57 @@ impl Power {
         let counts = |org_id: &str| within.as_ref().is_none_or(|w| w.contains(org_id));
         let collecting = tally.is_collecting();
         let mut conn = self.platform.db().pool().acquire().await?;
-        let versions = store::stat_versions(&mut conn).await?;
         let mut s = PowerStats {
             year,
             ..Default::default()
         };
+        let scope: Option<Vec<String>> = within.as_ref().map(|w| w.iter().cloned().collect());
 
-        // Items in force at year end.
-        let mut item_org: HashMap<String, String> = HashMap::new();
-        // Only when collecting: each item as a record (its latest version's code and name).
+        // Items in force at year end: counted in SQL; when collecting, read one by one.
         let mut item_ref: HashMap<String, RecordRef> = HashMap::new();
-        let mut active_items: HashSet<String> = HashSet::new();
-        for v in &versions {
-            item_org.insert(v.item_id.clone(), v.org_id.clone());
-            let record = collecting.then(|| RecordRef {
-                date: Some(v.valid_from).filter(|d| *d > crate::model::beginning()),
-                title: format!("{} {}", v.code, v.name),
-                kind: "power_item",
-                id: v.item_id.clone(),
-            });
-            let covers = v.valid_from <= end && v.valid_to.is_none_or(|t| t > end);
-            if covers && v.active && counts(v.org_id.as_str()) {
-                active_items.insert(v.item_id.clone());
-                let r = record.as_ref();
-                s.total_items += 1;
-                tally.note("total_items", r);
-                let kind = v.item_type.label();
-                *s.by_type.entry(kind.into()).or_default() += 1;
-                tally.note_in("by_type", kind, r);
-                *s.by_department.entry(v.org_name.clone()).or_default() += 1;
-                tally.note_in("by_department", &v.org_name, r);
+        if collecting {
+            let mut active_items: HashSet<String> = HashSet::new();
+            for v in store::stat_versions(&mut conn).await? {
+                let record = RecordRef {
+                    date: Some(v.valid_from).filter(|d| *d > crate::model::beginning()),
+                    title: format!("{} {}", v.code, v.name),
+                    kind: "power_item",
+                    id: v.item_id.clone(),
+                };
+                let covers = v.valid_from <= end && v.valid_to.is_none_or(|t| t > end);
+                if covers && v.active && counts(v.org_id.as_str()) {
+                    active_items.insert(v.item_id.clone());
+                    let r = Some(&record);
+                    s.total_items += 1;
+                    tally.note("total_items", r);
+                    let kind = v.item_type.label();
+                    *s.by_type.entry(kind.into()).or_default() += 1;
+                    tally.note_in("by_type", kind, r);
+                    *s.by_department.entry(v.org_name.clone()).or_default() += 1;
+                    tally.note_in("by_department", &v.org_name, r);
+                }
+                item_ref.insert(v.item_id.clone(), record);
             }
-            if let Some(r) = record {
-                item_ref.insert(v.item_id.clone(), r);
+            let resolved = store::resolved_items(&mut conn).await?;
+            for item in active_items.iter().filter(|i| !resolved.contains(*i)) {
+                s.unresolved_legal_basis += 1;
+                tally.note("unresolved_legal_basis", item_ref.get(item));
             }
+        } else {
+            for (kind, department, n) in
+                store::year_end_counts(&mut conn, end, scope.as_deref()).await?
+            {
+                s.total_items += n as usize;
+                *s.by_type.entry(kind.label().into()).or_default() += n as usize;
+                *s.by_department.entry(department).or_default() += n as usize;
+            }
+            s.unresolved_legal_basis =
+                store::year_end_unresolved(&mut conn, end, scope.as_deref()).await? as usize;
         }
+        let item_org: HashMap<String, String> = store::delegated_item_orgs(&mut conn)
+            .await?
+            .into_iter()
+            .collect();
 
         // Adjustments taking effect in the year.
         let mut departments: HashSet<String> = HashSet::new();
@@ -214,19 +229,6 @@ impl Power {
         }
         s.pending_delegations = pending.len();
 
-        // Legal basis that names no law in the law base.
-        let resolved: HashSet<String> = sqlx::query(
-            "SELECT DISTINCT record_id FROM citations WHERE module = 'power' AND record_type = 'item' AND law_id IS NOT NULL",
-        )
-        .fetch_all(&mut *conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()?;
-        for item in active_items.iter().filter(|i| !resolved.contains(*i)) {
-            s.unresolved_legal_basis += 1;
-            tally.note("unresolved_legal_basis", item_ref.get(item));
-        }
         Ok(s)
     }
 }
