@@ -12,6 +12,7 @@ pub mod model;
 pub mod rules;
 mod stats;
 mod store;
+mod store_stats;
 mod worklist;
 
 use db::DbError;

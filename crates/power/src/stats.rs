@@ -9,8 +9,8 @@ use platform::Org;
 use serde::Serialize;
 
 use crate::model::{AdjustmentState, DelegationState};
-use crate::store;
 use crate::{Power, Result};
+use crate::{store, store_stats};
 
 /// Every figure's definition, shown beside it in the UI and the report.
 pub const DEFINITIONS: &[(&str, &str)] = &[
@@ -117,7 +117,7 @@ impl Power {
         let mut item_ref: HashMap<String, RecordRef> = HashMap::new();
         if collecting {
             let mut active_items: HashSet<String> = HashSet::new();
-            for v in store::stat_versions(&mut conn).await? {
+            for v in store_stats::stat_versions(&mut conn).await? {
                 let record = RecordRef {
                     date: Some(v.valid_from).filter(|d| *d > crate::model::beginning()),
                     title: format!("{} {}", v.code, v.name),
@@ -138,23 +138,23 @@ impl Power {
                 }
                 item_ref.insert(v.item_id.clone(), record);
             }
-            let resolved = store::resolved_items(&mut conn).await?;
+            let resolved = store_stats::resolved_items(&mut conn).await?;
             for item in active_items.iter().filter(|i| !resolved.contains(*i)) {
                 s.unresolved_legal_basis += 1;
                 tally.note("unresolved_legal_basis", item_ref.get(item));
             }
         } else {
             for (kind, department, n) in
-                store::year_end_counts(&mut conn, end, scope.as_deref()).await?
+                store_stats::year_end_counts(&mut conn, end, scope.as_deref()).await?
             {
                 s.total_items += n as usize;
                 *s.by_type.entry(kind.label().into()).or_default() += n as usize;
                 *s.by_department.entry(department).or_default() += n as usize;
             }
             s.unresolved_legal_basis =
-                store::year_end_unresolved(&mut conn, end, scope.as_deref()).await? as usize;
+                store_stats::year_end_unresolved(&mut conn, end, scope.as_deref()).await? as usize;
         }
-        let item_org: HashMap<String, String> = store::delegated_item_orgs(&mut conn)
+        let item_org: HashMap<String, String> = store_stats::delegated_item_orgs(&mut conn)
             .await?
             .into_iter()
             .collect();
