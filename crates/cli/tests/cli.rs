@@ -491,7 +491,8 @@ fn serve_answers_and_stops_gracefully() {
         .spawn()
         .unwrap();
     let mut answered = false;
-    for _ in 0..100 {
+    // The demo district is loaded before the server listens: up to a minute on a busy machine.
+    for _ in 0..600 {
         if let Ok(mut stream) = std::net::TcpStream::connect(("127.0.0.1", port)) {
             use std::io::{Read, Write};
             stream
