@@ -452,13 +452,10 @@ pub async fn run(
     }
     println!("{out}");
     let today = kernel::time::china_today();
-    let mut md = std::fs::read_to_string(report_file).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## A province's year") {
-        md.truncate(at);
-    }
+    let mut md = String::new();
     let _ = writeln!(
         md,
-        "\n## A province's year (issue 8)\n\n`fazhi-bench gen --districts {districts} --year {year} --seed {seed} --items {} --disputes {}` on {today}, {}: every ledger checked row by row and imported through the product's import paths (an audit event per record).\n\n```\n{}```",
+        "`fazhi-bench gen --districts {districts} --year {year} --seed {seed} --items {} --disputes {}` on {today}, {}: every ledger checked row by row and imported through the product's import paths (an audit event per record).\n\n```\n{}```",
         sizes.items,
         sizes.disputes,
         match url.backend() {
@@ -467,7 +464,12 @@ pub async fn run(
         },
         out
     );
-    std::fs::write(report_file, md).map_err(|x| e(&x))?;
+    crate::timing::write_section(
+        report_file,
+        "A province's year",
+        "A province's year (issue 8)",
+        &md,
+    )?;
     Ok(())
 }
 

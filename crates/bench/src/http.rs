@@ -182,11 +182,7 @@ pub async fn run(fazhi: &Path, seconds: u32, out: &Path) -> Result<(), String> {
     let loaded = peak.load(Ordering::Relaxed) as f64 / 1024.0;
 
     let today = kernel::time::china_today();
-    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## HTTP beside a bare handler") {
-        md.truncate(at);
-    }
-    let _ = writeln!(md, "\n## HTTP beside a bare handler (issue 8)\n");
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "Measured by `scripts/bench http` on {today}: the demo district (`fazhi demo`, SQLite) served by fazhi in this process, logged in as the 司法局's officer; wrk -t2 -c64 -d{seconds}s on loopback against each URL in turn; a bare axum handler on another port of the same process is the HTTP stack's limit. Target: list and detail ≥ 30% of the bare handler with p99 < 10 ms.\n"
@@ -212,6 +208,11 @@ pub async fn run(fazhi: &Path, seconds: u32, out: &Path) -> Result<(), String> {
         "\nServer memory (resident, the whole process): idle {idle:.0} MiB, peak under load {loaded:.0} MiB."
     );
     println!("{md}");
-    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    crate::timing::write_section(
+        out,
+        "HTTP beside a bare handler",
+        "HTTP beside a bare handler (issue 8)",
+        &md,
+    )?;
     Ok(())
 }

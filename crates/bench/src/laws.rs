@@ -190,11 +190,7 @@ pub async fn run(corpus: &Path, out: &Path) -> Result<(), String> {
         }
     };
 
-    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## 法规库") {
-        md.truncate(at);
-    }
-    let _ = writeln!(md, "\n## 法规库 (issue 3)\n");
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "Measured by `scripts/bench laws` on {today}, {} documents (articles of every version).\n",
@@ -264,6 +260,6 @@ pub async fn run(corpus: &Path, out: &Path) -> Result<(), String> {
         "\nFTS5's trigram tokenizer cannot match queries shorter than three characters, hence its recall."
     );
     println!("{md}");
-    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    crate::timing::write_section(out, "法规库", "法规库 (issue 3)", &md)?;
     Ok(())
 }

@@ -351,11 +351,7 @@ pub async fn run(disputes: usize, out: &Path) -> Result<(), String> {
         results.push(measured?);
     }
     let today = kernel::time::china_today();
-    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## 人民调解") {
-        md.truncate(at);
-    }
-    let _ = writeln!(md, "\n## 人民调解 (issue 6)\n");
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "Measured by `scripts/bench mediation --disputes {disputes}` on {today}: a {IMPORTED}-dispute ledger through the product's import (every row checked against the organisations and the roster, an audit event each); the table then filled to {disputes} disputes of 2020 with multi-row INSERTs of the same shape; the intake form's round trip as a town officer.\n"
@@ -391,6 +387,6 @@ pub async fn run(disputes: usize, out: &Path) -> Result<(), String> {
         );
     }
     println!("{md}");
-    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    crate::timing::write_section(out, "人民调解", "人民调解 (issue 6)", &md)?;
     Ok(())
 }

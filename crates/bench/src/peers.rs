@@ -299,11 +299,7 @@ pub async fn run(python: &Path, quick: bool, out: &Path) -> Result<(), String> {
         identifier_check(python, dir.path(), if quick { 100_000 } else { 1_000_000 })?,
     ];
     let today = kernel::time::china_today();
-    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## Beside the peers") {
-        md.truncate(at);
-    }
-    let _ = writeln!(md, "\n## Beside the peers (issue 8)\n");
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "Measured by `scripts/bench peers{}` on {today}: the same input to fazhi (in process) and to the peer (CPython 3, in process; reading and printing not timed).\n",
@@ -344,6 +340,6 @@ pub async fn run(python: &Path, quick: bool, out: &Path) -> Result<(), String> {
         }
     }
     println!("{md}");
-    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    crate::timing::write_section(out, "Beside the peers", "Beside the peers (issue 8)", &md)?;
     Ok(())
 }

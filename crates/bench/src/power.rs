@@ -375,11 +375,7 @@ pub async fn run(corpus: &Path, out: &Path) -> Result<(), String> {
     }
 
     let today = kernel::time::china_today();
-    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## 权责清单") {
-        md.truncate(at);
-    }
-    let _ = writeln!(md, "\n## 权责清单 (issue 4)\n");
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "Measured by `scripts/bench power` on {today}: {ITEMS} items in {DEPARTMENTS} departments, each basis resolved against {} ; then 300 adjustments in 2020. Page times are server time through the router with a logged-in legal-affairs session, 30 requests each after one warm-up.\n",
@@ -419,6 +415,6 @@ pub async fn run(corpus: &Path, out: &Path) -> Result<(), String> {
         );
     }
     println!("{md}");
-    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    crate::timing::write_section(out, "权责清单", "权责清单 (issue 4)", &md)?;
     Ok(())
 }

@@ -284,11 +284,7 @@ pub async fn run(cases: usize, drive: usize, out: &Path) -> Result<(), String> {
         results.push(measured?);
     }
     let today = kernel::time::china_today();
-    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## 行政复议") {
-        md.truncate(at);
-    }
-    let _ = writeln!(md, "\n## 行政复议 (issue 5)\n");
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "Measured by `scripts/bench reconsideration --cases {cases} --drive {drive}` on {today}: {cases} historic cases of 2020 loaded through the ledger import; then {drive} cases driven through the services (register, accept, copy to the respondent, reply, decide — five transactions with their audit events each); the case page of a driven case.\n"
@@ -334,6 +330,6 @@ pub async fn run(cases: usize, drive: usize, out: &Path) -> Result<(), String> {
         );
     }
     println!("{md}");
-    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    crate::timing::write_section(out, "行政复议", "行政复议 (issue 5)", &md)?;
     Ok(())
 }

@@ -226,11 +226,7 @@ pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> R
     let province = measure(&platform, &report, rounds.min(5)).await?;
 
     let today = kernel::time::china_today();
-    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## 年度报告") {
-        md.truncate(at);
-    }
-    let _ = writeln!(md, "\n## 年度报告 (issue 7)\n");
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "Measured by `scripts/bench report --districts {districts}` on {today}, SQLite (bundled, WAL): the demo district loaded by `fazhi demo` ({demo_seconds:.1} s, the product's paths), the 2020 report generated {rounds} times; then the demo's power list, cases, mediation organisations, roster and disputes copied {} more times into the same database ({fill_seconds:.0} s of INSERT … SELECT, not a product path) and the report generated again. {} figures stated; the .docx is {} KB.\n",
@@ -272,6 +268,6 @@ pub async fn run(fazhi: &Path, districts: usize, rounds: usize, out: &Path) -> R
         );
     }
     println!("{md}");
-    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    crate::timing::write_section(out, "年度报告", "年度报告 (issue 7)", &md)?;
     Ok(())
 }

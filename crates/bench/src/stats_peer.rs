@@ -101,11 +101,7 @@ pub async fn run(
     let peer: Value = serde_json::from_slice(&output.stdout).map_err(|x| e(&x))?;
 
     let today = kernel::time::china_today();
-    let mut md = std::fs::read_to_string(out).unwrap_or_else(|_| "# Benchmarks\n".into());
-    if let Some(at) = md.find("\n## Statistics beside DuckDB") {
-        md.truncate(at);
-    }
-    let _ = writeln!(md, "\n## Statistics beside DuckDB (issue 8)\n");
+    let mut md = String::new();
     let _ = writeln!(
         md,
         "Measured by `scripts/bench stats` on {today} over {} (made by `fazhi-bench gen`), SQLite: each module's {year} figures by fazhi (`fazhi stats MODULE`, the report's call) and by DuckDB {} from the same rows copied into it (copy not timed); median of {rounds}. Target: within 5× of DuckDB, identical results.\n",
@@ -171,6 +167,11 @@ pub async fn run(
         "\nNot compared: `pending` and `overdue` (deadline rules with suspensions and working days), 权责清单's delegations by category and pending at year end, `unresolved_legal_basis` (the law base)."
     );
     println!("{md}");
-    std::fs::write(out, &md).map_err(|x| e(&x))?;
+    crate::timing::write_section(
+        out,
+        "Statistics beside DuckDB",
+        "Statistics beside DuckDB (issue 8)",
+        &md,
+    )?;
     Ok(())
 }

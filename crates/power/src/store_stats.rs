@@ -50,6 +50,21 @@ pub(crate) async fn stat_versions(
     .collect()
 }
 
+/// `select` over the versions `v` in force on `end` (of `orgs`, when given).
+fn in_force_at(select: &str, end: NaiveDate, orgs: Option<&[String]>) -> Params {
+    let day = end.format("%Y-%m-%d").to_string();
+    let mut q = Params::new(select);
+    q.push(" WHERE v.active = 1 AND v.valid_from <= ")
+        .bind(&day)
+        .push(" AND (v.valid_to IS NULL OR v.valid_to > ")
+        .bind(&day)
+        .push(")");
+    if let Some(orgs) = orgs {
+        q.push(" AND v.org_id IN ").bind_list(orgs.iter());
+    }
+    q
+}
+
 /// The year-end count of items in force, by type and 实施主体, grouped in SQL (the statistics of a
 /// province's half a million items without reading them one by one).
 pub(crate) async fn year_end_counts(
@@ -57,18 +72,11 @@ pub(crate) async fn year_end_counts(
     end: NaiveDate,
     orgs: Option<&[String]>,
 ) -> Result<Vec<(ItemType, String, u64)>, sqlx::Error> {
-    let day = end.format("%Y-%m-%d").to_string();
-    let mut q = Params::new(
-        "SELECT v.item_type, o.name, COUNT(*) FROM power_item_versions v JOIN orgs o ON o.id = v.org_id \
-         WHERE v.active = 1 AND v.valid_from <= ",
+    let mut q = in_force_at(
+        "SELECT v.item_type, o.name, COUNT(*) FROM power_item_versions v JOIN orgs o ON o.id = v.org_id",
+        end,
+        orgs,
     );
-    q.bind(&day)
-        .push(" AND (v.valid_to IS NULL OR v.valid_to > ")
-        .bind(&day)
-        .push(")");
-    if let Some(orgs) = orgs {
-        q.push(" AND v.org_id IN ").bind_list(orgs.iter());
-    }
     q.push(" GROUP BY v.item_type, o.name");
     q.query()
         .fetch_all(conn)
@@ -90,17 +98,11 @@ pub(crate) async fn year_end_unresolved(
     end: NaiveDate,
     orgs: Option<&[String]>,
 ) -> Result<u64, sqlx::Error> {
-    let day = end.format("%Y-%m-%d").to_string();
-    let mut q = Params::new(
-        "SELECT COUNT(DISTINCT v.item_id) FROM power_item_versions v WHERE v.active = 1 AND v.valid_from <= ",
+    let mut q = in_force_at(
+        "SELECT COUNT(DISTINCT v.item_id) FROM power_item_versions v",
+        end,
+        orgs,
     );
-    q.bind(&day)
-        .push(" AND (v.valid_to IS NULL OR v.valid_to > ")
-        .bind(&day)
-        .push(")");
-    if let Some(orgs) = orgs {
-        q.push(" AND v.org_id IN ").bind_list(orgs.iter());
-    }
     q.push(
         " AND NOT EXISTS (SELECT 1 FROM citations c WHERE c.module = 'power' AND c.record_type = 'item' \
          AND c.record_id = v.item_id AND c.law_id IS NOT NULL)",

@@ -545,7 +545,11 @@ pub async fn load(platform: &Platform, actor: &Actor, password: &str) -> Result<
     ))
 }
 
-async fn login(platform: &Platform, username: &str, password: &str) -> Result<Actor, String> {
+pub(crate) async fn login(
+    platform: &Platform,
+    username: &str,
+    password: &str,
+) -> Result<Actor, String> {
     platform
         .login(username, password, "demo")
         .await

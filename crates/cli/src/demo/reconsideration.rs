@@ -322,12 +322,7 @@ impl Driver<'_> {
 /// Loads the demo cases; `password` opens the 司法局 account whose hands they are in.
 pub async fn load(platform: &Platform, password: &str) -> Result<String, String> {
     let r = Reconsideration::new(platform.clone());
-    let staff = platform
-        .login("sfj", password, "demo")
-        .await
-        .map_err(|e| e.to_string())?
-        .session
-        .actor;
+    let staff = super::power::login(platform, "sfj", password).await?;
     let d = Driver {
         r: &r,
         staff: &staff,

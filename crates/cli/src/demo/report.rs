@@ -22,12 +22,7 @@ const PLAN: &str = "{next_year}年，{org}将重点做好以下工作：
 
 /// Writes the staff sections of the 2020 report as the 司法局's officer and publishes it.
 pub async fn load(platform: &Platform, password: &str) -> Result<String, String> {
-    let staff = platform
-        .login("sfj", password, "demo")
-        .await
-        .map_err(|e| e.to_string())?
-        .session
-        .actor;
+    let staff = super::power::login(platform, "sfj", password).await?;
     let report = Report::new(platform.clone());
     for (section, text) in [
         ("first_responsible", FIRST_RESPONSIBLE),
