@@ -1,31 +1,61 @@
 //! Holiday notices loaded after release, and the calendar in force (shipped + loaded notices,
 //! under the calendar settings).
 
-use kernel::calendar::{Calendar, CalendarError, YearNotice};
+use std::sync::Mutex;
+
+use kernel::calendar::{Calendar, CalendarError, CalendarPolicy, YearNotice};
 use sqlx::Row;
 
 use crate::{Changes, Db, DbError, Event, Tx};
 
 /// The notices loaded with `fazhi calendar load`, by year.
 pub async fn loaded_notices(db: &Db) -> Result<Vec<YearNotice>, DbError> {
-    let rows = sqlx::query("SELECT notice FROM calendar_notices ORDER BY year")
-        .fetch_all(db.pool())
-        .await?;
+    parse(&notice_texts(db).await?)
+}
+
+/// The stored notices' text, by year.
+async fn notice_texts(db: &Db) -> Result<Vec<String>, DbError> {
+    Ok(
+        sqlx::query("SELECT notice FROM calendar_notices ORDER BY year")
+            .fetch_all(db.pool())
+            .await?
+            .iter()
+            .map(|row| row.try_get(0))
+            .collect::<Result<_, _>>()?,
+    )
+}
+
+/// The calendar in force. Building it (parsing the shipped and loaded notices, laying out every
+/// day of every year) is done once per distinct set of loaded notices and policy and kept: a
+/// deadline is computed on every step of every case and on every dashboard, and the notices
+/// change a few times a year. The stored rows are still read each time, so a notice loaded by
+/// another process (the command line beside the server) is in force at once.
+pub async fn current(db: &Db) -> Result<Result<Calendar, CalendarError>, DbError> {
+    static BUILT: Mutex<Option<(Vec<String>, CalendarPolicy, Calendar)>> = Mutex::new(None);
+    let texts = notice_texts(db).await?;
+    let policy = crate::settings::load(db).await?.calendar_policy();
+    if let Some((t, p, calendar)) = BUILT.lock().unwrap_or_else(|e| e.into_inner()).as_ref()
+        && *t == texts
+        && *p == policy
+    {
+        return Ok(Ok(calendar.clone()));
+    }
+    let loaded = parse(&texts)?;
+    let built = Calendar::with_loaded(loaded, policy);
+    if let Ok(calendar) = &built {
+        *BUILT.lock().unwrap_or_else(|e| e.into_inner()) = Some((texts, policy, calendar.clone()));
+    }
+    Ok(built)
+}
+
+fn parse(texts: &[String]) -> Result<Vec<YearNotice>, DbError> {
     let mut out = Vec::new();
-    for row in rows {
-        let text: String = row.try_get(0)?;
-        let notices = YearNotice::parse_toml(&text)
+    for text in texts {
+        let notices = YearNotice::parse_toml(text)
             .map_err(|e| DbError::Corrupt(format!("已载入的节假日安排无法读取：{e}")))?;
         out.extend(notices);
     }
     Ok(out)
-}
-
-/// The calendar in force.
-pub async fn current(db: &Db) -> Result<Result<Calendar, CalendarError>, DbError> {
-    let loaded = loaded_notices(db).await?;
-    let policy = crate::settings::load(db).await?.calendar_policy();
-    Ok(Calendar::with_loaded(loaded, policy))
 }
 
 /// Stores a year's notice (replacing an earlier load of the same year) and records it.
