@@ -386,9 +386,10 @@ pub async fn run(quick: bool, out: &Path, fazhi: Option<PathBuf>) -> Result<(), 
         .await
         .map_err(|e| e.to_string())?;
 
+    // The file's head (machine, versions) and the foundation's own section; every other
+    // benchmark's section is kept where it stands.
     let mut md = String::new();
     let date = kernel::time::china_today();
-    let _ = writeln!(md, "# Benchmarks\n");
     let _ = writeln!(
         md,
         "Measured by `scripts/bench{}` on {date}.",
@@ -426,7 +427,7 @@ pub async fn run(quick: bool, out: &Path, fazhi: Option<PathBuf>) -> Result<(), 
         }
     };
 
-    let _ = writeln!(md, "\n## Foundation (issue 2)\n");
+    let head = std::mem::take(&mut md);
     let _ = writeln!(
         md,
         "| figure | backend | fazhi | baseline | ratio | target |"
@@ -505,8 +506,9 @@ pub async fn run(quick: bool, out: &Path, fazhi: Option<PathBuf>) -> Result<(), 
         );
     }
 
-    println!("{md}");
-    std::fs::write(out, &md).map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+    println!("{head}\n{md}");
+    crate::timing::write_head(out, &head)?;
+    crate::timing::write_section(out, "Foundation", "Foundation (issue 2)", &md)?;
     eprintln!("written to {}", out.display());
     Ok(())
 }

@@ -19,6 +19,7 @@ mod report;
 mod rng;
 mod stats_peer;
 mod timing;
+mod workflow;
 
 use clap::{Parser, Subcommand};
 
@@ -134,6 +135,15 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// 行政复议 cases intake → decision through fazhi beside SpiffWorkflow running the BPMN process
+    Workflow {
+        #[arg(long, default_value = "target/peers-venv/bin/python")]
+        python: std::path::PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
     /// 年度报告: the report of the demo year, and of a province-sized year
     Report {
         /// Districts in the province-sized year (the demo's records repeated)
@@ -193,6 +203,9 @@ async fn main() -> std::process::ExitCode {
             fazhi,
             out,
         } => report::run(&sibling(fazhi), districts.max(1), rounds.max(1), &out).await,
+        Command::Workflow { python, cases, out } => {
+            workflow::run(&python, cases.max(1), &out).await
+        }
         Command::Reconsideration { cases, drive, out } => {
             reconsideration::run(cases, drive, &out).await
         }

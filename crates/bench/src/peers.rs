@@ -34,6 +34,16 @@ fn one() -> usize {
 }
 
 fn run_peer(python: &Path, script: &str, args: &[&str]) -> Result<PeerAnswer, String> {
+    peer_json(python, script, args)
+}
+
+/// Runs `scripts/peers/{script}` with `args` under `python` (the venv scripts/bench makes) and
+/// reads the one JSON object it prints.
+pub(crate) fn peer_json<T: serde::de::DeserializeOwned>(
+    python: &Path,
+    script: &str,
+    args: &[&str],
+) -> Result<T, String> {
     let script = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../scripts/peers")
         .join(script);
@@ -43,7 +53,7 @@ fn run_peer(python: &Path, script: &str, args: &[&str]) -> Result<PeerAnswer, St
         .output()
         .map_err(|x| {
             format!(
-                "{}: {x} (scripts/bench peers installs the peers)",
+                "{}: {x} (scripts/bench installs the peers into target/peers-venv)",
                 python.display()
             )
         })?;
@@ -54,7 +64,7 @@ fn run_peer(python: &Path, script: &str, args: &[&str]) -> Result<PeerAnswer, St
             String::from_utf8_lossy(&out.stderr)
         ));
     }
-    serde_json::from_slice(&out.stdout).map_err(|x| e(&x))
+    serde_json::from_slice(&out.stdout).map_err(|x| format!("{}: {x}", script.display()))
 }
 
 struct Comparison {

@@ -18,8 +18,10 @@ use db::{DatabaseUrl, Db};
 use kernel::Role;
 use kernel::crypto::SealKey;
 use ledger::ImportMode;
-use platform::{Actor, NewUser, Platform};
-use reconsideration::{DecisionType, Method, NewCase, Reconsideration, StepKind, StepRequest};
+use platform::{Actor, LoggedIn, NewUser, Platform};
+use reconsideration::{
+    DecisionType, Method, NewCase, Reconsideration, StepKind, StepRequest, WithdrawalReason,
+};
 use tower::ServiceExt as _;
 
 const DEPARTMENTS: usize = 40;
@@ -110,6 +112,38 @@ fn cases_csv(n: usize) -> String {
     csv
 }
 
+/// A migrated database with the test district, its 40 departments and a legal-affairs officer
+/// (`fuyi`) logged in.
+pub(crate) async fn district(db: Db) -> Result<(Platform, Reconsideration, LoggedIn), String> {
+    db.migrate().await.map_err(|x| e(&x))?;
+    let platform = Platform::new(db, SealKey::generate());
+    let cli = Actor::cli("bench");
+    let orgs = ledger::read_bytes("o.csv", orgs_csv().as_bytes())
+        .and_then(|s| s.records(&platform::ORGANIZATIONS))
+        .map_err(|x| e(&x))?;
+    platform
+        .import_orgs(&cli, &orgs, ImportMode::default())
+        .await
+        .map_err(|x| e(&x))?;
+    let org_id = platform.resolve_org("测试区").await.map_err(|x| e(&x))?.id;
+    let user = NewUser {
+        username: "fuyi".into(),
+        display_name: "复议科".into(),
+        org_id,
+        role: Role::LegalAffairs,
+        password: PASSWORD.into(),
+        phone: None,
+        must_change_password: false,
+    };
+    platform.create_user(&cli, user).await.map_err(|x| e(&x))?;
+    let login = platform
+        .login("fuyi", PASSWORD, "bench")
+        .await
+        .map_err(|x| e(&x))?;
+    let r = Reconsideration::new(platform.clone());
+    Ok((platform, r, login))
+}
+
 struct Backend {
     name: &'static str,
     cases: usize,
@@ -127,17 +161,8 @@ async fn measure(
     cases: usize,
     drive: usize,
 ) -> Result<Backend, String> {
-    db.migrate().await.map_err(|x| e(&x))?;
-    let platform = Platform::new(db, SealKey::generate());
+    let (platform, r, login) = district(db).await?;
     let cli = Actor::cli("bench");
-    let orgs = ledger::read_bytes("o.csv", orgs_csv().as_bytes())
-        .and_then(|s| s.records(&platform::ORGANIZATIONS))
-        .map_err(|x| e(&x))?;
-    platform
-        .import_orgs(&cli, &orgs, ImportMode::default())
-        .await
-        .map_err(|x| e(&x))?;
-    let r = Reconsideration::new(platform.clone());
 
     eprintln!("  {name}: importing {cases} cases …");
     let records = ledger::read_bytes("c.csv", cases_csv(cases).as_bytes())
@@ -163,64 +188,10 @@ async fn measure(
     }
 
     // Cases driven from intake to decision through the services, as a legal-affairs officer.
-    let org_id = platform.resolve_org("测试区").await.map_err(|x| e(&x))?.id;
-    let user = NewUser {
-        username: "fuyi".into(),
-        display_name: "复议科".into(),
-        org_id,
-        role: Role::LegalAffairs,
-        password: PASSWORD.into(),
-        phone: None,
-        must_change_password: false,
-    };
-    platform.create_user(&cli, user).await.map_err(|x| e(&x))?;
-    let login = platform
-        .login("fuyi", PASSWORD, "bench")
-        .await
-        .map_err(|x| e(&x))?;
     let staff = login.session.actor.clone();
     eprintln!("  {name}: driving {drive} cases …");
-    let base = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap_or_default();
     let started = Instant::now();
-    let mut last = String::new();
-    for i in 0..drive {
-        let received = base + Days::new((i % 200) as u64);
-        let case = r
-            .register(
-                &staff,
-                NewCase {
-                    number: format!("驱复〔2021〕{}号", i + 1),
-                    applicant: format!("申请人{i}"),
-                    respondent: department(i),
-                    act_category: "行政处罚".into(),
-                    received_on: Some(received),
-                    ..Default::default()
-                },
-            )
-            .await
-            .map_err(|x| e(&x))?;
-        let id = case.id.to_string();
-        for (kind, days) in [
-            (StepKind::Accept, 2),
-            (StepKind::CopySent, 4),
-            (StepKind::Reply, 12),
-        ] {
-            r.record_step(
-                &staff,
-                &id,
-                StepRequest::new(kind, received + Days::new(days)),
-            )
-            .await
-            .map_err(|x| e(&x))?;
-        }
-        let mut decide = StepRequest::new(StepKind::Conclude, received + Days::new(40));
-        decide.method = Some(Method::Decision);
-        decide.decision_type = Some(DecisionType::Uphold);
-        r.record_step(&staff, &id, decide)
-            .await
-            .map_err(|x| e(&x))?;
-        last = id;
-    }
+    let last = drive_cases(&r, &staff, drive, 0).await?;
     let drive_seconds = started.elapsed().as_secs_f64();
 
     // The case page: the service, and the page through the router.
@@ -269,6 +240,65 @@ async fn measure(
         service,
         page,
     })
+}
+
+/// Drives `n` cases through the services from intake to decision as `staff`: register, accept,
+/// copy to the respondent, reply, conclude — five transactions with their audit events each.
+/// Every `withdraw_every`-th case (0: none) is concluded 撤回 (after mediation), the others 决定
+/// (维持); the same cases `scripts/peers/workflow_peer.py` drives through SpiffWorkflow. Returns
+/// the last case's id.
+pub(crate) async fn drive_cases(
+    r: &Reconsideration,
+    staff: &Actor,
+    n: usize,
+    withdraw_every: usize,
+) -> Result<String, String> {
+    let base = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap_or_default();
+    let mut last = String::new();
+    for i in 0..n {
+        let received = base + Days::new((i % 200) as u64);
+        let case = r
+            .register(
+                staff,
+                NewCase {
+                    number: format!("驱复〔2021〕{}号", i + 1),
+                    applicant: format!("申请人{i}"),
+                    respondent: department(i),
+                    act_category: "行政处罚".into(),
+                    received_on: Some(received),
+                    ..Default::default()
+                },
+            )
+            .await
+            .map_err(|x| e(&x))?;
+        let id = case.id.to_string();
+        for (kind, days) in [
+            (StepKind::Accept, 2),
+            (StepKind::CopySent, 4),
+            (StepKind::Reply, 12),
+        ] {
+            r.record_step(
+                staff,
+                &id,
+                StepRequest::new(kind, received + Days::new(days)),
+            )
+            .await
+            .map_err(|x| e(&x))?;
+        }
+        let mut conclude = StepRequest::new(StepKind::Conclude, received + Days::new(40));
+        if withdraw_every > 0 && i % withdraw_every == withdraw_every - 1 {
+            conclude.method = Some(Method::Withdrawal);
+            conclude.withdrawal_reason = Some(WithdrawalReason::AfterMediation);
+        } else {
+            conclude.method = Some(Method::Decision);
+            conclude.decision_type = Some(DecisionType::Uphold);
+        }
+        r.record_step(staff, &id, conclude)
+            .await
+            .map_err(|x| e(&x))?;
+        last = id;
+    }
+    Ok(last)
 }
 
 pub async fn run(cases: usize, drive: usize, out: &Path) -> Result<(), String> {

@@ -82,23 +82,13 @@ pub async fn run(
         }
         ours.push((*module, value, median(&times)));
     }
-    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/peers/stats_peer.py");
-    let output = std::process::Command::new(python)
-        .arg(&script)
-        .arg(&file)
-        .arg(year.to_string())
-        .arg(rounds.to_string())
-        .output()
-        .map_err(|x| {
-            format!(
-                "{}: {x} (scripts/bench stats installs DuckDB)",
-                python.display()
-            )
-        })?;
-    if !output.status.success() {
-        return Err(String::from_utf8_lossy(&output.stderr).into_owned());
-    }
-    let peer: Value = serde_json::from_slice(&output.stdout).map_err(|x| e(&x))?;
+    let (year_arg, rounds_arg) = (year.to_string(), rounds.to_string());
+    let file_arg = file.display().to_string();
+    let peer: Value = crate::peers::peer_json(
+        python,
+        "stats_peer.py",
+        &[&file_arg, &year_arg, &rounds_arg],
+    )?;
 
     let today = kernel::time::china_today();
     let mut md = String::new();

@@ -38,6 +38,15 @@ pub fn write_section(
     std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))
 }
 
+/// Writes `body` as the head of the benchmarks file `out` (the title, the machine and versions:
+/// everything before the first section), keeping every section.
+pub fn write_head(out: &std::path::Path, body: &str) -> Result<(), String> {
+    let md = std::fs::read_to_string(out).unwrap_or_default();
+    let sections = md.find("\n## ").map(|at| &md[at..]).unwrap_or("");
+    let text = format!("# Benchmarks\n\n{}\n{sections}", body.trim());
+    std::fs::write(out, text).map_err(|e| format!("cannot write {}: {e}", out.display()))
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -55,6 +64,12 @@ mod tests {
         assert_eq!(
             text,
             "# Benchmarks\n\n## A (issue 1)\n\nnew a\n\n## B (issue 2)\n\nb\n\n## C (issue 3)\n\nc\n"
+        );
+        super::write_head(&file, "Measured on a day.\n- Machine: x\n").unwrap();
+        let text = std::fs::read_to_string(&file).unwrap();
+        assert_eq!(
+            text,
+            "# Benchmarks\n\nMeasured on a day.\n- Machine: x\n\n## A (issue 1)\n\nnew a\n\n## B (issue 2)\n\nb\n\n## C (issue 3)\n\nc\n"
         );
     }
 }

@@ -1,0 +1,113 @@
+//! `scripts/bench workflow`: reconsideration cases driven from intake to decision through fazhi's
+//! services, beside SpiffWorkflow driving the same cases through an equivalent BPMN process
+//! (scripts/peers/reconsideration.bpmn, scripts/peers/workflow_peer.py) — cases/s and the ratio.
+//!
+//! Both sides do five steps per case (登记, 受理, 发送答复通知书副本, 答复, 审结; every tenth case
+//! concluded 撤回, the others 决定) and make each step durable in SQLite (WAL, synchronous=NORMAL)
+//! before the next: fazhi as its own transactions with their audit events, SpiffWorkflow as its
+//! serialized workflow state. Both must end with the same conclusions.
+
+use std::fmt::Write as _;
+use std::path::Path;
+use std::time::Instant;
+
+use db::{DatabaseUrl, Db};
+
+use crate::reconsideration::{district, drive_cases};
+
+/// Every tenth case is withdrawn, on both sides.
+const WITHDRAW_EVERY: usize = 10;
+
+fn e(x: &dyn std::fmt::Display) -> String {
+    x.to_string()
+}
+
+/// What workflow_peer.py printed.
+#[derive(serde::Deserialize)]
+struct Peer {
+    version: String,
+    cases: usize,
+    seconds: f64,
+    decided: u64,
+    withdrawn: u64,
+    state_bytes: f64,
+    memory_cases: usize,
+    memory_seconds: f64,
+}
+
+pub async fn run(python: &Path, cases: usize, out: &Path) -> Result<(), String> {
+    let dir = tempfile::tempdir().map_err(|x| e(&x))?;
+    let db = Db::open(&DatabaseUrl::sqlite_file(&dir.path().join("fazhi.db")))
+        .await
+        .map_err(|x| e(&x))?;
+    let (_platform, r, login) = district(db).await?;
+    eprintln!("  fazhi: driving {cases} cases …");
+    let started = Instant::now();
+    drive_cases(&r, &login.session.actor, cases, WITHDRAW_EVERY).await?;
+    let fazhi_seconds = started.elapsed().as_secs_f64();
+    let stats = r.stats(2021, None).await.map_err(|x| e(&x))?;
+    let count = |method: &str| stats.by_method.get(method).copied().unwrap_or(0);
+    let (decided, withdrawn) = (count("决定"), count("撤回"));
+    if stats.concluded as usize != cases || decided + withdrawn != stats.concluded {
+        return Err(format!(
+            "fazhi concluded {} of {cases} (决定 {decided}, 撤回 {withdrawn})",
+            stats.concluded
+        ));
+    }
+
+    eprintln!("  SpiffWorkflow: driving {cases} cases …");
+    let bpmn =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/peers/reconsideration.bpmn");
+    let state = dir.path().join("spiff.db");
+    let peer: Peer = crate::peers::peer_json(
+        python,
+        "workflow_peer.py",
+        &[
+            &bpmn.display().to_string(),
+            &cases.to_string(),
+            &state.display().to_string(),
+            &WITHDRAW_EVERY.to_string(),
+        ],
+    )?;
+    let equal = peer.cases == cases && peer.decided == decided && peer.withdrawn == withdrawn;
+    if !equal {
+        return Err(format!(
+            "the conclusions differ: fazhi 决定 {decided}, 撤回 {withdrawn}; SpiffWorkflow 决定 {}, 撤回 {}",
+            peer.decided, peer.withdrawn
+        ));
+    }
+
+    let fazhi_rate = cases as f64 / fazhi_seconds;
+    let peer_rate = cases as f64 / peer.seconds;
+    let memory_rate = peer.memory_cases as f64 / peer.memory_seconds;
+    let today = kernel::time::china_today();
+    let mut md = String::new();
+    let _ = writeln!(
+        md,
+        "Measured by `scripts/bench workflow --cases {cases}` on {today}: {cases} 行政复议 cases driven from intake to decision, one after another on one core. fazhi: through its services as a legal-affairs officer (register, accept, copy to the respondent, reply, conclude — each a transaction with its SM3-chained audit event; the statutory deadlines computed on the working-day calendar), SQLite. SpiffWorkflow {}: the same five user tasks in scripts/peers/reconsideration.bpmn (a gateway on the conclusion), each task's data set, the workflow's state serialized to SQLite after each step ({:.1} KB a case). Every tenth case is concluded 撤回, the others 决定; both ended with 决定 {decided}, 撤回 {withdrawn}.\n",
+        peer.version,
+        peer.state_bytes / 1024.0,
+    );
+    let _ = writeln!(md, "| figure | fazhi | SpiffWorkflow | ratio |");
+    let _ = writeln!(md, "|---|---|---|---|");
+    let _ = writeln!(
+        md,
+        "| cases driven intake → decision, each step durable | {fazhi_rate:.0} cases/s ({cases} in {fazhi_seconds:.0} s) | {peer_rate:.0} cases/s ({cases} in {:.0} s) | {:.1}× |",
+        peer.seconds,
+        fazhi_rate / peer_rate
+    );
+    let _ = writeln!(
+        md,
+        "| the engine alone, state in memory (SpiffWorkflow only) | — | {memory_rate:.0} cases/s ({} cases) | {:.1}× |",
+        peer.memory_cases,
+        fazhi_rate / memory_rate
+    );
+    println!("{md}");
+    crate::timing::write_section(
+        out,
+        "Workflow beside SpiffWorkflow",
+        "Workflow beside SpiffWorkflow (issue 8)",
+        &md,
+    )?;
+    Ok(())
+}
