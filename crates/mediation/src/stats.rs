@@ -113,17 +113,19 @@ impl Rows {
     }
 
     /// The rows, or none when collecting records for a key these rows never count under.
+    /// On a connection of its own, so that the year's queries run side by side.
     async fn read_if(
         &self,
         wanted: bool,
-        conn: &mut sqlx::AnyConnection,
+        pool: &sqlx::AnyPool,
         q: &Params,
         kind: &'static str,
     ) -> Result<Vec<Row>> {
         if !wanted {
             return Ok(Vec::new());
         }
-        Ok(store::grouped(conn, q, self.records)
+        let mut conn = pool.acquire().await?;
+        Ok(store::grouped(&mut conn, q, self.records)
             .await?
             .into_iter()
             .map(|(a, b, c, n, named)| Row {
@@ -205,7 +207,6 @@ impl Mediation {
         let rows = Rows {
             records: tally.is_collecting(),
         };
-        let mut conn = self.platform.db().pool().acquire().await?;
         const DISPUTE: &str = "mediation_dispute";
 
         // Received in the year: by type and source.
@@ -218,20 +219,7 @@ impl Mediation {
         in_towns(&mut q, "town_id", towns);
         // Grouped in the index's order (day, type, source): the rows come out already grouped.
         rows.group_by(&mut q, "received_on, dispute_type, source");
-        let wanted = tally.wants_any(&["disputes", "by_type", "by_source"]);
-        for row in rows.read_if(wanted, &mut conn, &q, DISPUTE).await? {
-            let r = row.record.as_ref();
-            s.disputes += row.n;
-            tally.note("disputes", r);
-            if let Some(t) = row.a.as_deref().and_then(DisputeType::parse) {
-                *s.by_type.entry(t.label().into()).or_default() += row.n;
-                tally.note_in("by_type", t.label(), r);
-            }
-            if let Some(src) = row.b.as_deref().and_then(Source::parse) {
-                *s.by_source.entry(src.label().into()).or_default() += row.n;
-                tally.note_in("by_source", src.label(), r);
-            }
-        }
+        let received = (tally.wants_any(&["disputes", "by_type", "by_source"]), q);
 
         // Concluded in the year: by outcome, agreement and confirmation.
         let mut q = rows.select(
@@ -245,14 +233,97 @@ impl Mediation {
             &mut q,
             "concluded_on, outcome, agreement, judicial_confirmation",
         );
-        let wanted = tally.wants_any(&[
-            "concluded",
-            "successful",
-            "written_agreements",
-            "oral_agreements",
-            "judicial_confirmations",
-        ]);
-        for row in rows.read_if(wanted, &mut conn, &q, DISPUTE).await? {
+        let concluded = (
+            tally.wants_any(&[
+                "concluded",
+                "successful",
+                "written_agreements",
+                "oral_agreements",
+                "judicial_confirmations",
+            ]),
+            q,
+        );
+
+        // Overdue: grouped by the two dates, so a year is at most a few tens of thousands of rows.
+        let mut q = rows.select(
+            "received_on, concluded_on, ''",
+            ["id", "number", "received_on"],
+            "mediation_disputes WHERE received_on >= ",
+        );
+        q.bind(&start).push(" AND received_on <= ").bind(&end_text);
+        in_towns(&mut q, "town_id", towns);
+        rows.group_by(&mut q, "received_on, concluded_on");
+        let overdue = (tally.wants_any(&["overdue"]), q);
+
+        // Organisations founded by year end.
+        let standardized = "CASE WHEN standardized = 1 THEN 'y' ELSE 'n' END";
+        let mut q = rows.select(
+            &format!("kind, {standardized}, ''"),
+            ["id", "name", "founded_on"],
+            "mediation_organizations WHERE founded_on <= ",
+        );
+        q.bind(&end_text);
+        in_towns(&mut q, "town_id", towns);
+        rows.group_by(&mut q, &format!("kind, {standardized}"));
+        let organizations = (
+            tally.wants_any(&["organizations_by_type", "standardized_by_type"]),
+            q,
+        );
+
+        // The roster. Grouped by position: the dates are bound in the select list.
+        let mut q = Params::new("SELECT p.employment, CASE WHEN p.published_on <= ");
+        q.bind(&end_text)
+            .push(" THEN 'y' ELSE 'n' END, CASE WHEN p.notified_on <= ")
+            .bind(&end_text)
+            .push(" THEN 'y' ELSE 'n' END, ")
+            .push(if rows.records {
+                "CAST(1 AS BIGINT), p.id, p.name || '（' || m.name || '）', p.published_on"
+            } else {
+                "COUNT(*)"
+            })
+            .push(
+                " FROM mediators p JOIN mediation_organizations m ON m.id = p.organization_id WHERE 1 = 1",
+            );
+        in_towns(&mut q, "m.town_id", towns);
+        rows.group_by(&mut q, "1, 2, 3");
+        let roster = (
+            tally.wants_any(&[
+                "mediators",
+                "mediators_full_time",
+                "mediators_published",
+                "mediators_notified_to_court",
+            ]),
+            q,
+        );
+        // The five queries side by side, each on a connection of its own (SQLite runs each on its
+        // own thread), then counted in order.
+        let pool = self.platform.db().pool();
+        let (received, concluded, overdue, organizations, roster) = tokio::try_join!(
+            rows.read_if(received.0, pool, &received.1, DISPUTE),
+            rows.read_if(concluded.0, pool, &concluded.1, DISPUTE),
+            rows.read_if(overdue.0, pool, &overdue.1, DISPUTE),
+            rows.read_if(
+                organizations.0,
+                pool,
+                &organizations.1,
+                "mediation_organization"
+            ),
+            rows.read_if(roster.0, pool, &roster.1, "mediator"),
+        )?;
+        for row in received {
+            let r = row.record.as_ref();
+            s.disputes += row.n;
+            tally.note("disputes", r);
+            if let Some(t) = row.a.as_deref().and_then(DisputeType::parse) {
+                *s.by_type.entry(t.label().into()).or_default() += row.n;
+                tally.note_in("by_type", t.label(), r);
+            }
+            if let Some(src) = row.b.as_deref().and_then(Source::parse) {
+                *s.by_source.entry(src.label().into()).or_default() += row.n;
+                tally.note_in("by_source", src.label(), r);
+            }
+        }
+        for row in concluded {
             let (n, r) = (row.n, row.record.as_ref());
             s.concluded += n;
             tally.note("concluded", r);
@@ -277,18 +348,7 @@ impl Mediation {
             }
         }
         s.success_rate = percent(s.successful, s.concluded);
-
-        // Overdue: grouped by the two dates, so a year is at most a few tens of thousands of rows.
-        let mut q = rows.select(
-            "received_on, concluded_on, ''",
-            ["id", "number", "received_on"],
-            "mediation_disputes WHERE received_on >= ",
-        );
-        q.bind(&start).push(" AND received_on <= ").bind(&end_text);
-        in_towns(&mut q, "town_id", towns);
-        rows.group_by(&mut q, "received_on, concluded_on");
-        let wanted = tally.wants_any(&["overdue"]);
-        for row in rows.read_if(wanted, &mut conn, &q, DISPUTE).await? {
+        for row in overdue {
             let parse =
                 |t: Option<String>| t.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok());
             if let Some(received) = parse(row.a)
@@ -298,22 +358,7 @@ impl Mediation {
                 tally.note("overdue", row.record.as_ref());
             }
         }
-
-        // Organisations founded by year end.
-        let standardized = "CASE WHEN standardized = 1 THEN 'y' ELSE 'n' END";
-        let mut q = rows.select(
-            &format!("kind, {standardized}, ''"),
-            ["id", "name", "founded_on"],
-            "mediation_organizations WHERE founded_on <= ",
-        );
-        q.bind(&end_text);
-        in_towns(&mut q, "town_id", towns);
-        rows.group_by(&mut q, &format!("kind, {standardized}"));
-        let wanted = tally.wants_any(&["organizations_by_type", "standardized_by_type"]);
-        for row in rows
-            .read_if(wanted, &mut conn, &q, "mediation_organization")
-            .await?
-        {
+        for row in organizations {
             let Some(kind) = row.a.as_deref().and_then(OrganizationKind::parse) else {
                 continue;
             };
@@ -329,30 +374,7 @@ impl Mediation {
                 tally.note_in("standardized_by_type", kind.label(), r);
             }
         }
-
-        // The roster. Grouped by position: the dates are bound in the select list.
-        let mut q = Params::new("SELECT p.employment, CASE WHEN p.published_on <= ");
-        q.bind(&end_text)
-            .push(" THEN 'y' ELSE 'n' END, CASE WHEN p.notified_on <= ")
-            .bind(&end_text)
-            .push(" THEN 'y' ELSE 'n' END, ")
-            .push(if rows.records {
-                "CAST(1 AS BIGINT), p.id, p.name || '（' || m.name || '）', p.published_on"
-            } else {
-                "COUNT(*)"
-            })
-            .push(
-                " FROM mediators p JOIN mediation_organizations m ON m.id = p.organization_id WHERE 1 = 1",
-            );
-        in_towns(&mut q, "m.town_id", towns);
-        rows.group_by(&mut q, "1, 2, 3");
-        let wanted = tally.wants_any(&[
-            "mediators",
-            "mediators_full_time",
-            "mediators_published",
-            "mediators_notified_to_court",
-        ]);
-        for row in rows.read_if(wanted, &mut conn, &q, "mediator").await? {
+        for row in roster {
             let (n, r) = (row.n, row.record.as_ref());
             s.mediators += n;
             tally.note("mediators", r);

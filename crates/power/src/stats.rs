@@ -3,12 +3,12 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use kernel::figures::{RecordRef, Tally};
 use platform::Org;
 use serde::Serialize;
 
-use crate::model::{AdjustmentState, DelegationState};
+use crate::model::DelegationState;
 use crate::{Power, Result};
 use crate::{store, store_stats};
 
@@ -106,16 +106,36 @@ impl Power {
         };
         let counts = |org_id: &str| within.as_ref().is_none_or(|w| w.contains(org_id));
         let collecting = tally.is_collecting();
-        let mut conn = self.platform.db().pool().acquire().await?;
         let mut s = PowerStats {
             year,
             ..Default::default()
         };
         let scope: Option<Vec<String>> = within.as_ref().map(|w| w.iter().cloned().collect());
 
+        // The grouped year-end count (the longest query) side by side with the rest, each on a
+        // connection of its own.
+        let pool = self.platform.db().pool();
+        let year_end = async {
+            if collecting {
+                return Ok(Vec::new());
+            }
+            let mut conn = pool.acquire().await?;
+            store_stats::year_end_counts(&mut conn, end, scope.as_deref()).await
+        };
+        let rest = async {
+            let mut conn = pool.acquire().await?;
+            let item_org = store_stats::delegated_item_orgs(&mut conn).await?;
+            let adjustments =
+                store_stats::year_adjustments(&mut conn, start, end, scope.as_deref()).await?;
+            let steps = store::delegation_steps(&mut conn).await?;
+            Ok::<_, sqlx::Error>((item_org, adjustments, steps))
+        };
+        let (year_end, (item_org, adjustments, steps)) = tokio::try_join!(year_end, rest)?;
+
         // Items in force at year end: counted in SQL; when collecting, read one by one.
         let mut item_ref: HashMap<String, RecordRef> = HashMap::new();
         if collecting {
+            let mut conn = pool.acquire().await?;
             let mut active_items: HashSet<String> = HashSet::new();
             for v in store_stats::stat_versions(&mut conn).await? {
                 let record = RecordRef {
@@ -144,53 +164,45 @@ impl Power {
                 tally.note("unresolved_legal_basis", item_ref.get(item));
             }
         } else {
-            for (kind, department, n) in
-                store_stats::year_end_counts(&mut conn, end, scope.as_deref()).await?
-            {
-                s.total_items += n as usize;
-                *s.by_type.entry(kind.label().into()).or_default() += n as usize;
-                *s.by_department.entry(department).or_default() += n as usize;
+            for c in year_end {
+                let n = c.items as usize;
+                s.total_items += n;
+                *s.by_type.entry(c.item_type.label().into()).or_default() += n;
+                *s.by_department.entry(c.org_name).or_default() += n;
+                s.unresolved_legal_basis += c.unresolved as usize;
             }
-            s.unresolved_legal_basis =
-                store_stats::year_end_unresolved(&mut conn, end, scope.as_deref()).await? as usize;
         }
-        let item_org: HashMap<String, String> = store_stats::delegated_item_orgs(&mut conn)
-            .await?
-            .into_iter()
-            .collect();
+        let item_org: HashMap<String, String> = item_org.into_iter().collect();
 
         // Adjustments taking effect in the year.
         let mut departments: HashSet<String> = HashSet::new();
-        for a in store::adjustments(&mut conn, None, Some(AdjustmentState::Approved), None).await? {
-            if a.effective_on.year() == year && counts(a.org_id.as_str()) {
-                let record = collecting.then(|| RecordRef {
-                    date: Some(a.effective_on),
-                    title: format!("{} {}", a.kind.label(), a.item_code),
-                    kind: "power_adjustment",
-                    id: a.id.to_string(),
+        for a in adjustments {
+            let record = collecting.then(|| RecordRef {
+                date: Some(a.effective_on),
+                title: format!("{} {}", a.kind.label(), a.item_code),
+                kind: "power_adjustment",
+                id: a.id.clone(),
+            });
+            let r = record.as_ref();
+            s.adjustments += 1;
+            tally.note("adjustments", r);
+            if departments.insert(a.org_id.clone()) {
+                let department = collecting.then(|| RecordRef {
+                    date: None,
+                    title: a.org_name.clone(),
+                    kind: "org",
+                    id: a.org_id.clone(),
                 });
-                let r = record.as_ref();
-                s.adjustments += 1;
-                tally.note("adjustments", r);
-                if departments.insert(a.org_id.to_string()) {
-                    let department = collecting.then(|| RecordRef {
-                        date: None,
-                        title: a.org_name.clone(),
-                        kind: "org",
-                        id: a.org_id.to_string(),
-                    });
-                    tally.note("adjusted_departments", department.as_ref());
-                }
-                *s.adjustments_by_type
-                    .entry(a.kind.label().into())
-                    .or_default() += 1;
-                tally.note_in("adjustments_by_type", a.kind.label(), r);
+                tally.note("adjusted_departments", department.as_ref());
             }
+            *s.adjustments_by_type
+                .entry(a.kind.label().into())
+                .or_default() += 1;
+            tally.note_in("adjustments_by_type", a.kind.label(), r);
         }
         s.adjusted_departments = departments.len();
 
         // Delegations: items reaching 已核准/已下放 in the year; items 拟下放待核准 at year end.
-        let steps = store::delegation_steps(&mut conn).await?;
         let mut delegated: HashMap<String, String> = HashMap::new();
         let mut state_at_end: HashMap<String, (String, String, DelegationState)> = HashMap::new();
         for (delegation, item, category, state, on) in steps {

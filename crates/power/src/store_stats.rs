@@ -5,7 +5,7 @@ use chrono::NaiveDate;
 use db::Params;
 use sqlx::{AnyConnection, Row};
 
-use crate::model::ItemType;
+use crate::model::{AdjustmentKind, AdjustmentState, ItemType};
 use crate::store::date;
 
 /// A version as the year's figures read it: only the columns they count by.
@@ -65,49 +65,93 @@ fn in_force_at(select: &str, end: NaiveDate, orgs: Option<&[String]>) -> Params 
     q
 }
 
-/// The year-end count of items in force, by type and 实施主体, grouped in SQL (the statistics of a
-/// province's half a million items without reading them one by one).
+/// The year-end count of items in force by type and 实施主体, and of those whose legal basis names
+/// no law of the law base: one grouped pass over the index `power_item_versions_stats` (a
+/// province's half a million items are not read one by one). An item has one version in force on
+/// a day, so rows are items.
+pub(crate) struct YearEndCount {
+    pub item_type: ItemType,
+    pub org_name: String,
+    pub items: u64,
+    pub unresolved: u64,
+}
+
 pub(crate) async fn year_end_counts(
     conn: &mut AnyConnection,
     end: NaiveDate,
     orgs: Option<&[String]>,
-) -> Result<Vec<(ItemType, String, u64)>, sqlx::Error> {
+) -> Result<Vec<YearEndCount>, sqlx::Error> {
     let mut q = in_force_at(
-        "SELECT v.item_type, o.name, COUNT(*) FROM power_item_versions v JOIN orgs o ON o.id = v.org_id",
+        "SELECT g.item_type, o.name, g.items, g.unresolved FROM (\
+         SELECT v.item_type, v.org_id, COUNT(*) AS items, \
+         SUM(CASE WHEN v.item_id NOT IN (SELECT c.record_id FROM citations c WHERE c.module = 'power' \
+         AND c.record_type = 'item' AND c.law_id IS NOT NULL) THEN 1 ELSE 0 END) AS unresolved \
+         FROM power_item_versions v",
         end,
         orgs,
     );
-    q.push(" GROUP BY v.item_type, o.name");
+    q.push(" GROUP BY v.item_type, v.org_id) g JOIN orgs o ON o.id = g.org_id");
     q.query()
         .fetch_all(conn)
         .await?
         .iter()
         .map(|r| {
-            Ok((
-                ItemType::parse(&r.try_get::<String, _>(0)?).unwrap_or(ItemType::Other),
-                r.try_get(1)?,
-                r.try_get::<i64, _>(2)? as u64,
-            ))
+            Ok(YearEndCount {
+                item_type: ItemType::parse(&r.try_get::<String, _>(0)?).unwrap_or(ItemType::Other),
+                org_name: r.try_get(1)?,
+                items: r.try_get::<i64, _>(2)? as u64,
+                unresolved: r.try_get::<i64, _>(3)? as u64,
+            })
         })
         .collect()
 }
 
-/// Items in force at year end whose legal basis names no law of the law base.
-pub(crate) async fn year_end_unresolved(
+/// An approved adjustment taking effect in the year, as the figures count it.
+pub(crate) struct YearAdjustment {
+    pub id: String,
+    pub kind: AdjustmentKind,
+    pub item_code: String,
+    pub org_id: String,
+    pub org_name: String,
+    pub effective_on: NaiveDate,
+}
+
+/// The approved adjustments taking effect between `start` and `end` (of `orgs`, when given).
+pub(crate) async fn year_adjustments(
     conn: &mut AnyConnection,
+    start: NaiveDate,
     end: NaiveDate,
     orgs: Option<&[String]>,
-) -> Result<u64, sqlx::Error> {
-    let mut q = in_force_at(
-        "SELECT COUNT(DISTINCT v.item_id) FROM power_item_versions v",
-        end,
-        orgs,
+) -> Result<Vec<YearAdjustment>, sqlx::Error> {
+    let mut q = Params::new(
+        "SELECT a.id, a.kind, a.item_code, a.org_id, o.name, a.effective_on FROM power_adjustments a \
+         JOIN orgs o ON o.id = a.org_id WHERE a.state = ",
     );
-    q.push(
-        " AND NOT EXISTS (SELECT 1 FROM citations c WHERE c.module = 'power' AND c.record_type = 'item' \
-         AND c.record_id = v.item_id AND c.law_id IS NOT NULL)",
-    );
-    Ok(q.query().fetch_one(conn).await?.try_get::<i64, _>(0)? as u64)
+    q.bind(AdjustmentState::Approved.code())
+        .push(" AND a.effective_on >= ")
+        .bind(start.format("%Y-%m-%d").to_string())
+        .push(" AND a.effective_on <= ")
+        .bind(end.format("%Y-%m-%d").to_string());
+    if let Some(orgs) = orgs {
+        q.push(" AND a.org_id IN ").bind_list(orgs.iter());
+    }
+    q.push(" ORDER BY a.effective_on DESC, a.proposed_at DESC");
+    q.query()
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| {
+            let s = |i: usize| r.try_get::<String, _>(i);
+            Ok(YearAdjustment {
+                id: s(0)?,
+                kind: AdjustmentKind::parse(&s(1)?).unwrap_or(AdjustmentKind::Change),
+                item_code: s(2)?,
+                org_id: s(3)?,
+                org_name: s(4)?,
+                effective_on: date(&s(5)?),
+            })
+        })
+        .collect()
 }
 
 /// The items whose legal basis names a law of the law base.
