@@ -92,13 +92,16 @@ fn csv(header: &str, rows: &[String]) -> String {
     out
 }
 
+/// The province's name: the root of its organisations.
+pub const PROVINCE: &str = "示例省";
+
 /// The organisations ledger of the province: the root, the districts, their departments and
 /// towns.
 pub fn organizations(districts: usize) -> String {
-    let mut rows = vec!["示例省,省,,320000,".to_string()];
+    let mut rows = vec![format!("{PROVINCE},省,,320000,")];
     for i in 0..districts {
         let d = district(i);
-        rows.push(format!("{},区,示例省,{},", d.name, d.code));
+        rows.push(format!("{},区,{PROVINCE},{},", d.name, d.code));
         for k in 0..DEPARTMENTS {
             rows.push(format!("{},部门,{},,", department(&d, k), d.name));
         }

@@ -108,6 +108,9 @@ enum Command {
         /// The fazhi binary that loads the demo (default: next to this one)
         #[arg(long)]
         fazhi: Option<std::path::PathBuf>,
+        /// Serve the province `gen` wrote to this directory instead of the demo district
+        #[arg(long)]
+        province: Option<std::path::PathBuf>,
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
@@ -187,8 +190,9 @@ async fn main() -> std::process::ExitCode {
         Command::Http {
             seconds,
             fazhi,
+            province,
             out,
-        } => http::run(&sibling(fazhi), seconds.max(1), &out).await,
+        } => http::run(&sibling(fazhi), seconds.max(1), province.as_deref(), &out).await,
         Command::Peers { python, quick, out } => peers::run(&python, quick, &out).await,
         Command::Stats {
             python,
