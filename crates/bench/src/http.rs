@@ -96,9 +96,8 @@ fn rss_mib() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// The province `fazhi-bench gen` wrote into `dir`, with a legal-affairs officer at the province
-/// (whose scope is all of it) created when missing; returns the platform and the password.
-async fn province_db(dir: &Path) -> Result<(Platform, String), String> {
+/// The province `fazhi-bench gen` wrote into `dir`.
+async fn province_db(dir: &Path) -> Result<Platform, String> {
     let file = dir.join("fazhi.db");
     if !file.exists() {
         return Err(format!(
@@ -110,33 +109,7 @@ async fn province_db(dir: &Path) -> Result<(Platform, String), String> {
     let db = db::Db::open(&db::DatabaseUrl::sqlite_file(&file))
         .await
         .map_err(|x| e(&x))?;
-    let platform = Platform::new(db, kernel::crypto::SealKey::generate());
-    let password = "Bench#2020".to_string();
-    if platform
-        .login("shengfzc", &password, "bench")
-        .await
-        .is_err()
-    {
-        let org_id = platform
-            .resolve_org(crate::generate::PROVINCE)
-            .await
-            .map_err(|x| e(&x))?
-            .id;
-        let user = platform::NewUser {
-            username: "shengfzc".into(),
-            display_name: "省司法厅法制处".into(),
-            org_id,
-            role: kernel::Role::LegalAffairs,
-            password: password.clone(),
-            phone: None,
-            must_change_password: false,
-        };
-        platform
-            .create_user(&platform::Actor::cli("bench"), user)
-            .await
-            .map_err(|x| e(&x))?;
-    }
-    Ok((platform, password))
+    Ok(Platform::new(db, kernel::crypto::SealKey::generate()))
 }
 
 /// `province`: serve the province `fazhi-bench gen` wrote there instead of the demo district.
@@ -147,22 +120,30 @@ pub async fn run(
     out: &Path,
 ) -> Result<(), String> {
     let _demo;
-    let (platform, username, password) = match province {
+    let (platform, login) = match province {
         Some(dir) => {
-            let (platform, password) = province_db(dir).await?;
-            (platform, "shengfzc", password)
+            // A legal-affairs officer of the province: its whole year is in scope.
+            let platform = province_db(dir).await?;
+            let login = crate::officer::legal_officer(
+                &platform,
+                crate::generate::PROVINCE,
+                "shengfzc",
+                "省司法厅法制处",
+            )
+            .await?;
+            (platform, login)
         }
         None => {
             let (dir, db, password, _) = crate::report::demo_db(fazhi).await?;
             _demo = dir;
             let platform = Platform::new(db, kernel::crypto::SealKey::generate());
-            (platform, "sfj", password)
+            let login = platform
+                .login("sfj", &password, "bench")
+                .await
+                .map_err(|x| e(&x))?;
+            (platform, login)
         }
     };
-    let login = platform
-        .login(username, &password, "bench")
-        .await
-        .map_err(|x| e(&x))?;
     let cookie = format!("fazhi_session={}", login.token);
     let case = reconsideration::Reconsideration::new(platform.clone())
         .cases(

@@ -12,6 +12,7 @@ mod generate;
 mod http;
 mod laws;
 mod mediation;
+mod officer;
 mod peers;
 mod power;
 mod reconsideration;

@@ -14,16 +14,14 @@ use axum::body::Body;
 use axum::http::Request;
 use chrono::NaiveDate;
 use db::{DatabaseUrl, Db};
-use kernel::Role;
 use kernel::crypto::SealKey;
 use ledger::ImportMode;
-use platform::{Actor, NewUser, Platform};
+use platform::{Actor, Platform};
 use power::{ItemFilter, Power};
 use tower::ServiceExt as _;
 
 const ITEMS: usize = 5_000;
 const DEPARTMENTS: usize = 40;
-const PASSWORD: &str = "Bench#2020";
 
 fn e(x: &dyn std::fmt::Display) -> String {
     x.to_string()
@@ -251,21 +249,7 @@ async fn measure(
         .import_adjustments(&cli, &adjustments, ImportMode::default())
         .await
         .map_err(|x| e(&x))?;
-    let org_id = platform.resolve_org("测试区").await.map_err(|x| e(&x))?.id;
-    let user = NewUser {
-        username: "legal".into(),
-        display_name: "法制科".into(),
-        org_id,
-        role: Role::LegalAffairs,
-        password: PASSWORD.into(),
-        phone: None,
-        must_change_password: false,
-    };
-    platform.create_user(&cli, user).await.map_err(|x| e(&x))?;
-    let login = platform
-        .login("legal", PASSWORD, "bench")
-        .await
-        .map_err(|x| e(&x))?;
+    let login = crate::officer::legal_officer(&platform, "测试区", "legal", "法制科").await?;
     let cookie = format!("fazhi_session={}", login.token);
     let dir = tempfile::tempdir().map_err(|x| e(&x))?;
     let index = search::Search::open(dir.path()).map_err(|x| e(&x))?;

@@ -15,17 +15,15 @@ use axum::body::Body;
 use axum::http::Request;
 use chrono::{Days, NaiveDate};
 use db::{DatabaseUrl, Db};
-use kernel::Role;
 use kernel::crypto::SealKey;
 use ledger::ImportMode;
-use platform::{Actor, LoggedIn, NewUser, Platform};
+use platform::{Actor, LoggedIn, Platform};
 use reconsideration::{
     DecisionType, Method, NewCase, Reconsideration, StepKind, StepRequest, WithdrawalReason,
 };
 use tower::ServiceExt as _;
 
 const DEPARTMENTS: usize = 40;
-const PASSWORD: &str = "Bench#2020";
 pub(crate) const DECISIONS: &[&str] = &[
     "维持",
     "维持",
@@ -125,21 +123,7 @@ pub(crate) async fn district(db: Db) -> Result<(Platform, Reconsideration, Logge
         .import_orgs(&cli, &orgs, ImportMode::default())
         .await
         .map_err(|x| e(&x))?;
-    let org_id = platform.resolve_org("测试区").await.map_err(|x| e(&x))?.id;
-    let user = NewUser {
-        username: "fuyi".into(),
-        display_name: "复议科".into(),
-        org_id,
-        role: Role::LegalAffairs,
-        password: PASSWORD.into(),
-        phone: None,
-        must_change_password: false,
-    };
-    platform.create_user(&cli, user).await.map_err(|x| e(&x))?;
-    let login = platform
-        .login("fuyi", PASSWORD, "bench")
-        .await
-        .map_err(|x| e(&x))?;
+    let login = crate::officer::legal_officer(&platform, "测试区", "fuyi", "复议科").await?;
     let r = Reconsideration::new(platform.clone());
     Ok((platform, r, login))
 }
