@@ -19,7 +19,7 @@ use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 pub use crate::audit::{Changes, Event, Tx, Who};
 pub use crate::page::{Page, PageRequest};
-pub use crate::params::Params;
+pub use crate::params::{OrgScope, Params};
 pub use crate::url::{Backend, DatabaseUrl};
 pub use sqlx;
 
@@ -60,6 +60,8 @@ fn one_line(error: &dyn std::fmt::Display) -> String {
 pub struct Db {
     pool: AnyPool,
     url: DatabaseUrl,
+    /// The settings as last read (see `settings::load`), shared by the clones of this Db.
+    settings: settings::Cache,
 }
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
@@ -69,7 +71,21 @@ impl Db {
     pub async fn open(url: &DatabaseUrl) -> Result<Db, DbError> {
         let db = Db::connect(url).await?;
         db.migrate().await?;
+        db.optimize().await?;
         Ok(db)
+    }
+
+    /// Gathers SQLite's planner statistics for the tables that have changed much since they were
+    /// last gathered (bounded by analysis_limit: milliseconds on a province). Without them SQLite
+    /// probes an index once per organisation of a scope where a range of dates would do.
+    /// PostgreSQL gathers its own (autovacuum).
+    pub async fn optimize(&self) -> Result<(), DbError> {
+        if self.url.backend() == Backend::Sqlite {
+            sqlx::raw_sql("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;")
+                .execute(&self.pool)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Connects without migrating.
@@ -109,6 +125,7 @@ impl Db {
         Ok(Db {
             pool,
             url: url.clone(),
+            settings: settings::Cache::default(),
         })
     }
 

@@ -38,6 +38,32 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// The organisations a query reaches: one organisation and everything below it, named by its
+/// path (`/root/…/id/`). SQL reads it as a subquery on `orgs.path`, so an actor's scope costs one
+/// bound value however many organisations a province holds.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OrgScope {
+    path: String,
+}
+
+impl OrgScope {
+    /// The subtree whose root has this path.
+    pub fn under(path: &str) -> OrgScope {
+        OrgScope {
+            path: path.to_string(),
+        }
+    }
+
+    pub fn path(&self) -> &str {
+        &self.path
+    }
+
+    /// Whether the organisation at `path` lies in the scope.
+    pub fn contains_path(&self, path: &str) -> bool {
+        path.starts_with(&self.path)
+    }
+}
+
 /// SQL text and its bound values, built together.
 #[derive(Clone, Debug, Default)]
 pub struct Params {
@@ -85,6 +111,14 @@ impl Params {
         self
     }
 
+    /// Appends `column IN (the ids of the scope's organisations)`.
+    pub fn push_in_scope(&mut self, column: &str, scope: &OrgScope) -> &mut Self {
+        self.push(column)
+            .push(" IN (SELECT id FROM orgs WHERE path LIKE ")
+            .bind(format!("{}%", scope.path))
+            .push(")")
+    }
+
     pub fn sql(&self) -> &str {
         &self.sql
     }
@@ -120,5 +154,21 @@ mod tests {
             p.sql(),
             "SELECT * FROM t WHERE a = $1 AND b IN ($2, $3) AND c IN (NULL)"
         );
+    }
+
+    #[test]
+    fn reads_a_scope_as_a_subquery_with_one_value() {
+        let scope = OrgScope::under("/a/b/");
+        let mut p = Params::new("SELECT * FROM t WHERE ");
+        p.push_in_scope("t.org_id", &scope)
+            .push(" AND x = ")
+            .bind(1i64);
+        assert_eq!(
+            p.sql(),
+            "SELECT * FROM t WHERE t.org_id IN (SELECT id FROM orgs WHERE path LIKE $1) AND x = $2"
+        );
+        assert_eq!(p.values, vec![Value::Text("/a/b/%".into()), Value::Int(1)]);
+        assert!(scope.contains_path("/a/b/c/"));
+        assert!(!scope.contains_path("/a/bc/"));
     }
 }

@@ -193,17 +193,34 @@ async fn the_audit_list_filters_and_pages() {
         .unwrap();
         assert_eq!(all.len(), 10);
         assert_eq!(all[0].seq, 10, "newest first");
-        let org1 = audit::list(
-            &t.db,
-            &EventFilter {
-                orgs: Some(vec!["org1".into()]),
-                limit: 100,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
-        assert_eq!(org1.len(), 5);
+        // org2 lies under org1: a scope reaches an organisation and everything below it.
+        for (id, parent, path, depth) in [
+            ("org1", None, "/org1/", 0i64),
+            ("org2", Some("org1"), "/org1/org2/", 1),
+        ] {
+            sqlx::query(
+                "INSERT INTO orgs (id, name, kind, parent_id, parent_key, path, depth, created_at, updated_at) \
+                 VALUES ($1, $1, 'district', $2, $3, $4, $5, 'now', 'now')",
+            )
+            .bind(id)
+            .bind(parent)
+            .bind(parent.unwrap_or(""))
+            .bind(path)
+            .bind(depth)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        }
+        let under = |path: &str| EventFilter {
+            orgs: Some(db::OrgScope::under(path)),
+            limit: 100,
+            ..Default::default()
+        };
+        let org2 = audit::list(&t.db, &under("/org1/org2/")).await.unwrap();
+        assert_eq!(org2.len(), 5);
+        assert!(org2.iter().all(|e| e.org_id.as_deref() == Some("org2")));
+        let org1 = audit::list(&t.db, &under("/org1/")).await.unwrap();
+        assert_eq!(org1.len(), 10);
         let page = audit::list(
             &t.db,
             &EventFilter {
@@ -252,16 +269,7 @@ async fn the_audit_list_filters_and_pages() {
         .await
         .unwrap();
         assert!(none.is_empty());
-        let nobody = audit::list(
-            &t.db,
-            &EventFilter {
-                orgs: Some(vec![]),
-                limit: 100,
-                ..Default::default()
-            },
-        )
-        .await
-        .unwrap();
+        let nobody = audit::list(&t.db, &under("/elsewhere/")).await.unwrap();
         assert!(nobody.is_empty());
         t.finish().await;
     }
@@ -325,6 +333,18 @@ async fn settings_and_loaded_notices_round_trip() {
                 .lockout_threshold,
             7
         );
+        // Read settings are held for a moment: a value written behind the process's back is
+        // seen once they are forgotten (as a change through this process forgets them).
+        sqlx::query("UPDATE settings SET value = '9' WHERE key = $1")
+            .bind(def.key)
+            .execute(t.db.pool())
+            .await
+            .unwrap();
+        let held = db::settings::load(&t.db).await.unwrap();
+        assert_eq!(held.security().lockout_threshold, 7, "{}", t.name());
+        db::settings::forget(&t.db);
+        let read = db::settings::load(&t.db).await.unwrap();
+        assert_eq!(read.security().lockout_threshold, 9, "{}", t.name());
 
         let notice = kernel::calendar::YearNotice::parse_any(
             r#"{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,

@@ -4,6 +4,7 @@
 use chrono::NaiveDate;
 use db::{Changes, Event, Page, PageRequest};
 use kernel::Permission;
+use kernel::ids::OrgId;
 use platform::Actor;
 use serde::Serialize;
 
@@ -229,23 +230,41 @@ impl Mediation {
     pub async fn disputes(
         &self,
         actor: &Actor,
-        mut f: DisputeFilter,
+        f: DisputeFilter,
         page: PageRequest,
     ) -> Result<Page<Dispute>> {
+        let (items, total) = self
+            .dispute_page(actor, f, page.limit(), page.offset())
+            .await?;
+        Ok(Page::new(items, page, total))
+    }
+
+    /// How many disputes the filter selects within the actor's scope (the dashboard's count).
+    pub async fn count_disputes(&self, actor: &Actor, f: DisputeFilter) -> Result<u64> {
+        let (_, total) = self.dispute_page(actor, f, 0, 0).await?;
+        Ok(total as u64)
+    }
+
+    async fn dispute_page(
+        &self,
+        actor: &Actor,
+        mut f: DisputeFilter,
+        limit: i64,
+        offset: i64,
+    ) -> Result<(Vec<Dispute>, i64)> {
         self.platform
             .require(actor, Permission::ReadRecords, "mediation_dispute", "list")
             .await?;
-        let scope = self.scope_orgs(actor).await?;
-        if let (Some(t), Some(s)) = (&f.town, &scope)
-            && !s.contains(t)
-        {
-            f.town = Some(String::new());
+        let scope = actor.scope.orgs();
+        if let (Some(t), Some(s)) = (&f.town, &scope) {
+            let reached = (self.platform.org(&OrgId::from_stored(t.clone())).await)
+                .is_ok_and(|o| s.contains_path(&o.path));
+            if !reached {
+                f.town = Some(String::new());
+            }
         }
         let mut conn = self.platform.db().pool().acquire().await?;
-        let (items, total) =
-            store::dispute_page(&mut conn, &f, scope.as_deref(), page.limit(), page.offset())
-                .await?;
-        Ok(Page::new(items, page, total))
+        Ok(store::dispute_page(&mut conn, &f, scope.as_ref(), limit, offset).await?)
     }
 
     /// The day before which an open dispute is overdue (today − the target).
@@ -270,7 +289,7 @@ impl Mediation {
                 "list",
             )
             .await?;
-        let scope = self.scope_orgs(actor).await?;
+        let scope = self.platform.scope_ids(actor).await?;
         let today = kernel::time::china_today();
         let mut conn = self.platform.db().pool().acquire().await?;
         let mediators = store::mediators(&mut conn).await?;
@@ -280,7 +299,7 @@ impl Mediation {
             .filter(|o| {
                 scope
                     .as_ref()
-                    .is_none_or(|s| s.iter().any(|t| t == o.town_id.as_str()))
+                    .is_none_or(|s| s.contains(o.town_id.as_str()))
             })
             .map(|o| OrganizationView {
                 mediators: mediators
@@ -298,7 +317,7 @@ impl Mediation {
         self.platform
             .require(actor, Permission::ReadRecords, "mediator", "list")
             .await?;
-        let scope = self.scope_orgs(actor).await?;
+        let scope = self.platform.scope_ids(actor).await?;
         let mut conn = self.platform.db().pool().acquire().await?;
         let towns: std::collections::HashMap<String, String> = store::organizations(&mut conn)
             .await?

@@ -14,7 +14,7 @@ mod store;
 use db::DbError;
 use kernel::settings::{SettingDef, SettingKind};
 use kernel::{ErrorCode, Permission};
-use platform::{Actor, Org, Platform, Scope};
+use platform::Platform;
 
 pub use agreement::agreement;
 pub use disputes::{Conclusion, DisputeFilter, NewDispute, OrganizationView};
@@ -85,26 +85,5 @@ impl Mediation {
 
     pub fn platform(&self) -> &Platform {
         &self.platform
-    }
-
-    /// The towns and streets whose records the actor reaches (None: all).
-    async fn scope_orgs(&self, actor: &Actor) -> Result<Option<Vec<String>>> {
-        Ok(match &actor.scope {
-            Scope::Everything => None,
-            Scope::Subtree { root, .. } => {
-                let root = self.platform.org(root).await?;
-                Some(self.subtree(&root).await?)
-            }
-        })
-    }
-
-    async fn subtree(&self, org: &Org) -> Result<Vec<String>> {
-        Ok(self
-            .platform
-            .subtree_ids(org)
-            .await?
-            .into_iter()
-            .map(|o| o.to_string())
-            .collect())
     }
 }

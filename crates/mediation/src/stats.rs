@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use db::Params;
+use db::{OrgScope, Params};
 use kernel::figures::{RecordRef, Tally, percent};
 use platform::Org;
 use serde::Serialize;
@@ -83,9 +83,9 @@ pub struct MediationStats {
     pub overdue: u64,
 }
 
-fn in_towns(q: &mut Params, column: &str, towns: Option<&[String]>) {
+fn in_towns(q: &mut Params, column: &str, towns: Option<&OrgScope>) {
     if let Some(t) = towns {
-        q.push(&format!(" AND {column} IN ")).bind_list(t.iter());
+        q.push(" AND ").push_in_scope(column, t);
     }
 }
 
@@ -195,11 +195,8 @@ impl Mediation {
             .value(&TARGET_DAYS)
             .parse()
             .unwrap_or(30);
-        let towns = match org {
-            Some(o) => Some(self.subtree(o).await?),
-            None => None,
-        };
-        let towns = towns.as_deref();
+        let towns = org.map(|o| OrgScope::under(&o.path));
+        let towns = towns.as_ref();
         let mut s = MediationStats {
             year,
             ..Default::default()

@@ -1,7 +1,7 @@
 //! 人民调解's SQL, for both backends.
 
 use chrono::NaiveDate;
-use db::{Params, Tx};
+use db::{OrgScope, Params, Tx};
 use kernel::ids::OrgId;
 use sqlx::{AnyConnection, Row};
 
@@ -167,7 +167,7 @@ fn read_dispute(r: &sqlx::any::AnyRow) -> Result<Dispute, sqlx::Error> {
 pub(crate) async fn disputes(
     conn: &mut AnyConnection,
     year: Option<i32>,
-    towns: Option<&[String]>,
+    towns: Option<&OrgScope>,
 ) -> Result<Vec<Dispute>, sqlx::Error> {
     let mut q = Params::new(DISPUTE_SELECT);
     q.push(" WHERE 1 = 1");
@@ -178,7 +178,7 @@ pub(crate) async fn disputes(
             .bind(format!("{y:04}-12-31"));
     }
     if let Some(t) = towns {
-        q.push(" AND d.town_id IN ").bind_list(t.iter());
+        q.push(" AND ").push_in_scope("d.town_id", t);
     }
     q.push(" ORDER BY d.received_on, d.number");
     q.query()
@@ -357,10 +357,11 @@ pub(crate) async fn next_number(
     Ok(format!("{prefix}{}号", highest + 1))
 }
 
+/// One page of the disputes a filter selects (none when `limit` is 0), and how many it selects.
 pub(crate) async fn dispute_page(
     conn: &mut AnyConnection,
     f: &crate::disputes::DisputeFilter,
-    towns: Option<&[String]>,
+    towns: Option<&OrgScope>,
     limit: i64,
     offset: i64,
 ) -> Result<(Vec<Dispute>, i64), sqlx::Error> {
@@ -368,7 +369,7 @@ pub(crate) async fn dispute_page(
         let mut q = Params::new(select);
         q.push(" WHERE 1 = 1");
         if let Some(t) = towns {
-            q.push(" AND d.town_id IN ").bind_list(t.iter());
+            q.push(" AND ").push_in_scope("d.town_id", t);
         }
         if let Some(t) = &f.town {
             q.push(" AND d.town_id = ").bind(t);
@@ -404,6 +405,9 @@ pub(crate) async fn dispute_page(
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
+    if limit == 0 {
+        return Ok((Vec::new(), total));
+    }
     let mut q = filtered(DISPUTE_SELECT);
     q.push(" ORDER BY d.received_on DESC, d.number DESC LIMIT ")
         .bind(limit)

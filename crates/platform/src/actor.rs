@@ -29,6 +29,11 @@ impl Scope {
             Scope::Subtree { path, .. } => Some(path),
         }
     }
+
+    /// The organisations the scope reaches, for SQL; None for everything.
+    pub fn orgs(&self) -> Option<db::OrgScope> {
+        self.path_prefix().map(db::OrgScope::under)
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]

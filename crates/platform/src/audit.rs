@@ -16,10 +16,9 @@ impl Platform {
     ) -> Result<Vec<StoredEvent>> {
         self.require(actor, Permission::ReadAudit, "audit", "list")
             .await?;
-        if let Scope::Subtree { root, .. } = &actor.scope {
+        if let Scope::Subtree { root, path } = &actor.scope {
             let root = self.org(root).await?;
-            let ids = self.subtree_ids(&root).await?;
-            filter.orgs = Some(ids.iter().map(|i| i.to_string()).collect());
+            filter.orgs = Some(db::OrgScope::under(path));
             filter.include_unscoped = root.parent_id.is_none();
         }
         Ok(db::audit::list(&self.db, &filter).await?)

@@ -246,9 +246,9 @@ impl Platform {
         let scope = match role.scope_rule() {
             ScopeRule::OwnOrganisation => Scope::Subtree {
                 root: org_id.clone(),
-                path: org_path,
+                path: org_path.clone(),
             },
-            ScopeRule::EnclosingGovernment => self.enclosing_government(&org_id).await?,
+            ScopeRule::EnclosingGovernment => self.enclosing_government(&org_path).await?,
         };
         Ok(SessionInfo {
             actor: Actor {
@@ -269,14 +269,14 @@ impl Platform {
     }
 
     /// The scope of district-wide staff: the nearest 区/县/市/省 above (or at) their organisation.
-    async fn enclosing_government(&self, org_id: &OrgId) -> Result<Scope> {
-        let org = self.org(org_id).await?;
-        let chain = self.ancestry(&org).await?;
+    async fn enclosing_government(&self, path: &str) -> Result<Scope> {
+        let chain = self.ancestry_at(path).await?;
         let government = chain
             .iter()
             .rev()
             .find(|o| o.kind.is_government())
-            .unwrap_or(&org);
+            .or(chain.last())
+            .ok_or_else(|| db::DbError::Corrupt("用户所在机构不存在".into()))?;
         Ok(Scope::Subtree {
             root: government.id.clone(),
             path: government.path.clone(),

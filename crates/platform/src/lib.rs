@@ -19,6 +19,8 @@ pub use model::{NewOrg, NewUser, Org, OrgUpdate, User};
 pub use org_import::ORGANIZATIONS;
 pub use users::AccountSummary;
 
+use std::sync::Arc;
+
 use db::{Db, DbError, Event};
 use kernel::ErrorCode;
 use kernel::crypto::SealKey;
@@ -51,16 +53,20 @@ impl OrgResolver {
     }
 }
 
-/// The door to the platform's records.
+/// The door to the platform's records. Cheap to clone (every module and every request holds one):
+/// the database handle and the key are shared, not copied.
 #[derive(Clone, Debug)]
 pub struct Platform {
-    db: Db,
-    seal: SealKey,
+    db: Arc<Db>,
+    seal: Arc<SealKey>,
 }
 
 impl Platform {
     pub fn new(db: Db, seal: SealKey) -> Platform {
-        Platform { db, seal }
+        Platform {
+            db: Arc::new(db),
+            seal: Arc::new(seal),
+        }
     }
 
     pub fn db(&self) -> &Db {

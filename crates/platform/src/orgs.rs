@@ -1,6 +1,8 @@
 //! 机构: the organisation tree. Sibling names are unique; a name that is not unique across the
 //! tree is written as a path (新北区/司法局).
 
+use std::collections::HashSet;
+
 use db::{Changes, Event, Params, Tx};
 use kernel::ids::OrgId;
 use kernel::{OrgKind, Permission};
@@ -169,9 +171,31 @@ impl Platform {
             .collect::<Result<_, _>>()?)
     }
 
+    /// The ids of the organisations in the actor's scope (None: everything), for filtering rows
+    /// already read; SQL filters with `Scope::orgs` instead.
+    pub async fn scope_ids(&self, actor: &Actor) -> Result<Option<HashSet<String>>> {
+        let Some(prefix) = actor.scope.path_prefix() else {
+            return Ok(None);
+        };
+        let rows = sqlx::query("SELECT id FROM orgs WHERE path LIKE $1")
+            .bind(format!("{prefix}%"))
+            .fetch_all(self.db.pool())
+            .await?;
+        Ok(Some(
+            rows.iter()
+                .map(|r| r.try_get::<String, _>(0))
+                .collect::<Result<_, _>>()?,
+        ))
+    }
+
     /// The organisation chain from the top down to `org` (inclusive).
     pub async fn ancestry(&self, org: &Org) -> Result<Vec<Org>> {
-        let ids = org.lineage();
+        self.ancestry_at(&org.path).await
+    }
+
+    /// The organisation chain from the top down to the one at `path` (inclusive).
+    pub(crate) async fn ancestry_at(&self, path: &str) -> Result<Vec<Org>> {
+        let ids: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
         let mut q = Params::new(&format!("SELECT {COLUMNS} FROM orgs WHERE id IN "));
         q.bind_list(ids.iter().map(|s| s.to_string()));
         q.push(" ORDER BY depth");

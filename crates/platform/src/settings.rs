@@ -42,6 +42,7 @@ impl Platform {
         let mut tx = self.db.begin(&actor.who()).await?;
         db::settings::store(&mut tx, def, &old, &value).await?;
         tx.commit().await?;
+        db::settings::forget(&self.db);
         Ok(())
     }
 }

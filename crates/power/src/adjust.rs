@@ -179,9 +179,9 @@ impl Power {
         self.platform
             .require(actor, Permission::ReadRecords, "power_adjustment", "list")
             .await?;
-        let scope = self.scope_orgs(actor).await?;
+        let scope = actor.scope.orgs();
         let mut conn = self.platform.db().pool().acquire().await?;
-        Ok(store::adjustments(&mut conn, scope.as_deref(), state, item).await?)
+        Ok(store::adjustments(&mut conn, scope.as_ref(), state, item).await?)
     }
 
     /// 审核: passes the proposal on for approval, or returns it.

@@ -63,7 +63,7 @@ impl Power {
                 .require(actor, Permission::ReadRecords, "power_item", "list")
                 .await?;
         }
-        filter.orgs = self.scope_orgs(actor).await?;
+        filter.orgs = actor.scope.orgs();
         if actor.role == Some(Role::TownOfficer)
             && let Some(org) = &actor.org_id
         {
@@ -117,10 +117,9 @@ impl Power {
         let latest = versions
             .last()
             .ok_or_else(|| Error::NotFound("该事项".into()))?;
-        if let Some(orgs) = self.scope_orgs(actor).await? {
-            let held = self.held_by(actor, id).await?;
-            if !orgs.contains(&latest.fields.org_id.to_string()) && !held {
-                let org = self.platform.org(&latest.fields.org_id).await?;
+        if actor.scope.orgs().is_some() {
+            let org = self.platform.org(&latest.fields.org_id).await?;
+            if !actor.scope.contains(&org.path) && !self.held_by(actor, id).await? {
                 self.platform
                     .require_scope(actor, &org, "power_item", id.as_str())
                     .await?;

@@ -18,7 +18,7 @@ mod worklist;
 use db::DbError;
 use kernel::ErrorCode;
 use laws::Laws;
-use platform::{Actor, Platform, Scope};
+use platform::Platform;
 
 pub use adjust::Proposal;
 pub use delegate::{Batch, Matrix, MatrixRow};
@@ -103,23 +103,5 @@ impl Power {
 
     pub fn laws(&self) -> &Laws {
         &self.laws
-    }
-
-    /// The organisations whose items the actor reaches (None: all).
-    async fn scope_orgs(&self, actor: &Actor) -> Result<Option<Vec<String>>> {
-        Ok(match &actor.scope {
-            Scope::Everything => None,
-            Scope::Subtree { root, .. } => {
-                let root = self.platform.org(root).await?;
-                Some(
-                    self.platform
-                        .subtree_ids(&root)
-                        .await?
-                        .into_iter()
-                        .map(|o| o.to_string())
-                        .collect(),
-                )
-            }
-        })
     }
 }

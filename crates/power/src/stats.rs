@@ -110,7 +110,7 @@ impl Power {
             year,
             ..Default::default()
         };
-        let scope: Option<Vec<String>> = within.as_ref().map(|w| w.iter().cloned().collect());
+        let scope = org.map(|o| db::OrgScope::under(&o.path));
 
         // The grouped year-end count (the longest query) side by side with the rest, each on a
         // connection of its own.
@@ -120,13 +120,13 @@ impl Power {
                 return Ok(Vec::new());
             }
             let mut conn = pool.acquire().await?;
-            store_stats::year_end_counts(&mut conn, end, scope.as_deref()).await
+            store_stats::year_end_counts(&mut conn, end, scope.as_ref()).await
         };
         let rest = async {
             let mut conn = pool.acquire().await?;
             let item_org = store_stats::delegated_item_orgs(&mut conn).await?;
             let adjustments =
-                store_stats::year_adjustments(&mut conn, start, end, scope.as_deref()).await?;
+                store_stats::year_adjustments(&mut conn, start, end, scope.as_ref()).await?;
             let steps = store::delegation_steps(&mut conn).await?;
             Ok::<_, sqlx::Error>((item_org, adjustments, steps))
         };

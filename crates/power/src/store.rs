@@ -1,7 +1,7 @@
 //! The power list's SQL, for both backends.
 
 use chrono::NaiveDate;
-use db::{Params, Tx};
+use db::{OrgScope, Params, Tx};
 use kernel::ids::OrgId;
 use sqlx::any::AnyRow;
 use sqlx::{AnyConnection, Row};
@@ -255,7 +255,7 @@ pub(crate) async fn item_id_by_code(
 #[derive(Clone, Debug, Default)]
 pub struct ItemFilter {
     /// Only items of these organisations (the actor's scope); None: all.
-    pub orgs: Option<Vec<String>>,
+    pub orgs: Option<OrgScope>,
     pub department: Option<String>,
     pub item_type: Option<ItemType>,
     pub level: Option<Level>,
@@ -282,13 +282,13 @@ fn filtered(select: &str, on: NaiveDate, f: &ItemFilter) -> Params {
         .push(")");
     match (&f.orgs, &f.held_by_town) {
         (Some(orgs), Some(town)) => {
-            q.push(" AND (v.org_id IN ").bind_list(orgs.iter());
+            q.push(" AND (").push_in_scope("v.org_id", orgs);
             q.push(" OR EXISTS (SELECT 1 FROM power_delegations h WHERE h.item_id = v.item_id AND (h.town_id IS NULL OR h.town_id = ");
             q.bind(town.as_str())
                 .push(") AND h.state IN ('approved', 'delegated')))");
         }
         (Some(orgs), None) => {
-            q.push(" AND v.org_id IN ").bind_list(orgs.iter());
+            q.push(" AND ").push_in_scope("v.org_id", orgs);
         }
         _ => {}
     }
@@ -421,14 +421,14 @@ pub(crate) async fn adjustment(
 /// Adjustments, newest effective date first; `orgs` limits to the actor's scope.
 pub(crate) async fn adjustments(
     conn: &mut AnyConnection,
-    orgs: Option<&[String]>,
+    orgs: Option<&OrgScope>,
     state: Option<AdjustmentState>,
     item: Option<&ItemId>,
 ) -> Result<Vec<Adjustment>, sqlx::Error> {
     let mut q = Params::new(ADJUSTMENT_SELECT);
     q.push(" WHERE 1 = 1");
     if let Some(orgs) = orgs {
-        q.push(" AND a.org_id IN ").bind_list(orgs.iter());
+        q.push(" AND ").push_in_scope("a.org_id", orgs);
     }
     if let Some(s) = state {
         q.push(" AND a.state = ").bind(s.code());

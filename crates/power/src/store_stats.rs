@@ -2,7 +2,7 @@
 //! the legal basis resolved or not, the organisations of delegated items.
 
 use chrono::NaiveDate;
-use db::Params;
+use db::{OrgScope, Params};
 use sqlx::{AnyConnection, Row};
 
 use crate::model::{AdjustmentKind, AdjustmentState, ItemType};
@@ -51,7 +51,7 @@ pub(crate) async fn stat_versions(
 }
 
 /// `select` over the versions `v` in force on `end` (of `orgs`, when given).
-fn in_force_at(select: &str, end: NaiveDate, orgs: Option<&[String]>) -> Params {
+fn in_force_at(select: &str, end: NaiveDate, orgs: Option<&OrgScope>) -> Params {
     let day = end.format("%Y-%m-%d").to_string();
     let mut q = Params::new(select);
     q.push(" WHERE v.active = 1 AND v.valid_from <= ")
@@ -60,7 +60,7 @@ fn in_force_at(select: &str, end: NaiveDate, orgs: Option<&[String]>) -> Params 
         .bind(&day)
         .push(")");
     if let Some(orgs) = orgs {
-        q.push(" AND v.org_id IN ").bind_list(orgs.iter());
+        q.push(" AND ").push_in_scope("v.org_id", orgs);
     }
     q
 }
@@ -79,7 +79,7 @@ pub(crate) struct YearEndCount {
 pub(crate) async fn year_end_counts(
     conn: &mut AnyConnection,
     end: NaiveDate,
-    orgs: Option<&[String]>,
+    orgs: Option<&OrgScope>,
 ) -> Result<Vec<YearEndCount>, sqlx::Error> {
     let mut q = in_force_at(
         "SELECT g.item_type, o.name, g.items, g.unresolved FROM (\
@@ -121,7 +121,7 @@ pub(crate) async fn year_adjustments(
     conn: &mut AnyConnection,
     start: NaiveDate,
     end: NaiveDate,
-    orgs: Option<&[String]>,
+    orgs: Option<&OrgScope>,
 ) -> Result<Vec<YearAdjustment>, sqlx::Error> {
     let mut q = Params::new(
         "SELECT a.id, a.kind, a.item_code, a.org_id, o.name, a.effective_on FROM power_adjustments a \
@@ -133,7 +133,7 @@ pub(crate) async fn year_adjustments(
         .push(" AND a.effective_on <= ")
         .bind(end.format("%Y-%m-%d").to_string());
     if let Some(orgs) = orgs {
-        q.push(" AND a.org_id IN ").bind_list(orgs.iter());
+        q.push(" AND ").push_in_scope("a.org_id", orgs);
     }
     q.push(" ORDER BY a.effective_on DESC, a.proposed_at DESC");
     q.query()

@@ -30,7 +30,7 @@ impl Power {
         self.platform
             .require(actor, Permission::ReadRecords, "power_item", "worklist")
             .await?;
-        let scope = self.scope_orgs(actor).await?;
+        let scope = self.platform.scope_ids(actor).await?;
         let mut conn = self.platform.db().pool().acquire().await?;
         let laws: Vec<String> = sqlx::query(
             "SELECT DISTINCT law_id FROM citations WHERE module = 'power' AND law_id IS NOT NULL",
@@ -59,7 +59,7 @@ impl Power {
                 if !item.active
                     || scope
                         .as_ref()
-                        .is_some_and(|s| !s.contains(&item.fields.org_id.to_string()))
+                        .is_some_and(|s| !s.contains(item.fields.org_id.as_str()))
                 {
                     continue;
                 }

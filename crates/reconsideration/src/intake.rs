@@ -69,7 +69,11 @@ impl Reconsideration {
             .map(|o| o.id.clone());
         let mut conn = self.platform.db().pool().acquire().await?;
         let number = match new.number.trim() {
-            "" => next_number(&store::numbers(&mut conn).await?, received_on.year()),
+            "" => {
+                let year = received_on.year();
+                let existing = store::numbers(&mut conn, &number_prefix(year)).await?;
+                next_number(&existing, year)
+            }
             n => n.to_string(),
         };
         if store::case_by_number(&mut conn, &number).await?.is_some() {
@@ -135,8 +139,12 @@ impl Reconsideration {
 }
 
 /// The next free 行复〔YEAR〕N号.
+fn number_prefix(year: i32) -> String {
+    format!("行复〔{year}〕")
+}
+
 fn next_number(existing: &[String], year: i32) -> String {
-    let prefix = format!("行复〔{year}〕");
+    let prefix = number_prefix(year);
     let highest = existing
         .iter()
         .filter_map(|n| {

@@ -402,7 +402,7 @@ impl Reconsideration {
             .require(actor, Permission::ReadRecords, "ledger", CASES.kind)
             .await?;
         let filter = crate::CaseFilter {
-            orgs: self.scope_orgs(actor).await?,
+            orgs: actor.scope.orgs(),
             ..Default::default()
         };
         let mut conn = self.platform.db().pool().acquire().await?;

@@ -143,27 +143,6 @@ impl Reconsideration {
         &self.platform
     }
 
-    /// The organisations whose cases the actor reaches (None: all).
-    async fn scope_orgs(&self, actor: &Actor) -> Result<Option<Vec<String>>> {
-        Ok(match &actor.scope {
-            Scope::Everything => None,
-            Scope::Subtree { root, .. } => {
-                let root = self.platform.org(root).await?;
-                Some(self.subtree(&root).await?)
-            }
-        })
-    }
-
-    async fn subtree(&self, org: &Org) -> Result<Vec<String>> {
-        Ok(self
-            .platform
-            .subtree_ids(org)
-            .await?
-            .into_iter()
-            .map(|o| o.to_string())
-            .collect())
-    }
-
     /// The office that handles cases: the setting, else the top of the tree.
     async fn office(&self) -> Result<Org> {
         let name = db::settings::load(self.platform.db()).await?.value(&OFFICE);
@@ -211,12 +190,15 @@ impl Reconsideration {
             .await?
             .ok_or_else(|| Error::NotFound("该行政复议案件".into()))?;
         drop(conn);
-        if let Some(orgs) = self.scope_orgs(actor).await? {
-            let reaches = orgs.contains(&case.office_org_id.to_string())
-                || case
-                    .respondent_org_id
-                    .as_ref()
-                    .is_some_and(|r| orgs.contains(&r.to_string()));
+        if let Scope::Subtree { .. } = &actor.scope {
+            let office = self.platform.org(&case.office_org_id).await?;
+            let reaches = actor.scope.contains(&office.path)
+                || match &case.respondent_org_id {
+                    Some(r) => {
+                        (self.platform.org(r).await).is_ok_and(|o| actor.scope.contains(&o.path))
+                    }
+                    None => false,
+                };
             if !reaches {
                 let refusal =
                     platform::Error::OutOfScope("该行政复议案件不在您的管辖范围内".into());

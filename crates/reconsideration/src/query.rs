@@ -53,7 +53,7 @@ impl Reconsideration {
                 "list",
             )
             .await?;
-        filter.orgs = self.scope_orgs(actor).await?;
+        filter.orgs = actor.scope.orgs();
         let mut conn = self.platform.db().pool().acquire().await?;
         let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
         Ok(Page::new(items, page, total))
@@ -96,13 +96,12 @@ impl Reconsideration {
             .copied()
             .filter(|k| offered(&case, *k))
             .collect();
-        let orgs = self.platform.org_resolver().await?;
+        let office_name = (self.platform.org(&case.office_org_id).await)
+            .map(|o| o.name)
+            .unwrap_or_default();
         Ok(CasePage {
             respondent_name: case.respondent.clone(),
-            office_name: orgs
-                .get(&case.office_org_id)
-                .map(|o| o.name.clone())
-                .unwrap_or_default(),
+            office_name,
             case,
             steps,
             clock,
@@ -127,7 +126,7 @@ impl Reconsideration {
         let calendar = self.platform.calendar().await?;
         let horizon = calendar.add(today, days, kernel::PeriodUnit::Workdays)?.due;
         let filter = CaseFilter {
-            orgs: self.scope_orgs(actor).await?,
+            orgs: actor.scope.orgs(),
             due_by: Some(horizon),
             ..Default::default()
         };

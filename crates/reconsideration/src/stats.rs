@@ -249,12 +249,9 @@ impl Reconsideration {
             return Err(Error::Invalid(format!("年份{year}无效")));
         }
         let counting = self.counting().await?;
-        let orgs = match org {
-            Some(o) => Some(self.subtree(o).await?),
-            None => None,
-        };
+        let orgs = org.map(|o| db::OrgScope::under(&o.path));
         let mut conn = self.platform.db().pool().acquire().await?;
-        let counts = store::counts(&mut conn, year, orgs.as_deref(), tally.is_collecting()).await?;
+        let counts = store::counts(&mut conn, year, orgs.as_ref(), tally.is_collecting()).await?;
         let mut s = ReconsiderationStats {
             year,
             pending: counts.pending as u64,

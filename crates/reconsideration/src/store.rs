@@ -1,7 +1,7 @@
 //! 行政复议's SQL, for both backends.
 
 use chrono::NaiveDate;
-use db::{Params, Tx};
+use db::{OrgScope, Params, Tx};
 use kernel::figures::RecordRef;
 use kernel::ids::OrgId;
 use sqlx::any::AnyRow;
@@ -218,8 +218,13 @@ pub(crate) async fn update_imported(tx: &mut Tx, c: &Case) -> Result<(), sqlx::E
     update_case(tx, c).await
 }
 
-pub(crate) async fn numbers(conn: &mut AnyConnection) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query("SELECT number FROM reconsideration_cases")
+/// The case numbers that begin with `prefix` (one year's 行复〔YYYY〕…号).
+pub(crate) async fn numbers(
+    conn: &mut AnyConnection,
+    prefix: &str,
+) -> Result<Vec<String>, sqlx::Error> {
+    sqlx::query("SELECT number FROM reconsideration_cases WHERE number LIKE $1")
+        .bind(format!("{}%", prefix.replace(['%', '_'], "")))
         .fetch_all(conn)
         .await?
         .iter()
@@ -278,7 +283,7 @@ pub(crate) async fn insert_step(
 #[derive(Clone, Debug, Default)]
 pub struct CaseFilter {
     /// Organisations whose cases (as office or respondent) the reader reaches; None: all.
-    pub orgs: Option<Vec<String>>,
+    pub orgs: Option<OrgScope>,
     pub stage: Option<Stage>,
     pub regime: Option<Regime>,
     pub decision_type: Option<DecisionType>,
@@ -293,15 +298,20 @@ pub struct CaseFilter {
     pub published: bool,
 }
 
+/// Cases the scope reaches, as the office or as the respondent.
+fn reaching(q: &mut Params, orgs: &OrgScope) {
+    q.push(" AND (")
+        .push_in_scope("c.office_org_id", orgs)
+        .push(" OR ")
+        .push_in_scope("c.respondent_org_id", orgs)
+        .push(")");
+}
+
 fn filtered(select: &str, f: &CaseFilter) -> Params {
     let mut q = Params::new(select);
     q.push(" WHERE 1 = 1");
     if let Some(orgs) = &f.orgs {
-        q.push(" AND (c.office_org_id IN ")
-            .bind_list(orgs.iter())
-            .push(" OR c.respondent_org_id IN ")
-            .bind_list(orgs.iter())
-            .push(")");
+        reaching(&mut q, orgs);
     }
     if let Some(s) = f.stage {
         q.push(" AND c.stage = ").bind(s.code());
@@ -424,18 +434,14 @@ fn case_ref(r: &sqlx::any::AnyRow, at: usize) -> Result<RecordRef, sqlx::Error> 
 pub(crate) async fn counts(
     conn: &mut AnyConnection,
     year: i32,
-    orgs: Option<&[String]>,
+    orgs: Option<&OrgScope>,
     records: bool,
 ) -> Result<Counts, sqlx::Error> {
     let start = format!("{year:04}-01-01");
     let end = format!("{year:04}-12-31");
     let scope = |q: &mut Params| {
         if let Some(orgs) = orgs {
-            q.push(" AND (c.office_org_id IN ")
-                .bind_list(orgs.iter())
-                .push(" OR c.respondent_org_id IN ")
-                .bind_list(orgs.iter())
-                .push(")");
+            reaching(q, orgs);
         }
     };
     // One row per case (with the case named) or one row per group (with its count).

@@ -39,7 +39,7 @@ pub struct EventFilter {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     /// Only events of these organisations (None: every event).
-    pub orgs: Option<Vec<String>>,
+    pub orgs: Option<crate::OrgScope>,
     /// With `orgs`: also events that belong to no organisation (logins of unknown names, CLI).
     pub include_unscoped: bool,
     /// Keyset pagination: events before this sequence number.
@@ -82,7 +82,7 @@ pub async fn list(db: &Db, filter: &EventFilter) -> Result<Vec<StoredEvent>, DbE
         q.push(" AND at < ").bind(day_start_utc(to));
     }
     if let Some(orgs) = &filter.orgs {
-        q.push(" AND (org_id IN ").bind_list(orgs.iter());
+        q.push(" AND (").push_in_scope("org_id", orgs);
         if filter.include_unscoped {
             q.push(" OR org_id IS NULL");
         }

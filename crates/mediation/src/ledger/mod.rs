@@ -416,8 +416,9 @@ impl Mediation {
         self.platform
             .require(actor, Permission::ReadRecords, "ledger", kind)
             .await?;
-        let scope = self.scope_orgs(actor).await?;
-        let in_scope = |town: &str| scope.as_ref().is_none_or(|s| s.iter().any(|t| t == town));
+        let scope = actor.scope.orgs();
+        let ids = self.platform.scope_ids(actor).await?;
+        let in_scope = |town: &str| ids.as_ref().is_none_or(|s| s.contains(town));
         let end = year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31));
         let day = |d: Option<NaiveDate>| d.map(store::day).unwrap_or_default();
         let yes = |b: bool| if b { "是" } else { "否" }.to_string();
@@ -468,7 +469,7 @@ impl Mediation {
                     ]
                 })
                 .collect(),
-            "mediation-cases" => store::disputes(&mut conn, year, scope.as_deref())
+            "mediation-cases" => store::disputes(&mut conn, year, scope.as_ref())
                 .await?
                 .into_iter()
                 .filter(|d| year.is_none_or(|y| d.received_on.year() == y))

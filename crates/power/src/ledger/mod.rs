@@ -113,8 +113,9 @@ impl Power {
             .require(actor, Permission::ReadRecords, "ledger", kind)
             .await?;
         let orgs = self.platform.org_resolver().await?;
-        let scope = self.scope_orgs(actor).await?;
-        let in_scope = |org: &OrgId| scope.as_ref().is_none_or(|s| s.contains(&org.to_string()));
+        let scope = actor.scope.orgs();
+        let ids = self.platform.scope_ids(actor).await?;
+        let in_scope = |org: &OrgId| ids.as_ref().is_none_or(|s| s.contains(org.as_str()));
         let end = year
             .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31))
             .unwrap_or_else(today);
@@ -154,7 +155,7 @@ impl Power {
             }
             "power-adjustments" => store::adjustments(
                 &mut conn,
-                scope.as_deref(),
+                scope.as_ref(),
                 Some(AdjustmentState::Approved),
                 None,
             )

@@ -130,13 +130,10 @@ pub async fn page(
             open_before: Some(before),
             ..Default::default()
         };
-        let open = state
-            .mediation
-            .disputes(actor, filter, db::PageRequest::new(Some(1), Some(1)))
-            .await?;
-        if open.total > 0 {
+        let open = state.mediation.count_disputes(actor, filter).await?;
+        if open > 0 {
             tasks.push(Task {
-                title: format!("{}件矛盾纠纷超期未结", open.total),
+                title: format!("{open}件矛盾纠纷超期未结"),
                 detail: format!("受理已超过调处时限（{before}前受理）"),
                 href: "/mediation?overdue=1".into(),
             });
