@@ -8,7 +8,8 @@ use kernel::figures::{RecordRef, Tally};
 use platform::Org;
 use serde::Serialize;
 
-use crate::model::DelegationState;
+use crate::model::{DelegationState, ItemType};
+use crate::store_stats::TypeRange;
 use crate::{Power, Result};
 use crate::{store, store_stats};
 
@@ -112,25 +113,52 @@ impl Power {
         };
         let scope = org.map(|o| db::OrgScope::under(&o.path));
 
-        // The grouped year-end count (the longest query) side by side with the rest, each on a
-        // connection of its own.
+        // The grouped year-end count (the longest query) in two halves — 行政处罚, and every
+        // other type — side by side with the rest, each on a connection of its own.
         let pool = self.platform.db().pool();
+        let year_end_pass = |types: &'static [TypeRange]| {
+            let scope = scope.clone();
+            async move {
+                let mut counts = Vec::new();
+                if collecting {
+                    return Ok(counts);
+                }
+                let mut conn = pool.acquire().await?;
+                for t in types {
+                    counts.extend(
+                        store_stats::year_end_counts(&mut conn, end, scope.as_ref(), *t).await?,
+                    );
+                }
+                Ok::<_, sqlx::Error>(counts)
+            }
+        };
+        const PENALTY: ItemType = ItemType::Penalty;
         let year_end = async {
-            if collecting {
+            let (mut a, b) = tokio::try_join!(
+                year_end_pass(&[TypeRange::Exactly(PENALTY)]),
+                year_end_pass(&[TypeRange::Below(PENALTY), TypeRange::Above(PENALTY)]),
+            )?;
+            a.extend(b);
+            Ok::<_, sqlx::Error>(a)
+        };
+        // Which department holds a delegated item matters only within an organisation.
+        let item_org = async {
+            if org.is_none() {
                 return Ok(Vec::new());
             }
             let mut conn = pool.acquire().await?;
-            store_stats::year_end_counts(&mut conn, end, scope.as_ref()).await
+            store_stats::delegated_item_orgs(&mut conn).await
         };
-        let rest = async {
+        let adjustments = async {
             let mut conn = pool.acquire().await?;
-            let item_org = store_stats::delegated_item_orgs(&mut conn).await?;
-            let adjustments =
-                store_stats::year_adjustments(&mut conn, start, end, scope.as_ref()).await?;
-            let steps = store::delegation_steps(&mut conn).await?;
-            Ok::<_, sqlx::Error>((item_org, adjustments, steps))
+            store_stats::year_adjustments(&mut conn, start, end, scope.as_ref(), collecting).await
         };
-        let (year_end, (item_org, adjustments, steps)) = tokio::try_join!(year_end, rest)?;
+        let steps = async {
+            let mut conn = pool.acquire().await?;
+            store::delegation_steps(&mut conn).await
+        };
+        let (year_end, item_org, adjustments, steps) =
+            tokio::try_join!(year_end, item_org, adjustments, steps)?;
 
         // Items in force at year end: counted in SQL; when collecting, read one by one.
         let mut item_ref: HashMap<String, RecordRef> = HashMap::new();
@@ -184,7 +212,7 @@ impl Power {
                 id: a.id.clone(),
             });
             let r = record.as_ref();
-            s.adjustments += 1;
+            s.adjustments += a.count as usize;
             tally.note("adjustments", r);
             if departments.insert(a.org_id.clone()) {
                 let department = collecting.then(|| RecordRef {
@@ -197,7 +225,7 @@ impl Power {
             }
             *s.adjustments_by_type
                 .entry(a.kind.label().into())
-                .or_default() += 1;
+                .or_default() += a.count as usize;
             tally.note_in("adjustments_by_type", a.kind.label(), r);
         }
         s.adjusted_departments = departments.len();
@@ -206,7 +234,7 @@ impl Power {
         let mut delegated: HashMap<String, String> = HashMap::new();
         let mut state_at_end: HashMap<String, (String, String, DelegationState)> = HashMap::new();
         for (delegation, item, category, state, on) in steps {
-            if !item_org.get(&item).is_some_and(|o| counts(o)) {
+            if org.is_some() && !item_org.get(&item).is_some_and(|o| counts(o)) {
                 continue;
             }
             if matches!(

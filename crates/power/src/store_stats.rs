@@ -76,10 +76,32 @@ pub(crate) struct YearEndCount {
     pub unresolved: u64,
 }
 
+/// Which 事项类型 one pass of the year-end count reads, by type code. The stats index leads with
+/// the type, so disjoint ranges are disjoint stretches of it, and passes over them can run side by
+/// side on their own connections (行政处罚 is about half of a list).
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum TypeRange {
+    Below(ItemType),
+    Exactly(ItemType),
+    Above(ItemType),
+}
+
+impl TypeRange {
+    fn push(self, q: &mut Params) {
+        let (op, t) = match self {
+            TypeRange::Below(t) => (" AND v.item_type < ", t),
+            TypeRange::Exactly(t) => (" AND v.item_type = ", t),
+            TypeRange::Above(t) => (" AND v.item_type > ", t),
+        };
+        q.push(op).bind(t.code());
+    }
+}
+
 pub(crate) async fn year_end_counts(
     conn: &mut AnyConnection,
     end: NaiveDate,
     orgs: Option<&OrgScope>,
+    types: TypeRange,
 ) -> Result<Vec<YearEndCount>, sqlx::Error> {
     let mut q = in_force_at(
         "SELECT g.item_type, o.name, g.items, g.unresolved FROM (\
@@ -90,6 +112,7 @@ pub(crate) async fn year_end_counts(
         end,
         orgs,
     );
+    types.push(&mut q);
     q.push(" GROUP BY v.item_type, v.org_id) g JOIN orgs o ON o.id = g.org_id");
     q.query()
         .fetch_all(conn)
@@ -114,19 +137,30 @@ pub(crate) struct YearAdjustment {
     pub org_id: String,
     pub org_name: String,
     pub effective_on: NaiveDate,
+    /// How many adjustments the row stands for: 1 when read one by one, else the group's count.
+    pub count: u64,
 }
 
-/// The approved adjustments taking effect between `start` and `end` (of `orgs`, when given).
+/// The approved adjustments taking effect between `start` and `end` (of `orgs`, when given):
+/// one by one (`records`, for the records behind a figure), else a row per 调整类型 and
+/// department with its count (a province's year is tens of thousands of adjustments, and the
+/// figures need only the groups).
 pub(crate) async fn year_adjustments(
     conn: &mut AnyConnection,
     start: NaiveDate,
     end: NaiveDate,
     orgs: Option<&OrgScope>,
+    records: bool,
 ) -> Result<Vec<YearAdjustment>, sqlx::Error> {
-    let mut q = Params::new(
-        "SELECT a.id, a.kind, a.item_code, a.org_id, o.name, a.effective_on FROM power_adjustments a \
-         JOIN orgs o ON o.id = a.org_id WHERE a.state = ",
-    );
+    // Grouped, from the index `power_adjustments_stats` alone; the names joined to the groups.
+    let mut q = Params::new(if records {
+        "SELECT a.id, a.kind, a.item_code, a.org_id, o.name, a.effective_on, CAST(1 AS BIGINT) \
+         FROM power_adjustments a JOIN orgs o ON o.id = a.org_id WHERE a.state = "
+    } else {
+        "SELECT '', g.kind, '', g.org_id, o.name, g.effective_on, g.n FROM (\
+         SELECT a.kind, a.org_id, MIN(a.effective_on) AS effective_on, COUNT(*) AS n \
+         FROM power_adjustments a WHERE a.state = "
+    });
     q.bind(AdjustmentState::Approved.code())
         .push(" AND a.effective_on >= ")
         .bind(start.format("%Y-%m-%d").to_string())
@@ -135,7 +169,11 @@ pub(crate) async fn year_adjustments(
     if let Some(orgs) = orgs {
         q.push(" AND ").push_in_scope("a.org_id", orgs);
     }
-    q.push(" ORDER BY a.effective_on DESC, a.proposed_at DESC");
+    q.push(if records {
+        " ORDER BY a.effective_on DESC, a.proposed_at DESC"
+    } else {
+        " GROUP BY a.kind, a.org_id) g JOIN orgs o ON o.id = g.org_id"
+    });
     q.query()
         .fetch_all(conn)
         .await?
@@ -149,6 +187,7 @@ pub(crate) async fn year_adjustments(
                 org_id: s(3)?,
                 org_name: s(4)?,
                 effective_on: date(&s(5)?),
+                count: r.try_get::<i64, _>(6)? as u64,
             })
         })
         .collect()
