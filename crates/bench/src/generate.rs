@@ -512,4 +512,51 @@ mod tests {
             "organisation names are unique"
         );
     }
+
+    /// The generator loads through the import paths into either backend, and the province's
+    /// figures come out the same on both.
+    #[tokio::test]
+    async fn a_small_province_loads_into_both_backends_with_the_same_figures() {
+        let sizes = Sizes {
+            items: 120,
+            disputes: 150,
+        };
+        let mut seen: Vec<(&str, Vec<(String, String)>)> = Vec::new();
+        for t in testkit::backends().await {
+            let out = t.dir.path().join("BENCHMARKS.md");
+            run(&t.url, 2, 2020, sizes, 7, &out).await.unwrap();
+            let written = std::fs::read_to_string(&out).unwrap();
+            assert!(
+                written.contains("## A province's year (issue 8)"),
+                "{written}"
+            );
+            let platform = Platform::new(t.db.clone(), SealKey::generate());
+            let root = platform
+                .directory()
+                .await
+                .unwrap()
+                .into_iter()
+                .find(|o| o.parent_id.is_none())
+                .unwrap();
+            assert_eq!(root.name, PROVINCE);
+            let figures = report::Report::new(platform)
+                .figures(2020, &root)
+                .await
+                .unwrap();
+            let shown = |key: &str| figures.get(key).map(|f| f.value.shown()).unwrap();
+            assert_eq!(shown("mediation.disputes"), "300", "{}", t.name());
+            assert_ne!(shown("power.total_items"), "0", "{}", t.name());
+            assert_ne!(shown("reconsideration.received"), "0", "{}", t.name());
+            let all = figures
+                .all()
+                .map(|f| (f.key.clone(), f.value.shown()))
+                .collect();
+            seen.push((t.name(), all));
+            t.finish().await;
+        }
+        assert!(!seen.is_empty());
+        for (name, figures) in &seen[1..] {
+            assert_eq!(figures, &seen[0].1, "{name} differs from {}", seen[0].0);
+        }
+    }
 }
