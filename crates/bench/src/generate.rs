@@ -476,6 +476,24 @@ pub async fn run(
     Ok(())
 }
 
+/// The province `gen` wrote into `data_dir` (SQLite), opened; with the file's path.
+pub(crate) async fn open_province(
+    data_dir: &Path,
+) -> Result<(Platform, std::path::PathBuf), String> {
+    let file = data_dir.join("fazhi.db");
+    if !file.exists() {
+        return Err(format!(
+            "{} not found: make it first with fazhi-bench gen --data-dir {}",
+            file.display(),
+            data_dir.display()
+        ));
+    }
+    let db = Db::open(&DatabaseUrl::sqlite_file(&file))
+        .await
+        .map_err(|x| e(&x))?;
+    Ok((Platform::new(db, SealKey::generate()), file))
+}
+
 /// Where `gen` writes: a PostgreSQL URL, or an SQLite file in the directory.
 pub fn url(database_url: Option<&str>, data_dir: &Path) -> Result<DatabaseUrl, String> {
     match database_url {

@@ -106,22 +106,6 @@ fn status_mib(field: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// The province `fazhi-bench gen` wrote into `dir`.
-async fn province_db(dir: &Path) -> Result<Platform, String> {
-    let file = dir.join("fazhi.db");
-    if !file.exists() {
-        return Err(format!(
-            "{} is missing: run fazhi-bench gen --data-dir {} first",
-            file.display(),
-            dir.display()
-        ));
-    }
-    let db = db::Db::open(&db::DatabaseUrl::sqlite_file(&file))
-        .await
-        .map_err(|x| e(&x))?;
-    Ok(Platform::new(db, kernel::crypto::SealKey::generate()))
-}
-
 /// `province`: serve the province `fazhi-bench gen` wrote there instead of the demo district.
 pub async fn run(
     fazhi: &Path,
@@ -133,7 +117,7 @@ pub async fn run(
     let (platform, login) = match province {
         Some(dir) => {
             // A legal-affairs officer of the province: its whole year is in scope.
-            let platform = province_db(dir).await?;
+            let (platform, _) = crate::generate::open_province(dir).await?;
             let login = crate::officer::legal_officer(
                 &platform,
                 crate::generate::PROVINCE,

@@ -7,9 +7,6 @@ use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use db::{DatabaseUrl, Db};
-use kernel::crypto::SealKey;
-use platform::Platform;
 use report::Module;
 use serde_json::Value;
 
@@ -56,18 +53,7 @@ pub async fn run(
     rounds: usize,
     out: &Path,
 ) -> Result<(), String> {
-    let file = data_dir.join("fazhi.db");
-    if !file.exists() {
-        return Err(format!(
-            "{} not found: make it first with fazhi-bench gen --data-dir {}",
-            file.display(),
-            data_dir.display()
-        ));
-    }
-    let db = Db::open(&DatabaseUrl::sqlite_file(&file))
-        .await
-        .map_err(|x| e(&x))?;
-    let platform = Platform::new(db, SealKey::generate());
+    let (platform, file) = crate::generate::open_province(data_dir).await?;
     let mut ours = Vec::new();
     for module in Module::ALL {
         let mut times = Vec::new();
