@@ -87,9 +87,9 @@ const PLAIN_INDEXES: &[&str] = &[
 ];
 
 /// The same row an audit event stores, written with one plain INSERT.
-async fn plain_insert(conn: &mut sqlx::AnyConnection, seq: i64) -> Result<(), sqlx::Error> {
+async fn plain_insert(conn: &mut db::Conn, seq: i64) -> Result<(), db::DbError> {
     let changes = r#"{"division_code":["320411","320412"],"name":["某某局","某某管理局"]}"#;
-    sqlx::query(
+    db::query(
         "INSERT INTO bench_plain (seq, at, actor, actor_org_id, org_id, record_type, record_id, action, source, changes, hash) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
     )
@@ -109,6 +109,20 @@ async fn plain_insert(conn: &mut sqlx::AnyConnection, seq: i64) -> Result<(), sq
     Ok(())
 }
 
+/// Plain inserts of `seqs`, one writer job (no audit event: the baseline).
+async fn plain_inserts(db: &Db, seqs: std::ops::Range<i64>) -> Result<(), String> {
+    db.upkeep(move |tx| {
+        Box::pin(async move {
+            for seq in seqs {
+                plain_insert(tx.conn(), seq).await?;
+            }
+            Ok(())
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
 struct Appends {
     single_audit: Sample,
     single_plain: Sample,
@@ -116,18 +130,21 @@ struct Appends {
     batch_plain: Sample,
 }
 
-/// Rounds of: n single-event transactions, n single-insert transactions, one transaction of
-/// `batch` events, one transaction of `batch` inserts. Rates in rows per second.
+/// Rounds of: n single-event writes, n single-insert writes, one write of `batch` events, one
+/// write of `batch` inserts, each waited for before the next. Rates in rows per second.
 async fn appends(db: &Db, rounds: usize, n: usize, batch: usize) -> Result<Appends, String> {
     let e = |e: db::DbError| e.to_string();
-    let q = |e: sqlx::Error| e.to_string();
-    sqlx::query(PLAIN_TABLE)
-        .execute(db.pool())
-        .await
-        .map_err(q)?;
-    for index in PLAIN_INDEXES {
-        sqlx::query(*index).execute(db.pool()).await.map_err(q)?;
-    }
+    db.upkeep(|tx| {
+        Box::pin(async move {
+            tx.conn().batch(PLAIN_TABLE).await?;
+            for index in PLAIN_INDEXES {
+                tx.conn().batch(index).await?;
+            }
+            Ok(())
+        })
+    })
+    .await
+    .map_err(e)?;
     let mut out = Appends {
         single_audit: Sample(vec![]),
         single_plain: Sample(vec![]),
@@ -138,9 +155,7 @@ async fn appends(db: &Db, rounds: usize, n: usize, batch: usize) -> Result<Appen
     for _ in 0..rounds {
         let started = Instant::now();
         for i in 0..n {
-            let mut tx = db.begin(&who()).await.map_err(e)?;
-            tx.record(event(i)).await.map_err(e)?;
-            tx.commit().await.map_err(e)?;
+            db.record(&who(), event(i)).await.map_err(e)?;
         }
         out.single_audit
             .0
@@ -149,31 +164,21 @@ async fn appends(db: &Db, rounds: usize, n: usize, batch: usize) -> Result<Appen
         let started = Instant::now();
         for _ in 0..n {
             seq += 1;
-            let mut tx = db.pool().begin().await.map_err(q)?;
-            plain_insert(&mut tx, seq).await.map_err(q)?;
-            tx.commit().await.map_err(q)?;
+            plain_inserts(db, seq..seq + 1).await?;
         }
         out.single_plain
             .0
             .push(n as f64 / started.elapsed().as_secs_f64());
 
         let started = Instant::now();
-        let mut tx = db.begin(&who()).await.map_err(e)?;
-        for i in 0..batch {
-            tx.record(event(i)).await.map_err(e)?;
-        }
-        tx.commit().await.map_err(e)?;
+        record_many(db, batch).await?;
         out.batch_audit
             .0
             .push(batch as f64 / started.elapsed().as_secs_f64());
 
         let started = Instant::now();
-        let mut tx = db.pool().begin().await.map_err(q)?;
-        for _ in 0..batch {
-            seq += 1;
-            plain_insert(&mut tx, seq).await.map_err(q)?;
-        }
-        tx.commit().await.map_err(q)?;
+        plain_inserts(db, seq + 1..seq + 1 + batch as i64).await?;
+        seq += batch as i64;
         out.batch_plain
             .0
             .push(batch as f64 / started.elapsed().as_secs_f64());
@@ -181,16 +186,26 @@ async fn appends(db: &Db, rounds: usize, n: usize, batch: usize) -> Result<Appen
     Ok(out)
 }
 
+/// One write of `n` events.
+async fn record_many(db: &Db, n: usize) -> Result<(), String> {
+    db.write(&who(), move |tx| {
+        Box::pin(async move {
+            for i in 0..n {
+                tx.record(event(i)).await?;
+            }
+            Ok::<_, db::DbError>(())
+        })
+    })
+    .await
+    .map_err(|e| e.to_string())
+}
+
 /// Fills the chain up to `total` events (10,000 per transaction), then times `verify`.
 async fn verify(db: &Db, total: usize, rounds: usize) -> Result<(Sample, u64), String> {
     let (mut have, _) = db::audit::head(db).await.map_err(|e| e.to_string())?;
     while (have as usize) < total {
         let chunk = (total - have as usize).min(10_000);
-        let mut tx = db.begin(&who()).await.map_err(|e| e.to_string())?;
-        for i in 0..chunk {
-            tx.record(event(i)).await.map_err(|e| e.to_string())?;
-        }
-        tx.commit().await.map_err(|e| e.to_string())?;
+        record_many(db, chunk).await?;
         have += chunk as i64;
         eprint!("\r  filling the chain: {have}/{total}");
     }
@@ -333,37 +348,26 @@ fn machine() -> String {
 pub(crate) async fn postgres() -> Option<(Db, String, String)> {
     let admin_url = std::env::var("FAZHI_BENCH_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-    let admin = Db::connect(&DatabaseUrl::parse(&admin_url).ok()?)
-        .await
-        .ok()?;
     let name = format!("fazhi_bench_{}", std::process::id());
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "DROP DATABASE IF EXISTS {name}"
-    )))
-    .execute(admin.pool())
-    .await
-    .ok()?;
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(admin.pool())
-        .await
-        .ok()?;
-    admin.close().await;
-    let base = admin_url.rsplit_once('/')?.0.to_string();
-    let db = Db::open(&DatabaseUrl::parse(&format!("{base}/{name}")).ok()?)
-        .await
-        .ok()?;
-    Some((db, admin_url, name))
+    let made = async {
+        db::admin::drop_database(&admin_url, &name).await?;
+        db::admin::create_database(&admin_url, &name).await?;
+        let url = db::admin::database_url(&admin_url, &name).unwrap_or_default();
+        Db::open(&DatabaseUrl::parse(&url)?).await
+    };
+    match made.await {
+        Ok(db) => Some((db, admin_url, name)),
+        Err(e) => {
+            eprintln!("PostgreSQL left out: {e}");
+            None
+        }
+    }
 }
 
 pub(crate) async fn drop_postgres(db: Db, admin_url: &str, name: &str) {
     db.close().await;
-    if let Ok(admin) = Db::connect(&DatabaseUrl::parse(admin_url).expect("parsed before")).await {
-        let _dropped = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "DROP DATABASE IF EXISTS {name} WITH (FORCE)"
-        )))
-        .execute(admin.pool())
-        .await;
-        admin.close().await;
+    if let Err(e) = db::admin::drop_database(admin_url, name).await {
+        eprintln!("could not drop {name}: {e}");
     }
 }
 
@@ -381,8 +385,8 @@ pub async fn run(quick: bool, out: &Path, fazhi: Option<PathBuf>) -> Result<(), 
     let sqlite = Db::open(&DatabaseUrl::sqlite_file(&dir.path().join("fazhi.db")))
         .await
         .map_err(|e| e.to_string())?;
-    let sqlite_version: String = sqlx::query_scalar("SELECT sqlite_version()")
-        .fetch_one(sqlite.pool())
+    let sqlite_version: String = db::query_scalar("SELECT sqlite_version()")
+        .fetch_one(&mut sqlite.conn().await.map_err(|e| e.to_string())?)
         .await
         .map_err(|e| e.to_string())?;
 
@@ -410,8 +414,8 @@ pub async fn run(quick: bool, out: &Path, fazhi: Option<PathBuf>) -> Result<(), 
     let pg = postgres().await;
     let pg_appends = match &pg {
         Some((db, _, _)) => {
-            let version: String = sqlx::query_scalar("SHOW server_version")
-                .fetch_one(db.pool())
+            let version: String = db::query_scalar("SHOW server_version")
+                .fetch_one(&mut db.conn().await.map_err(|e| e.to_string())?)
                 .await
                 .map_err(|e| e.to_string())?;
             let _ = writeln!(

@@ -124,23 +124,34 @@ pub async fn run(corpus: &Path, out: &Path) -> Result<(), String> {
     let fts = Db::connect(&DatabaseUrl::sqlite_file(&dir.path().join("fts.db")))
         .await
         .map_err(|x| e(&x))?;
-    sqlx::query("CREATE VIRTUAL TABLE fts USING fts5(body, tokenize = 'trigram')")
-        .execute(fts.pool())
-        .await
-        .map_err(|x| e(&x))?;
+    fts.upkeep(|tx| {
+        Box::pin(async move {
+            tx.conn()
+                .batch("CREATE VIRTUAL TABLE fts USING fts5(body, tokenize = 'trigram')")
+                .await
+        })
+    })
+    .await
+    .map_err(|x| e(&x))?;
     let started = Instant::now();
-    let mut tx = fts.pool().begin().await.map_err(|x| e(&x))?;
-    for (i, b) in bodies.iter().enumerate() {
-        sqlx::query("INSERT INTO fts (rowid, body) VALUES ($1, $2)")
-            .bind(i as i64 + 1)
-            .bind(b)
-            .execute(&mut *tx)
-            .await
-            .map_err(|x| e(&x))?;
-    }
-    tx.commit().await.map_err(|x| e(&x))?;
+    let rows = bodies.clone();
+    fts.upkeep(move |tx| {
+        Box::pin(async move {
+            for (i, b) in rows.iter().enumerate() {
+                db::query("INSERT INTO fts (rowid, body) VALUES ($1, $2)")
+                    .bind(i as i64 + 1)
+                    .bind(b)
+                    .execute(tx.conn())
+                    .await?;
+            }
+            Ok(())
+        })
+    })
+    .await
+    .map_err(|x| e(&x))?;
     let fts_build_s = started.elapsed().as_secs_f64();
 
+    let mut fts_conn = fts.conn().await.map_err(|x| e(&x))?;
     let qs = queries(&bodies, 1000);
     eprintln!("running {} queries on each …", qs.len());
     let (mut fazhi_t, mut fts_t, mut scan_t) =
@@ -169,15 +180,15 @@ pub async fn run(corpus: &Path, out: &Path) -> Result<(), String> {
 
         let started = Instant::now();
         let _top: Vec<i64> =
-            sqlx::query_scalar("SELECT rowid FROM fts WHERE fts MATCH $1 ORDER BY rank LIMIT 10")
+            db::query_scalar("SELECT rowid FROM fts WHERE fts MATCH $1 ORDER BY rank LIMIT 10")
                 .bind(fts_phrase(q))
-                .fetch_all(fts.pool())
+                .fetch_all(&mut fts_conn)
                 .await
                 .unwrap_or_default();
         fts_t.0.push(started.elapsed().as_secs_f64() * 1000.0);
-        let count: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM fts WHERE fts MATCH $1")
+        let count: i64 = db::query_scalar("SELECT COUNT(*) FROM fts WHERE fts MATCH $1")
             .bind(fts_phrase(q))
-            .fetch_one(fts.pool())
+            .fetch_one(&mut fts_conn)
             .await
             .unwrap_or(0);
         fts_found += (count as usize).min(truth);

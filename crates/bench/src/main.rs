@@ -19,6 +19,7 @@ mod reconsideration;
 mod report;
 mod rng;
 mod stats_peer;
+mod storage;
 mod timing;
 mod workflow;
 
@@ -148,6 +149,21 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// The storage layer: the list page's statements, a primary-key read and audited writes at
+    /// 1/8/64 writers, on SQLite and PostgreSQL, over the demo district
+    Storage {
+        /// Seconds per figure
+        #[arg(long, default_value_t = 3.0)]
+        seconds: f64,
+        /// Leave out the first storage layer (sqlx)
+        #[arg(long)]
+        new_only: bool,
+        /// The fazhi binary that loads the demo (default: next to this one)
+        #[arg(long)]
+        fazhi: Option<std::path::PathBuf>,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
     /// 年度报告: the report of the demo year, and of a province-sized year
     Report {
         /// Districts in the province-sized year (the demo's records repeated)
@@ -208,6 +224,12 @@ async fn main() -> std::process::ExitCode {
             fazhi,
             out,
         } => report::run(&sibling(fazhi), districts.max(1), rounds.max(1), &out).await,
+        Command::Storage {
+            seconds,
+            new_only,
+            fazhi,
+            out,
+        } => storage::run(&sibling(fazhi), seconds.max(0.5), !new_only, &out).await,
         Command::Workflow { python, cases, out } => {
             workflow::run(&python, cases.max(1), &out).await
         }

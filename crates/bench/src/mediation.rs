@@ -163,17 +163,18 @@ async fn measure(name: &'static str, db: Db, total: usize) -> Result<Backend, St
     // Fill up to `total` with rows of the same shape.
     eprintln!("  {name}: filling to {total} disputes …");
     let ids: Vec<(String, String, String)> = {
+        let mut conn = db.conn().await.map_err(|x| e(&x))?;
         let org_rows: Vec<(String, String)> =
-            sqlx::query_as("SELECT id, town_id FROM mediation_organizations ORDER BY name")
-                .fetch_all(db.pool())
+            db::query("SELECT id, town_id FROM mediation_organizations ORDER BY name")
+                .map(&mut conn, |r| Ok((r.try_get(0)?, r.try_get(1)?)))
                 .await
                 .map_err(|x| e(&x))?;
         let mut out = Vec::new();
         for (org, town) in org_rows {
             let mediator: String =
-                sqlx::query_scalar("SELECT id FROM mediators WHERE organization_id = $1")
+                db::query_scalar("SELECT id FROM mediators WHERE organization_id = $1")
                     .bind(&org)
-                    .fetch_one(db.pool())
+                    .fetch_one(&mut conn)
                     .await
                     .map_err(|x| e(&x))?;
             out.push((org, town, mediator));
@@ -245,7 +246,9 @@ async fn measure(name: &'static str, db: Db, total: usize) -> Result<Backend, St
                 .bind(now.as_str())
                 .push(")");
         }
-        q.query().execute(db.pool()).await.map_err(|x| e(&x))?;
+        db.upkeep(move |tx| Box::pin(async move { q.execute(tx.conn()).await.map(|_| ()) }))
+            .await
+            .map_err(|x| e(&x))?;
         i += batch;
     }
     let fill = started.elapsed().as_secs_f64();
@@ -286,9 +289,9 @@ async fn measure(name: &'static str, db: Db, total: usize) -> Result<Backend, St
     ));
     // The officer's own town's committee (another town's would be refused: out of scope).
     let organization_id: String =
-        sqlx::query_scalar("SELECT id FROM mediation_organizations WHERE name = $1")
+        db::query_scalar("SELECT id FROM mediation_organizations WHERE name = $1")
             .bind(organization(0))
-            .fetch_one(db.pool())
+            .fetch_one(&mut db.conn().await.map_err(|x| e(&x))?)
             .await
             .map_err(|x| e(&x))?;
     let mut intake = Vec::new();

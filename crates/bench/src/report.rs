@@ -40,19 +40,13 @@ const COPIES: &[(&str, &[&str])] = &[
 
 /// Copies every demo row of the tables `districts - 1` times, suffixing the unique columns.
 async fn fill_province(db: &Db, districts: usize) -> Result<(), String> {
-    use sqlx::Row;
-    let pool = db.pool();
+    let mut conn = db.conn().await.map_err(|x| e(&x))?;
     for (table, unique) in COPIES {
-        let columns: Vec<String> = sqlx::query(sqlx::AssertSqlSafe(format!(
-            "SELECT name FROM pragma_table_info('{table}')"
-        )))
-        .fetch_all(pool)
-        .await
-        .map_err(|x| e(&x))?
-        .iter()
-        .map(|r| r.try_get::<String, _>(0))
-        .collect::<Result<_, _>>()
-        .map_err(|x| e(&x))?;
+        let columns: Vec<String> =
+            db::query_scalar(format!("SELECT name FROM pragma_table_info('{table}')"))
+                .fetch_all(&mut conn)
+                .await
+                .map_err(|x| e(&x))?;
         let key = if columns.iter().any(|c| c == "id") {
             "id"
         } else {
@@ -74,14 +68,12 @@ async fn fill_province(db: &Db, districts: usize) -> Result<(), String> {
                 columns.join(", "),
                 select.join(", ")
             );
-            sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(pool)
+            db.upkeep(move |tx| Box::pin(async move { tx.conn().batch(&sql).await }))
                 .await
                 .map_err(|x| format!("{table}: {x}"))?;
         }
     }
-    sqlx::query("ANALYZE")
-        .execute(pool)
+    db.upkeep(|tx| Box::pin(async move { tx.conn().batch("ANALYZE").await }))
         .await
         .map_err(|x| e(&x))?;
     Ok(())

@@ -164,9 +164,9 @@ fn main() -> ExitCode {
 /// Structured logs on stderr: JSON with `FAZHI_LOG_FORMAT=json`, level from `RUST_LOG`.
 fn init_logging(serving: bool) {
     let default = if serving {
-        "info,sqlx=warn"
+        "info,tokio_postgres=warn"
     } else {
-        "warn,sqlx=error"
+        "warn,tokio_postgres=error"
     };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new(default));

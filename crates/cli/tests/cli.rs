@@ -325,10 +325,8 @@ async fn audit_verify_names_the_first_tampered_event_on_both_backends() {
             events.iter().all(|e| e.actor.starts_with("cli:")),
             "the command line acts as the OS user"
         );
-        sqlx::query("UPDATE audit_events SET changes = '{}' WHERE seq = 3")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
+        t.tamper("UPDATE audit_events SET changes = '{}' WHERE seq = 3")
+            .await;
         let o = fazhi(t.dir.path(), url.as_deref(), &["audit", "verify"]);
         assert_eq!(o.status.code(), Some(1), "{}", t.name());
         assert!(stderr(&o).contains("第3号"), "{}", stderr(&o));

@@ -4,9 +4,8 @@
 use std::sync::Mutex;
 
 use kernel::calendar::{Calendar, CalendarError, CalendarPolicy, YearNotice};
-use sqlx::Row;
 
-use crate::{Changes, Db, DbError, Event, Tx};
+use crate::{Changes, Db, DbError, Event, Tx, query, query_scalar};
 
 /// The notices loaded with `fazhi calendar load`, by year.
 pub async fn loaded_notices(db: &Db) -> Result<Vec<YearNotice>, DbError> {
@@ -15,14 +14,9 @@ pub async fn loaded_notices(db: &Db) -> Result<Vec<YearNotice>, DbError> {
 
 /// The stored notices' text, by year.
 async fn notice_texts(db: &Db) -> Result<Vec<String>, DbError> {
-    Ok(
-        sqlx::query("SELECT notice FROM calendar_notices ORDER BY year")
-            .fetch_all(db.pool())
-            .await?
-            .iter()
-            .map(|row| row.try_get(0))
-            .collect::<Result<_, _>>()?,
-    )
+    query_scalar("SELECT notice FROM calendar_notices ORDER BY year")
+        .fetch_all(&mut db.conn().await?)
+        .await
 }
 
 /// The calendar in force. Building it (parsing the shipped and loaded notices, laying out every
@@ -63,14 +57,14 @@ pub async fn store(tx: &mut Tx, notice: &YearNotice) -> Result<(), DbError> {
     let text = YearNotice::to_toml(std::slice::from_ref(notice));
     let now = tx.now_text();
     let by = tx.who().actor.clone();
-    sqlx::query(
+    query(
         "INSERT INTO calendar_notices (year, notice, loaded_at, loaded_by) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (year) DO UPDATE SET notice = $2, loaded_at = $3, loaded_by = $4",
     )
     .bind(i64::from(notice.year))
-    .bind(&text)
-    .bind(&now)
-    .bind(&by)
+    .bind(text)
+    .bind(now)
+    .bind(by)
     .execute(tx.conn())
     .await?;
     let days: usize = notice

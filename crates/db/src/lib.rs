@@ -1,26 +1,43 @@
 //! Storage: one code path over SQLite (the embedded default) and PostgreSQL (the scale path).
 //!
-//! The backend is chosen once, from the URL, in [`Db::open`]; everything above talks to
-//! `sqlx::Any` with portable SQL and `$1`-style parameters, which both drivers read. Every write
-//! goes through a [`Tx`], which appends the SM3-chained audit events of that write in the same
-//! transaction (see [`audit`]).
+//! The backend is chosen once, from the URL, in [`Db::open`]; everything above runs the same SQL
+//! text with `$1`-style parameters ([`query`], [`Params`]) on a [`Conn`]. Reads take a
+//! connection from the pool ([`Db::conn`]) and run on the caller's thread (SQLite) or as one
+//! round trip per statement (PostgreSQL, statements prepared once per connection). Writes are
+//! jobs sent to the one writer ([`Db::write`]), which commits many jobs at once, each with the
+//! SM3-chained audit events of that write (see [`audit`] and `writer`).
 
+pub mod admin;
 pub mod audit;
 pub mod calendar;
+mod conn;
+pub mod legacy;
+mod migrate;
 mod page;
 pub mod params;
+mod postgres;
+mod row;
 pub mod settings;
+mod sql;
+mod sqlite;
 mod url;
+mod writer;
 
+use std::future::Future;
+use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::any::{AnyPoolOptions, install_default_drivers};
 use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
-pub use crate::audit::{Changes, Event, Tx, Who};
+pub use crate::audit::{Changes, Event, Who};
+pub use crate::conn::{Conn, capture};
 pub use crate::page::{Page, PageRequest};
 pub use crate::params::{OrgScope, Params};
+pub use crate::row::{Cell, ColumnIndex, Decode, Row};
+pub use crate::sql::{Kind, Query, Scalar, ToValue, Value, query, query_scalar};
 pub use crate::url::{Backend, DatabaseUrl};
+pub use crate::writer::{BoxFuture, Tx};
 pub use sqlx;
 
 #[derive(Debug, thiserror::Error)]
@@ -33,6 +50,22 @@ pub enum DbError {
     Migrate { url: String, reason: String },
     #[error("数据库错误：{0}")]
     Query(#[from] sqlx::Error),
+    #[error("数据库错误：{0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("数据库错误：{}", one_line(.0))]
+    Postgres(#[from] tokio_postgres::Error),
+    #[error("数据库连接不可用：{0}")]
+    Pool(String),
+    #[error("数据库读出的“{column}”无法识别：{reason}")]
+    Decode { column: String, reason: String },
+    #[error("内部错误：语句需要{expected}个参数，给出了{given}个")]
+    Parameters { expected: usize, given: usize },
+    #[error("内部错误：查询没有结果")]
+    RowNotFound,
+    #[error("数据库已关闭")]
+    Closed,
+    #[error("写入失败：{0}")]
+    Write(String),
     #[error("内部错误：写入没有审计事件")]
     Unaudited,
     #[error("数据损坏：{0}")]
@@ -42,7 +75,35 @@ pub enum DbError {
 impl DbError {
     /// A unique constraint refused the write (a duplicate name or code).
     pub fn is_unique_violation(&self) -> bool {
-        matches!(self, DbError::Query(sqlx::Error::Database(e)) if e.is_unique_violation())
+        match self {
+            DbError::Query(sqlx::Error::Database(e)) => e.is_unique_violation(),
+            DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
+                e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
+                    || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+            }
+            DbError::Postgres(e) => {
+                e.code() == Some(&tokio_postgres::error::SqlState::UNIQUE_VIOLATION)
+            }
+            _ => false,
+        }
+    }
+
+    /// Notes which statement failed, in the log (the message shown stays the driver's).
+    pub(crate) fn in_statement(self, q: &Query) -> DbError {
+        if matches!(self, DbError::Sqlite(_) | DbError::Postgres(_)) {
+            let sql: String = q.sql().chars().take(300).collect();
+            tracing::debug!(error = %self, %sql, "statement failed");
+        }
+        self
+    }
+}
+
+impl From<deadpool_postgres::PoolError> for DbError {
+    fn from(e: deadpool_postgres::PoolError) -> Self {
+        match e {
+            deadpool_postgres::PoolError::Backend(e) => DbError::Postgres(e),
+            other => DbError::Pool(one_line(&other)),
+        }
     }
 }
 
@@ -55,16 +116,37 @@ fn one_line(error: &dyn std::fmt::Display) -> String {
         .join(" ")
 }
 
-/// The database: a pool over whichever backend the URL names.
-#[derive(Clone, Debug)]
+/// The database: read connections, the writer, and what is kept about the database in memory.
+/// Cheap to clone.
+#[derive(Clone)]
 pub struct Db {
-    pool: AnyPool,
-    url: DatabaseUrl,
-    /// The settings as last read (see `settings::load`), shared by the clones of this Db.
-    settings: settings::Cache,
+    inner: Arc<Inner>,
 }
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("./migrations");
+struct Inner {
+    url: DatabaseUrl,
+    readers: Readers,
+    writer: writer::Sender,
+    /// The writer's own pool (PostgreSQL), closed with the database.
+    writer_pool: Option<deadpool_postgres::Pool>,
+    /// The first storage layer's pool, used by the modules not yet moved to `Conn`.
+    legacy: AnyPool,
+    /// The settings as last read (see `settings::load`).
+    settings: settings::Cache,
+    /// The WAL checkpointer runs while this lives.
+    _alive: Arc<()>,
+}
+
+enum Readers {
+    Sqlite(Arc<sqlite::Pool>),
+    Postgres(deadpool_postgres::Pool),
+}
+
+impl std::fmt::Debug for Db {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Db({})", self.inner.url)
+    }
+}
 
 impl Db {
     /// Connects and applies any migrations not yet applied.
@@ -75,19 +157,6 @@ impl Db {
         Ok(db)
     }
 
-    /// Gathers SQLite's planner statistics for the tables that have changed much since they were
-    /// last gathered (bounded by analysis_limit: milliseconds on a province). Without them SQLite
-    /// probes an index once per organisation of a scope where a range of dates would do.
-    /// PostgreSQL gathers its own (autovacuum).
-    pub async fn optimize(&self) -> Result<(), DbError> {
-        if self.url.backend() == Backend::Sqlite {
-            sqlx::raw_sql("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;")
-                .execute(&self.pool)
-                .await?;
-        }
-        Ok(())
-    }
-
     /// Connects without migrating.
     pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbError> {
         install_default_drivers();
@@ -95,91 +164,211 @@ impl Db {
             url: url.redacted(),
             reason: one_line(e),
         };
-        if url.backend() == Backend::Sqlite
-            && let Some(dir) =
-                sqlite_path(url.expose()).and_then(|p| p.parent().map(|d| d.to_path_buf()))
-            && !dir.as_os_str().is_empty()
-        {
-            std::fs::create_dir_all(&dir).map_err(|e| open_error(&e))?;
-        }
-        // One direct attempt first: the pool would retry a refused connection until its
-        // acquire timeout, and a wrong URL should fail at once.
-        let mut probe = AnyConnection::connect(url.expose())
-            .await
-            .map_err(|e| open_error(&e))?;
-        prepare(&mut probe, url.backend())
-            .await
-            .map_err(|e| open_error(&e))?;
-        probe.close().await.map_err(|e| open_error(&e))?;
-        let backend = url.backend();
-        let pool = AnyPoolOptions::new()
-            .max_connections(match backend {
-                Backend::Sqlite => 8,
-                Backend::Postgres => 16,
-            })
-            .acquire_timeout(Duration::from_secs(10))
-            .after_connect(move |conn, _meta| Box::pin(prepare(conn, backend)))
-            .connect(url.expose())
-            .await
-            .map_err(|e| open_error(&e))?;
+        let alive = Arc::new(());
+        let (readers, writer, writer_pool) = match url.backend() {
+            Backend::Sqlite => {
+                let path = sqlite::path_of(url.expose())
+                    .ok_or_else(|| open_error(&"不支持内存数据库，请指定数据库文件"))?;
+                if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|e| open_error(&e))?;
+                }
+                let conn = sqlite::open(&path, true).map_err(|e| open_error(&e))?;
+                let runtime = tokio::runtime::Handle::try_current()
+                    .map_err(|_| open_error(&"需要在异步运行时中打开数据库"))?;
+                let writer = writer::spawn_sqlite(conn, path.clone(), runtime)
+                    .map_err(|e| open_error(&e))?;
+                sqlite::spawn_checkpointer(path.clone(), Arc::downgrade(&alive));
+                (
+                    Readers::Sqlite(Arc::new(sqlite::Pool::new(path))),
+                    writer,
+                    None,
+                )
+            }
+            Backend::Postgres => {
+                let readers = postgres::pool(
+                    postgres::config(url.expose(), true).map_err(|e| open_error(&e))?,
+                    16,
+                )
+                .map_err(|e| open_error(&e))?;
+                // One direct attempt first: a wrong URL should fail at once, with its reason.
+                drop(readers.get().await.map_err(|e| open_error(&e))?);
+                let writer_pool = postgres::pool(
+                    postgres::config(url.expose(), false).map_err(|e| open_error(&e))?,
+                    1,
+                )
+                .map_err(|e| open_error(&e))?;
+                let writer = writer::spawn_postgres(writer_pool.clone());
+                (Readers::Postgres(readers), writer, Some(writer_pool))
+            }
+        };
+        let legacy = legacy_pool(url).await.map_err(|e| open_error(&e))?;
         Ok(Db {
-            pool,
-            url: url.clone(),
-            settings: settings::Cache::default(),
+            inner: Arc::new(Inner {
+                url: url.clone(),
+                readers,
+                writer,
+                writer_pool,
+                legacy,
+                settings: settings::Cache::default(),
+                _alive: alive,
+            }),
         })
+    }
+
+    /// A writable connection of its own, outside the writer (migrations, maintenance).
+    async fn maintenance_conn(&self) -> Result<(Conn, Option<deadpool_postgres::Pool>), String> {
+        match &self.inner.readers {
+            Readers::Sqlite(_) => {
+                let path = sqlite::path_of(self.inner.url.expose()).ok_or("no file")?;
+                let conn = sqlite::open(&path, true).map_err(|e| e.to_string())?;
+                Ok((Conn::sqlite_writer(conn), None))
+            }
+            Readers::Postgres(_) => {
+                let pool = postgres::pool(postgres::config(self.inner.url.expose(), false)?, 1)?;
+                let client = pool.get().await.map_err(|e| one_line(&e))?;
+                Ok((Conn::postgres(client, false), Some(pool)))
+            }
+        }
     }
 
     /// Applies the migrations not yet applied. The history is append-only.
     pub async fn migrate(&self) -> Result<(), DbError> {
-        MIGRATOR
-            .run(&self.pool)
-            .await
-            .map_err(|e| DbError::Migrate {
-                url: self.url.redacted(),
-                reason: match e {
-                    sqlx::migrate::MigrateError::VersionMissing(v) => {
-                        format!("数据库的迁移版本{v}不在本程序中，数据库可能由更新版本的fazhi创建")
-                    }
-                    other => one_line(&other),
-                },
-            })
+        let error = |reason: String| DbError::Migrate {
+            url: self.inner.url.redacted(),
+            reason: one_line(&reason),
+        };
+        let (mut conn, _pool) = self.maintenance_conn().await.map_err(error)?;
+        migrate::run(&mut conn, self.backend()).await.map_err(error)
+    }
+
+    /// Gathers SQLite's planner statistics for the tables that have changed much since they were
+    /// last gathered (bounded by analysis_limit: milliseconds on a province). Without them SQLite
+    /// probes an index once per organisation of a scope where a range of dates would do.
+    /// PostgreSQL gathers its own (autovacuum).
+    pub async fn optimize(&self) -> Result<(), DbError> {
+        if self.backend() == Backend::Sqlite {
+            let (mut conn, _) = self.maintenance_conn().await.map_err(DbError::Write)?;
+            conn.batch("PRAGMA analysis_limit = 400; PRAGMA optimize = 0x10002;")
+                .await?;
+        }
+        Ok(())
     }
 
     /// The migrations this build knows, and how many the database has applied.
     pub async fn migration_status(&self) -> Result<(usize, usize), DbError> {
-        // Only meaningful after `migrate`, which creates the table.
-        let applied: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM _sqlx_migrations")
-            .fetch_one(&self.pool)
-            .await?;
-        Ok((MIGRATOR.iter().count(), applied as usize))
+        let mut conn = self.conn().await?;
+        migrate::status(&mut conn).await
     }
 
+    /// A read connection (read-only: writes go through [`Db::write`]).
+    pub async fn conn(&self) -> Result<Conn, DbError> {
+        match &self.inner.readers {
+            Readers::Sqlite(pool) => Ok(Conn::sqlite_reader(pool.get().await?)),
+            Readers::Postgres(pool) => Ok(Conn::postgres(pool.get().await?, false)),
+        }
+    }
+
+    /// Runs a write: `job` gets the writer's transaction, writes, records its audit events and
+    /// returns its answer, which comes back once the batch it ran in is committed. A job that
+    /// fails (or records no event) is rolled back alone. The job runs on the writer: it must not
+    /// wait for anything but its own statements.
+    pub async fn write<T, E, F>(&self, who: &Who, job: F) -> Result<T, E>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        writer::submit(&self.inner.writer, who, true, job).await
+    }
+
+    /// Upkeep that is not a change of record (a session's last-seen time, an expired session):
+    /// written by the writer like any write, without an audit event.
+    pub async fn upkeep<F>(&self, job: F) -> Result<(), DbError>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<(), DbError>> + Send + 'static,
+    {
+        writer::submit(&self.inner.writer, &Who::system(), false, job).await
+    }
+
+    /// A single event with no other write (a login, a refused request).
+    pub async fn record(&self, who: &Who, event: Event) -> Result<i64, DbError> {
+        self.write(who, move |tx| {
+            Box::pin(async move { tx.record(event).await })
+        })
+        .await
+    }
+
+    /// The first storage layer's pool, for the modules not yet moved to [`Conn`].
     pub fn pool(&self) -> &AnyPool {
-        &self.pool
+        &self.inner.legacy
     }
 
     pub fn url(&self) -> &DatabaseUrl {
-        &self.url
+        &self.inner.url
     }
 
     pub fn backend(&self) -> Backend {
-        self.url.backend()
+        self.inner.url.backend()
+    }
+
+    pub(crate) fn settings_cache(&self) -> &settings::Cache {
+        &self.inner.settings
     }
 
     pub async fn close(&self) {
-        self.pool.close().await;
+        self.inner.legacy.close().await;
+        match &self.inner.readers {
+            Readers::Sqlite(pool) => pool.close(),
+            Readers::Postgres(pool) => pool.close(),
+        }
+        if let Some(pool) = &self.inner.writer_pool {
+            pool.close();
+        }
     }
 }
 
-/// Per-connection set-up, the one place that knows the backend below `open`.
-async fn prepare(conn: &mut AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
+/// Reads another SQLite file, read-only (a law corpus's metadata): not fazhi's database, so
+/// not through a [`Db`].
+pub fn read_sqlite_file(path: &std::path::Path, sql: &str) -> Result<Vec<Row>, DbError> {
+    let conn = rusqlite::Connection::open_with_flags(
+        path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    sqlite::fetch_all(&conn, &query(sql.to_string()))
+}
+
+/// Runs `work` on a blocking thread, so that a long read (statistics over a province, an export)
+/// does not hold one of the few async workers: SQLite statements run on the caller's thread.
+pub async fn offload<T, F>(work: F) -> T
+where
+    F: Future<Output = T> + Send + 'static,
+    T: Send + 'static,
+{
+    let runtime = tokio::runtime::Handle::current();
+    match tokio::task::spawn_blocking(move || runtime.block_on(work)).await {
+        Ok(out) => out,
+        Err(e) => std::panic::resume_unwind(e.into_panic()),
+    }
+}
+
+async fn legacy_pool(url: &DatabaseUrl) -> Result<AnyPool, sqlx::Error> {
+    let mut probe = AnyConnection::connect(url.expose()).await?;
+    legacy_prepare(&mut probe, url.backend()).await?;
+    probe.close().await?;
+    let backend = url.backend();
+    AnyPoolOptions::new()
+        .max_connections(match backend {
+            Backend::Sqlite => 8,
+            Backend::Postgres => 16,
+        })
+        .acquire_timeout(Duration::from_secs(10))
+        .after_connect(move |conn, _meta| Box::pin(legacy_prepare(conn, backend)))
+        .connect(url.expose())
+        .await
+}
+
+async fn legacy_prepare(conn: &mut AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
     if backend == Backend::Sqlite {
-        // WAL: readers never wait for the writer, and a killed process loses no committed
-        // transaction. Writers queue for up to 30 s. journal_mode also reads the file, so a
-        // file that is not a database fails here. Pages are read through a memory map: each
-        // pooled connection drops its page cache whenever another connection has written, and
-        // re-reading through the map costs no system call (a step of a case is ~10 queries on
-        // different connections; with read() each re-read page was a syscall and a copy).
         conn.execute(
             "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
              PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; \
@@ -188,12 +377,4 @@ async fn prepare(conn: &mut AnyConnection, backend: Backend) -> Result<(), sqlx:
         .await?;
     }
     Ok(())
-}
-
-fn sqlite_path(raw: &str) -> Option<std::path::PathBuf> {
-    let rest = raw
-        .strip_prefix("sqlite://")
-        .or_else(|| raw.strip_prefix("sqlite:"))?;
-    let path = rest.split('?').next()?;
-    (!path.is_empty() && path != ":memory:").then(|| std::path::PathBuf::from(path))
 }

@@ -3,40 +3,10 @@
 
 use sqlx::Any;
 use sqlx::any::AnyArguments;
-use sqlx::query::Query;
 
-#[derive(Clone, Debug, PartialEq)]
-pub enum Value {
-    Text(String),
-    Int(i64),
-    Null,
-}
-
-impl From<&str> for Value {
-    fn from(v: &str) -> Self {
-        Value::Text(v.to_string())
-    }
-}
-impl From<String> for Value {
-    fn from(v: String) -> Self {
-        Value::Text(v)
-    }
-}
-impl From<&String> for Value {
-    fn from(v: &String) -> Self {
-        Value::Text(v.clone())
-    }
-}
-impl From<i64> for Value {
-    fn from(v: i64) -> Self {
-        Value::Int(v)
-    }
-}
-impl<T: Into<Value>> From<Option<T>> for Value {
-    fn from(v: Option<T>) -> Self {
-        v.map(Into::into).unwrap_or(Value::Null)
-    }
-}
+use crate::row::Row;
+use crate::sql::{Query, ToValue, Value};
+use crate::{Conn, DbError};
 
 /// The organisations a query reaches: one organisation and everything below it, named by its
 /// path (`/root/…/id/`). SQL reads it as a subquery on `orgs.path`, so an actor's scope costs one
@@ -86,15 +56,15 @@ impl Params {
     }
 
     /// Appends a placeholder bound to `value`.
-    pub fn bind(&mut self, value: impl Into<Value>) -> &mut Self {
-        self.values.push(value.into());
+    pub fn bind(&mut self, value: impl ToValue) -> &mut Self {
+        self.values.push(value.to_value());
         self.sql.push_str(&format!("${}", self.values.len()));
         self
     }
 
     /// Appends `(p1, p2, …)` bound to the values; `(NULL)` when there are none, which matches
     /// nothing in an IN list.
-    pub fn bind_list<V: Into<Value>>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
+    pub fn bind_list<V: ToValue>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
         self.sql.push('(');
         let mut first = true;
         for v in values {
@@ -123,15 +93,52 @@ impl Params {
         &self.sql
     }
 
-    /// The query with every value bound, ready to execute or fetch.
-    pub fn query(&self) -> Query<'_, Any, AnyArguments> {
+    pub fn values(&self) -> &[Value] {
+        &self.values
+    }
+
+    /// The statement with its values, ready to run.
+    pub fn to_query(&self) -> Query {
+        Query::from_parts(self.sql.clone(), self.values.clone())
+    }
+
+    pub async fn execute(&self, conn: &mut Conn) -> Result<u64, DbError> {
+        conn.execute(&self.to_query()).await
+    }
+
+    pub async fn fetch_all(&self, conn: &mut Conn) -> Result<Vec<Row>, DbError> {
+        conn.fetch_all(&self.to_query()).await
+    }
+
+    pub async fn fetch_optional(&self, conn: &mut Conn) -> Result<Option<Row>, DbError> {
+        conn.fetch_optional(&self.to_query()).await
+    }
+
+    pub async fn fetch_one(&self, conn: &mut Conn) -> Result<Row, DbError> {
+        self.to_query().fetch_one(conn).await
+    }
+
+    /// Reads each row with `f` as it comes (see [`Query::map`]).
+    pub async fn map<T>(
+        &self,
+        conn: &mut Conn,
+        f: impl FnMut(&Row) -> Result<T, DbError>,
+    ) -> Result<Vec<T>, DbError> {
+        conn.map(&self.to_query(), f).await
+    }
+
+    /// The first storage layer's query, for the modules not yet moved to [`Conn`].
+    pub fn query(&self) -> sqlx::query::Query<'_, Any, AnyArguments> {
         // Values are always bound; the text holds only fazhi's own SQL and placeholders.
         let mut q = sqlx::query(sqlx::AssertSqlSafe(self.sql.clone()));
         for v in &self.values {
             q = match v {
                 Value::Text(s) => q.bind(s.as_str()),
                 Value::Int(n) => q.bind(*n),
-                Value::Null => q.bind(Option::<String>::None),
+                Value::Real(x) => q.bind(*x),
+                Value::Bytes(b) => q.bind(b.clone()),
+                Value::Null(crate::Kind::Int) => q.bind(Option::<i64>::None),
+                Value::Null(_) => q.bind(Option::<String>::None),
             };
         }
         q
@@ -168,6 +175,7 @@ mod tests {
             "SELECT * FROM t WHERE t.org_id IN (SELECT id FROM orgs WHERE path LIKE $1) AND x = $2"
         );
         assert_eq!(p.values, vec![Value::Text("/a/b/%".into()), Value::Int(1)]);
+        assert_eq!(p.to_query().values(), p.values());
         assert!(scope.contains_path("/a/b/c/"));
         assert!(!scope.contains_path("/a/bc/"));
     }

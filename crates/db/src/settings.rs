@@ -4,9 +4,8 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use kernel::settings::{SettingDef, Settings};
-use sqlx::Row;
 
-use crate::{Changes, Db, DbError, Event, Tx};
+use crate::{Changes, Db, DbError, Event, Tx, query};
 
 /// How long settings read from the database are used before they are read again. A change made
 /// through this process is seen at once; one made by another process (a second server on the same
@@ -38,25 +37,23 @@ impl Cache {
 
 /// Every stored value over the defaults (read again at most every [`CACHE_FOR`]).
 pub async fn load(db: &Db) -> Result<Settings, DbError> {
-    if let Some(settings) = db.settings.fresh() {
+    if let Some(settings) = db.settings_cache().fresh() {
         return Ok(settings);
     }
-    let rows = sqlx::query("SELECT key, value FROM settings")
-        .fetch_all(db.pool())
+    let values = query("SELECT key, value FROM settings")
+        .map(&mut db.conn().await?, |r| {
+            Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?))
+        })
         .await?;
-    let values = rows
-        .iter()
-        .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?)))
-        .collect::<Result<Vec<_>, sqlx::Error>>()?;
     let settings = Settings::from_stored(values);
-    db.settings.keep(&settings);
+    db.settings_cache().keep(&settings);
     Ok(settings)
 }
 
 /// Drops the settings held in memory: the next `load` reads the database. Called after a
 /// change is committed.
 pub fn forget(db: &Db) {
-    db.settings.forget();
+    db.settings_cache().forget();
 }
 
 /// Stores a setting (already checked with `def.parse`) and records the change; after the commit,
@@ -64,14 +61,14 @@ pub fn forget(db: &Db) {
 pub async fn store(tx: &mut Tx, def: &SettingDef, old: &str, value: &str) -> Result<(), DbError> {
     let now = tx.now_text();
     let by = tx.who().actor.clone();
-    sqlx::query(
+    query(
         "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (key) DO UPDATE SET value = $2, updated_at = $3, updated_by = $4",
     )
     .bind(def.key)
     .bind(value)
-    .bind(&now)
-    .bind(&by)
+    .bind(now)
+    .bind(by)
     .execute(tx.conn())
     .await?;
     tx.record(

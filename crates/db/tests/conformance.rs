@@ -1,7 +1,7 @@
 //! The storage contract, run on SQLite and on PostgreSQL alike.
 
 use db::audit::{self, EventFilter, VerifyError};
-use db::{Changes, DatabaseUrl, Db, DbError, Event, Who};
+use db::{Changes, DatabaseUrl, Db, DbError, Event, Who, query, query_scalar};
 use testkit::TestDb;
 
 fn who() -> Who {
@@ -14,15 +14,10 @@ fn who() -> Who {
 
 async fn write_events(db: &Db, n: usize) {
     for i in 0..n {
-        let mut tx = db.begin(&who()).await.unwrap();
-        tx.record(
-            Event::new("thing", &format!("t{i}"), "create")
-                .org(Some(if i % 2 == 0 { "org1" } else { "org2" }))
-                .changes(Changes::new().set("name", format!("第{i}号")).set("n", i)),
-        )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        let event = Event::new("thing", &format!("t{i}"), "create")
+            .org(Some(if i % 2 == 0 { "org1" } else { "org2" }))
+            .changes(Changes::new().set("name", format!("第{i}号")).set("n", i));
+        db.record(&who(), event).await.unwrap();
     }
 }
 
@@ -61,10 +56,8 @@ async fn an_intact_chain_verifies() {
 async fn an_edited_event_is_caught_and_named() {
     for t in testkit::backends().await {
         write_events(&t.db, 10).await;
-        sqlx::query("UPDATE audit_events SET changes = '{\"name\":\"篡改\"}' WHERE seq = 4")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
+        t.tamper("UPDATE audit_events SET changes = '{\"name\":\"篡改\"}' WHERE seq = 4")
+            .await;
         expect_broken_at(&t, 4).await;
         t.finish().await;
     }
@@ -74,19 +67,14 @@ async fn an_edited_event_is_caught_and_named() {
 async fn an_edited_actor_or_hash_is_caught() {
     for t in testkit::backends().await {
         write_events(&t.db, 6).await;
-        sqlx::query("UPDATE audit_events SET actor = 'user:someone' WHERE seq = 6")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
+        t.tamper("UPDATE audit_events SET actor = 'user:someone' WHERE seq = 6")
+            .await;
         expect_broken_at(&t, 6).await;
         t.finish().await;
     }
     for t in testkit::backends().await {
         write_events(&t.db, 6).await;
-        sqlx::query("UPDATE audit_events SET hash = (SELECT hash FROM audit_events WHERE seq = 1) WHERE seq = 3")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
+        t.tamper("UPDATE audit_events SET hash = (SELECT hash FROM audit_events WHERE seq = 1) WHERE seq = 3").await;
         expect_broken_at(&t, 3).await;
         t.finish().await;
     }
@@ -96,19 +84,13 @@ async fn an_edited_actor_or_hash_is_caught() {
 async fn deleted_events_are_caught() {
     for t in testkit::backends().await {
         write_events(&t.db, 8).await;
-        sqlx::query("DELETE FROM audit_events WHERE seq = 5")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
+        t.tamper("DELETE FROM audit_events WHERE seq = 5").await;
         expect_broken_at(&t, 5).await;
         t.finish().await;
     }
     for t in testkit::backends().await {
         write_events(&t.db, 8).await;
-        sqlx::query("DELETE FROM audit_events WHERE seq >= 7")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
+        t.tamper("DELETE FROM audit_events WHERE seq >= 7").await;
         expect_broken_at(&t, 7).await;
         t.finish().await;
     }
@@ -117,27 +99,40 @@ async fn deleted_events_are_caught() {
 #[tokio::test]
 async fn a_write_without_an_event_is_refused_and_rolled_back() {
     for t in testkit::backends().await {
-        let mut tx = t.db.begin(&who()).await.unwrap();
-        sqlx::query("INSERT INTO settings (key, value, updated_at, updated_by) VALUES ('k', 'v', 'now', 'x')")
-            .execute(tx.conn())
-            .await
-            .unwrap();
-        assert!(matches!(tx.commit().await, Err(DbError::Unaudited)));
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM settings")
-            .fetch_one(t.db.pool())
-            .await
-            .unwrap();
-        assert_eq!(n, 0, "{}", t.name());
+        let result: Result<(), DbError> = t
+            .db
+            .write(&who(), |tx| {
+                Box::pin(async move {
+                    query("INSERT INTO settings (key, value, updated_at, updated_by) VALUES ('k', 'v', 'now', 'x')")
+                        .execute(tx.conn())
+                        .await?;
+                    Ok(())
+                })
+            })
+            .await;
+        assert!(matches!(result, Err(DbError::Unaudited)), "{result:?}");
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM settings").await,
+            0,
+            "{}",
+            t.name()
+        );
         t.finish().await;
     }
 }
 
 #[tokio::test]
-async fn a_rolled_back_write_leaves_no_event() {
+async fn a_failed_job_leaves_no_event() {
     for t in testkit::backends().await {
-        let mut tx = t.db.begin(&who()).await.unwrap();
-        tx.record(Event::new("thing", "x", "create")).await.unwrap();
-        tx.rollback().await.unwrap();
+        let result: Result<(), DbError> =
+            t.db.write(&who(), |tx| {
+                Box::pin(async move {
+                    tx.record(Event::new("thing", "x", "create")).await?;
+                    Err(DbError::Corrupt("the job gives up".into()))
+                })
+            })
+            .await;
+        assert!(matches!(result, Err(DbError::Corrupt(_))), "{result:?}");
         write_events(&t.db, 1).await;
         let report = audit::verify(&t.db, |_| {}).await.unwrap();
         assert_eq!(report.last_seq, 1, "{}", t.name());
@@ -145,35 +140,216 @@ async fn a_rolled_back_write_leaves_no_event() {
     }
 }
 
-#[tokio::test]
-async fn concurrent_writers_keep_one_unbroken_chain() {
+/// 64 writers at once: the writer commits them in batches, one chain, every job answered after
+/// its commit with the sequence numbers it was given, each job's two events adjacent.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn sixty_four_concurrent_writers_keep_one_unbroken_chain() {
     for t in testkit::backends().await {
         let mut tasks = Vec::new();
-        for w in 0..6 {
+        for w in 0..64 {
             let db = t.db.clone();
             tasks.push(tokio::spawn(async move {
-                for i in 0..15 {
-                    let mut tx = db.begin(&who()).await.unwrap();
-                    // Read-then-write inside the transaction, as use cases do.
-                    let _n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM audit_events")
-                        .fetch_one(tx.conn())
+                let mut given = Vec::new();
+                for i in 0..10 {
+                    let id = format!("w{w}-{i}");
+                    let seqs: (i64, i64) = db
+                        .write(&who(), move |tx| {
+                            Box::pin(async move {
+                                // Read-then-write inside the job, as use cases do.
+                                let _n: i64 = query_scalar("SELECT COUNT(*) FROM audit_events")
+                                    .fetch_one(tx.conn())
+                                    .await?;
+                                let a = tx.record(Event::new("thing", &id, "create")).await?;
+                                let b = tx.record(Event::new("thing", &id, "update")).await?;
+                                Ok::<_, DbError>((a, b))
+                            })
+                        })
                         .await
                         .unwrap();
-                    tx.record(Event::new("thing", &format!("w{w}-{i}"), "create"))
-                        .await
-                        .unwrap();
-                    tx.record(Event::new("thing", &format!("w{w}-{i}"), "update"))
-                        .await
-                        .unwrap();
-                    tx.commit().await.unwrap();
+                    given.push(seqs);
                 }
+                given
             }));
         }
+        let mut all = Vec::new();
         for task in tasks {
-            task.await.unwrap();
+            all.extend(task.await.unwrap());
         }
+        assert!(all.iter().all(|(a, b)| b - a == 1), "{}", t.name());
+        let mut seqs: Vec<i64> = all.iter().flat_map(|(a, b)| [*a, *b]).collect();
+        seqs.sort();
+        assert_eq!(seqs, (1..=1280).collect::<Vec<_>>(), "{}", t.name());
         let report = audit::verify(&t.db, |_| {}).await.unwrap();
-        assert_eq!(report.events, 180, "{}", t.name());
+        assert_eq!(report.events, 1280, "{}", t.name());
+        t.finish().await;
+    }
+}
+
+/// Jobs queued together share a commit; the one that fails is rolled back alone, with its own
+/// error, and the chain skips nothing.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_job_rolls_back_alone() {
+    for t in testkit::backends().await {
+        let mut tasks = Vec::new();
+        for i in 0..40i64 {
+            let db = t.db.clone();
+            tasks.push(tokio::spawn(async move {
+                db.write(&who(), move |tx| {
+                    Box::pin(async move {
+                        query(
+                            "INSERT INTO calendar_notices (year, notice, loaded_at, loaded_by)                              VALUES ($1, 'x', 'now', 'me')",
+                        )
+                        .bind(3000 + i)
+                        .execute(tx.conn())
+                        .await?;
+                        tx.record(Event::new("calendar_notice", &i.to_string(), "load"))
+                            .await?;
+                        if i % 4 == 0 {
+                            // A duplicate year: the job's own insert fails after its event.
+                            query(
+                                "INSERT INTO calendar_notices (year, notice, loaded_at, loaded_by)                                  VALUES ($1, 'y', 'now', 'me')",
+                            )
+                            .bind(3000 + i)
+                            .execute(tx.conn())
+                            .await?;
+                        }
+                        Ok::<_, DbError>(i)
+                    })
+                })
+                .await
+            }));
+        }
+        let mut failed = 0;
+        for task in tasks {
+            match task.await.unwrap() {
+                Ok(_) => {}
+                Err(e) => {
+                    assert!(e.is_unique_violation(), "{e}");
+                    failed += 1;
+                }
+            }
+        }
+        assert_eq!(failed, 10, "{}", t.name());
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM calendar_notices").await,
+            30,
+            "{}",
+            t.name()
+        );
+        let report = audit::verify(&t.db, |_| {}).await.unwrap();
+        assert_eq!(report.events, 30, "{}", t.name());
+        t.finish().await;
+    }
+}
+
+/// A panicking job is rolled back alone and the writer goes on.
+#[tokio::test]
+async fn a_panicking_job_does_not_stop_the_writer() {
+    for t in testkit::backends().await {
+        let result: Result<(), DbError> =
+            t.db.write(&who(), |tx| {
+                Box::pin(async move {
+                    tx.record(Event::new("thing", "x", "create")).await?;
+                    panic!("a bug in a job");
+                })
+            })
+            .await;
+        assert!(matches!(result, Err(DbError::Write(_))), "{result:?}");
+        write_events(&t.db, 2).await;
+        let report = audit::verify(&t.db, |_| {}).await.unwrap();
+        assert_eq!(report.events, 2, "{}", t.name());
+        t.finish().await;
+    }
+}
+
+/// Reads see a write as soon as it is acknowledged; read connections refuse to write.
+#[tokio::test]
+async fn an_acknowledged_write_is_read_at_once_and_readers_cannot_write() {
+    for t in testkit::backends().await {
+        for i in 0..5i64 {
+            t.db.write(&who(), move |tx| {
+                Box::pin(async move {
+                    query("INSERT INTO calendar_notices (year, notice, loaded_at, loaded_by) VALUES ($1, $2, 'now', 'me')")
+                        .bind(2100 + i)
+                        .bind(format!("第{i}"))
+                        .execute(tx.conn())
+                        .await?;
+                    tx.record(Event::new("calendar_notice", &i.to_string(), "load")).await
+                })
+            })
+            .await
+            .unwrap();
+            let mut conn = t.db.conn().await.unwrap();
+            let n: i64 = query_scalar("SELECT COUNT(*) FROM calendar_notices")
+                .fetch_one(&mut conn)
+                .await
+                .unwrap();
+            assert_eq!(n, i + 1, "{}", t.name());
+        }
+        let mut conn = t.db.conn().await.unwrap();
+        let refused = query("DELETE FROM calendar_notices")
+            .execute(&mut conn)
+            .await;
+        assert!(refused.is_err(), "{}: a read connection wrote", t.name());
+        t.finish().await;
+    }
+}
+
+/// Values go in and come back the same on both backends: text with quotes and dollars, 64-bit
+/// integers, NULLs of each type, bytes, a parameter used twice; rows read by position and name.
+#[tokio::test]
+async fn values_round_trip() {
+    for t in testkit::backends().await {
+        let text = "它's $1 第一条\n".to_string();
+        t.db.write(&who(), {
+            let text = text.clone();
+            move |tx| {
+                Box::pin(async move {
+                    query(
+                        "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $3)",
+                    )
+                    .bind("k1")
+                    .bind(text)
+                    .bind(Some("2026-01-01"))
+                    .execute(tx.conn())
+                    .await?;
+                    tx.record(Event::new("setting", "k1", "update")).await
+                })
+            }
+        })
+        .await
+        .unwrap();
+        let mut conn = t.db.conn().await.unwrap();
+        let row = query("SELECT value, updated_by, $1 AS big, CAST($2 AS BIGINT) AS empty FROM settings WHERE key = $3")
+            .bind(i64::MAX)
+            .bind(Option::<i64>::None)
+            .bind("k1")
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(
+            row.try_get::<String, _>("value").unwrap(),
+            text,
+            "{}",
+            t.name()
+        );
+        assert_eq!(row.try_get::<String, _>(1).unwrap(), "2026-01-01");
+        assert_eq!(row.try_get::<i64, _>("big").unwrap(), i64::MAX);
+        assert_eq!(row.try_get::<Option<i64>, _>("empty").unwrap(), None);
+        assert!(row.try_get::<i64, _>("empty").is_err());
+        assert!(row.try_get::<String, _>("absent").is_err());
+        let none: Option<String> = query_scalar("SELECT value FROM settings WHERE key = $1")
+            .bind("missing")
+            .fetch_optional(&mut conn)
+            .await
+            .unwrap();
+        assert_eq!(none, None);
+        let counted = query("SELECT COUNT(*) FROM settings WHERE key = $1 OR value = $1")
+            .bind("k1")
+            .map(&mut conn, |r| r.try_get::<i64, _>(0))
+            .await
+            .unwrap();
+        assert_eq!(counted, vec![1]);
         t.finish().await;
     }
 }
@@ -198,16 +374,22 @@ async fn the_audit_list_filters_and_pages() {
             ("org1", None, "/org1/", 0i64),
             ("org2", Some("org1"), "/org1/org2/", 1),
         ] {
-            sqlx::query(
-                "INSERT INTO orgs (id, name, kind, parent_id, parent_key, path, depth, created_at, updated_at) \
-                 VALUES ($1, $1, 'district', $2, $3, $4, $5, 'now', 'now')",
-            )
-            .bind(id)
-            .bind(parent)
-            .bind(parent.unwrap_or(""))
-            .bind(path)
-            .bind(depth)
-            .execute(t.db.pool())
+            t.db.write(&who(), move |tx| {
+                Box::pin(async move {
+                    query(
+                        "INSERT INTO orgs (id, name, kind, parent_id, parent_key, path, depth, created_at, updated_at) \
+                         VALUES ($1, $1, 'district', $2, $3, $4, $5, 'now', 'now')",
+                    )
+                    .bind(id)
+                    .bind(parent)
+                    .bind(parent.unwrap_or(""))
+                    .bind(path)
+                    .bind(depth)
+                    .execute(tx.conn())
+                    .await?;
+                    tx.record(Event::new("org", id, "create")).await
+                })
+            })
             .await
             .unwrap();
         }
@@ -256,7 +438,7 @@ async fn the_audit_list_filters_and_pages() {
         )
         .await
         .unwrap();
-        assert_eq!(dated.len(), 10, "{}", t.name());
+        assert_eq!(dated.len(), 12, "{}", t.name());
         let tomorrow = today.succ_opt().unwrap();
         let none = audit::list(
             &t.db,
@@ -279,17 +461,19 @@ async fn the_audit_list_filters_and_pages() {
 async fn unique_violations_are_recognised() {
     for t in testkit::backends().await {
         for round in 0..2 {
-            let mut tx = t.db.begin(&who()).await.unwrap();
-            let result = sqlx::query("INSERT INTO calendar_notices (year, notice, loaded_at, loaded_by) VALUES (2030, 'x', 'now', 'me')")
-                .execute(tx.conn())
-                .await
-                .map_err(DbError::from);
+            let result: Result<i64, DbError> = t
+                .db
+                .write(&who(), |tx| {
+                    Box::pin(async move {
+                        query("INSERT INTO calendar_notices (year, notice, loaded_at, loaded_by) VALUES (2030, 'x', 'now', 'me')")
+                            .execute(tx.conn())
+                            .await?;
+                        tx.record(Event::new("calendar_notice", "2030", "load")).await
+                    })
+                })
+                .await;
             if round == 0 {
                 result.unwrap();
-                tx.record(Event::new("calendar_notice", "2030", "load"))
-                    .await
-                    .unwrap();
-                tx.commit().await.unwrap();
             } else {
                 assert!(result.unwrap_err().is_unique_violation(), "{}", t.name());
             }
@@ -322,9 +506,11 @@ async fn unopenable_databases_give_a_one_line_reason_without_the_password() {
 async fn settings_and_loaded_notices_round_trip() {
     for t in testkit::backends().await {
         let def = kernel::settings::LOCKOUT_THRESHOLD;
-        let mut tx = t.db.begin(&who()).await.unwrap();
-        db::settings::store(&mut tx, &def, "5", "7").await.unwrap();
-        tx.commit().await.unwrap();
+        t.db.write(&who(), move |tx| {
+            Box::pin(async move { db::settings::store(tx, &def, "5", "7").await })
+        })
+        .await
+        .unwrap();
         assert_eq!(
             db::settings::load(&t.db)
                 .await
@@ -335,11 +521,8 @@ async fn settings_and_loaded_notices_round_trip() {
         );
         // Read settings are held for a moment: a value written behind the process's back is
         // seen once they are forgotten (as a change through this process forgets them).
-        sqlx::query("UPDATE settings SET value = '9' WHERE key = $1")
-            .bind(def.key)
-            .execute(t.db.pool())
-            .await
-            .unwrap();
+        t.tamper("UPDATE settings SET value = '9' WHERE key = 'security.lockout_threshold'")
+            .await;
         let held = db::settings::load(&t.db).await.unwrap();
         assert_eq!(held.security().lockout_threshold, 7, "{}", t.name());
         db::settings::forget(&t.db);
@@ -350,9 +533,12 @@ async fn settings_and_loaded_notices_round_trip() {
             r#"{"year": 2027, "papers": [], "days": [{"name": "元旦", "date": "2027-01-01", "isOffDay": true}]}"#,
         )
         .unwrap();
-        let mut tx = t.db.begin(&who()).await.unwrap();
-        db::calendar::store(&mut tx, &notice[0]).await.unwrap();
-        tx.commit().await.unwrap();
+        let notice = notice.into_iter().next().unwrap();
+        t.db.write(&who(), move |tx| {
+            Box::pin(async move { db::calendar::store(tx, &notice).await })
+        })
+        .await
+        .unwrap();
         let calendar = db::calendar::current(&t.db).await.unwrap().unwrap();
         assert!(calendar.known_years().contains(&2027), "{}", t.name());
         assert!(

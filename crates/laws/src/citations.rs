@@ -4,13 +4,12 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use db::{Changes, Event, Params, Tx};
+use db::{Changes, DbError, Event, Params, Tx};
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::diff::{self, ChangeKind};
 use crate::model::{ArticleNo, CitationId, LawId, LawStatus, VersionId};
-use crate::resolve::{Resolution, Resolved, Resolver};
+use crate::resolve::{Resolution, Resolved};
 use crate::{Laws, Result, store};
 
 /// The record that cites: module, record type and id, and the organisation it belongs to.
@@ -74,7 +73,7 @@ pub struct Impact {
     pub note: String,
 }
 
-fn read_citation(row: &sqlx::any::AnyRow) -> Result<Citation, sqlx::Error> {
+fn read_citation(row: &db::Row) -> Result<Citation, DbError> {
     let number: Option<i64> = row.try_get(8)?;
     let suffix: Option<i64> = row.try_get(9)?;
     Ok(Citation {
@@ -113,106 +112,84 @@ fn summary(resolved: &[Resolved]) -> Vec<String> {
 const SELECT: &str = "SELECT id, module, record_type, record_id, org_id, raw, law_id, version_id, article_number, \
      article_suffix, paragraph, item, resolved, reason, cited_on FROM citations";
 
-impl Laws {
-    /// Reads `text` (a record's 设定依据), resolves it on `on`, and replaces the record's citations,
-    /// inside the caller's transaction. Returns the resolutions, unresolved ones included.
-    pub async fn cite_record(
-        &self,
-        tx: &mut Tx,
-        record: CitingRecord<'_>,
-        text: &str,
-        on: NaiveDate,
-    ) -> Result<Vec<Resolved>> {
-        let mut resolver = self.resolver().await?;
-        self.cite_record_with(&mut resolver, tx, record, text, on)
-            .await
-    }
-
-    /// [`Laws::cite_record`] with a resolver shared across many records (imports).
-    pub async fn cite_record_with(
-        &self,
-        resolver: &mut Resolver,
-        tx: &mut Tx,
-        record: CitingRecord<'_>,
-        text: &str,
-        on: NaiveDate,
-    ) -> Result<Vec<Resolved>> {
-        sqlx::query(
-            "DELETE FROM citations WHERE module = $1 AND record_type = $2 AND record_id = $3",
-        )
+/// Replaces a record's citations with `resolved` (read from its 设定依据 by a
+/// [`crate::Resolver`] before the write), inside the caller's write job, and records the change.
+pub async fn cite_record(
+    tx: &mut Tx,
+    record: CitingRecord<'_>,
+    resolved: &[Resolved],
+    on: NaiveDate,
+) -> Result<(), DbError> {
+    db::query("DELETE FROM citations WHERE module = $1 AND record_type = $2 AND record_id = $3")
         .bind(record.module)
         .bind(record.record_type)
         .bind(record.record_id)
         .execute(tx.conn())
         .await?;
-        let resolved = self.write_citations(resolver, tx, record, text, on).await?;
-        tx.record(
-            Event::new("citations", record.record_id, "update")
-                .org(record.org_id)
-                .changes(
-                    Changes::new()
-                        .set("module", record.module)
-                        .set("record_type", record.record_type)
-                        .set("references", summary(&resolved)),
-                ),
+    write_citations(tx, record, resolved, on).await?;
+    tx.record(
+        Event::new("citations", record.record_id, "update")
+            .org(record.org_id)
+            .changes(
+                Changes::new()
+                    .set("module", record.module)
+                    .set("record_type", record.record_type)
+                    .set("references", summary(resolved)),
+            ),
+    )
+    .await?;
+    Ok(())
+}
+
+/// The citations of a record created in this job (it has none yet): written without a separate
+/// audit event. Returns the references in words, for the caller's own event (`references`),
+/// which must record them.
+pub async fn cite_new_record(
+    tx: &mut Tx,
+    record: CitingRecord<'_>,
+    resolved: &[Resolved],
+    on: NaiveDate,
+) -> Result<Vec<String>, DbError> {
+    write_citations(tx, record, resolved, on).await?;
+    Ok(summary(resolved))
+}
+
+async fn write_citations(
+    tx: &mut Tx,
+    record: CitingRecord<'_>,
+    resolved: &[Resolved],
+    on: NaiveDate,
+) -> Result<(), DbError> {
+    let now = tx.now_text();
+    for r in resolved {
+        db::query(
+            "INSERT INTO citations (id, module, record_type, record_id, org_id, raw, law_id, version_id, article_number, \
+             article_suffix, paragraph, item, resolved, reason, cited_on, created_at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
         )
+        .bind(CitationId::generate().to_string())
+        .bind(record.module)
+        .bind(record.record_type)
+        .bind(record.record_id)
+        .bind(record.org_id)
+        .bind(&r.raw)
+        .bind(&r.law_id)
+        .bind(&r.version_id)
+        .bind(r.article_number.map(i64::from))
+        .bind(r.article_suffix.map(i64::from))
+        .bind(r.paragraph.map(i64::from))
+        .bind(r.item.map(i64::from))
+        .bind(i64::from(r.status == Resolution::Resolved))
+        .bind(&r.reason)
+        .bind(on.to_string())
+        .bind(&now)
+        .execute(tx.conn())
         .await?;
-        Ok(resolved)
     }
+    Ok(())
+}
 
-    /// The citations of a record created in this transaction (it has none yet): written without
-    /// a separate audit event. Returns the references in words, for the caller's own event
-    /// (`references`), which must record them.
-    pub async fn cite_new_record_with(
-        &self,
-        resolver: &mut Resolver,
-        tx: &mut Tx,
-        record: CitingRecord<'_>,
-        text: &str,
-        on: NaiveDate,
-    ) -> Result<Vec<String>> {
-        let resolved = self.write_citations(resolver, tx, record, text, on).await?;
-        Ok(summary(&resolved))
-    }
-
-    async fn write_citations(
-        &self,
-        resolver: &mut Resolver,
-        tx: &mut Tx,
-        record: CitingRecord<'_>,
-        text: &str,
-        on: NaiveDate,
-    ) -> Result<Vec<Resolved>> {
-        let resolved = resolver.resolve(self, text, on).await?;
-        let now = tx.now_text();
-        for r in &resolved {
-            sqlx::query(
-                "INSERT INTO citations (id, module, record_type, record_id, org_id, raw, law_id, version_id, article_number, \
-                 article_suffix, paragraph, item, resolved, reason, cited_on, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16)",
-            )
-            .bind(CitationId::generate().to_string())
-            .bind(record.module)
-            .bind(record.record_type)
-            .bind(record.record_id)
-            .bind(record.org_id)
-            .bind(&r.raw)
-            .bind(&r.law_id)
-            .bind(&r.version_id)
-            .bind(r.article_number.map(i64::from))
-            .bind(r.article_suffix.map(i64::from))
-            .bind(r.paragraph.map(i64::from))
-            .bind(r.item.map(i64::from))
-            .bind(i64::from(r.status == Resolution::Resolved))
-            .bind(&r.reason)
-            .bind(on.to_string())
-            .bind(&now)
-            .execute(tx.conn())
-            .await?;
-        }
-        Ok(resolved)
-    }
-
+impl Laws {
     /// The citations of one record.
     pub async fn citations_of(
         &self,
@@ -228,8 +205,7 @@ impl Laws {
         q.push(" AND record_id = ")
             .bind(record_id)
             .push(" ORDER BY created_at, id");
-        Ok(q.query()
-            .fetch_all(self.db().pool())
+        Ok(q.fetch_all(&mut self.db().conn().await?)
             .await?
             .iter()
             .map(read_citation)
@@ -251,8 +227,7 @@ impl Laws {
                 .bind(i64::from(a.suffix));
         }
         q.push(" ORDER BY module, record_type, record_id");
-        Ok(q.query()
-            .fetch_all(self.db().pool())
+        Ok(q.fetch_all(&mut self.db().conn().await?)
             .await?
             .iter()
             .map(read_citation)
@@ -288,7 +263,7 @@ impl Laws {
                 })
                 .collect());
         }
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         let versions = store::versions(&mut conn, &law.id).await?;
         let Some(latest) = versions.last() else {
             return Ok(Vec::new());

@@ -14,7 +14,6 @@ use db::{Changes, Event};
 use kernel::Permission;
 use platform::Actor;
 use serde::Serialize;
-use sqlx::{Connection, Row};
 
 use crate::model::{Law, LawId, LawLevel, LawStatus, VersionId};
 use crate::parse::{ParsedVersion, chinese_date, parse_file_name, parse_markdown};
@@ -100,13 +99,10 @@ async fn read_metadata(files: &[PathBuf]) -> Result<HashMap<String, Vec<Meta>>> 
         .iter()
         .filter(|p| p.file_name().is_some_and(|n| n == "db.sqlite3"))
     {
-        let url = format!("sqlite://{}?mode=ro", path.display());
-        let mut conn = sqlx::AnyConnection::connect(&url).await?;
-        let rows = sqlx::query(
+        let rows = db::read_sqlite_file(
+            path,
             "SELECT name, level, CAST(publish AS TEXT), CAST(valid_from AS TEXT), expired FROM law",
-        )
-        .fetch_all(&mut conn)
-        .await?;
+        )?;
         for row in rows {
             let name: String = row.try_get(0)?;
             out.entry(name.trim().to_string()).or_default().push(Meta {
@@ -116,7 +112,6 @@ async fn read_metadata(files: &[PathBuf]) -> Result<HashMap<String, Vec<Meta>>> 
                 expired: row.try_get::<i64, _>(4)? != 0,
             });
         }
-        conn.close().await?;
     }
     Ok(out)
 }
@@ -234,7 +229,7 @@ impl Laws {
         }
         let versions = merge_parts(found, &mut summary);
 
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         let mut laws: HashMap<String, Law> = store::all_laws(&mut conn)
             .await?
             .into_iter()
@@ -250,10 +245,11 @@ impl Laws {
 
         progress.stage("写入", versions.len());
         let mut done = 0;
-        for batch in versions.chunks(40) {
-            let mut tx = self.db().begin(&actor.who()).await?;
-            let mut wrote = false;
-            for f in batch {
+        let mut versions = versions;
+        for batch in versions.chunks_mut(40) {
+            // What this batch writes, decided here; the writer then writes it as one job.
+            let mut ops: Vec<Op> = Vec::new();
+            for f in batch.iter_mut() {
                 let law = match laws.get(&f.key) {
                     Some(law) => {
                         let mut updated = law.clone();
@@ -262,16 +258,7 @@ impl Laws {
                         updated.issuer = f.issuer.clone().or(law.issuer.clone());
                         updated.category = Some(f.category.clone());
                         if updated != *law {
-                            store::update_law(&mut tx, &updated).await?;
-                            tx.record(
-                                Event::new("law", law.id.as_str(), "update").changes(
-                                    Changes::new()
-                                        .change("title", &law.title, &updated.title)
-                                        .change("level", law.level.label(), updated.level.label()),
-                                ),
-                            )
-                            .await?;
-                            wrote = true;
+                            ops.push(Op::UpdateLaw(law.clone(), updated.clone()));
                         }
                         updated
                     }
@@ -288,70 +275,51 @@ impl Laws {
                             successor: None,
                             note: None,
                         };
-                        store::insert_law(&mut tx, &law).await?;
-                        tx.record(
-                            Event::new("law", law.id.as_str(), "create").changes(
-                                Changes::new()
-                                    .set("title", &law.title)
-                                    .set("level", law.level.label())
-                                    .set("issuer", &law.issuer),
-                            ),
-                        )
-                        .await?;
+                        ops.push(Op::InsertLaw(law.clone()));
                         summary.laws_created += 1;
-                        wrote = true;
                         law
                     }
                 };
                 laws.insert(f.key.clone(), law.clone());
                 let hash = f.parsed.content_hash();
                 let key = (law.id.to_string(), f.version_date);
-                let (id, action) = match existing.get(&key) {
+                let (id, replace) = match existing.get(&key) {
                     Some((_, old)) if *old == hash => {
                         summary.versions_unchanged += 1;
                         continue;
                     }
-                    Some((id, _)) => (id.clone(), "update"),
-                    None => (VersionId::generate(), "import"),
+                    Some((id, _)) => (id.clone(), true),
+                    None => (VersionId::generate(), false),
                 };
-                let row = NewVersion {
-                    id: &id,
-                    law_id: &law.id,
-                    version_date: f.version_date,
-                    effective_on: f.effective_on,
-                    title: &f.parsed.title,
-                    history: &f.parsed.history,
-                    content_hash: &hash,
-                    source: &f.path,
-                    articles: &f.parsed.articles,
-                };
-                if action == "update" {
-                    store::replace_version(&mut tx, &row).await?;
+                if replace {
                     summary.versions_updated += 1;
                 } else {
-                    store::insert_version(&mut tx, &row).await?;
                     summary.versions_created += 1;
                 }
                 summary.articles_written += f.parsed.articles.len();
-                tx.record(
-                    Event::new("law_version", id.as_str(), action).changes(
-                        Changes::new()
-                            .set("law_id", law.id.as_str())
-                            .set("version_date", f.version_date.to_string())
-                            .set("effective_on", f.effective_on.to_string())
-                            .set("articles", f.parsed.articles.len())
-                            .set("content_hash", &hash)
-                            .set("source", &f.path),
-                    ),
-                )
-                .await?;
-                existing.insert(key, (id, hash));
-                wrote = true;
+                existing.insert(key, (id.clone(), hash.clone()));
+                ops.push(Op::Version {
+                    replace,
+                    row: NewVersion {
+                        id,
+                        law_id: law.id.clone(),
+                        version_date: f.version_date,
+                        effective_on: f.effective_on,
+                        title: f.parsed.title.clone(),
+                        history: f.parsed.history.clone(),
+                        content_hash: hash,
+                        source: f.path.clone(),
+                        // Written once: the articles move into the job.
+                        articles: std::mem::take(&mut f.parsed.articles),
+                    },
+                });
             }
-            if wrote {
-                tx.commit().await?;
-            } else {
-                tx.rollback().await?;
+            if !ops.is_empty() {
+                self.db()
+                    .write(&actor.who(), move |tx| {
+                        Box::pin(async move { write_ops(tx, &ops).await })
+                    })
+                    .await?;
             }
             done += batch.len();
             progress.advance(done);
@@ -386,24 +354,89 @@ impl Laws {
         if expired.is_empty() {
             return Ok(());
         }
-        let mut tx = self.db().begin(&actor.who()).await?;
-        for law in expired {
-            let mut repealed = law.clone();
-            repealed.status = LawStatus::Repealed;
-            repealed.note = Some("法规库语料标注为已失效".into());
-            store::update_law(&mut tx, &repealed).await?;
-            tx.record(
-                Event::new("law", law.id.as_str(), "repeal").changes(
-                    Changes::new()
-                        .change("status", law.status.code(), repealed.status.code())
-                        .set("basis", "corpus"),
-                ),
-            )
+        let expired: Vec<Law> = expired.into_iter().cloned().collect();
+        self.db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    for law in &expired {
+                        let mut repealed = law.clone();
+                        repealed.status = LawStatus::Repealed;
+                        repealed.note = Some("法规库语料标注为已失效".into());
+                        store::update_law(tx, &repealed).await?;
+                        tx.record(
+                            Event::new("law", law.id.as_str(), "repeal").changes(
+                                Changes::new()
+                                    .change("status", law.status.code(), repealed.status.code())
+                                    .set("basis", "corpus"),
+                            ),
+                        )
+                        .await?;
+                    }
+                    Ok::<_, db::DbError>(())
+                })
+            })
             .await?;
-        }
-        tx.commit().await?;
         Ok(())
     }
+}
+
+/// A write of the import, decided before the writer runs it.
+enum Op {
+    InsertLaw(Law),
+    UpdateLaw(Law, Law),
+    Version { replace: bool, row: NewVersion },
+}
+
+async fn write_ops(tx: &mut db::Tx, ops: &[Op]) -> Result<(), db::DbError> {
+    for op in ops {
+        match op {
+            Op::InsertLaw(law) => {
+                store::insert_law(tx, law).await?;
+                tx.record(
+                    Event::new("law", law.id.as_str(), "create").changes(
+                        Changes::new()
+                            .set("title", &law.title)
+                            .set("level", law.level.label())
+                            .set("issuer", &law.issuer),
+                    ),
+                )
+                .await?;
+            }
+            Op::UpdateLaw(law, updated) => {
+                store::update_law(tx, updated).await?;
+                tx.record(
+                    Event::new("law", law.id.as_str(), "update").changes(
+                        Changes::new()
+                            .change("title", &law.title, &updated.title)
+                            .change("level", law.level.label(), updated.level.label()),
+                    ),
+                )
+                .await?;
+            }
+            Op::Version { replace, row } => {
+                let action = if *replace {
+                    store::replace_version(tx, row).await?;
+                    "update"
+                } else {
+                    store::insert_version(tx, row).await?;
+                    "import"
+                };
+                tx.record(
+                    Event::new("law_version", row.id.as_str(), action).changes(
+                        Changes::new()
+                            .set("law_id", row.law_id.as_str())
+                            .set("version_date", row.version_date.to_string())
+                            .set("effective_on", row.effective_on.to_string())
+                            .set("articles", row.articles.len())
+                            .set("content_hash", &row.content_hash)
+                            .set("source", &row.source),
+                    ),
+                )
+                .await?;
+            }
+        }
+    }
+    Ok(())
 }
 
 fn read_one(path: &Path, rel: &str, meta: &HashMap<String, Vec<Meta>>) -> Result<Found, String> {

@@ -19,7 +19,7 @@ use kernel::{ErrorCode, Permission};
 use platform::{Actor, Platform};
 use serde::Deserialize;
 
-pub use citations::{Citation, CitingRecord, Fate, Impact};
+pub use citations::{Citation, CitingRecord, Fate, Impact, cite_new_record, cite_record};
 pub use import::{CorpusSummary, Progress, Skipped, short_title};
 pub use model::{
     Article, ArticleNo, CitationId, Law, LawId, LawLevel, LawStatus, Version, VersionId,
@@ -42,12 +42,6 @@ pub enum Error {
     Platform(#[from] platform::Error),
     #[error(transparent)]
     Db(#[from] DbError),
-}
-
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Db(DbError::Query(e))
-    }
 }
 
 impl Error {
@@ -76,7 +70,7 @@ pub struct IndexDocument {
 }
 
 /// A repeal stated as a fact (data/repealed.toml).
-#[derive(Debug, Deserialize)]
+#[derive(Clone, Debug, Deserialize)]
 struct RepealFact {
     short_title: String,
     title: String,
@@ -102,14 +96,14 @@ impl Laws {
 
     /// Every law, by short title.
     pub async fn laws(&self) -> Result<Vec<Law>> {
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         let mut laws = store::all_laws(&mut conn).await?;
         laws.sort_by(|a, b| a.short_title.cmp(&b.short_title));
         Ok(laws)
     }
 
     pub async fn law(&self, id: &LawId) -> Result<Law> {
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         store::law(&mut conn, id)
             .await?
             .ok_or_else(|| Error::NotFound("该法律法规".into()))
@@ -127,12 +121,12 @@ impl Laws {
 
     /// Versions of a law, oldest first.
     pub async fn versions(&self, law: &LawId) -> Result<Vec<Version>> {
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         Ok(store::versions(&mut conn, law).await?)
     }
 
     pub async fn articles(&self, version: &VersionId) -> Result<Vec<Article>> {
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         Ok(store::articles(&mut conn, version).await?)
     }
 
@@ -143,7 +137,7 @@ impl Laws {
         law: &LawId,
         today: NaiveDate,
     ) -> Result<Vec<IndexDocument>> {
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         let Some(law) = store::law(&mut conn, law).await? else {
             return Ok(Vec::new());
         };
@@ -209,7 +203,7 @@ impl Laws {
     pub async fn ensure_facts(&self, actor: &Actor) -> Result<usize> {
         let facts: RepealFacts = toml::from_str(include_str!("../data/repealed.toml"))
             .map_err(|e| Error::Invalid(format!("废止事实数据有误：{e}")))?;
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         let known: Vec<Law> = store::all_laws(&mut conn).await?;
         drop(conn);
         let missing: Vec<&RepealFact> = facts
@@ -220,35 +214,47 @@ impl Laws {
         if missing.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.db().begin(&actor.who()).await?;
-        for fact in &missing {
-            let law = Law {
-                id: LawId::generate(),
-                title: fact.title.clone(),
-                short_title: fact.short_title.clone(),
-                level: LawLevel::from_code(&fact.level).unwrap_or(LawLevel::Law),
-                issuer: None,
-                category: None,
-                status: LawStatus::Repealed,
-                repealed_on: Some(fact.repealed_on),
-                successor: Some(fact.successor.clone()),
-                note: Some(format!("依据{}废止", fact.basis)),
-            };
-            store::insert_law(&mut tx, &law).await?;
-            tx.record(
-                Event::new("law", law.id.as_str(), "create").changes(
-                    Changes::new()
-                        .set("title", &law.title)
-                        .set("status", law.status.code())
-                        .set("repealed_on", fact.repealed_on.to_string())
-                        .set("successor", &fact.successor)
-                        .set("basis", &fact.basis),
-                ),
-            )
+        let count = missing.len();
+        let laws: Vec<(Law, RepealFact)> = missing
+            .into_iter()
+            .map(|fact| {
+                let law = Law {
+                    id: LawId::generate(),
+                    title: fact.title.clone(),
+                    short_title: fact.short_title.clone(),
+                    level: LawLevel::from_code(&fact.level).unwrap_or(LawLevel::Law),
+                    issuer: None,
+                    category: None,
+                    status: LawStatus::Repealed,
+                    repealed_on: Some(fact.repealed_on),
+                    successor: Some(fact.successor.clone()),
+                    note: Some(format!("依据{}废止", fact.basis)),
+                };
+                (law, fact.clone())
+            })
+            .collect();
+        self.db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    for (law, fact) in &laws {
+                        store::insert_law(tx, law).await?;
+                        tx.record(
+                            Event::new("law", law.id.as_str(), "create").changes(
+                                Changes::new()
+                                    .set("title", &law.title)
+                                    .set("status", law.status.code())
+                                    .set("repealed_on", fact.repealed_on.to_string())
+                                    .set("successor", &fact.successor)
+                                    .set("basis", &fact.basis),
+                            ),
+                        )
+                        .await?;
+                    }
+                    Ok::<_, db::DbError>(())
+                })
+            })
             .await?;
-        }
-        tx.commit().await?;
-        Ok(missing.len())
+        Ok(count)
     }
 
     /// Records by hand a new version of a law (an amendment or revision adopted on
@@ -291,7 +297,7 @@ impl Laws {
                 "没有识别到条文：每条应以“第X条”开头，后接空格".into(),
             ));
         }
-        let mut conn = self.db().pool().acquire().await?;
+        let mut conn = self.db().conn().await?;
         if store::versions(&mut conn, id)
             .await?
             .iter()
@@ -306,30 +312,34 @@ impl Laws {
         let version_id = VersionId::generate();
         let hash = parsed.content_hash();
         let row = store::NewVersion {
-            id: &version_id,
-            law_id: id,
+            id: version_id.clone(),
+            law_id: id.clone(),
             version_date,
             effective_on,
-            title: &parsed.title,
-            history: &parsed.history,
-            content_hash: &hash,
-            source: "手工登记",
-            articles: &parsed.articles,
+            title: parsed.title,
+            history: parsed.history,
+            content_hash: hash,
+            source: "手工登记".into(),
+            articles: parsed.articles,
         };
-        let mut tx = self.db().begin(&actor.who()).await?;
-        store::insert_version(&mut tx, &row).await?;
-        tx.record(
-            Event::new("law_version", version_id.as_str(), "amend").changes(
-                Changes::new()
-                    .set("law_id", id.as_str())
-                    .set("version_date", version_date.to_string())
-                    .set("effective_on", effective_on.to_string())
-                    .set("articles", parsed.articles.len())
-                    .set("content_hash", &hash),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
+        self.db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    store::insert_version(tx, &row).await?;
+                    tx.record(
+                        Event::new("law_version", row.id.as_str(), "amend").changes(
+                            Changes::new()
+                                .set("law_id", row.law_id.as_str())
+                                .set("version_date", row.version_date.to_string())
+                                .set("effective_on", row.effective_on.to_string())
+                                .set("articles", row.articles.len())
+                                .set("content_hash", &row.content_hash),
+                        ),
+                    )
+                    .await
+                })
+            })
+            .await?;
         let versions = self.versions(id).await?;
         versions
             .into_iter()
@@ -358,19 +368,24 @@ impl Laws {
         repealed.repealed_on = Some(date);
         repealed.successor = successor.filter(|s| !s.trim().is_empty());
         repealed.note = Some(format!("依据{}废止", basis.trim()));
-        let mut tx = self.db().begin(&actor.who()).await?;
-        store::update_law(&mut tx, &repealed).await?;
-        tx.record(
-            Event::new("law", id.as_str(), "repeal").changes(
-                Changes::new()
-                    .change("status", law.status.code(), repealed.status.code())
-                    .set("repealed_on", date.to_string())
-                    .set("successor", &repealed.successor)
-                    .set("basis", basis.trim()),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
+        let (written, basis) = (repealed.clone(), basis.trim().to_string());
+        self.db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    store::update_law(tx, &written).await?;
+                    tx.record(
+                        Event::new("law", written.id.as_str(), "repeal").changes(
+                            Changes::new()
+                                .change("status", law.status.code(), written.status.code())
+                                .set("repealed_on", date.to_string())
+                                .set("successor", &written.successor)
+                                .set("basis", basis),
+                        ),
+                    )
+                    .await
+                })
+            })
+            .await?;
         Ok(repealed)
     }
 }

@@ -190,7 +190,7 @@ impl Resolver {
 
     async fn versions_of(&mut self, base: &Laws, law: &Law) -> Result<Vec<Version>> {
         if !self.versions.contains_key(law.id.as_str()) {
-            let mut conn = base.db().pool().acquire().await?;
+            let mut conn = base.db().conn().await?;
             let versions = store::versions(&mut conn, &law.id).await?;
             self.versions.insert(law.id.to_string(), versions);
         }
@@ -199,7 +199,7 @@ impl Resolver {
 
     async fn articles_of(&mut self, base: &Laws, version: &Version) -> Result<&[Article]> {
         if !self.articles.contains_key(version.id.as_str()) {
-            let mut conn = base.db().pool().acquire().await?;
+            let mut conn = base.db().conn().await?;
             let articles = store::articles(&mut conn, &version.id).await?;
             self.articles.insert(version.id.to_string(), articles);
         }

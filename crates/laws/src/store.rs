@@ -1,9 +1,8 @@
 //! The law base's SQL, for both backends.
 
 use chrono::NaiveDate;
-use db::{Params, Tx};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
+use db::Params;
+use db::Tx;
 
 use crate::model::{Article, ArticleNo, Law, LawId, LawLevel, LawStatus, Version, VersionId};
 
@@ -11,7 +10,7 @@ fn date(text: Option<String>) -> Option<NaiveDate> {
     text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
 }
 
-pub(crate) fn read_law(row: &AnyRow) -> Result<Law, sqlx::Error> {
+pub(crate) fn read_law(row: &db::Row) -> Result<Law, db::DbError> {
     Ok(Law {
         id: LawId::from_stored(row.try_get::<String, _>(0)?),
         title: row.try_get(1)?,
@@ -27,9 +26,9 @@ pub(crate) fn read_law(row: &AnyRow) -> Result<Law, sqlx::Error> {
     })
 }
 
-pub(crate) async fn all_laws(conn: &mut AnyConnection) -> Result<Vec<Law>, sqlx::Error> {
+pub(crate) async fn all_laws(conn: &mut db::Conn) -> Result<Vec<Law>, db::DbError> {
     let sql = "SELECT id, title, short_title, level, issuer, category, status, repealed_on, successor, note FROM laws";
-    sqlx::query(sql)
+    db::query(sql)
         .fetch_all(conn)
         .await?
         .iter()
@@ -37,9 +36,9 @@ pub(crate) async fn all_laws(conn: &mut AnyConnection) -> Result<Vec<Law>, sqlx:
         .collect()
 }
 
-pub(crate) async fn law(conn: &mut AnyConnection, id: &LawId) -> Result<Option<Law>, sqlx::Error> {
+pub(crate) async fn law(conn: &mut db::Conn, id: &LawId) -> Result<Option<Law>, db::DbError> {
     let sql = "SELECT id, title, short_title, level, issuer, category, status, repealed_on, successor, note FROM laws WHERE id = $1";
-    sqlx::query(sql)
+    db::query(sql)
         .bind(id.as_str())
         .fetch_optional(conn)
         .await?
@@ -48,9 +47,9 @@ pub(crate) async fn law(conn: &mut AnyConnection, id: &LawId) -> Result<Option<L
         .transpose()
 }
 
-pub(crate) async fn insert_law(tx: &mut Tx, law: &Law) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_law(tx: &mut Tx, law: &Law) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    db::query(
         "INSERT INTO laws (id, title, short_title, level, issuer, category, status, repealed_on, successor, note, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11)",
     )
@@ -70,9 +69,9 @@ pub(crate) async fn insert_law(tx: &mut Tx, law: &Law) -> Result<(), sqlx::Error
     Ok(())
 }
 
-pub(crate) async fn update_law(tx: &mut Tx, law: &Law) -> Result<(), sqlx::Error> {
+pub(crate) async fn update_law(tx: &mut Tx, law: &Law) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    db::query(
         "UPDATE laws SET title = $1, level = $2, issuer = $3, category = $4, status = $5, repealed_on = $6, \
          successor = $7, note = $8, updated_at = $9 WHERE id = $10",
     )
@@ -93,10 +92,10 @@ pub(crate) async fn update_law(tx: &mut Tx, law: &Law) -> Result<(), sqlx::Error
 
 /// Versions of a law, oldest first, with `superseded_on` filled from the next version.
 pub(crate) async fn versions(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     law: &LawId,
-) -> Result<Vec<Version>, sqlx::Error> {
-    let rows = sqlx::query(
+) -> Result<Vec<Version>, db::DbError> {
+    let rows = db::query(
         "SELECT id, law_id, version_date, effective_on, title, history, article_count, source \
          FROM law_versions WHERE law_id = $1 ORDER BY version_date",
     )
@@ -133,9 +132,9 @@ pub(crate) async fn versions(
 
 /// (version date, id, content hash) of every version, for the import's idempotence.
 pub(crate) async fn version_keys(
-    conn: &mut AnyConnection,
-) -> Result<Vec<(String, NaiveDate, VersionId, String)>, sqlx::Error> {
-    let rows = sqlx::query("SELECT law_id, version_date, id, content_hash FROM law_versions")
+    conn: &mut db::Conn,
+) -> Result<Vec<(String, NaiveDate, VersionId, String)>, db::DbError> {
+    let rows = db::query("SELECT law_id, version_date, id, content_hash FROM law_versions")
         .fetch_all(conn)
         .await?;
     rows.iter()
@@ -151,21 +150,21 @@ pub(crate) async fn version_keys(
 }
 
 /// The fields of a version row to write.
-pub(crate) struct NewVersion<'a> {
-    pub id: &'a VersionId,
-    pub law_id: &'a LawId,
+pub(crate) struct NewVersion {
+    pub id: VersionId,
+    pub law_id: LawId,
     pub version_date: NaiveDate,
     pub effective_on: NaiveDate,
-    pub title: &'a str,
-    pub history: &'a [String],
-    pub content_hash: &'a str,
-    pub source: &'a str,
-    pub articles: &'a [Article],
+    pub title: String,
+    pub history: Vec<String>,
+    pub content_hash: String,
+    pub source: String,
+    pub articles: Vec<Article>,
 }
 
-pub(crate) async fn insert_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_version(tx: &mut Tx, v: &NewVersion) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    db::query(
         "INSERT INTO law_versions (id, law_id, version_date, effective_on, title, history, content_hash, article_count, \
          source, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
@@ -173,39 +172,39 @@ pub(crate) async fn insert_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<()
     .bind(v.law_id.as_str())
     .bind(v.version_date.to_string())
     .bind(v.effective_on.to_string())
-    .bind(v.title)
+    .bind(&v.title)
     .bind(v.history.join("\n"))
-    .bind(v.content_hash)
+    .bind(&v.content_hash)
     .bind(v.articles.len() as i64)
-    .bind(v.source)
-    .bind(&now)
+    .bind(&v.source)
+    .bind(now)
     .execute(tx.conn())
     .await?;
-    insert_articles(tx, v.id, v.articles).await
+    insert_articles(tx, &v.id, &v.articles).await
 }
 
 /// Replaces the text of an existing version (a corrected corpus file).
-pub(crate) async fn replace_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<(), sqlx::Error> {
+pub(crate) async fn replace_version(tx: &mut Tx, v: &NewVersion) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query("DELETE FROM law_articles WHERE version_id = $1")
+    db::query("DELETE FROM law_articles WHERE version_id = $1")
         .bind(v.id.as_str())
         .execute(tx.conn())
         .await?;
-    sqlx::query(
+    db::query(
         "UPDATE law_versions SET effective_on = $1, title = $2, history = $3, content_hash = $4, article_count = $5, \
          source = $6, updated_at = $7 WHERE id = $8",
     )
     .bind(v.effective_on.to_string())
-    .bind(v.title)
+    .bind(&v.title)
     .bind(v.history.join("\n"))
-    .bind(v.content_hash)
+    .bind(&v.content_hash)
     .bind(v.articles.len() as i64)
-    .bind(v.source)
-    .bind(&now)
+    .bind(&v.source)
+    .bind(now)
     .bind(v.id.as_str())
     .execute(tx.conn())
     .await?;
-    insert_articles(tx, v.id, v.articles).await
+    insert_articles(tx, &v.id, &v.articles).await
 }
 
 /// Many rows per statement: well inside both backends' parameter limits.
@@ -215,7 +214,7 @@ async fn insert_articles(
     tx: &mut Tx,
     version: &VersionId,
     articles: &[Article],
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     for (chunk_index, chunk) in articles.chunks(ROWS_PER_INSERT).enumerate() {
         let mut q = Params::new(
             "INSERT INTO law_articles (version_id, ordinal, number, suffix, label, chapter, body) VALUES ",
@@ -238,12 +237,12 @@ async fn insert_articles(
                 .bind(a.text())
                 .push(")");
         }
-        q.query().execute(tx.conn()).await?;
+        q.execute(tx.conn()).await?;
     }
     Ok(())
 }
 
-fn read_article(row: &AnyRow) -> Result<Article, sqlx::Error> {
+fn read_article(row: &db::Row) -> Result<Article, db::DbError> {
     let body: String = row.try_get(4)?;
     Ok(Article {
         no: ArticleNo {
@@ -257,10 +256,10 @@ fn read_article(row: &AnyRow) -> Result<Article, sqlx::Error> {
 }
 
 pub(crate) async fn articles(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     version: &VersionId,
-) -> Result<Vec<Article>, sqlx::Error> {
-    sqlx::query("SELECT number, suffix, label, chapter, body FROM law_articles WHERE version_id = $1 ORDER BY ordinal")
+) -> Result<Vec<Article>, db::DbError> {
+    db::query("SELECT number, suffix, label, chapter, body FROM law_articles WHERE version_id = $1 ORDER BY ordinal")
         .bind(version.as_str())
         .fetch_all(conn)
         .await?

@@ -315,40 +315,64 @@ async fn versions_differ_article_by_article_and_repeals_are_recorded() {
     }
 }
 
+/// Resolves a test record's basis and writes its citations, as a module's write job does.
+async fn cite(
+    laws: &laws::Laws,
+    id: &str,
+    org: Option<&str>,
+    text: &str,
+    on: NaiveDate,
+) -> Vec<laws::Resolved> {
+    let mut resolver = laws.resolver().await.unwrap();
+    let resolved = resolver.resolve(laws, text, on).await.unwrap();
+    let (id, org, written) = (id.to_string(), org.map(str::to_string), resolved.clone());
+    laws.db()
+        .write(&cli().who(), move |tx| {
+            Box::pin(async move {
+                let record = laws::CitingRecord {
+                    module: "test",
+                    record_type: "item",
+                    record_id: &id,
+                    org_id: org.as_deref(),
+                };
+                laws::cite_record(tx, record, &written, on).await
+            })
+        })
+        .await
+        .unwrap();
+    resolved
+}
+
 #[tokio::test]
 async fn citing_records_are_listed_when_their_articles_change() {
     for t in testkit::backends().await {
         let (laws, _dir) = base(&t).await;
         laws.ensure_facts(&cli()).await.unwrap();
-        let mut tx = t.db.begin(&cli().who()).await.unwrap();
-        let record = |id| laws::CitingRecord {
-            module: "test",
-            record_type: "item",
-            record_id: id,
-            org_id: Some("org1"),
-        };
-        let r1 = laws
-            .cite_record(
-                &mut tx,
-                record("r1"),
-                "《中华人民共和国行政复议法》第九条、第二十八条",
-                d("2020-06-01"),
-            )
-            .await
-            .unwrap();
+        let r1 = cite(
+            &laws,
+            "r1",
+            Some("org1"),
+            "《中华人民共和国行政复议法》第九条、第二十八条",
+            d("2020-06-01"),
+        )
+        .await;
         assert_eq!(r1.len(), 2);
-        laws.cite_record(&mut tx, record("r2"), "行政复议法第三条", d("2024-06-01"))
-            .await
-            .unwrap();
-        laws.cite_record(
-            &mut tx,
-            record("r3"),
+        cite(
+            &laws,
+            "r2",
+            Some("org1"),
+            "行政复议法第三条",
+            d("2024-06-01"),
+        )
+        .await;
+        cite(
+            &laws,
+            "r3",
+            Some("org1"),
             "《合同法》第五十二条、依照有关规定",
             d("2024-06-01"),
         )
-        .await
-        .unwrap();
-        tx.commit().await.unwrap();
+        .await;
         let review = laws.law_named("行政复议法").await.unwrap();
         let cited = laws
             .citations_of_law(&review.id, Some(ArticleNo::new(9)))
@@ -378,19 +402,25 @@ async fn citing_records_are_listed_when_their_articles_change() {
             "unresolved citations are kept, not dropped"
         );
         // Re-citing replaces a record's citations.
-        let mut tx = t.db.begin(&cli().who()).await.unwrap();
-        laws.cite_record(&mut tx, record("r1"), "行政复议法第二十条", d("2024-06-01"))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        cite(
+            &laws,
+            "r1",
+            Some("org1"),
+            "行政复议法第二十条",
+            d("2024-06-01"),
+        )
+        .await;
         assert!(laws.impacts(&review.id).await.unwrap().is_empty());
         // A repeal reaches every record citing the law.
         let rule = laws.law_named("行政许可法").await.unwrap();
-        let mut tx = t.db.begin(&cli().who()).await.unwrap();
-        laws.cite_record(&mut tx, record("r4"), "行政许可法第十二条", d("2024-06-01"))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        cite(
+            &laws,
+            "r4",
+            Some("org1"),
+            "行政许可法第十二条",
+            d("2024-06-01"),
+        )
+        .await;
         laws.record_repeal(&cli(), &rule.id, d("2026-01-01"), None, "测试")
             .await
             .unwrap();
@@ -409,17 +439,7 @@ async fn an_amendment_is_recorded_by_hand_with_its_text() {
     for t in testkit::backends().await {
         let (laws, _dir) = base(&t).await;
         let permits = laws.law_named("行政许可法").await.unwrap();
-        let mut tx = t.db.begin(&cli().who()).await.unwrap();
-        let record = laws::CitingRecord {
-            module: "test",
-            record_type: "item",
-            record_id: "p1",
-            org_id: None,
-        };
-        laws.cite_record(&mut tx, record, "行政许可法第二条", d("2024-01-01"))
-            .await
-            .unwrap();
-        tx.commit().await.unwrap();
+        cite(&laws, "p1", None, "行政许可法第二条", d("2024-01-01")).await;
         let text = "## 第一章 总则\n\n第一条 为了规范行政许可的设定和实施，制定本法。\n\n第二条 本法所称行政许可，是指行政机关依法准予申请人从事特定活动的行为。\n";
         let version = laws
             .record_amendment(&cli(), &permits.id, d("2026-06-01"), d("2026-10-01"), text)

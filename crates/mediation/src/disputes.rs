@@ -60,7 +60,7 @@ pub struct OrganizationView {
 
 impl Mediation {
     async fn organization(&self, actor: &Actor, id: &str) -> Result<(Organization, String)> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let org = store::organizations(&mut conn)
             .await?
             .into_iter()
@@ -88,7 +88,7 @@ impl Mediation {
         let (org, _) = self
             .organization(actor, new.organization_id.as_str())
             .await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let mediator_name = match &new.mediator_id {
             None => String::new(),
             Some(m) => store::mediators(&mut conn)
@@ -134,21 +134,30 @@ impl Mediation {
             summary: new.summary.trim().into(),
             source_kind: "登记".into(),
         };
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::upsert_dispute(&mut tx, &d, &org.town_id, false).await?;
-        tx.record(
-            Event::new("mediation_dispute", d.id.as_str(), "register")
-                .org(Some(org.town_id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("number", &d.number)
-                        .set("type", d.dispute_type.label())
-                        .set("source", d.source.label())
-                        .set("received_on", store::day(d.received_on)),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        {
+            let d = d.clone();
+            self.platform
+                .db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move {
+                        store::upsert_dispute(tx, &d, &org.town_id, false).await?;
+                        tx.record(
+                            Event::new("mediation_dispute", d.id.as_str(), "register")
+                                .org(Some(org.town_id.as_str()))
+                                .changes(
+                                    Changes::new()
+                                        .set("number", &d.number)
+                                        .set("type", d.dispute_type.label())
+                                        .set("source", d.source.label())
+                                        .set("received_on", store::day(d.received_on)),
+                                ),
+                        )
+                        .await?;
+                        Ok::<_, db::DbError>(())
+                    })
+                })
+                .await?;
+        }
         Ok(d)
     }
 
@@ -157,7 +166,7 @@ impl Mediation {
         self.platform
             .require(actor, Permission::ReadRecords, "mediation_dispute", id)
             .await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let d = store::dispute(&mut conn, id)
             .await?
             .ok_or_else(|| Error::NotFound("该纠纷".into()))?;
@@ -208,21 +217,30 @@ impl Mediation {
             };
         }
         let (org, _) = self.organization(actor, d.organization_id.as_str()).await?;
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::upsert_dispute(&mut tx, &d, &org.town_id, true).await?;
-        tx.record(
-            Event::new("mediation_dispute", d.id.as_str(), "conclude")
-                .org(Some(org.town_id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("outcome", d.outcome.label())
-                        .set("concluded_on", store::day(c.concluded_on))
-                        .set("agreement", d.agreement.map(|a| a.label()))
-                        .set("judicial_confirmation", d.judicial_confirmation),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        {
+            let d = d.clone();
+            self.platform
+                .db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move {
+                        store::upsert_dispute(tx, &d, &org.town_id, true).await?;
+                        tx.record(
+                            Event::new("mediation_dispute", d.id.as_str(), "conclude")
+                                .org(Some(org.town_id.as_str()))
+                                .changes(
+                                    Changes::new()
+                                        .set("outcome", d.outcome.label())
+                                        .set("concluded_on", store::day(c.concluded_on))
+                                        .set("agreement", d.agreement.map(|a| a.label()))
+                                        .set("judicial_confirmation", d.judicial_confirmation),
+                                ),
+                        )
+                        .await?;
+                        Ok::<_, db::DbError>(())
+                    })
+                })
+                .await?;
+        }
         Ok(d)
     }
 
@@ -263,7 +281,7 @@ impl Mediation {
                 f.town = Some(String::new());
             }
         }
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         Ok(store::dispute_page(&mut conn, &f, scope.as_ref(), limit, offset).await?)
     }
 
@@ -291,7 +309,7 @@ impl Mediation {
             .await?;
         let scope = self.platform.scope_ids(actor).await?;
         let today = kernel::time::china_today();
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let mediators = store::mediators(&mut conn).await?;
         Ok(store::organizations(&mut conn)
             .await?
@@ -318,7 +336,7 @@ impl Mediation {
             .require(actor, Permission::ReadRecords, "mediator", "list")
             .await?;
         let scope = self.platform.scope_ids(actor).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let towns: std::collections::HashMap<String, String> = store::organizations(&mut conn)
             .await?
             .into_iter()
@@ -339,7 +357,7 @@ impl Mediation {
 
     /// The public roster: mediators whose publication date has come, phones masked.
     pub async fn public_roster(&self, today: NaiveDate) -> Result<Vec<Mediator>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         Ok(store::mediators(&mut conn)
             .await?
             .into_iter()
@@ -349,7 +367,7 @@ impl Mediation {
 
     /// The public list of mediation organisations.
     pub async fn public_organizations(&self) -> Result<Vec<Organization>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         Ok(store::organizations(&mut conn).await?)
     }
 }

@@ -58,12 +58,6 @@ pub enum Error {
     Db(#[from] DbError),
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Db(DbError::Query(e))
-    }
-}
-
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {

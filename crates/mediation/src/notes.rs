@@ -6,7 +6,6 @@ use db::{Changes, Event};
 use kernel::{Permission, labelled_enum, typed_id};
 use platform::Actor;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::model::Outcome;
 use crate::{Error, Mediation, Result, store};
@@ -95,36 +94,45 @@ impl Mediation {
             recorded_by: actor.audit_name(),
         };
         let town = self.dispute_town(dispute_id).await?;
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        let now = tx.now_text();
-        sqlx::query(
-            "INSERT INTO mediation_dispute_notes (id, dispute_id, kind, on_date, note, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(NoteId::generate().as_str())
-        .bind(dispute_id)
-        .bind(kind.code())
-        .bind(store::day(on))
-        .bind(&n.note)
-        .bind(&n.recorded_by)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
-        tx.record(
-            Event::new("mediation_dispute", dispute_id, kind.code())
-                .org(Some(town.as_str()))
-                .changes(Changes::new().set("on", store::day(on))),
-        )
-        .await?;
-        tx.commit().await?;
+        {
+            let n = n.clone();
+            let dispute_id = dispute_id.to_string();
+            self.platform.db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move {
+                    let now = tx.now_text();
+                    db::query(
+                        "INSERT INTO mediation_dispute_notes (id, dispute_id, kind, on_date, note, recorded_by, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(NoteId::generate().as_str())
+                    .bind(&dispute_id)
+                    .bind(kind.code())
+                    .bind(store::day(on))
+                    .bind(&n.note)
+                    .bind(&n.recorded_by)
+                    .bind(now)
+                    .execute(tx.conn())
+                    .await?;
+                    tx.record(
+                        Event::new("mediation_dispute", &dispute_id, kind.code())
+                            .org(Some(town.as_str()))
+                            .changes(Changes::new().set("on", store::day(on))),
+                    )
+                    .await?;
+                        Ok::<_, db::DbError>(())
+                    })
+                })
+                .await?;
+        }
         Ok(n)
     }
 
     async fn dispute_town(&self, id: &str) -> Result<String> {
         Ok(
-            sqlx::query("SELECT town_id FROM mediation_disputes WHERE id = $1")
+            db::query("SELECT town_id FROM mediation_disputes WHERE id = $1")
                 .bind(id)
-                .fetch_one(self.platform.db().pool())
+                .fetch_one(&mut self.platform.db().conn().await?)
                 .await?
                 .try_get(0)?,
         )
@@ -133,11 +141,11 @@ impl Mediation {
     /// The sessions and return visits of a dispute, in order.
     pub async fn notes(&self, actor: &Actor, dispute_id: &str) -> Result<Vec<Note>> {
         self.dispute(actor, dispute_id).await?;
-        sqlx::query(
+        db::query(
             "SELECT kind, on_date, note, recorded_by FROM mediation_dispute_notes WHERE dispute_id = $1 ORDER BY on_date, recorded_at",
         )
         .bind(dispute_id)
-        .fetch_all(self.platform.db().pool())
+        .fetch_all(&mut self.platform.db().conn().await?)
         .await?
         .iter()
         .map(|r| {
@@ -148,7 +156,7 @@ impl Mediation {
                 recorded_by: r.try_get(3)?,
             })
         })
-        .collect::<std::result::Result<_, sqlx::Error>>()
+        .collect::<std::result::Result<_, db::DbError>>()
         .map_err(Error::from)
     }
 
@@ -191,42 +199,52 @@ impl Mediation {
             NoticeKind::Publish => "published_on",
             NoticeKind::Notify => "notified_on",
         };
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        let now = tx.now_text();
-        for chunk in ids.chunks(200) {
-            let mut q = db::Params::new(&format!("UPDATE mediators SET {column} = "));
-            q.bind(store::day(on))
-                .push(", updated_at = ")
-                .bind(now.as_str())
-                .push(" WHERE id IN ")
-                .bind_list(chunk.iter());
-            q.query().execute(tx.conn()).await?;
+        {
+            let n = n.clone();
+            let ids = ids.clone();
+            let org = actor.org_id.clone();
+            self.platform.db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move {
+                    let now = tx.now_text();
+                    for chunk in ids.chunks(200) {
+                        let mut q = db::Params::new(&format!("UPDATE mediators SET {column} = "));
+                        q.bind(store::day(on))
+                            .push(", updated_at = ")
+                            .bind(now.as_str())
+                            .push(" WHERE id IN ")
+                            .bind_list(chunk.iter());
+                        q.execute(tx.conn()).await?;
+                    }
+                    let id = NoteId::generate();
+                    db::query(
+                        "INSERT INTO mediation_roster_notices (id, kind, on_date, mediators, note, recorded_by, recorded_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                    )
+                    .bind(id.as_str())
+                    .bind(kind.code())
+                    .bind(store::day(on))
+                    .bind(n.mediators)
+                    .bind(&n.note)
+                    .bind(&n.recorded_by)
+                    .bind(now)
+                    .execute(tx.conn())
+                    .await?;
+                    tx.record(
+                        Event::new("mediator_roster", id.as_str(), kind.code())
+                            .org(org.as_ref().map(|o| o.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("on", store::day(on))
+                                    .set("mediators", n.mediators),
+                            ),
+                    )
+                    .await?;
+                        Ok::<_, db::DbError>(())
+                    })
+                })
+                .await?;
         }
-        let id = NoteId::generate();
-        sqlx::query(
-            "INSERT INTO mediation_roster_notices (id, kind, on_date, mediators, note, recorded_by, recorded_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7)",
-        )
-        .bind(id.as_str())
-        .bind(kind.code())
-        .bind(store::day(on))
-        .bind(n.mediators)
-        .bind(&n.note)
-        .bind(&n.recorded_by)
-        .bind(now)
-        .execute(tx.conn())
-        .await?;
-        tx.record(
-            Event::new("mediator_roster", id.as_str(), kind.code())
-                .org(actor.org_id.as_ref().map(|o| o.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("on", store::day(on))
-                        .set("mediators", n.mediators),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(n)
     }
 
@@ -235,10 +253,10 @@ impl Mediation {
         self.platform
             .require(actor, Permission::ReadRecords, "mediator", "notices")
             .await?;
-        sqlx::query(
+        db::query(
             "SELECT kind, on_date, mediators, note, recorded_by FROM mediation_roster_notices ORDER BY on_date DESC, recorded_at DESC",
         )
-        .fetch_all(self.platform.db().pool())
+        .fetch_all(&mut self.platform.db().conn().await?)
         .await?
         .iter()
         .map(|r| {
@@ -250,7 +268,7 @@ impl Mediation {
                 recorded_by: r.try_get(4)?,
             })
         })
-        .collect::<std::result::Result<_, sqlx::Error>>()
+        .collect::<std::result::Result<_, db::DbError>>()
         .map_err(Error::from)
     }
 }

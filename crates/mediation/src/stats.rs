@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
-use db::{OrgScope, Params};
+use db::{Db, OrgScope, Params};
 use kernel::figures::{RecordRef, Tally, percent};
 use platform::Org;
 use serde::Serialize;
@@ -117,16 +117,20 @@ impl Rows {
     async fn read_if(
         &self,
         wanted: bool,
-        pool: &sqlx::AnyPool,
+        db: &Db,
         q: &Params,
         kind: &'static str,
     ) -> Result<Vec<Row>> {
         if !wanted {
             return Ok(Vec::new());
         }
-        let mut conn = pool.acquire().await?;
-        Ok(store::grouped(&mut conn, q, self.records)
-            .await?
+        let (db, q, records) = (db.clone(), q.clone(), self.records);
+        let grouped = db::offload(async move {
+            let mut conn = db.conn().await?;
+            store::grouped(&mut conn, &q, records).await
+        })
+        .await?;
+        Ok(grouped
             .into_iter()
             .map(|(a, b, c, n, named)| Row {
                 a,
@@ -292,9 +296,9 @@ impl Mediation {
             ]),
             q,
         );
-        // The five queries side by side, each on a connection of its own (SQLite runs each on its
-        // own thread), then counted in order.
-        let pool = self.platform.db().pool();
+        // The five queries side by side, each on a connection and a thread of its own, then
+        // counted in order.
+        let pool = self.platform.db();
         let (received, concluded, overdue, organizations, roster) = tokio::try_join!(
             rows.read_if(received.0, pool, &received.1, DISPUTE),
             rows.read_if(concluded.0, pool, &concluded.1, DISPUTE),

@@ -1,9 +1,9 @@
 //! 人民调解's SQL, for both backends.
 
 use chrono::NaiveDate;
-use db::{OrgScope, Params, Tx};
+use db::Tx;
+use db::{OrgScope, Params};
 use kernel::ids::OrgId;
-use sqlx::{AnyConnection, Row};
 
 use crate::model::{
     AgreementForm, Dispute, DisputeId, DisputeType, Employment, Mediator, MediatorId, Organization,
@@ -18,10 +18,8 @@ fn date(text: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
 }
 
-pub(crate) async fn organizations(
-    conn: &mut AnyConnection,
-) -> Result<Vec<Organization>, sqlx::Error> {
-    sqlx::query(
+pub(crate) async fn organizations(conn: &mut db::Conn) -> Result<Vec<Organization>, db::DbError> {
+    db::query(
         "SELECT m.id, m.name, m.kind, m.town_id, o.name, m.standardized, m.founded_on, m.members, m.term_started_on \
          FROM mediation_organizations m JOIN orgs o ON o.id = m.town_id ORDER BY m.name",
     )
@@ -50,7 +48,7 @@ pub(crate) async fn upsert_organization(
     tx: &mut Tx,
     o: &Organization,
     update: bool,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
     let sql = if update {
         "UPDATE mediation_organizations SET name = $2, kind = $3, town_id = $4, standardized = $5, founded_on = $6, \
@@ -59,7 +57,7 @@ pub(crate) async fn upsert_organization(
         "INSERT INTO mediation_organizations (id, name, kind, town_id, standardized, founded_on, members, term_started_on, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
     };
-    sqlx::query(sql)
+    db::query(sql)
         .bind(o.id.as_str())
         .bind(&o.name)
         .bind(o.kind.code())
@@ -74,8 +72,8 @@ pub(crate) async fn upsert_organization(
     Ok(())
 }
 
-pub(crate) async fn mediators(conn: &mut AnyConnection) -> Result<Vec<Mediator>, sqlx::Error> {
-    sqlx::query(
+pub(crate) async fn mediators(conn: &mut db::Conn) -> Result<Vec<Mediator>, db::DbError> {
+    db::query(
         "SELECT p.id, p.name, p.sex, p.organization_id, m.name, p.employment, p.phone_masked, p.published_on, p.notified_on \
          FROM mediators p JOIN mediation_organizations m ON m.id = p.organization_id ORDER BY m.name, p.name",
     )
@@ -83,7 +81,7 @@ pub(crate) async fn mediators(conn: &mut AnyConnection) -> Result<Vec<Mediator>,
     .await?
     .iter()
     .map(|r| {
-        let opt = |i: usize| -> Result<Option<NaiveDate>, sqlx::Error> {
+        let opt = |i: usize| -> Result<Option<NaiveDate>, db::DbError> {
             Ok(r.try_get::<Option<String>, _>(i)?.and_then(|t| date(&t)))
         };
         Ok(Mediator {
@@ -107,7 +105,7 @@ pub(crate) async fn upsert_mediator(
     m: &Mediator,
     phone_sealed: Option<String>,
     update: bool,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
     let sql = if update {
         "UPDATE mediators SET name = $2, sex = $3, organization_id = $4, employment = $5, phone_sealed = $6, \
@@ -116,7 +114,7 @@ pub(crate) async fn upsert_mediator(
         "INSERT INTO mediators (id, name, sex, organization_id, employment, phone_sealed, phone_masked, published_on, \
          notified_on, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)"
     };
-    sqlx::query(sql)
+    db::query(sql)
         .bind(m.id.as_str())
         .bind(&m.name)
         .bind(m.sex.code())
@@ -137,7 +135,7 @@ const DISPUTE_SELECT: &str = "SELECT d.id, d.number, d.received_on, d.dispute_ty
      FROM mediation_disputes d JOIN mediation_organizations m ON m.id = d.organization_id \
      LEFT JOIN mediators p ON p.id = d.mediator_id";
 
-fn read_dispute(r: &sqlx::any::AnyRow) -> Result<Dispute, sqlx::Error> {
+fn read_dispute(r: &db::Row) -> Result<Dispute, db::DbError> {
     let received: String = r.try_get(2)?;
     Ok(Dispute {
         id: DisputeId::from_stored(r.try_get::<String, _>(0)?),
@@ -165,10 +163,10 @@ fn read_dispute(r: &sqlx::any::AnyRow) -> Result<Dispute, sqlx::Error> {
 
 /// Disputes received in `year` (every dispute without one), within the towns given.
 pub(crate) async fn disputes(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     year: Option<i32>,
     towns: Option<&OrgScope>,
-) -> Result<Vec<Dispute>, sqlx::Error> {
+) -> Result<Vec<Dispute>, db::DbError> {
     let mut q = Params::new(DISPUTE_SELECT);
     q.push(" WHERE 1 = 1");
     if let Some(y) = year {
@@ -181,19 +179,14 @@ pub(crate) async fn disputes(
         q.push(" AND ").push_in_scope("d.town_id", t);
     }
     q.push(" ORDER BY d.received_on, d.number");
-    q.query()
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(read_dispute)
-        .collect()
+    q.fetch_all(conn).await?.iter().map(read_dispute).collect()
 }
 
 /// (number → (id, the fields a ledger row states)) of every dispute.
 pub(crate) async fn dispute_keys(
-    conn: &mut AnyConnection,
-) -> Result<Vec<(String, String, String)>, sqlx::Error> {
-    sqlx::query(
+    conn: &mut db::Conn,
+) -> Result<Vec<(String, String, String)>, db::DbError> {
+    db::query(
         "SELECT number, id, received_on || '|' || dispute_type || '|' || source || '|' || organization_id || '|' || \
          COALESCE(mediator_id, '') || '|' || outcome || '|' || COALESCE(concluded_on, '') || '|' || COALESCE(agreement, '') || '|' || \
          judicial_confirmation FROM mediation_disputes",
@@ -229,7 +222,7 @@ pub(crate) async fn upsert_dispute(
     d: &Dispute,
     town_id: &OrgId,
     update: bool,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
     let sql = if update {
         "UPDATE mediation_disputes SET number = $2, received_on = $3, dispute_type = $4, source = $5, organization_id = $6, \
@@ -240,7 +233,7 @@ pub(crate) async fn upsert_dispute(
          outcome, concluded_on, agreement, judicial_confirmation, parties, summary, source_kind, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $16)"
     };
-    sqlx::query(sql)
+    db::query(sql)
         .bind(d.id.as_str())
         .bind(&d.number)
         .bind(day(d.received_on))
@@ -268,7 +261,7 @@ pub(crate) type Named = (String, String, Option<String>);
 /// Rows of a grouped count: three text columns and the count, as the query selects them; with
 /// `named`, each row is one record and three more columns name it.
 pub(crate) async fn grouped(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     q: &Params,
     named: bool,
 ) -> Result<
@@ -279,10 +272,9 @@ pub(crate) async fn grouped(
         i64,
         Option<Named>,
     )>,
-    sqlx::Error,
+    db::DbError,
 > {
-    q.query()
-        .fetch_all(conn)
+    q.fetch_all(conn)
         .await?
         .iter()
         .map(|r| {
@@ -302,26 +294,21 @@ pub(crate) async fn grouped(
         .collect()
 }
 
-pub(crate) async fn dispute(
-    conn: &mut AnyConnection,
-    id: &str,
-) -> Result<Option<Dispute>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
-        "{DISPUTE_SELECT} WHERE d.id = $1"
-    )))
-    .bind(id)
-    .fetch_optional(conn)
-    .await?
-    .as_ref()
-    .map(read_dispute)
-    .transpose()
+pub(crate) async fn dispute(conn: &mut db::Conn, id: &str) -> Result<Option<Dispute>, db::DbError> {
+    db::query(format!("{DISPUTE_SELECT} WHERE d.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(read_dispute)
+        .transpose()
 }
 
 pub(crate) async fn dispute_by_number(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     number: &str,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query("SELECT id FROM mediation_disputes WHERE number = $1")
+) -> Result<Option<String>, db::DbError> {
+    db::query("SELECT id FROM mediation_disputes WHERE number = $1")
         .bind(number)
         .fetch_optional(conn)
         .await?
@@ -331,13 +318,13 @@ pub(crate) async fn dispute_by_number(
 
 /// The next free `{town}调〔{year}〕N号`.
 pub(crate) async fn next_number(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     town: &str,
     year: i32,
-) -> Result<String, sqlx::Error> {
+) -> Result<String, db::DbError> {
     let prefix = format!("{town}调〔{year}〕");
     let numbers: Vec<String> =
-        sqlx::query("SELECT number FROM mediation_disputes WHERE number LIKE $1")
+        db::query("SELECT number FROM mediation_disputes WHERE number LIKE $1")
             .bind(format!("{prefix}%"))
             .fetch_all(conn)
             .await?
@@ -359,12 +346,12 @@ pub(crate) async fn next_number(
 
 /// One page of the disputes a filter selects (none when `limit` is 0), and how many it selects.
 pub(crate) async fn dispute_page(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     f: &crate::disputes::DisputeFilter,
     towns: Option<&OrgScope>,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Dispute>, i64), sqlx::Error> {
+) -> Result<(Vec<Dispute>, i64), db::DbError> {
     let filtered = |select: &str| {
         let mut q = Params::new(select);
         q.push(" WHERE 1 = 1");
@@ -401,7 +388,6 @@ pub(crate) async fn dispute_page(
         q
     };
     let total: i64 = filtered("SELECT COUNT(*) FROM mediation_disputes d")
-        .query()
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
@@ -414,7 +400,6 @@ pub(crate) async fn dispute_page(
         .push(" OFFSET ")
         .bind(offset);
     let items = q
-        .query()
         .fetch_all(conn)
         .await?
         .iter()

@@ -8,12 +8,12 @@ use argon2::Argon2;
 use argon2::password_hash::{PasswordHasher, PasswordVerifier};
 use chrono::{Duration, Utc};
 use db::{Changes, Event, Who};
+use db::{DbError, query};
 use kernel::Role;
 use kernel::crypto::{random_token, sm3_hex};
 use kernel::ids::{OrgId, UserId};
 use kernel::org::ScopeRule;
 use kernel::time::{display_instant, format_instant, parse_instant};
-use sqlx::Row;
 
 use crate::{Actor, ActorKind, Error, Platform, Result, Scope};
 
@@ -81,19 +81,14 @@ impl Platform {
         let username = normalize_username(username);
         let security = db::settings::load(&self.db).await?.security();
         let now = Utc::now();
-        let throttle =
-            sqlx::query("SELECT failures, locked_until FROM login_throttle WHERE username = $1")
+        let mut conn = self.db.conn().await?;
+        let locked_until: Option<String> =
+            db::query_scalar("SELECT locked_until FROM login_throttle WHERE username = $1")
                 .bind(&username)
-                .fetch_optional(self.db.pool())
-                .await?;
-        let (failures, locked_until) = match &throttle {
-            Some(row) => (
-                row.try_get::<i64, _>(0)?,
-                row.try_get::<Option<String>, _>(1)?
-                    .and_then(|t| parse_instant(&t)),
-            ),
-            None => (0, None),
-        };
+                .fetch_optional(&mut conn)
+                .await?
+                .flatten();
+        let locked_until = locked_until.and_then(|t| parse_instant(&t));
         if let Some(until) = locked_until.filter(|u| *u > now) {
             let event = Event::new("login", &username, "login_refused")
                 .changes(Changes::new().set("reason", "locked"));
@@ -102,15 +97,14 @@ impl Platform {
                 until: display_instant(until),
             });
         }
-        // A lock that has run out starts the count again.
-        let failures = if locked_until.is_some() { 0 } else { failures };
 
-        let user = sqlx::query(
+        let user = query(
             "SELECT u.id, u.password_hash, u.disabled, u.org_id FROM users u WHERE u.username = $1",
         )
         .bind(&username)
-        .fetch_optional(self.db.pool())
+        .fetch_optional(&mut conn)
         .await?;
+        drop(conn);
         let hash = match &user {
             Some(row) => row.try_get::<String, _>(1)?,
             None => dummy_hash().to_string(),
@@ -119,9 +113,7 @@ impl Platform {
         let verified = verify_off_thread(password, hash).await;
 
         let Some(user) = user.filter(|_| verified) else {
-            return Err(self
-                .count_failure(&username, source, failures + 1, &security)
-                .await?);
+            return Err(self.count_failure(&username, source, &security).await?);
         };
         let user_id: String = user.try_get(0)?;
         let org_id: String = user.try_get(3)?;
@@ -138,65 +130,96 @@ impl Platform {
             actor_org_id: Some(org_id.clone()),
             source: source.to_string(),
         };
-        let mut tx = self.db.begin(&who).await?;
-        let at = tx.now_text();
-        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
-            .bind(&username)
-            .execute(tx.conn())
+        let token_hash = sm3_hex(token.as_bytes());
+        let source_text = source.to_string();
+        self.db
+            .write(&who, move |tx| {
+                Box::pin(async move {
+                    let at = tx.now_text();
+                    query("DELETE FROM login_throttle WHERE username = $1")
+                        .bind(&username)
+                        .execute(tx.conn())
+                        .await?;
+                    query(
+                        "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, source) \
+                         VALUES ($1, $2, $3, $4, $4, $5)",
+                    )
+                    .bind(token_hash)
+                    .bind(&user_id)
+                    .bind(random_token())
+                    .bind(at)
+                    .bind(source_text)
+                    .execute(tx.conn())
+                    .await?;
+                    tx.record(Event::new("user", &user_id, "login").org(Some(&org_id)))
+                        .await
+                })
+            })
             .await?;
-        sqlx::query(
-            "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, last_seen_at, source) \
-             VALUES ($1, $2, $3, $4, $4, $5)",
-        )
-        .bind(sm3_hex(token.as_bytes()))
-        .bind(&user_id)
-        .bind(random_token())
-        .bind(&at)
-        .bind(source)
-        .execute(tx.conn())
-        .await?;
-        tx.record(Event::new("user", &user_id, "login").org(Some(&org_id)))
-            .await?;
-        tx.commit().await?;
         let session = self.session(&token).await?;
         Ok(LoggedIn { token, session })
     }
 
-    /// Counts a failed login; locks the name when the threshold is reached.
+    /// Counts a failed login; locks the name when the threshold is reached. The count is read and
+    /// written in one job of the writer, so failures sent at once are each counted.
     async fn count_failure(
         &self,
         username: &str,
         source: &str,
-        failures: i64,
         security: &kernel::settings::SecuritySettings,
     ) -> Result<Error> {
-        let mut tx = self.db.begin(&anonymous(username, source)).await?;
-        let now = tx.now();
-        let lock = (failures >= security.lockout_threshold)
-            .then(|| now + Duration::minutes(security.lockout_minutes));
-        sqlx::query(
-            "INSERT INTO login_throttle (username, failures, locked_until, last_failure_at) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (username) DO UPDATE SET failures = $2, locked_until = $3, last_failure_at = $4",
-        )
-        .bind(username)
-        .bind(failures)
-        .bind(lock.map(format_instant))
-        .bind(format_instant(now))
-        .execute(tx.conn())
-        .await?;
-        tx.record(
-            Event::new("login", username, "login_failed")
-                .changes(Changes::new().set("failures", failures)),
-        )
-        .await?;
-        if lock.is_some() {
-            tx.record(
-                Event::new("login", username, "account_locked")
-                    .changes(Changes::new().set("minutes", security.lockout_minutes)),
-            )
+        let (threshold, minutes) = (security.lockout_threshold, security.lockout_minutes);
+        let name = username.to_string();
+        let lock = self
+            .db
+            .write(&anonymous(username, source), move |tx| {
+                Box::pin(async move {
+                    let now = tx.now();
+                    let row = query(
+                        "SELECT failures, locked_until FROM login_throttle WHERE username = $1",
+                    )
+                    .bind(&name)
+                    .fetch_optional(tx.conn())
+                    .await?;
+                    let (failures, locked_until) = match &row {
+                        Some(r) => (
+                            r.try_get::<i64, _>(0)?,
+                            r.try_get::<Option<String>, _>(1)?
+                                .and_then(|t| parse_instant(&t)),
+                        ),
+                        None => (0, None),
+                    };
+                    // A lock that has run out starts the count again.
+                    let failures = if locked_until.is_some() { 0 } else { failures } + 1;
+                    let lock = locked_until.filter(|u| *u > now).or_else(|| {
+                        (failures >= threshold).then(|| now + Duration::minutes(minutes))
+                    });
+                    query(
+                        "INSERT INTO login_throttle (username, failures, locked_until, last_failure_at) VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (username) DO UPDATE SET failures = $2, locked_until = $3, last_failure_at = $4",
+                    )
+                    .bind(&name)
+                    .bind(failures)
+                    .bind(lock.map(format_instant))
+                    .bind(format_instant(now))
+                    .execute(tx.conn())
+                    .await?;
+                    tx.record(
+                        Event::new("login", &name, "login_failed")
+                            .changes(Changes::new().set("failures", failures)),
+                    )
+                    .await?;
+                    if lock.is_some() && locked_until.is_none() {
+                        tx.record(
+                            Event::new("login", &name, "account_locked")
+                                .changes(Changes::new().set("minutes", minutes)),
+                        )
+                        .await?;
+                    }
+                    Ok::<_, DbError>(lock)
+                })
+            })
             .await?;
-        }
-        tx.commit().await?;
         Ok(match lock {
             Some(until) => Error::Locked {
                 until: display_instant(until),
@@ -208,14 +231,14 @@ impl Platform {
     /// The session a cookie token names, refreshed; expired sessions are closed.
     pub async fn session(&self, token: &str) -> Result<SessionInfo> {
         let token_hash = sm3_hex(token.as_bytes());
-        let row = sqlx::query(
+        let row = query(
             "SELECT s.csrf_token, s.last_seen_at, s.source, u.id, u.username, u.display_name, u.role, \
              u.must_change_password, u.disabled, o.id, o.path, o.name \
              FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
              WHERE s.token_hash = $1",
         )
         .bind(&token_hash)
-        .fetch_optional(self.db.pool())
+        .fetch_optional(&mut self.db.conn().await?)
         .await?;
         let Some(row) = row else {
             return Err(Error::SessionExpired);
@@ -233,10 +256,18 @@ impl Platform {
         }
         if (now - last_seen).num_seconds() >= TOUCH_EVERY_SECONDS {
             // Session upkeep, not a change of record: not an audit event.
-            sqlx::query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
-                .bind(format_instant(now))
-                .bind(&token_hash)
-                .execute(self.db.pool())
+            let hash = token_hash.clone();
+            self.db
+                .upkeep(move |tx| {
+                    Box::pin(async move {
+                        query("UPDATE sessions SET last_seen_at = $1 WHERE token_hash = $2")
+                            .bind(format_instant(now))
+                            .bind(hash)
+                            .execute(tx.conn())
+                            .await?;
+                        Ok(())
+                    })
+                })
                 .await?;
         }
         let role =
@@ -290,28 +321,41 @@ impl Platform {
             Err(Error::SessionExpired) => return Ok(()),
             Err(e) => return Err(e),
         };
-        let mut tx = self.db.begin(&session.actor.who()).await?;
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(sm3_hex(token.as_bytes()))
-            .execute(tx.conn())
-            .await?;
+        let token_hash = sm3_hex(token.as_bytes());
         let user_id = session
             .actor
             .user_id()
             .map(|u| u.to_string())
             .unwrap_or_default();
         let org = session.actor.org_id.as_ref().map(|o| o.to_string());
-        tx.record(Event::new("user", &user_id, "logout").org(org.as_deref()))
+        self.db
+            .write(&session.actor.who(), move |tx| {
+                Box::pin(async move {
+                    query("DELETE FROM sessions WHERE token_hash = $1")
+                        .bind(token_hash)
+                        .execute(tx.conn())
+                        .await?;
+                    tx.record(Event::new("user", &user_id, "logout").org(org.as_deref()))
+                        .await
+                })
+            })
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 
     /// Ends a session that timed out (upkeep; the user's next login is the event).
     async fn end_session(&self, token_hash: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sessions WHERE token_hash = $1")
-            .bind(token_hash)
-            .execute(self.db.pool())
+        let hash = token_hash.to_string();
+        self.db
+            .upkeep(move |tx| {
+                Box::pin(async move {
+                    query("DELETE FROM sessions WHERE token_hash = $1")
+                        .bind(hash)
+                        .execute(tx.conn())
+                        .await?;
+                    Ok(())
+                })
+            })
             .await?;
         Ok(())
     }

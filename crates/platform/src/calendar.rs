@@ -24,11 +24,17 @@ impl Platform {
         let mut loaded = db::calendar::loaded_notices(&self.db).await?;
         loaded.extend(notices.iter().cloned());
         Calendar::with_loaded(loaded, Default::default())?;
-        let mut tx = self.db.begin(&actor.who()).await?;
-        for notice in &notices {
-            db::calendar::store(&mut tx, notice).await?;
-        }
-        tx.commit().await?;
-        Ok(notices.iter().map(|n| n.year).collect())
+        let years = notices.iter().map(|n| n.year).collect();
+        self.db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    for notice in &notices {
+                        db::calendar::store(tx, notice).await?;
+                    }
+                    Ok::<_, db::DbError>(())
+                })
+            })
+            .await?;
+        Ok(years)
     }
 }

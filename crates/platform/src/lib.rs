@@ -196,10 +196,4 @@ impl Error {
     }
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Db(DbError::Query(e))
-    }
-}
-
 pub type Result<T, E = Error> = std::result::Result<T, E>;

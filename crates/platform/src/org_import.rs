@@ -194,9 +194,7 @@ impl Platform {
             ORGANIZATIONS.kind,
         )
         .await?;
-        let mut conn = self.db.pool().acquire().await?;
-        let mut world = all_orgs(&mut conn).await?;
-        drop(conn);
+        let mut world = all_orgs(&mut self.db.conn().await?).await?;
 
         let mut errors = Vec::new();
         let mut pending: Vec<Row> = records
@@ -303,8 +301,8 @@ impl Platform {
             dry_run: mode.dry_run,
             ..Default::default()
         };
-        let good: Vec<&Plan> = plans
-            .iter()
+        let good: Vec<Plan> = plans
+            .into_iter()
             .filter(|(line, ..)| !bad.contains(line))
             .map(|(_, p, ..)| p)
             .collect();
@@ -319,9 +317,11 @@ impl Platform {
         if mode.dry_run || report.created + report.updated == 0 {
             return Ok(report);
         }
-        let mut tx = self.db.begin(&actor.who()).await?;
-        write_plans(&mut tx, &good).await?;
-        tx.commit().await?;
+        self.db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move { write_plans(tx, &good).await })
+            })
+            .await?;
         Ok(report)
     }
 
@@ -393,8 +393,7 @@ impl Platform {
             ORGANIZATIONS.kind,
         )
         .await?;
-        let mut conn = self.db.pool().acquire().await?;
-        let world = all_orgs(&mut conn).await?;
+        let world = all_orgs(&mut self.db.conn().await?).await?;
         let by_id: HashMap<&str, &Org> = world.iter().map(|o| (o.id.as_str(), o)).collect();
         let rows = world
             .iter()
@@ -421,7 +420,7 @@ impl Platform {
     }
 }
 
-async fn write_plans(tx: &mut Tx, plans: &[&Plan]) -> Result<(), db::DbError> {
+async fn write_plans(tx: &mut Tx, plans: &[Plan]) -> Result<(), db::DbError> {
     for plan in plans {
         match plan {
             Plan::Create(org) => insert_org(tx, org).await?,

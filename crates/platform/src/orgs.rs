@@ -3,17 +3,15 @@
 
 use std::collections::HashSet;
 
-use db::{Changes, Event, Params, Tx};
+use db::{Changes, Conn, DbError, Event, Params, Row, Tx, query};
 use kernel::ids::OrgId;
 use kernel::{OrgKind, Permission};
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
 use crate::{Actor, Error, NewOrg, Org, OrgUpdate, Platform, Result};
 
 const COLUMNS: &str = "id, name, kind, parent_id, path, depth, division_code, uscc";
 
-pub(crate) fn read_org(row: &AnyRow) -> Result<Org, sqlx::Error> {
+pub(crate) fn read_org(row: &Row) -> Result<Org, DbError> {
     let kind: String = row.try_get("kind")?;
     Ok(Org {
         id: OrgId::from_stored(row.try_get::<String, _>("id")?),
@@ -44,19 +42,14 @@ pub(crate) fn check_name(name: &str) -> Result<String, String> {
     Ok(name.to_string())
 }
 
-pub(crate) async fn all_orgs(conn: &mut AnyConnection) -> Result<Vec<Org>, sqlx::Error> {
+pub(crate) async fn all_orgs(conn: &mut Conn) -> Result<Vec<Org>, DbError> {
     let sql = "SELECT id, name, kind, parent_id, path, depth, division_code, uscc FROM orgs ORDER BY path";
-    sqlx::query(sql)
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(read_org)
-        .collect()
+    query(sql).map(conn, read_org).await
 }
 
-pub(crate) async fn insert_org(tx: &mut Tx, org: &Org) -> Result<(), db::DbError> {
+pub(crate) async fn insert_org(tx: &mut Tx, org: &Org) -> Result<(), DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    query(
         "INSERT INTO orgs (id, name, kind, parent_id, parent_key, path, depth, division_code, uscc, \
          created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $10)",
     )
@@ -69,7 +62,7 @@ pub(crate) async fn insert_org(tx: &mut Tx, org: &Org) -> Result<(), db::DbError
     .bind(org.depth)
     .bind(&org.division_code)
     .bind(&org.uscc)
-    .bind(&now)
+    .bind(now)
     .execute(tx.conn())
     .await?;
     tx.record(
@@ -89,14 +82,14 @@ pub(crate) async fn insert_org(tx: &mut Tx, org: &Org) -> Result<(), db::DbError
 }
 
 /// Writes name, kind and codes (not the position) of an existing organisation.
-pub(crate) async fn update_fields(tx: &mut Tx, old: &Org, new: &Org) -> Result<(), db::DbError> {
+pub(crate) async fn update_fields(tx: &mut Tx, old: &Org, new: &Org) -> Result<(), DbError> {
     let now = tx.now_text();
-    sqlx::query("UPDATE orgs SET name = $1, kind = $2, division_code = $3, uscc = $4, updated_at = $5 WHERE id = $6")
+    query("UPDATE orgs SET name = $1, kind = $2, division_code = $3, uscc = $4, updated_at = $5 WHERE id = $6")
         .bind(&new.name)
         .bind(new.kind.code())
         .bind(&new.division_code)
         .bind(&new.uscc)
-        .bind(&now)
+        .bind(now)
         .bind(new.id.as_str())
         .execute(tx.conn())
         .await?;
@@ -125,9 +118,9 @@ fn child_position(parent: Option<&Org>, id: &OrgId) -> (String, i64) {
 impl Platform {
     pub async fn org(&self, id: &OrgId) -> Result<Org> {
         let sql = "SELECT id, name, kind, parent_id, path, depth, division_code, uscc FROM orgs WHERE id = $1";
-        let row = sqlx::query(sql)
+        let row = query(sql)
             .bind(id.as_str())
-            .fetch_optional(self.db.pool())
+            .fetch_optional(&mut self.db.conn().await?)
             .await?;
         match row {
             Some(row) => Ok(read_org(&row)?),
@@ -149,26 +142,22 @@ impl Platform {
             q.push(" WHERE path LIKE ").bind(format!("{prefix}%"));
         }
         q.push(" ORDER BY path");
-        let rows = q.query().fetch_all(self.db.pool()).await?;
-        Ok(rows.iter().map(read_org).collect::<Result<_, _>>()?)
+        Ok(q.map(&mut self.db.conn().await?, read_org).await?)
     }
 
     /// The organisation directory, which is public (政务公开): names, kinds and codes only.
     pub async fn directory(&self) -> Result<Vec<Org>> {
-        let mut conn = self.db.pool().acquire().await?;
-        Ok(all_orgs(&mut conn).await?)
+        Ok(all_orgs(&mut self.db.conn().await?).await?)
     }
 
     /// The ids of an organisation and everything below it.
     pub async fn subtree_ids(&self, org: &Org) -> Result<Vec<OrgId>> {
-        let rows = sqlx::query("SELECT id FROM orgs WHERE path LIKE $1")
+        Ok(query("SELECT id FROM orgs WHERE path LIKE $1")
             .bind(format!("{}%", org.path))
-            .fetch_all(self.db.pool())
-            .await?;
-        Ok(rows
-            .iter()
-            .map(|r| r.try_get::<String, _>(0).map(OrgId::from_stored))
-            .collect::<Result<_, _>>()?)
+            .map(&mut self.db.conn().await?, |r| {
+                r.try_get::<String, _>(0).map(OrgId::from_stored)
+            })
+            .await?)
     }
 
     /// The ids of the organisations in the actor's scope (None: everything), for filtering rows
@@ -177,15 +166,11 @@ impl Platform {
         let Some(prefix) = actor.scope.path_prefix() else {
             return Ok(None);
         };
-        let rows = sqlx::query("SELECT id FROM orgs WHERE path LIKE $1")
+        let ids = query("SELECT id FROM orgs WHERE path LIKE $1")
             .bind(format!("{prefix}%"))
-            .fetch_all(self.db.pool())
+            .map(&mut self.db.conn().await?, |r| r.try_get::<String, _>(0))
             .await?;
-        Ok(Some(
-            rows.iter()
-                .map(|r| r.try_get::<String, _>(0))
-                .collect::<Result<_, _>>()?,
-        ))
+        Ok(Some(ids.into_iter().collect()))
     }
 
     /// The organisation chain from the top down to `org` (inclusive).
@@ -199,8 +184,7 @@ impl Platform {
         let mut q = Params::new(&format!("SELECT {COLUMNS} FROM orgs WHERE id IN "));
         q.bind_list(ids.iter().map(|s| s.to_string()));
         q.push(" ORDER BY depth");
-        let rows = q.query().fetch_all(self.db.pool()).await?;
-        Ok(rows.iter().map(read_org).collect::<Result<_, _>>()?)
+        Ok(q.map(&mut self.db.conn().await?, read_org).await?)
     }
 
     /// Every organisation, for resolving many names at once (ledger imports).
@@ -212,8 +196,7 @@ impl Platform {
 
     /// Finds an organisation by name, or by path (新北区/司法局) when the name is not unique.
     pub async fn resolve_org(&self, name: &str) -> Result<Org> {
-        let mut conn = self.db.pool().acquire().await?;
-        let all = all_orgs(&mut conn).await?;
+        let all = all_orgs(&mut self.db.conn().await?).await?;
         crate::org_import::resolve_in(&all, name)
             .cloned()
             .map_err(Error::Invalid)
@@ -246,20 +229,26 @@ impl Platform {
             division_code: new.division_code.map(|d| d.to_string()),
             uscc: new.uscc.map(|u| u.to_string()),
         };
-        let mut tx = self.db.begin(&actor.who()).await?;
-        match insert_org(&mut tx, &org).await {
+        let written = org.clone();
+        let inserted = self
+            .db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move { insert_org(tx, &written).await })
+            })
+            .await;
+        match inserted {
             Err(e) if e.is_unique_violation() => {
-                tx.rollback().await?;
                 let under = parent.map(|p| p.name).unwrap_or_else(|| "顶层".into());
-                return Err(Error::Conflict(format!(
+                Err(Error::Conflict(format!(
                     "“{under}”下已有名为“{}”的机构",
                     org.name
-                )));
+                )))
             }
-            other => other?,
+            other => {
+                other?;
+                Ok(org)
+            }
         }
-        tx.commit().await?;
-        Ok(org)
     }
 
     pub async fn update_org(&self, actor: &Actor, id: &OrgId, update: OrgUpdate) -> Result<Org> {
@@ -299,43 +288,44 @@ impl Platform {
         new.kind
             .check_parent(parent.as_ref().map(|p| p.kind))
             .map_err(|e| Error::Rule(format!("{e}（机构层级规则）")))?;
-        let mut tx = self.db.begin(&actor.who()).await?;
-        let result = async {
-            if new.name != old.name
-                || new.kind != old.kind
-                || new.division_code != old.division_code
-                || new.uscc != old.uscc
-            {
-                update_fields(&mut tx, &old, &new).await?;
-            }
-            let new_parent = parent.as_ref().map(|p| p.id.clone());
-            if new_parent != old.parent_id {
-                let (path, depth) = child_position(parent.as_ref(), &old.id);
-                move_subtree(&mut tx, &old, &new_parent, &path, depth).await?;
-                new.parent_id = new_parent;
-                new.path = path;
-                new.depth = depth;
-            }
-            Ok::<_, db::DbError>(())
-        }
-        .await;
-        match result {
-            Err(e) if e.is_unique_violation() => {
-                tx.rollback().await?;
-                return Err(Error::Conflict(format!(
-                    "同一上级下已有名为“{}”的机构",
-                    new.name
-                )));
-            }
-            Err(e) => return Err(e.into()),
-            Ok(()) => {}
+        let new_parent = parent.as_ref().map(|p| p.id.clone());
+        if new_parent != old.parent_id {
+            let (path, depth) = child_position(parent.as_ref(), &old.id);
+            new.parent_id = new_parent;
+            new.path = path;
+            new.depth = depth;
         }
         if new == old {
-            tx.rollback().await?;
-        } else {
-            tx.commit().await?;
+            return Ok(new);
         }
-        Ok(new)
+        let (before, after) = (old.clone(), new.clone());
+        let result = self
+            .db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    if after.name != before.name
+                        || after.kind != before.kind
+                        || after.division_code != before.division_code
+                        || after.uscc != before.uscc
+                    {
+                        update_fields(tx, &before, &after).await?;
+                    }
+                    if after.parent_id != before.parent_id {
+                        move_subtree(tx, &before, &after.parent_id, &after.path, after.depth)
+                            .await?;
+                    }
+                    Ok::<_, DbError>(())
+                })
+            })
+            .await;
+        match result {
+            Err(e) if e.is_unique_violation() => Err(Error::Conflict(format!(
+                "同一上级下已有名为“{}”的机构",
+                new.name
+            ))),
+            Err(e) => Err(e.into()),
+            Ok(()) => Ok(new),
+        }
     }
 }
 
@@ -346,16 +336,16 @@ async fn move_subtree(
     parent: &Option<OrgId>,
     path: &str,
     depth: i64,
-) -> Result<(), db::DbError> {
+) -> Result<(), DbError> {
     let now = tx.now_text();
-    sqlx::query("UPDATE orgs SET parent_id = $1, parent_key = $2, updated_at = $3 WHERE id = $4")
+    query("UPDATE orgs SET parent_id = $1, parent_key = $2, updated_at = $3 WHERE id = $4")
         .bind(parent.as_ref().map(|p| p.as_str()))
         .bind(parent.as_ref().map(|p| p.as_str()).unwrap_or(""))
-        .bind(&now)
+        .bind(now)
         .bind(old.id.as_str())
         .execute(tx.conn())
         .await?;
-    sqlx::query(
+    query(
         "UPDATE orgs SET path = $1 || substr(path, CAST($2 AS INTEGER)), depth = depth + $3 WHERE path LIKE $4",
     )
     .bind(path)

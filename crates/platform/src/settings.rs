@@ -39,9 +39,12 @@ impl Platform {
         if old == value {
             return Ok(());
         }
-        let mut tx = self.db.begin(&actor.who()).await?;
-        db::settings::store(&mut tx, def, &old, &value).await?;
-        tx.commit().await?;
+        let def = *def;
+        self.db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move { db::settings::store(tx, &def, &old, &value).await })
+            })
+            .await?;
         db::settings::forget(&self.db);
         Ok(())
     }

@@ -2,12 +2,10 @@
 //! security administrator's; accounts with business roles are the system administrator's
 //! (三员分立). Every change of role, password or lock is an audit event.
 
-use db::{Changes, Event, Page, PageRequest, Params};
+use db::{Changes, DbError, Event, Page, PageRequest, Params, Row, Tx, query, query_scalar};
 use kernel::crypto::mask_phone;
 use kernel::ids::{OrgId, UserId};
 use kernel::{Permission, Role};
-use sqlx::Row;
-use sqlx::any::AnyRow;
 
 use crate::auth::{hash_password, normalize_username, verify_password};
 use crate::{Actor, Error, NewUser, Platform, Result, User};
@@ -26,8 +24,8 @@ const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.org_id, o.name 
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN login_throttle t ON t.username = u.username";
 
 /// Ends every session of an account (a new role, password or status takes effect at once).
-async fn end_sessions(tx: &mut db::Tx, id: &UserId) -> Result<(), sqlx::Error> {
-    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+async fn end_sessions(tx: &mut Tx, id: &UserId) -> Result<(), DbError> {
+    query("DELETE FROM sessions WHERE user_id = $1")
         .bind(id.as_str())
         .execute(tx.conn())
         .await?;
@@ -76,7 +74,7 @@ fn check_phone(phone: &str) -> Result<String> {
 }
 
 impl Platform {
-    fn read_user(&self, row: &AnyRow) -> Result<(User, String)> {
+    fn read_user(&self, row: &Row) -> Result<(User, String)> {
         let get = |i: usize| row.try_get::<String, _>(i);
         let role =
             Role::from_code(&get(5)?).ok_or_else(|| db::DbError::Corrupt("用户角色无效".into()))?;
@@ -153,8 +151,9 @@ impl Platform {
             .bind(request.limit())
             .push(" OFFSET ")
             .bind(request.offset());
-        let total: i64 = count.query().fetch_one(self.db.pool()).await?.try_get(0)?;
-        let rows = list.query().fetch_all(self.db.pool()).await?;
+        let mut conn = self.db.conn().await?;
+        let total: i64 = count.fetch_one(&mut conn).await?.try_get(0)?;
+        let rows = list.fetch_all(&mut conn).await?;
         let items = rows
             .iter()
             .map(|r| self.read_user(r).map(|(u, _)| u))
@@ -164,9 +163,9 @@ impl Platform {
 
     async fn user_with_path(&self, id: &UserId) -> Result<(User, String)> {
         let sql = format!("{SELECT} WHERE u.id = $1");
-        let row = sqlx::query(sqlx::AssertSqlSafe(sql))
+        let row = query(sql)
             .bind(id.as_str())
-            .fetch_optional(self.db.pool())
+            .fetch_optional(&mut self.db.conn().await?)
             .await?;
         match row {
             Some(row) => self.read_user(&row),
@@ -215,46 +214,53 @@ impl Platform {
             .transpose()?;
         let hash = hash_password(&new.password)?;
         let id = UserId::generate();
-        let mut tx = self.db.begin(&actor.who()).await?;
+        let sealed = phone.as_ref().map(|p| self.seal.seal(p));
+        let (user_id, org_id, role, must_change) = (
+            id.clone(),
+            org.id.clone(),
+            new.role,
+            new.must_change_password,
+        );
+        let name = username.clone();
+        let written = self.db.write(&actor.who(), move |tx| Box::pin(async move {
         let now = tx.now_text();
-        let inserted = sqlx::query(
+        query(
             "INSERT INTO users (id, username, display_name, org_id, role, password_hash, phone_sealed, \
              must_change_password, disabled, password_changed_at, created_at, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 0, $9, $9, $9)",
         )
-        .bind(id.as_str())
-        .bind(&username)
+        .bind(user_id.as_str())
+        .bind(&name)
         .bind(&display_name)
-        .bind(org.id.as_str())
-        .bind(new.role.code())
+        .bind(org_id.as_str())
+        .bind(role.code())
         .bind(hash)
-        .bind(phone.as_ref().map(|p| self.seal.seal(p)))
-        .bind(i64::from(new.must_change_password))
-        .bind(&now)
+        .bind(sealed)
+        .bind(i64::from(must_change))
+        .bind(now)
         .execute(tx.conn())
-        .await
-        .map_err(db::DbError::from);
-        match inserted {
-            Err(e) if e.is_unique_violation() => {
-                tx.rollback().await?;
-                return Err(Error::Conflict(format!("用户名“{username}”已被使用")));
-            }
-            other => other?,
-        };
+        .await?;
         tx.record(
-            Event::new("user", id.as_str(), "create")
-                .org(Some(org.id.as_str()))
+            Event::new("user", user_id.as_str(), "create")
+                .org(Some(org_id.as_str()))
                 .changes(
                     Changes::new()
-                        .set("username", &username)
+                        .set("username", &name)
                         .set("display_name", &display_name)
-                        .set("org_id", org.id.as_str())
-                        .set("role", new.role.code())
+                        .set("org_id", org_id.as_str())
+                        .set("role", role.code())
                         .set("phone", phone.as_deref().map(mask_phone)),
                 ),
         )
         .await?;
-        tx.commit().await?;
+        Ok::<_, DbError>(())
+        })).await;
+        match written {
+            Err(e) if e.is_unique_violation() => {
+                return Err(Error::Conflict(format!("用户名“{username}”已被使用")));
+            }
+            other => other?,
+        };
         Ok(self.user_with_path(&id).await?.0)
     }
 
@@ -281,23 +287,28 @@ impl Platform {
         if role == user.role {
             return Ok(user);
         }
-        let mut tx = self.db.begin(&actor.who()).await?;
-        let now = tx.now_text();
-        sqlx::query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
-            .bind(role.code())
-            .bind(&now)
-            .bind(id.as_str())
-            .execute(tx.conn())
+        let (user_id, org_id, old_role) = (id.clone(), user.org_id.clone(), user.role);
+        self.db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let now = tx.now_text();
+                    query("UPDATE users SET role = $1, updated_at = $2 WHERE id = $3")
+                        .bind(role.code())
+                        .bind(now)
+                        .bind(user_id.as_str())
+                        .execute(tx.conn())
+                        .await?;
+                    // A new role takes effect at the next login.
+                    end_sessions(tx, &user_id).await?;
+                    tx.record(
+                        Event::new("user", user_id.as_str(), "role_change")
+                            .org(Some(org_id.as_str()))
+                            .changes(Changes::new().change("role", old_role.code(), role.code())),
+                    )
+                    .await
+                })
+            })
             .await?;
-        // A new role takes effect at the next login.
-        end_sessions(&mut tx, id).await?;
-        tx.record(
-            Event::new("user", id.as_str(), "role_change")
-                .org(Some(user.org_id.as_str()))
-                .changes(Changes::new().change("role", user.role.code(), role.code())),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(self.user_with_path(id).await?.0)
     }
 
@@ -311,24 +322,30 @@ impl Platform {
             .check(password, &user.username)
             .map_err(Error::Password)?;
         let hash = hash_password(password)?;
-        let mut tx = self.db.begin(&actor.who()).await?;
-        let now = tx.now_text();
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2, updated_at = $2 WHERE id = $3")
-            .bind(hash)
-            .bind(&now)
-            .bind(id.as_str())
-            .execute(tx.conn())
+        let user_id = id.clone();
+        self.db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let now = tx.now_text();
+                    query("UPDATE users SET password_hash = $1, must_change_password = 1, password_changed_at = $2, updated_at = $2 WHERE id = $3")
+                        .bind(hash)
+                        .bind(now)
+                        .bind(user_id.as_str())
+                        .execute(tx.conn())
+                        .await?;
+                    end_sessions(tx, &user_id).await?;
+                    query("DELETE FROM login_throttle WHERE username = $1")
+                        .bind(&user.username)
+                        .execute(tx.conn())
+                        .await?;
+                    tx.record(
+                        Event::new("user", user_id.as_str(), "password_reset")
+                            .org(Some(user.org_id.as_str())),
+                    )
+                    .await
+                })
+            })
             .await?;
-        end_sessions(&mut tx, id).await?;
-        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
-            .bind(&user.username)
-            .execute(tx.conn())
-            .await?;
-        tx.record(
-            Event::new("user", id.as_str(), "password_reset").org(Some(user.org_id.as_str())),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -337,14 +354,22 @@ impl Platform {
         self.require(actor, Permission::UnlockAccounts, "user", id.as_str())
             .await?;
         let user = self.user(actor, id).await?;
-        let mut tx = self.db.begin(&actor.who()).await?;
-        sqlx::query("DELETE FROM login_throttle WHERE username = $1")
-            .bind(&user.username)
-            .execute(tx.conn())
+        let user_id = id.clone();
+        self.db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    query("DELETE FROM login_throttle WHERE username = $1")
+                        .bind(&user.username)
+                        .execute(tx.conn())
+                        .await?;
+                    tx.record(
+                        Event::new("user", user_id.as_str(), "unlock")
+                            .org(Some(user.org_id.as_str())),
+                    )
+                    .await
+                })
+            })
             .await?;
-        tx.record(Event::new("user", id.as_str(), "unlock").org(Some(user.org_id.as_str())))
-            .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -363,25 +388,30 @@ impl Platform {
         if user.disabled == disabled {
             return Ok(());
         }
-        let mut tx = self.db.begin(&actor.who()).await?;
-        let now = tx.now_text();
-        sqlx::query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
-            .bind(i64::from(disabled))
-            .bind(&now)
-            .bind(id.as_str())
-            .execute(tx.conn())
+        let user_id = id.clone();
+        self.db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let now = tx.now_text();
+                    query("UPDATE users SET disabled = $1, updated_at = $2 WHERE id = $3")
+                        .bind(i64::from(disabled))
+                        .bind(now)
+                        .bind(user_id.as_str())
+                        .execute(tx.conn())
+                        .await?;
+                    end_sessions(tx, &user_id).await?;
+                    tx.record(
+                        Event::new(
+                            "user",
+                            user_id.as_str(),
+                            if disabled { "disable" } else { "enable" },
+                        )
+                        .org(Some(user.org_id.as_str())),
+                    )
+                    .await
+                })
+            })
             .await?;
-        end_sessions(&mut tx, id).await?;
-        tx.record(
-            Event::new(
-                "user",
-                id.as_str(),
-                if disabled { "disable" } else { "enable" },
-            )
-            .org(Some(user.org_id.as_str())),
-        )
-        .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -390,9 +420,9 @@ impl Platform {
         let Some(id) = actor.user_id() else {
             return Err(Error::Rule("命令行没有密码".into()));
         };
-        let row = sqlx::query("SELECT username, password_hash FROM users WHERE id = $1")
+        let row = query("SELECT username, password_hash FROM users WHERE id = $1")
             .bind(id.as_str())
-            .fetch_one(self.db.pool())
+            .fetch_one(&mut self.db.conn().await?)
             .await?;
         let username: String = row.try_get(0)?;
         let hash: String = row.try_get(1)?;
@@ -405,18 +435,25 @@ impl Platform {
         let policy = db::settings::load(&self.db).await?.security().password;
         policy.check(new, &username).map_err(Error::Password)?;
         let new_hash = hash_password(new)?;
-        let mut tx = self.db.begin(&actor.who()).await?;
-        let now = tx.now_text();
-        sqlx::query("UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2, updated_at = $2 WHERE id = $3")
-            .bind(new_hash)
-            .bind(&now)
-            .bind(id.as_str())
-            .execute(tx.conn())
-            .await?;
+        let user_id = id.clone();
         let org = actor.org_id.as_ref().map(|o| o.to_string());
-        tx.record(Event::new("user", id.as_str(), "password_change").org(org.as_deref()))
+        self.db
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let now = tx.now_text();
+                    query("UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2, updated_at = $2 WHERE id = $3")
+                        .bind(new_hash)
+                        .bind(now)
+                        .bind(user_id.as_str())
+                        .execute(tx.conn())
+                        .await?;
+                    tx.record(
+                        Event::new("user", user_id.as_str(), "password_change").org(org.as_deref()),
+                    )
+                    .await
+                })
+            })
             .await?;
-        tx.commit().await?;
         Ok(())
     }
 
@@ -437,7 +474,7 @@ impl Platform {
         if let Some(prefix) = actor.scope.path_prefix() {
             q.push(" WHERE o.path LIKE ").bind(format!("{prefix}%"));
         }
-        let row = q.query().fetch_one(self.db.pool()).await?;
+        let row = q.fetch_one(&mut self.db.conn().await?).await?;
         let n = |i: usize| row.try_get::<i64, _>(i);
         Ok(AccountSummary {
             users: n(0)?,
@@ -449,8 +486,8 @@ impl Platform {
 
     /// Whether any account exists (the first administrator is made on the command line).
     pub async fn has_users(&self) -> Result<bool> {
-        let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM users")
-            .fetch_one(self.db.pool())
+        let n: i64 = query_scalar("SELECT COUNT(*) FROM users")
+            .fetch_one(&mut self.db.conn().await?)
             .await?;
         Ok(n > 0)
     }

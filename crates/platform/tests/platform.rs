@@ -368,10 +368,8 @@ async fn idle_sessions_expire() {
         user(&p, "officer", "示例区司法局", Role::LegalAffairs).await;
         let session = p.login("officer", PASSWORD, "test").await.unwrap();
         p.session(&session.token).await.unwrap();
-        sqlx::query("UPDATE sessions SET last_seen_at = '2020-01-01T00:00:00.000000Z'")
-            .execute(t.db.pool())
-            .await
-            .unwrap();
+        t.tamper("UPDATE sessions SET last_seen_at = '2020-01-01T00:00:00.000000Z'")
+            .await;
         assert!(matches!(
             p.session(&session.token).await,
             Err(Error::SessionExpired)

@@ -25,7 +25,7 @@ pub struct Proposal {
 
 impl Power {
     async fn timeline(&self, code: &str) -> Result<Option<Timeline>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let Some(id) = store::item_id_by_code(&mut conn, code).await? else {
             return Ok(None);
         };
@@ -90,22 +90,29 @@ impl Power {
             decided_by: None,
             decision_note: None,
         };
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::insert_adjustment(&mut tx, &adjustment).await?;
-        tx.record(
-            Event::new("power_adjustment", adjustment.id.as_str(), "propose")
-                .org(Some(org.id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("code", &adjustment.item_code)
-                        .set("kind", adjustment.kind.label())
-                        .set("effective_on", store::day(adjustment.effective_on))
-                        .set("reason", &adjustment.reason)
-                        .set("basis", &adjustment.basis),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        let written = adjustment.clone();
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let a = written;
+                    store::insert_adjustment(tx, &a).await?;
+                    tx.record(
+                        Event::new("power_adjustment", a.id.as_str(), "propose")
+                            .org(Some(a.org_id.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("code", &a.item_code)
+                                    .set("kind", a.kind.label())
+                                    .set("effective_on", store::day(a.effective_on))
+                                    .set("reason", &a.reason)
+                                    .set("basis", &a.basis),
+                            ),
+                    )
+                    .await
+                })
+            })
+            .await?;
         Ok(adjustment)
     }
 
@@ -158,7 +165,7 @@ impl Power {
     }
 
     pub async fn adjustment(&self, actor: &Actor, id: &AdjustmentId) -> Result<Adjustment> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let a = store::adjustment(&mut conn, id)
             .await?
             .ok_or_else(|| Error::NotFound("该调整".into()))?;
@@ -180,7 +187,7 @@ impl Power {
             .require(actor, Permission::ReadRecords, "power_adjustment", "list")
             .await?;
         let scope = actor.scope.orgs();
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         Ok(store::adjustments(&mut conn, scope.as_ref(), state, item).await?)
     }
 
@@ -198,20 +205,27 @@ impl Power {
         a.state = rules::review(a.state, accept).map_err(Error::Rule)?;
         a.reviewed_by = Some(actor.audit_name());
         a.review_note = Some(note.trim().to_string());
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::update_adjustment(&mut tx, &a, None).await?;
-        tx.record(
-            Event::new("power_adjustment", id.as_str(), "review")
-                .org(Some(a.org_id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("code", &a.item_code)
-                        .change("state", old.label(), a.state.label())
-                        .set("note", note.trim()),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        let (written, note) = (a.clone(), note.trim().to_string());
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let a = written;
+                    store::update_adjustment(tx, &a, None).await?;
+                    tx.record(
+                        Event::new("power_adjustment", a.id.as_str(), "review")
+                            .org(Some(a.org_id.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("code", &a.item_code)
+                                    .change("state", old.label(), a.state.label())
+                                    .set("note", note),
+                            ),
+                    )
+                    .await
+                })
+            })
+            .await?;
         Ok(a)
     }
 
@@ -231,10 +245,12 @@ impl Power {
             rules::decide(a.state, accept, a.reviewed_by.as_deref(), &me).map_err(Error::Rule)?;
         a.decided_by = Some(me);
         a.decision_note = Some(note.trim().to_string());
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
         let mut item_id = a.item_id.clone();
+        let mut new_item: Option<ItemId> = None;
+        let mut ops = Vec::new();
+        let mut citation = None;
         if a.state == AdjustmentState::Approved {
-            let (ops, version) = match self.timeline(&a.item_code).await? {
+            let (changes, version) = match self.timeline(&a.item_code).await? {
                 Some(mut t) => {
                     let ops = t
                         .apply(a.kind, a.effective_on, a.proposal.clone(), a.kind.label())
@@ -248,37 +264,55 @@ impl Power {
                         .ok_or_else(|| Error::Invalid("新增事项缺少事项内容".into()))?;
                     let mut t = Timeline::new(ItemId::generate(), &a.item_code);
                     let ops = t.start(a.effective_on, fields, &a.org_name, "新增");
-                    store::insert_item(&mut tx, &t.item_id, &a.item_code).await?;
+                    new_item = Some(t.item_id.clone());
                     item_id = Some(t.item_id.clone());
                     (ops, t.versions.first().cloned())
                 }
             };
-            apply::write(&mut tx, &ops).await?;
+            ops = changes;
             if let Some(v) = version.filter(|v| v.active && a.proposal.is_some()) {
-                let record = CitingRecord {
-                    module: "power",
-                    record_type: "item",
-                    record_id: v.id.as_str(),
-                    org_id: Some(v.fields.org_id.as_str()),
-                };
-                self.laws
-                    .cite_record(&mut tx, record, &v.fields.legal_basis, a.effective_on)
+                let resolved = self
+                    .laws
+                    .resolve(&v.fields.legal_basis, a.effective_on)
                     .await?;
+                citation = Some((v.id.to_string(), v.fields.org_id.to_string(), resolved));
             }
         }
-        store::update_adjustment(&mut tx, &a, item_id.as_ref()).await?;
-        tx.record(
-            Event::new("power_adjustment", id.as_str(), "decide")
-                .org(Some(a.org_id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("code", &a.item_code)
-                        .change("state", old.label(), a.state.label())
-                        .set("note", note.trim()),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        let (written, written_item, note) = (a.clone(), item_id.clone(), note.trim().to_string());
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let a = written;
+                    if let Some(new_item) = &new_item {
+                        store::insert_item(tx, new_item, &a.item_code).await?;
+                    }
+                    apply::write(tx, &ops).await?;
+                    if let Some((version, org, resolved)) = &citation {
+                        let record = CitingRecord {
+                            module: "power",
+                            record_type: "item",
+                            record_id: version,
+                            org_id: Some(org),
+                        };
+                        laws::cite_record(tx, record, resolved, a.effective_on).await?;
+                    }
+                    store::update_adjustment(tx, &a, written_item.as_ref()).await?;
+                    tx.record(
+                        Event::new("power_adjustment", a.id.as_str(), "decide")
+                            .org(Some(a.org_id.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("code", &a.item_code)
+                                    .change("state", old.label(), a.state.label())
+                                    .set("note", note),
+                            ),
+                    )
+                    .await?;
+                    Ok::<_, db::DbError>(())
+                })
+            })
+            .await?;
         a.item_id = item_id;
         Ok(a)
     }

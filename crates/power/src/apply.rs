@@ -181,7 +181,7 @@ impl Timeline {
 }
 
 /// Writes the operations of a change.
-pub(crate) async fn write(tx: &mut Tx, ops: &[Op]) -> Result<(), sqlx::Error> {
+pub(crate) async fn write(tx: &mut Tx, ops: &[Op]) -> Result<(), db::DbError> {
     for op in ops {
         match op {
             Op::SetEnd { version, to } => store::set_valid_to(tx, version, *to).await?,

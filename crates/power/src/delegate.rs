@@ -77,7 +77,7 @@ impl Power {
                 list.iter().cloned().map(Some).collect()
             }
         };
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let existing: HashMap<(String, Option<String>), Delegation> =
             store::delegations(&mut conn, None)
                 .await?
@@ -136,39 +136,52 @@ impl Power {
         if plans.is_empty() {
             return Ok(0);
         }
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        for (d, new) in &plans {
-            if *new {
-                store::insert_delegation(&mut tx, d).await?;
-            } else {
-                store::set_delegation_state(&mut tx, &d.id, d.state, d.state_on, &d.batch_doc)
-                    .await?;
-            }
-            tx.record(
-                Event::new(
-                    "power_delegation",
-                    d.id.as_str(),
-                    if *new { "create" } else { "state" },
-                )
-                .changes(
-                    Changes::new()
-                        .set("code", &d.item_code)
-                        .set(
-                            "town",
-                            d.town_id
-                                .as_ref()
-                                .map(|t| t.to_string())
-                                .unwrap_or_else(|| ALL_TOWNS.into()),
+        let count = plans.len();
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    for (d, new) in &plans {
+                        if *new {
+                            store::insert_delegation(tx, d).await?;
+                        } else {
+                            store::set_delegation_state(
+                                tx,
+                                &d.id,
+                                d.state,
+                                d.state_on,
+                                &d.batch_doc,
+                            )
+                            .await?;
+                        }
+                        tx.record(
+                            Event::new(
+                                "power_delegation",
+                                d.id.as_str(),
+                                if *new { "create" } else { "state" },
+                            )
+                            .changes(
+                                Changes::new()
+                                    .set("code", &d.item_code)
+                                    .set(
+                                        "town",
+                                        d.town_id
+                                            .as_ref()
+                                            .map(|t| t.to_string())
+                                            .unwrap_or_else(|| ALL_TOWNS.into()),
+                                    )
+                                    .set("state", d.state.label())
+                                    .set("state_on", store::day(d.state_on))
+                                    .set("batch_doc", &d.batch_doc),
+                            ),
                         )
-                        .set("state", d.state.label())
-                        .set("state_on", store::day(d.state_on))
-                        .set("batch_doc", &d.batch_doc),
-                ),
-            )
+                        .await?;
+                    }
+                    Ok::<_, db::DbError>(())
+                })
+            })
             .await?;
-        }
-        tx.commit().await?;
-        Ok(plans.len())
+        Ok(count)
     }
 
     /// Moves one delegation on (已核准, 已下放, 已撤回) with the document that did it.
@@ -192,24 +205,30 @@ impl Power {
         let doc = DocNumber::parse(batch_doc)
             .map_err(|e| Error::Invalid(format!("批次文号：{e}")))?
             .to_string();
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let d = store::delegation(&mut conn, id)
             .await?
             .ok_or_else(|| Error::NotFound("该赋权事项".into()))?;
         drop(conn);
         rules::delegation_step(d.state, d.state_on, state, on).map_err(Error::Rule)?;
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::set_delegation_state(&mut tx, id, state, on, &doc).await?;
-        tx.record(
-            Event::new("power_delegation", id.as_str(), "state").changes(
-                Changes::new()
-                    .change("state", d.state.label(), state.label())
-                    .set("state_on", store::day(on))
-                    .set("batch_doc", &doc),
-            ),
-        )
-        .await?;
-        tx.commit().await?;
+        let (delegation, old, written_doc) = (id.clone(), d.state, doc.clone());
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    store::set_delegation_state(tx, &delegation, state, on, &written_doc).await?;
+                    tx.record(
+                        Event::new("power_delegation", delegation.as_str(), "state").changes(
+                            Changes::new()
+                                .change("state", old.label(), state.label())
+                                .set("state_on", store::day(on))
+                                .set("batch_doc", &written_doc),
+                        ),
+                    )
+                    .await
+                })
+            })
+            .await?;
         Ok(Delegation {
             state,
             state_on: on,
@@ -226,14 +245,14 @@ impl Power {
         self.platform
             .require(actor, Permission::ReadRecords, "power_delegation", "list")
             .await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         Ok(store::delegations(&mut conn, item).await?)
     }
 
     /// Who exercises a delegated item on `on`, for the public page: the towns and streets it
     /// was delegated to (已下放 by then), or 各镇（街道）.
     pub async fn holders(&self, id: &ItemId, on: NaiveDate) -> Result<Vec<String>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let mut names: Vec<String> = store::delegations(&mut conn, Some(id))
             .await?
             .into_iter()
@@ -267,7 +286,7 @@ impl Power {
         for d in &delegations {
             by_item.entry(d.item_code.clone()).or_default().push(d);
         }
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let mut rows = Vec::new();
         for (code, ds) in by_item {
             let versions = store::versions(&mut conn, &ds[0].item_id).await?;

@@ -87,7 +87,7 @@ impl Power {
         request: PageRequest,
     ) -> Result<ItemPage> {
         let filter = self.scoped(actor, filter).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let (items, total) =
             store::items_on(&mut conn, on, &filter, request.limit(), request.offset()).await?;
         Ok(Page::new(items, request, total))
@@ -105,7 +105,7 @@ impl Power {
             held_by_town: None,
             ..filter
         };
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let (items, total) =
             store::items_on(&mut conn, on, &filter, request.limit(), request.offset()).await?;
         Ok(Page::new(items, request, total))
@@ -130,7 +130,7 @@ impl Power {
 
     /// An item's versions without a scope check (the public portal shows the list to everyone).
     pub async fn item_versions(&self, id: &ItemId) -> Result<Vec<Item>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let versions = store::versions(&mut conn, id).await?;
         if versions.is_empty() {
             return Err(Error::NotFound("该事项".into()));
@@ -141,7 +141,7 @@ impl Power {
     /// Every version of the items with these codes (all items when None), by item, oldest
     /// first: what the search index holds, each version with the days it was in force.
     pub async fn index_versions(&self, codes: Option<&[String]>) -> Result<Vec<Item>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         Ok(match codes {
             Some(codes) => store::versions_of_codes(&mut conn, codes).await?,
             None => store::all_versions(&mut conn).await?,
@@ -149,7 +149,7 @@ impl Power {
     }
 
     pub async fn item_by_code(&self, code: &str) -> Result<Option<ItemId>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         Ok(store::item_id_by_code(&mut conn, code.trim()).await?)
     }
 
@@ -161,7 +161,7 @@ impl Power {
         let Some(org) = &actor.org_id else {
             return Ok(false);
         };
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let delegations = store::delegations(&mut conn, Some(id)).await?;
         let own = self.platform.org(org).await?;
         let chain = self.platform.ancestry(&own).await?;
@@ -190,7 +190,7 @@ impl Power {
         filter: ItemFilter,
     ) -> Result<Comparison> {
         let filter = self.scoped(actor, filter).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let all = i64::MAX / 4;
         let (a, _) = store::items_on(&mut conn, before, &filter, all, 0).await?;
         let (b, _) = store::items_on(&mut conn, after, &filter, all, 0).await?;

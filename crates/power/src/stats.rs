@@ -114,23 +114,23 @@ impl Power {
         let scope = org.map(|o| db::OrgScope::under(&o.path));
 
         // The grouped year-end count (the longest query) in two halves — 行政处罚, and every
-        // other type — side by side with the rest, each on a connection of its own.
-        let pool = self.platform.db().pool();
+        // other type — side by side with the rest, each on a connection and a thread of its own.
+        let db = self.platform.db().clone();
         let year_end_pass = |types: &'static [TypeRange]| {
-            let scope = scope.clone();
-            async move {
+            let (scope, db) = (scope.clone(), db.clone());
+            db::offload(async move {
                 let mut counts = Vec::new();
                 if collecting {
                     return Ok(counts);
                 }
-                let mut conn = pool.acquire().await?;
+                let mut conn = db.conn().await?;
                 for t in types {
                     counts.extend(
                         store_stats::year_end_counts(&mut conn, end, scope.as_ref(), *t).await?,
                     );
                 }
-                Ok::<_, sqlx::Error>(counts)
-            }
+                Ok::<_, db::DbError>(counts)
+            })
         };
         const PENALTY: ItemType = ItemType::Penalty;
         let year_end = async {
@@ -139,31 +139,42 @@ impl Power {
                 year_end_pass(&[TypeRange::Below(PENALTY), TypeRange::Above(PENALTY)]),
             )?;
             a.extend(b);
-            Ok::<_, sqlx::Error>(a)
+            Ok::<_, db::DbError>(a)
         };
         // Which department holds a delegated item matters only within an organisation.
-        let item_org = async {
-            if org.is_none() {
-                return Ok(Vec::new());
+        let within_org = org.is_some();
+        let item_org = db::offload({
+            let db = db.clone();
+            async move {
+                if !within_org {
+                    return Ok(Vec::new());
+                }
+                let mut conn = db.conn().await?;
+                store_stats::delegated_item_orgs(&mut conn).await
             }
-            let mut conn = pool.acquire().await?;
-            store_stats::delegated_item_orgs(&mut conn).await
-        };
-        let adjustments = async {
-            let mut conn = pool.acquire().await?;
-            store_stats::year_adjustments(&mut conn, start, end, scope.as_ref(), collecting).await
-        };
-        let steps = async {
-            let mut conn = pool.acquire().await?;
-            store::delegation_steps(&mut conn).await
-        };
+        });
+        let adjustments = db::offload({
+            let (db, scope) = (db.clone(), scope.clone());
+            async move {
+                let mut conn = db.conn().await?;
+                store_stats::year_adjustments(&mut conn, start, end, scope.as_ref(), collecting)
+                    .await
+            }
+        });
+        let steps = db::offload({
+            let db = db.clone();
+            async move {
+                let mut conn = db.conn().await?;
+                store::delegation_steps(&mut conn).await
+            }
+        });
         let (year_end, item_org, adjustments, steps) =
             tokio::try_join!(year_end, item_org, adjustments, steps)?;
 
         // Items in force at year end: counted in SQL; when collecting, read one by one.
         let mut item_ref: HashMap<String, RecordRef> = HashMap::new();
         if collecting {
-            let mut conn = pool.acquire().await?;
+            let mut conn = db.conn().await?;
             let mut active_items: HashSet<String> = HashSet::new();
             for v in store_stats::stat_versions(&mut conn).await? {
                 let record = RecordRef {

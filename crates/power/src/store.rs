@@ -1,10 +1,9 @@
 //! The power list's SQL, for both backends.
 
 use chrono::NaiveDate;
-use db::{OrgScope, Params, Tx};
+use db::Tx;
+use db::{OrgScope, Params};
 use kernel::ids::OrgId;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
 use crate::model::{
     Adjustment, AdjustmentId, AdjustmentKind, AdjustmentState, Delegation, DelegationId,
@@ -28,7 +27,7 @@ pub(crate) const ITEM_SELECT: &str = "SELECT v.id, v.item_id, i.code, v.valid_fr
      v.item_type, v.org_id, o.name, v.handling_unit, v.legal_basis, v.level, v.responsibilities, v.accountability, v.note, v.change \
      FROM power_item_versions v JOIN power_items i ON i.id = v.item_id JOIN orgs o ON o.id = v.org_id";
 
-pub(crate) fn read_item(row: &AnyRow) -> Result<Item, sqlx::Error> {
+pub(crate) fn read_item(row: &db::Row) -> Result<Item, db::DbError> {
     let s = |i: usize| row.try_get::<String, _>(i);
     Ok(Item {
         version_id: ItemVersionId::from_stored(s(0)?),
@@ -54,16 +53,14 @@ pub(crate) fn read_item(row: &AnyRow) -> Result<Item, sqlx::Error> {
     })
 }
 
-pub(crate) async fn insert_item(tx: &mut Tx, id: &ItemId, code: &str) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_item(tx: &mut Tx, id: &ItemId, code: &str) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
-        "INSERT INTO power_items (id, code, created_at, updated_at) VALUES ($1, $2, $3, $3)",
-    )
-    .bind(id.as_str())
-    .bind(code)
-    .bind(&now)
-    .execute(tx.conn())
-    .await?;
+    db::query("INSERT INTO power_items (id, code, created_at, updated_at) VALUES ($1, $2, $3, $3)")
+        .bind(id.as_str())
+        .bind(code)
+        .bind(&now)
+        .execute(tx.conn())
+        .await?;
     Ok(())
 }
 
@@ -78,10 +75,10 @@ pub(crate) struct NewVersion<'a> {
     pub change: &'a str,
 }
 
-pub(crate) async fn insert_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_version(tx: &mut Tx, v: &NewVersion<'_>) -> Result<(), db::DbError> {
     let now = tx.now_text();
     let f = v.fields;
-    sqlx::query(
+    db::query(
         "INSERT INTO power_item_versions (id, item_id, valid_from, valid_to, active, name, sub_name, item_type, org_id, \
          handling_unit, legal_basis, level, responsibilities, accountability, note, change, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
@@ -113,7 +110,7 @@ pub(crate) async fn insert_new_items(
     tx: &mut Tx,
     items: &[(&ItemId, &str)],
     versions: &[NewVersion<'_>],
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
     for chunk in items.chunks(100) {
         let mut q =
@@ -123,7 +120,7 @@ pub(crate) async fn insert_new_items(
             q.bind(id.as_str()).push(", ").bind(*code).push(", ");
             q.bind(now.as_str()).push(", ").bind(now.as_str()).push(")");
         }
-        q.query().execute(tx.conn()).await?;
+        q.execute(tx.conn()).await?;
     }
     for chunk in versions.chunks(40) {
         let mut q = Params::new(
@@ -164,7 +161,7 @@ pub(crate) async fn insert_new_items(
             q.bind(f.note.as_str()).push(", ").bind(v.change).push(", ");
             q.bind(now.as_str()).push(")");
         }
-        q.query().execute(tx.conn()).await?;
+        q.execute(tx.conn()).await?;
     }
     Ok(())
 }
@@ -173,8 +170,8 @@ pub(crate) async fn set_valid_to(
     tx: &mut Tx,
     version: &ItemVersionId,
     valid_to: Option<NaiveDate>,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE power_item_versions SET valid_to = $1 WHERE id = $2")
+) -> Result<(), db::DbError> {
+    db::query("UPDATE power_item_versions SET valid_to = $1 WHERE id = $2")
         .bind(valid_to.map(day))
         .bind(version.as_str())
         .execute(tx.conn())
@@ -186,8 +183,8 @@ pub(crate) async fn set_valid_from(
     tx: &mut Tx,
     version: &ItemVersionId,
     valid_from: NaiveDate,
-) -> Result<(), sqlx::Error> {
-    sqlx::query("UPDATE power_item_versions SET valid_from = $1 WHERE id = $2")
+) -> Result<(), db::DbError> {
+    db::query("UPDATE power_item_versions SET valid_from = $1 WHERE id = $2")
         .bind(day(valid_from))
         .bind(version.as_str())
         .execute(tx.conn())
@@ -196,12 +193,9 @@ pub(crate) async fn set_valid_from(
 }
 
 /// Every version of an item, oldest first.
-pub(crate) async fn versions(
-    conn: &mut AnyConnection,
-    item: &ItemId,
-) -> Result<Vec<Item>, sqlx::Error> {
+pub(crate) async fn versions(conn: &mut db::Conn, item: &ItemId) -> Result<Vec<Item>, db::DbError> {
     let sql = format!("{ITEM_SELECT} WHERE v.item_id = $1 ORDER BY v.valid_from, v.created_at");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    db::query(sql)
         .bind(item.as_str())
         .fetch_all(conn)
         .await?
@@ -211,9 +205,9 @@ pub(crate) async fn versions(
 }
 
 /// Every version of every item, by item, oldest first (imports and statistics).
-pub(crate) async fn all_versions(conn: &mut AnyConnection) -> Result<Vec<Item>, sqlx::Error> {
+pub(crate) async fn all_versions(conn: &mut db::Conn) -> Result<Vec<Item>, db::DbError> {
     let sql = format!("{ITEM_SELECT} ORDER BY i.code, v.valid_from, v.created_at");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    db::query(sql)
         .fetch_all(conn)
         .await?
         .iter()
@@ -223,16 +217,16 @@ pub(crate) async fn all_versions(conn: &mut AnyConnection) -> Result<Vec<Item>, 
 
 /// The versions of the items with these codes, by item, oldest first.
 pub(crate) async fn versions_of_codes(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     codes: &[String],
-) -> Result<Vec<Item>, sqlx::Error> {
+) -> Result<Vec<Item>, db::DbError> {
     let mut out = Vec::new();
     for chunk in codes.chunks(500) {
         let mut q = Params::new(ITEM_SELECT);
         q.push(" WHERE i.code IN ")
             .bind_list(chunk.iter().map(String::as_str));
         q.push(" ORDER BY i.code, v.valid_from, v.created_at");
-        for row in q.query().fetch_all(&mut *conn).await? {
+        for row in q.fetch_all(&mut *conn).await? {
             out.push(read_item(&row)?);
         }
     }
@@ -240,10 +234,10 @@ pub(crate) async fn versions_of_codes(
 }
 
 pub(crate) async fn item_id_by_code(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     code: &str,
-) -> Result<Option<ItemId>, sqlx::Error> {
-    let row = sqlx::query("SELECT id FROM power_items WHERE code = $1")
+) -> Result<Option<ItemId>, db::DbError> {
+    let row = db::query("SELECT id FROM power_items WHERE code = $1")
         .bind(code)
         .fetch_optional(conn)
         .await?;
@@ -321,16 +315,15 @@ fn filtered(select: &str, on: NaiveDate, f: &ItemFilter) -> Params {
 
 /// The items in force on `on`, one page, and how many there are.
 pub(crate) async fn items_on(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     on: NaiveDate,
     f: &ItemFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Item>, i64), sqlx::Error> {
+) -> Result<(Vec<Item>, i64), db::DbError> {
     let count_select =
         "SELECT COUNT(*) FROM power_item_versions v JOIN power_items i ON i.id = v.item_id";
     let total: i64 = filtered(count_select, on, f)
-        .query()
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
@@ -340,7 +333,6 @@ pub(crate) async fn items_on(
         .push(" OFFSET ")
         .bind(offset);
     let items = q
-        .query()
         .fetch_all(conn)
         .await?
         .iter()
@@ -353,7 +345,7 @@ const ADJUSTMENT_SELECT: &str = "SELECT a.id, a.item_id, a.item_code, a.kind, a.
      a.proposal, a.state, a.source, a.proposed_by, a.proposed_at, a.reviewed_by, a.review_note, a.decided_by, a.decision_note \
      FROM power_adjustments a JOIN orgs o ON o.id = a.org_id";
 
-fn read_adjustment(row: &AnyRow) -> Result<Adjustment, sqlx::Error> {
+fn read_adjustment(row: &db::Row) -> Result<Adjustment, db::DbError> {
     let s = |i: usize| row.try_get::<String, _>(i);
     let o = |i: usize| row.try_get::<Option<String>, _>(i);
     let proposal: String = s(9)?;
@@ -379,8 +371,8 @@ fn read_adjustment(row: &AnyRow) -> Result<Adjustment, sqlx::Error> {
     })
 }
 
-pub(crate) async fn insert_adjustment(tx: &mut Tx, a: &Adjustment) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub(crate) async fn insert_adjustment(tx: &mut Tx, a: &Adjustment) -> Result<(), db::DbError> {
+    db::query(
         "INSERT INTO power_adjustments (id, item_id, item_code, kind, effective_on, org_id, reason, basis, proposal, state, source, \
          proposed_by, proposed_at, reviewed_by, decided_by) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
@@ -405,11 +397,11 @@ pub(crate) async fn insert_adjustment(tx: &mut Tx, a: &Adjustment) -> Result<(),
 }
 
 pub(crate) async fn adjustment(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     id: &AdjustmentId,
-) -> Result<Option<Adjustment>, sqlx::Error> {
+) -> Result<Option<Adjustment>, db::DbError> {
     let sql = format!("{ADJUSTMENT_SELECT} WHERE a.id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    db::query(sql)
         .bind(id.as_str())
         .fetch_optional(conn)
         .await?
@@ -420,11 +412,11 @@ pub(crate) async fn adjustment(
 
 /// Adjustments, newest effective date first; `orgs` limits to the actor's scope.
 pub(crate) async fn adjustments(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     orgs: Option<&OrgScope>,
     state: Option<AdjustmentState>,
     item: Option<&ItemId>,
-) -> Result<Vec<Adjustment>, sqlx::Error> {
+) -> Result<Vec<Adjustment>, db::DbError> {
     let mut q = Params::new(ADJUSTMENT_SELECT);
     q.push(" WHERE 1 = 1");
     if let Some(orgs) = orgs {
@@ -437,8 +429,7 @@ pub(crate) async fn adjustments(
         q.push(" AND a.item_id = ").bind(i.as_str());
     }
     q.push(" ORDER BY a.effective_on DESC, a.proposed_at DESC");
-    q.query()
-        .fetch_all(conn)
+    q.fetch_all(conn)
         .await?
         .iter()
         .map(read_adjustment)
@@ -449,9 +440,9 @@ pub(crate) async fn update_adjustment(
     tx: &mut Tx,
     a: &Adjustment,
     item: Option<&ItemId>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    db::query(
         "UPDATE power_adjustments SET state = $1, item_id = $2, reviewed_by = $3, review_note = $4, decided_by = $5, decision_note = $6, \
          reviewed_at = CASE WHEN $3 IS NULL THEN reviewed_at ELSE COALESCE(reviewed_at, $7) END, \
          decided_at = CASE WHEN $5 IS NULL THEN decided_at ELSE $7 END WHERE id = $8",
@@ -472,7 +463,7 @@ pub(crate) async fn update_adjustment(
 const DELEGATION_SELECT: &str = "SELECT d.id, d.item_id, i.code, d.town_id, t.name, d.category, d.batch_doc, d.state, d.state_on \
      FROM power_delegations d JOIN power_items i ON i.id = d.item_id LEFT JOIN orgs t ON t.id = d.town_id";
 
-fn read_delegation(row: &AnyRow) -> Result<Delegation, sqlx::Error> {
+fn read_delegation(row: &db::Row) -> Result<Delegation, db::DbError> {
     let s = |i: usize| row.try_get::<String, _>(i);
     Ok(Delegation {
         id: DelegationId::from_stored(s(0)?),
@@ -488,16 +479,15 @@ fn read_delegation(row: &AnyRow) -> Result<Delegation, sqlx::Error> {
 }
 
 pub(crate) async fn delegations(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     item: Option<&ItemId>,
-) -> Result<Vec<Delegation>, sqlx::Error> {
+) -> Result<Vec<Delegation>, db::DbError> {
     let mut q = Params::new(DELEGATION_SELECT);
     if let Some(i) = item {
         q.push(" WHERE d.item_id = ").bind(i.as_str());
     }
     q.push(" ORDER BY i.code, d.state_on");
-    q.query()
-        .fetch_all(conn)
+    q.fetch_all(conn)
         .await?
         .iter()
         .map(read_delegation)
@@ -505,11 +495,11 @@ pub(crate) async fn delegations(
 }
 
 pub(crate) async fn delegation(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     id: &DelegationId,
-) -> Result<Option<Delegation>, sqlx::Error> {
+) -> Result<Option<Delegation>, db::DbError> {
     let sql = format!("{DELEGATION_SELECT} WHERE d.id = $1");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    db::query(sql)
         .bind(id.as_str())
         .fetch_optional(conn)
         .await?
@@ -518,9 +508,9 @@ pub(crate) async fn delegation(
         .transpose()
 }
 
-pub(crate) async fn insert_delegation(tx: &mut Tx, d: &Delegation) -> Result<(), sqlx::Error> {
+pub(crate) async fn insert_delegation(tx: &mut Tx, d: &Delegation) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    db::query(
         "INSERT INTO power_delegations (id, item_id, town_id, category, batch_doc, state, state_on, created_at, updated_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
     )
@@ -544,9 +534,9 @@ async fn insert_state(
     state: DelegationState,
     on: NaiveDate,
     doc: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    db::query(
         "INSERT INTO power_delegation_states (delegation_id, seq, state, state_on, batch_doc, recorded_at) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(id.as_str())
@@ -567,14 +557,14 @@ pub(crate) async fn set_delegation_state(
     state: DelegationState,
     on: NaiveDate,
     doc: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
     let seq: i64 =
-        sqlx::query_scalar("SELECT COUNT(*) FROM power_delegation_states WHERE delegation_id = $1")
+        db::query_scalar("SELECT COUNT(*) FROM power_delegation_states WHERE delegation_id = $1")
             .bind(id.as_str())
             .fetch_one(tx.conn())
             .await?;
-    sqlx::query("UPDATE power_delegations SET state = $1, state_on = $2, batch_doc = $3, updated_at = $4 WHERE id = $5")
+    db::query("UPDATE power_delegations SET state = $1, state_on = $2, batch_doc = $3, updated_at = $4 WHERE id = $5")
         .bind(state.code())
         .bind(day(on))
         .bind(doc)
@@ -587,9 +577,9 @@ pub(crate) async fn set_delegation_state(
 
 /// Every state step of every delegation: (delegation, item, category, state, date), by date.
 pub(crate) async fn delegation_steps(
-    conn: &mut AnyConnection,
-) -> Result<Vec<(String, String, ItemType, DelegationState, NaiveDate)>, sqlx::Error> {
-    let rows = sqlx::query(
+    conn: &mut db::Conn,
+) -> Result<Vec<(String, String, ItemType, DelegationState, NaiveDate)>, db::DbError> {
+    let rows = db::query(
         "SELECT s.delegation_id, d.item_id, d.category, s.state, s.state_on FROM power_delegation_states s \
          JOIN power_delegations d ON d.id = s.delegation_id ORDER BY s.state_on, s.seq",
     )

@@ -3,7 +3,6 @@
 
 use chrono::NaiveDate;
 use db::{OrgScope, Params};
-use sqlx::{AnyConnection, Row};
 
 use crate::model::{AdjustmentKind, AdjustmentState, ItemType};
 use crate::store::date;
@@ -22,10 +21,8 @@ pub(crate) struct StatVersion {
 }
 
 /// Every version of every item, slim, by item and date (a province holds half a million).
-pub(crate) async fn stat_versions(
-    conn: &mut AnyConnection,
-) -> Result<Vec<StatVersion>, sqlx::Error> {
-    sqlx::query(
+pub(crate) async fn stat_versions(conn: &mut db::Conn) -> Result<Vec<StatVersion>, db::DbError> {
+    db::query(
         "SELECT v.item_id, i.code, v.valid_from, v.valid_to, v.active, v.name, v.item_type, v.org_id, o.name \
          FROM power_item_versions v JOIN power_items i ON i.id = v.item_id JOIN orgs o ON o.id = v.org_id \
          ORDER BY i.code, v.valid_from, v.created_at",
@@ -98,11 +95,11 @@ impl TypeRange {
 }
 
 pub(crate) async fn year_end_counts(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     end: NaiveDate,
     orgs: Option<&OrgScope>,
     types: TypeRange,
-) -> Result<Vec<YearEndCount>, sqlx::Error> {
+) -> Result<Vec<YearEndCount>, db::DbError> {
     let mut q = in_force_at(
         "SELECT g.item_type, o.name, g.items, g.unresolved FROM (\
          SELECT v.item_type, v.org_id, COUNT(*) AS items, \
@@ -114,8 +111,7 @@ pub(crate) async fn year_end_counts(
     );
     types.push(&mut q);
     q.push(" GROUP BY v.item_type, v.org_id) g JOIN orgs o ON o.id = g.org_id");
-    q.query()
-        .fetch_all(conn)
+    q.fetch_all(conn)
         .await?
         .iter()
         .map(|r| {
@@ -146,12 +142,12 @@ pub(crate) struct YearAdjustment {
 /// department with its count (a province's year is tens of thousands of adjustments, and the
 /// figures need only the groups).
 pub(crate) async fn year_adjustments(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     start: NaiveDate,
     end: NaiveDate,
     orgs: Option<&OrgScope>,
     records: bool,
-) -> Result<Vec<YearAdjustment>, sqlx::Error> {
+) -> Result<Vec<YearAdjustment>, db::DbError> {
     // Grouped, from the index `power_adjustments_stats` alone; the names joined to the groups.
     let mut q = Params::new(if records {
         "SELECT a.id, a.kind, a.item_code, a.org_id, o.name, a.effective_on, CAST(1 AS BIGINT) \
@@ -174,8 +170,7 @@ pub(crate) async fn year_adjustments(
     } else {
         " GROUP BY a.kind, a.org_id) g JOIN orgs o ON o.id = g.org_id"
     });
-    q.query()
-        .fetch_all(conn)
+    q.fetch_all(conn)
         .await?
         .iter()
         .map(|r| {
@@ -195,9 +190,9 @@ pub(crate) async fn year_adjustments(
 
 /// The items whose legal basis names a law of the law base.
 pub(crate) async fn resolved_items(
-    conn: &mut AnyConnection,
-) -> Result<std::collections::HashSet<String>, sqlx::Error> {
-    sqlx::query(
+    conn: &mut db::Conn,
+) -> Result<std::collections::HashSet<String>, db::DbError> {
+    db::query(
         "SELECT DISTINCT record_id FROM citations WHERE module = 'power' AND record_type = 'item' AND law_id IS NOT NULL",
     )
     .fetch_all(conn)
@@ -209,9 +204,9 @@ pub(crate) async fn resolved_items(
 
 /// The 实施主体 of every item ever delegated (its latest version's), for scoping delegations.
 pub(crate) async fn delegated_item_orgs(
-    conn: &mut AnyConnection,
-) -> Result<Vec<(String, String)>, sqlx::Error> {
-    sqlx::query(
+    conn: &mut db::Conn,
+) -> Result<Vec<(String, String)>, db::DbError> {
+    db::query(
         "SELECT v.item_id, v.org_id FROM power_item_versions v \
          WHERE v.item_id IN (SELECT item_id FROM power_delegations) ORDER BY v.item_id, v.valid_from, v.created_at",
     )

@@ -8,7 +8,6 @@ use kernel::Permission;
 use laws::LawId;
 use platform::Actor;
 use serde::Serialize;
-use sqlx::Row;
 
 use crate::{Power, Result, store};
 
@@ -31,11 +30,11 @@ impl Power {
             .require(actor, Permission::ReadRecords, "power_item", "worklist")
             .await?;
         let scope = self.platform.scope_ids(actor).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
-        let laws: Vec<String> = sqlx::query(
+        let mut conn = self.platform.db().conn().await?;
+        let laws: Vec<String> = db::query(
             "SELECT DISTINCT law_id FROM citations WHERE module = 'power' AND law_id IS NOT NULL",
         )
-        .fetch_all(&mut *conn)
+        .fetch_all(&mut conn)
         .await?
         .iter()
         .map(|r| r.try_get::<String, _>(0))

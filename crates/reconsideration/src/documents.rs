@@ -268,7 +268,7 @@ impl Reconsideration {
     ) -> Result<StoredDocument> {
         self.require_handler(actor, case_id).await?;
         let case = self.readable(actor, case_id).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let steps = store::steps(&mut conn, case_id).await?;
         drop(conn);
         available(&case, &steps, kind).map_err(Error::Rule)?;
@@ -289,25 +289,32 @@ impl Reconsideration {
             created_by: actor.audit_name(),
             created_at: kernel::time::format_instant(chrono::Utc::now()),
         };
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::insert_document(&mut tx, &case.id, &stored, &bytes).await?;
-        tx.record(
-            Event::new("reconsideration_case", case.id.as_str(), "document")
-                .org(Some(case.office_org_id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("document", kind.label())
-                        .set("sm3", &stored.sm3),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        let (written, case_id, office) =
+            (stored.clone(), case.id.clone(), case.office_org_id.clone());
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    store::insert_document(tx, &case_id, &written, &bytes).await?;
+                    tx.record(
+                        Event::new("reconsideration_case", case_id.as_str(), "document")
+                            .org(Some(office.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("document", kind.label())
+                                    .set("sm3", &written.sm3),
+                            ),
+                    )
+                    .await
+                })
+            })
+            .await?;
         Ok(stored)
     }
 
     /// A kept document and its bytes, for a reader of its case.
     pub async fn document(&self, actor: &Actor, id: &str) -> Result<(StoredDocument, Vec<u8>)> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let (case_id, doc, bytes) = store::document(&mut conn, id)
             .await?
             .ok_or_else(|| Error::NotFound("该文书".into()))?;

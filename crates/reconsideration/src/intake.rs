@@ -67,7 +67,7 @@ impl Reconsideration {
             .resolve(new.respondent.trim())
             .ok()
             .map(|o| o.id.clone());
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let number = match new.number.trim() {
             "" => {
                 let year = received_on.year();
@@ -118,22 +118,29 @@ impl Reconsideration {
         let sealed = applicant_id
             .as_ref()
             .map(|i| self.platform.seal().seal(i.as_str()));
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::insert_case(&mut tx, &case, sealed).await?;
-        tx.record(
-            Event::new("reconsideration_case", case.id.as_str(), "register")
-                .org(Some(office.id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("number", &case.number)
-                        .set("regime", case.regime.label())
-                        .set("channel", case.channel.label())
-                        .set("respondent", &case.respondent)
-                        .set("received_on", store::day(case.received_on)),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        let written = case.clone();
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let case = written;
+                    store::insert_case(tx, &case, sealed).await?;
+                    tx.record(
+                        Event::new("reconsideration_case", case.id.as_str(), "register")
+                            .org(Some(case.office_org_id.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("number", &case.number)
+                                    .set("regime", case.regime.label())
+                                    .set("channel", case.channel.label())
+                                    .set("respondent", &case.respondent)
+                                    .set("received_on", store::day(case.received_on)),
+                            ),
+                    )
+                    .await
+                })
+            })
+            .await?;
         Ok(case)
     }
 }

@@ -122,7 +122,7 @@ impl Reconsideration {
         let office = self.office().await?;
         let orgs = self.platform.org_resolver().await?;
         let calendar = self.platform.calendar().await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let stored: HashMap<String, Case> = store::all_cases(&mut conn)
             .await?
             .into_iter()
@@ -371,27 +371,37 @@ impl Reconsideration {
         if mode.dry_run || planned.is_empty() {
             return Ok(report);
         }
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        for (_, case, update) in &planned {
-            if *update {
-                store::update_imported(&mut tx, case).await?;
-            } else {
-                store::insert_case(&mut tx, case, None).await?;
-            }
-            tx.record(
-                Event::new("reconsideration_case", case.id.as_str(), "import")
-                    .org(Some(office.id.as_str()))
-                    .changes(
-                        Changes::new()
-                            .set("number", &case.number)
-                            .set("received_on", store::day(case.received_on))
-                            .set("stage", case.stage.label())
-                            .set("decision_type", case.decision_type.map(|d| d.label())),
-                    ),
-            )
+        let office_id = office.id.clone();
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    for (_, case, update) in &planned {
+                        if *update {
+                            store::update_imported(tx, case).await?;
+                        } else {
+                            store::insert_case(tx, case, None).await?;
+                        }
+                        tx.record(
+                            Event::new("reconsideration_case", case.id.as_str(), "import")
+                                .org(Some(office_id.as_str()))
+                                .changes(
+                                    Changes::new()
+                                        .set("number", &case.number)
+                                        .set("received_on", store::day(case.received_on))
+                                        .set("stage", case.stage.label())
+                                        .set(
+                                            "decision_type",
+                                            case.decision_type.map(|d| d.label()),
+                                        ),
+                                ),
+                        )
+                        .await?;
+                    }
+                    Ok::<_, db::DbError>(())
+                })
+            })
             .await?;
-        }
-        tx.commit().await?;
         Ok(report)
     }
 
@@ -405,7 +415,7 @@ impl Reconsideration {
             orgs: actor.scope.orgs(),
             ..Default::default()
         };
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let (cases, _) = store::list(&mut conn, &filter, i64::MAX / 4, 0).await?;
         drop(conn);
         let in_year = |d: Option<NaiveDate>| year.is_none_or(|y| d.is_some_and(|d| d.year() == y));

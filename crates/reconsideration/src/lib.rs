@@ -114,12 +114,6 @@ pub enum Error {
     Db(#[from] DbError),
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Db(DbError::Query(e))
-    }
-}
-
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -185,7 +179,7 @@ impl Reconsideration {
         self.platform
             .require(actor, Permission::ReadRecords, "reconsideration_case", id)
             .await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let case = store::case(&mut conn, id)
             .await?
             .ok_or_else(|| Error::NotFound("该行政复议案件".into()))?;

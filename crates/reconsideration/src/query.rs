@@ -54,7 +54,7 @@ impl Reconsideration {
             )
             .await?;
         filter.orgs = actor.scope.orgs();
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
         Ok(Page::new(items, page, total))
     }
@@ -62,7 +62,7 @@ impl Reconsideration {
     /// The case page.
     pub async fn case_page(&self, actor: &Actor, id: &str, today: NaiveDate) -> Result<CasePage> {
         let case = self.readable(actor, id).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let steps = store::steps(&mut conn, id).await?;
         let documents = store::documents(&mut conn, id).await?;
         drop(conn);
@@ -130,7 +130,7 @@ impl Reconsideration {
             due_by: Some(horizon),
             ..Default::default()
         };
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let (cases, _) = store::list(&mut conn, &filter, 200, 0).await?;
         let (overdue, soon): (Vec<_>, Vec<_>) = cases
             .into_iter()
@@ -146,7 +146,7 @@ impl Reconsideration {
             text,
             ..Default::default()
         };
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
         Ok(Page::new(
             items.into_iter().map(masked).collect(),
@@ -157,7 +157,7 @@ impl Reconsideration {
 
     /// One published decision for the public portal, applicant masked.
     pub async fn published_case(&self, id: &str) -> Result<Case> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         match store::case(&mut conn, id).await? {
             Some(c) if c.published => Ok(masked(c)),
             _ => Err(Error::NotFound("该公开的行政复议决定".into())),

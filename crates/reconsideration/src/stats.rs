@@ -250,7 +250,7 @@ impl Reconsideration {
         }
         let counting = self.counting().await?;
         let orgs = org.map(|o| db::OrgScope::under(&o.path));
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let counts = store::counts(&mut conn, year, orgs.as_ref(), tally.is_collecting()).await?;
         let mut s = ReconsiderationStats {
             year,

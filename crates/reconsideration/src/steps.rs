@@ -89,7 +89,7 @@ impl Reconsideration {
     ) -> Result<Case> {
         self.require_handler(actor, case_id).await?;
         let mut case = self.readable(actor, case_id).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let mut steps = store::steps(&mut conn, case_id).await?;
         drop(conn);
         let calendar = self.platform.calendar().await?;
@@ -199,21 +199,28 @@ impl Reconsideration {
         };
         steps.push(step.clone());
         case.decision_due = clock::clock(&case, &steps, &calendar, req.on)?.decision_due;
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::insert_step(&mut tx, &case.id, steps.len() as i64, &step).await?;
-        store::update_case(&mut tx, &case).await?;
-        tx.record(
-            Event::new("reconsideration_case", case.id.as_str(), req.kind.code())
-                .org(Some(case.office_org_id.as_str()))
-                .changes(
-                    changes
-                        .set("step", req.kind.label())
-                        .set("stage", case.stage.label())
-                        .set("decision_due", case.decision_due.map(store::day)),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        let (written, ordinal, kind) = (case.clone(), steps.len() as i64, req.kind);
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let case = written;
+                    store::insert_step(tx, &case.id, ordinal, &step).await?;
+                    store::update_case(tx, &case).await?;
+                    tx.record(
+                        Event::new("reconsideration_case", case.id.as_str(), kind.code())
+                            .org(Some(case.office_org_id.as_str()))
+                            .changes(
+                                changes
+                                    .set("step", kind.label())
+                                    .set("stage", case.stage.label())
+                                    .set("decision_due", case.decision_due.map(store::day)),
+                            ),
+                    )
+                    .await
+                })
+            })
+            .await?;
         Ok(case)
     }
 }

@@ -1,11 +1,10 @@
 //! 行政复议's SQL, for both backends.
 
 use chrono::NaiveDate;
-use db::{OrgScope, Params, Tx};
+use db::Tx;
+use db::{OrgScope, Params};
 use kernel::figures::RecordRef;
 use kernel::ids::OrgId;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, Row};
 
 use crate::model::{
     Acceptance, Case, CaseId, Channel, DecisionType, DocumentId, DocumentKind, Method, Procedure,
@@ -26,7 +25,7 @@ pub(crate) const CASE_COLUMNS: &str = "c.id, c.number, c.regime, c.channel, c.ap
      c.simplified_ground, c.decision_due, c.concluded_on, c.method, c.withdrawal_reason, c.decision_type, \
      c.opinion_letter, c.recommendation_letter, c.field_investigation, c.published, c.decision_summary, c.note, c.source";
 
-fn read_case(row: &AnyRow) -> Result<Case, sqlx::Error> {
+fn read_case(row: &db::Row) -> Result<Case, db::DbError> {
     let s = |i: usize| row.try_get::<String, _>(i);
     let o = |i: usize| row.try_get::<Option<String>, _>(i);
     let b = |i: usize| row.try_get::<i64, _>(i).map(|v| v != 0);
@@ -77,9 +76,9 @@ pub(crate) async fn insert_case(
     tx: &mut Tx,
     c: &Case,
     applicant_id_sealed: Option<String>,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    db::query(
         "INSERT INTO reconsideration_cases (id, number, regime, channel, applicant, applicant_id_sealed, applicant_id_masked, \
          third_party, respondent, respondent_org_id, office_org_id, act_category, act_description, request, received_on, \
          stage, acceptance, accepted_on, deemed_accepted, not_accepted_reason, procedure, simplified_ground, decision_due, \
@@ -129,9 +128,9 @@ pub(crate) async fn insert_case(
 }
 
 /// Writes the fields a step can change.
-pub(crate) async fn update_case(tx: &mut Tx, c: &Case) -> Result<(), sqlx::Error> {
+pub(crate) async fn update_case(tx: &mut Tx, c: &Case) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query(
+    db::query(
         "UPDATE reconsideration_cases SET stage = $1, acceptance = $2, accepted_on = $3, deemed_accepted = $4, \
          not_accepted_reason = $5, procedure = $6, simplified_ground = $7, decision_due = $8, concluded_on = $9, \
          method = $10, withdrawal_reason = $11, decision_type = $12, opinion_letter = $13, recommendation_letter = $14, \
@@ -162,10 +161,10 @@ pub(crate) async fn update_case(tx: &mut Tx, c: &Case) -> Result<(), sqlx::Error
     Ok(())
 }
 
-pub(crate) async fn case(conn: &mut AnyConnection, id: &str) -> Result<Option<Case>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+pub(crate) async fn case(conn: &mut db::Conn, id: &str) -> Result<Option<Case>, db::DbError> {
+    db::query(format!(
         "SELECT {CASE_COLUMNS} FROM reconsideration_cases c WHERE c.id = $1"
-    )))
+    ))
     .bind(id)
     .fetch_optional(conn)
     .await?
@@ -175,12 +174,12 @@ pub(crate) async fn case(conn: &mut AnyConnection, id: &str) -> Result<Option<Ca
 }
 
 pub(crate) async fn case_by_number(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     number: &str,
-) -> Result<Option<Case>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+) -> Result<Option<Case>, db::DbError> {
+    db::query(format!(
         "SELECT {CASE_COLUMNS} FROM reconsideration_cases c WHERE c.number = $1"
-    )))
+    ))
     .bind(number)
     .fetch_optional(conn)
     .await?
@@ -189,10 +188,10 @@ pub(crate) async fn case_by_number(
     .transpose()
 }
 
-pub(crate) async fn all_cases(conn: &mut AnyConnection) -> Result<Vec<Case>, sqlx::Error> {
-    sqlx::query(sqlx::AssertSqlSafe(format!(
+pub(crate) async fn all_cases(conn: &mut db::Conn) -> Result<Vec<Case>, db::DbError> {
+    db::query(format!(
         "SELECT {CASE_COLUMNS} FROM reconsideration_cases c"
-    )))
+    ))
     .fetch_all(conn)
     .await?
     .iter()
@@ -201,8 +200,8 @@ pub(crate) async fn all_cases(conn: &mut AnyConnection) -> Result<Vec<Case>, sql
 }
 
 /// A case that came from a ledger, rewritten from a newer ledger row.
-pub(crate) async fn update_imported(tx: &mut Tx, c: &Case) -> Result<(), sqlx::Error> {
-    sqlx::query(
+pub(crate) async fn update_imported(tx: &mut Tx, c: &Case) -> Result<(), db::DbError> {
+    db::query(
         "UPDATE reconsideration_cases SET applicant = $1, respondent = $2, respondent_org_id = $3, act_category = $4, \
          received_on = $5, regime = $6 WHERE id = $7",
     )
@@ -219,11 +218,8 @@ pub(crate) async fn update_imported(tx: &mut Tx, c: &Case) -> Result<(), sqlx::E
 }
 
 /// The case numbers that begin with `prefix` (one year's 行复〔YYYY〕…号).
-pub(crate) async fn numbers(
-    conn: &mut AnyConnection,
-    prefix: &str,
-) -> Result<Vec<String>, sqlx::Error> {
-    sqlx::query("SELECT number FROM reconsideration_cases WHERE number LIKE $1")
+pub(crate) async fn numbers(conn: &mut db::Conn, prefix: &str) -> Result<Vec<String>, db::DbError> {
+    db::query("SELECT number FROM reconsideration_cases WHERE number LIKE $1")
         .bind(format!("{}%", prefix.replace(['%', '_'], "")))
         .fetch_all(conn)
         .await?
@@ -232,8 +228,8 @@ pub(crate) async fn numbers(
         .collect()
 }
 
-pub(crate) async fn steps(conn: &mut AnyConnection, case: &str) -> Result<Vec<Step>, sqlx::Error> {
-    sqlx::query(
+pub(crate) async fn steps(conn: &mut db::Conn, case: &str) -> Result<Vec<Step>, db::DbError> {
+    db::query(
         "SELECT id, kind, on_date, detail, recorded_by FROM reconsideration_steps WHERE case_id = $1 ORDER BY seq",
     )
     .bind(case)
@@ -259,10 +255,10 @@ pub(crate) async fn insert_step(
     case: &CaseId,
     seq: i64,
     step: &Step,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
     let detail = serde_json::to_string(&step.detail).unwrap_or_else(|_| "{}".into());
-    sqlx::query(
+    db::query(
         "INSERT INTO reconsideration_steps (id, case_id, seq, kind, on_date, detail, recorded_by, recorded_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -354,13 +350,12 @@ fn filtered(select: &str, f: &CaseFilter) -> Params {
 }
 
 pub(crate) async fn list(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     f: &CaseFilter,
     limit: i64,
     offset: i64,
-) -> Result<(Vec<Case>, i64), sqlx::Error> {
+) -> Result<(Vec<Case>, i64), db::DbError> {
     let total: i64 = filtered("SELECT COUNT(*) FROM reconsideration_cases c", f)
-        .query()
         .fetch_one(&mut *conn)
         .await?
         .try_get(0)?;
@@ -381,7 +376,6 @@ pub(crate) async fn list(
         .push(" OFFSET ")
         .bind(offset);
     let cases = q
-        .query()
         .fetch_all(conn)
         .await?
         .iter()
@@ -421,7 +415,7 @@ pub(crate) struct ConcludedGroup {
 }
 
 /// A case as a record behind a figure, from the columns `c.id, c.number, <day>` at `at`.
-fn case_ref(r: &sqlx::any::AnyRow, at: usize) -> Result<RecordRef, sqlx::Error> {
+fn case_ref(r: &db::Row, at: usize) -> Result<RecordRef, db::DbError> {
     let day: Option<String> = r.try_get(at + 2)?;
     Ok(RecordRef {
         id: r.try_get(at)?,
@@ -432,11 +426,11 @@ fn case_ref(r: &sqlx::any::AnyRow, at: usize) -> Result<RecordRef, sqlx::Error> 
 }
 
 pub(crate) async fn counts(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     year: i32,
     orgs: Option<&OrgScope>,
     records: bool,
-) -> Result<Counts, sqlx::Error> {
+) -> Result<Counts, db::DbError> {
     let start = format!("{year:04}-01-01");
     let end = format!("{year:04}-12-31");
     let scope = |q: &mut Params| {
@@ -462,7 +456,6 @@ pub(crate) async fn counts(
         q.push(" GROUP BY c.acceptance");
     }
     let received = q
-        .query()
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -473,7 +466,7 @@ pub(crate) async fn counts(
                 record: if records { Some(case_ref(r, 2)?) } else { None },
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect::<Result<_, db::DbError>>()?;
 
     let overdue = "CASE WHEN c.decision_due IS NOT NULL AND c.concluded_on > c.decision_due THEN 1 ELSE 0 END";
     let (tail, n) = named("c.concluded_on");
@@ -491,7 +484,6 @@ pub(crate) async fn counts(
         ));
     }
     let concluded = q
-        .query()
         .fetch_all(&mut *conn)
         .await?
         .iter()
@@ -508,7 +500,7 @@ pub(crate) async fn counts(
                 record: if records { Some(case_ref(r, 8)?) } else { None },
             })
         })
-        .collect::<Result<_, sqlx::Error>>()?;
+        .collect::<Result<_, db::DbError>>()?;
 
     let select = if records {
         "SELECT c.id, c.number, c.accepted_on FROM reconsideration_cases c"
@@ -524,17 +516,14 @@ pub(crate) async fn counts(
         .push(")");
     scope(&mut q);
     let (pending, pending_records) = if records {
-        let rows = q.query().fetch_all(&mut *conn).await?;
+        let rows = q.fetch_all(&mut *conn).await?;
         let list = rows
             .iter()
             .map(|r| case_ref(r, 0))
-            .collect::<Result<Vec<_>, sqlx::Error>>()?;
+            .collect::<Result<Vec<_>, db::DbError>>()?;
         (list.len() as i64, list)
     } else {
-        (
-            q.query().fetch_one(&mut *conn).await?.try_get(0)?,
-            Vec::new(),
-        )
+        (q.fetch_one(&mut *conn).await?.try_get(0)?, Vec::new())
     };
     Ok(Counts {
         received,
@@ -549,8 +538,8 @@ pub(crate) async fn insert_document(
     case: &CaseId,
     d: &StoredDocument,
     content: &[u8],
-) -> Result<(), sqlx::Error> {
-    sqlx::query(
+) -> Result<(), db::DbError> {
+    db::query(
         "INSERT INTO reconsideration_documents (id, case_id, kind, file_name, sm3, content, created_by, created_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
     )
@@ -567,7 +556,7 @@ pub(crate) async fn insert_document(
     Ok(())
 }
 
-fn read_document(r: &AnyRow) -> Result<StoredDocument, sqlx::Error> {
+fn read_document(r: &db::Row) -> Result<StoredDocument, db::DbError> {
     Ok(StoredDocument {
         id: DocumentId::from_stored(r.try_get::<String, _>(0)?),
         kind: DocumentKind::parse(&r.try_get::<String, _>(1)?)
@@ -580,10 +569,10 @@ fn read_document(r: &AnyRow) -> Result<StoredDocument, sqlx::Error> {
 }
 
 pub(crate) async fn documents(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     case: &str,
-) -> Result<Vec<StoredDocument>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<StoredDocument>, db::DbError> {
+    db::query(
         "SELECT id, kind, file_name, sm3, created_by, created_at FROM reconsideration_documents \
          WHERE case_id = $1 ORDER BY created_at, id",
     )
@@ -597,10 +586,10 @@ pub(crate) async fn documents(
 
 /// A document and its bytes, with the case it belongs to.
 pub(crate) async fn document(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     id: &str,
-) -> Result<Option<(String, StoredDocument, Vec<u8>)>, sqlx::Error> {
-    let Some(r) = sqlx::query(
+) -> Result<Option<(String, StoredDocument, Vec<u8>)>, db::DbError> {
+    let Some(r) = db::query(
         "SELECT id, kind, file_name, sm3, created_by, created_at, case_id, content FROM reconsideration_documents WHERE id = $1",
     )
     .bind(id)

@@ -44,12 +44,6 @@ pub enum Error {
     Db(#[from] DbError),
 }
 
-impl From<sqlx::Error> for Error {
-    fn from(e: sqlx::Error) -> Self {
-        Error::Db(DbError::Query(e))
-    }
-}
-
 impl Error {
     pub fn code(&self) -> ErrorCode {
         match self {
@@ -159,7 +153,7 @@ impl Report {
     }
 
     async fn texts(&self, org: &Org, year: i32) -> Result<Vec<SavedText>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         Ok(store::texts(&mut conn, org.id.as_str(), year).await?)
     }
 
@@ -243,34 +237,39 @@ impl Report {
         let org = self.org_of(actor).await?;
         let def = sections::section(section)
             .ok_or_else(|| Error::NotFound(format!("报告章节“{section}”")))?;
-        let text = text.replace("\r\n", "\n");
-        let text = text.trim();
+        let text = text.replace("\r\n", "\n").trim().to_string();
         if !text.is_empty() {
             let figures = self.figures(year, &org).await?;
-            validate(text, &figures)?;
+            validate(&text, &figures)?;
         }
         let who = actor.audit_name();
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::save_text(
-            &mut tx,
-            org.id.as_str(),
-            year,
-            def.key,
-            (!text.is_empty()).then_some(text),
-            &who,
-        )
-        .await?;
-        tx.record(
-            Event::new(
-                "report_section",
-                &id,
-                if text.is_empty() { "reset" } else { "update" },
-            )
-            .org(Some(org.id.as_str()))
-            .changes(Changes::new().set("chars", text.chars().count().to_string())),
-        )
-        .await?;
-        tx.commit().await?;
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    store::save_text(
+                        tx,
+                        org.id.as_str(),
+                        year,
+                        def.key,
+                        (!text.is_empty()).then_some(text.as_str()),
+                        &who,
+                    )
+                    .await?;
+                    tx.record(
+                        Event::new(
+                            "report_section",
+                            &id,
+                            if text.is_empty() { "reset" } else { "update" },
+                        )
+                        .org(Some(org.id.as_str()))
+                        .changes(Changes::new().set("chars", text.chars().count().to_string())),
+                    )
+                    .await?;
+                    Ok::<_, db::DbError>(())
+                })
+            })
+            .await?;
         Ok(())
     }
 
@@ -330,19 +329,27 @@ impl Report {
             published_by: actor.audit_name(),
             content: serde_json::to_string(&report).map_err(|e| Error::Invalid(e.to_string()))?,
         };
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        store::publish(&mut tx, &row, &docx).await?;
-        tx.record(
-            Event::new("report", &id, "publish")
-                .org(Some(org.id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("published_on", &row.published_on)
-                        .set("figures", report.figures.len().to_string()),
-                ),
-        )
-        .await?;
-        tx.commit().await?;
+        let (written, figures) = (row.clone(), report.figures.len());
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let row = written;
+                    store::publish(tx, &row, &docx).await?;
+                    tx.record(
+                        Event::new("report", &id, "publish")
+                            .org(Some(org.id.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("published_on", &row.published_on)
+                                    .set("figures", figures.to_string()),
+                            ),
+                    )
+                    .await?;
+                    Ok::<_, db::DbError>(())
+                })
+            })
+            .await?;
         Ok(Published {
             org_id: row.org_id,
             year,
@@ -354,7 +361,7 @@ impl Report {
 
     /// A published report (public).
     pub async fn published(&self, org_id: &str, year: i32) -> Result<Option<Published>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         store::published(&mut conn, org_id, year)
             .await?
             .map(read_published)
@@ -363,7 +370,7 @@ impl Report {
 
     /// Every published report, newest year first (public).
     pub async fn all_published(&self) -> Result<Vec<Published>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         store::all_published(&mut conn)
             .await?
             .into_iter()
@@ -373,7 +380,7 @@ impl Report {
 
     /// The .docx of a published report (public).
     pub async fn published_docx(&self, org_id: &str, year: i32) -> Result<Option<Vec<u8>>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         store::published_docx(&mut conn, org_id, year)
             .await?
             .map(|h| hex::decode(h).map_err(|e| Error::Invalid(e.to_string())))
@@ -388,7 +395,7 @@ impl Report {
         }
         let org = self.org_of(actor).await?;
         let year = today.year() - 1;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         if store::published(&mut conn, org.id.as_str(), year)
             .await?
             .is_some()

@@ -1,7 +1,6 @@
 //! The report's SQL: the staff's section texts and the published reports.
 
 use db::Tx;
-use sqlx::{AnyConnection, Row};
 
 /// A section text as saved.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
@@ -13,11 +12,11 @@ pub struct SavedText {
 }
 
 pub(crate) async fn texts(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     org: &str,
     year: i32,
-) -> Result<Vec<SavedText>, sqlx::Error> {
-    sqlx::query(
+) -> Result<Vec<SavedText>, db::DbError> {
+    db::query(
         "SELECT section, body, updated_by, updated_at FROM report_sections WHERE org_id = $1 AND year = $2",
     )
     .bind(org)
@@ -43,16 +42,16 @@ pub(crate) async fn save_text(
     section: &str,
     body: Option<&str>,
     who: &str,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query("DELETE FROM report_sections WHERE org_id = $1 AND year = $2 AND section = $3")
+    db::query("DELETE FROM report_sections WHERE org_id = $1 AND year = $2 AND section = $3")
         .bind(org)
         .bind(i64::from(year))
         .bind(section)
         .execute(tx.conn())
         .await?;
     if let Some(body) = body {
-        sqlx::query(
+        db::query(
             "INSERT INTO report_sections (org_id, year, section, body, updated_by, updated_at) \
              VALUES ($1, $2, $3, $4, $5, $6)",
         )
@@ -69,6 +68,7 @@ pub(crate) async fn save_text(
 }
 
 /// A published report's row.
+#[derive(Clone)]
 pub(crate) struct PublishedRow {
     pub org_id: String,
     pub year: i32,
@@ -81,14 +81,14 @@ pub(crate) async fn publish(
     tx: &mut Tx,
     row: &PublishedRow,
     docx: &[u8],
-) -> Result<(), sqlx::Error> {
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
-    sqlx::query("DELETE FROM reports WHERE org_id = $1 AND year = $2")
+    db::query("DELETE FROM reports WHERE org_id = $1 AND year = $2")
         .bind(&row.org_id)
         .bind(i64::from(row.year))
         .execute(tx.conn())
         .await?;
-    sqlx::query(
+    db::query(
         "INSERT INTO reports (org_id, year, published_on, published_by, published_at, content, docx) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
@@ -104,7 +104,7 @@ pub(crate) async fn publish(
     Ok(())
 }
 
-fn read_published(r: &sqlx::any::AnyRow) -> Result<PublishedRow, sqlx::Error> {
+fn read_published(r: &db::Row) -> Result<PublishedRow, db::DbError> {
     Ok(PublishedRow {
         org_id: r.try_get(0)?,
         year: r.try_get::<i64, _>(1)? as i32,
@@ -117,12 +117,12 @@ fn read_published(r: &sqlx::any::AnyRow) -> Result<PublishedRow, sqlx::Error> {
 const PUBLISHED: &str = "SELECT org_id, year, published_on, published_by, content FROM reports";
 
 pub(crate) async fn published(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     org: &str,
     year: i32,
-) -> Result<Option<PublishedRow>, sqlx::Error> {
+) -> Result<Option<PublishedRow>, db::DbError> {
     let sql = format!("{PUBLISHED} WHERE org_id = $1 AND year = $2");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    db::query(sql)
         .bind(org)
         .bind(i64::from(year))
         .fetch_optional(conn)
@@ -132,11 +132,9 @@ pub(crate) async fn published(
         .transpose()
 }
 
-pub(crate) async fn all_published(
-    conn: &mut AnyConnection,
-) -> Result<Vec<PublishedRow>, sqlx::Error> {
+pub(crate) async fn all_published(conn: &mut db::Conn) -> Result<Vec<PublishedRow>, db::DbError> {
     let sql = format!("{PUBLISHED} ORDER BY year DESC, org_id");
-    sqlx::query(sqlx::AssertSqlSafe(sql))
+    db::query(sql)
         .fetch_all(conn)
         .await?
         .iter()
@@ -145,11 +143,11 @@ pub(crate) async fn all_published(
 }
 
 pub(crate) async fn published_docx(
-    conn: &mut AnyConnection,
+    conn: &mut db::Conn,
     org: &str,
     year: i32,
-) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query("SELECT docx FROM reports WHERE org_id = $1 AND year = $2")
+) -> Result<Option<String>, db::DbError> {
+    db::query("SELECT docx FROM reports WHERE org_id = $1 AND year = $2")
         .bind(org)
         .bind(i64::from(year))
         .fetch_optional(conn)

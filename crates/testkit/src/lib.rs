@@ -38,15 +38,61 @@ impl TestDb {
     pub async fn finish(self) {
         self.db.close().await;
         if let Some((admin, name)) = &self.pg
-            && let Ok(admin) = Db::connect(&DatabaseUrl::parse(admin).expect("valid")).await
+            && let Err(e) = db::admin::drop_database(admin, name).await
         {
-            let sql = format!("DROP DATABASE IF EXISTS {name} WITH (FORCE)");
-            let _dropped = sqlx::query(sqlx::AssertSqlSafe(sql))
-                .execute(admin.pool())
-                .await;
-            admin.close().await;
+            eprintln!("could not drop the test database {name}: {e}");
         }
     }
+
+    /// Runs SQL on the database behind fazhi's back, on a connection of its own, as someone
+    /// holding the database's credentials could (tests of tampering and of data written by
+    /// another process).
+    pub async fn tamper(&self, sql: &str) {
+        match &self.pg {
+            None => {
+                let path = self.dir.path().join("fazhi.db");
+                let conn = rusqlite::Connection::open(&path).expect("open the SQLite file");
+                conn.busy_timeout(std::time::Duration::from_secs(30))
+                    .expect("busy timeout");
+                conn.execute_batch(sql)
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"));
+            }
+            Some(_) => raw_postgres(&self.raw_url)
+                .await
+                .expect("connect")
+                .batch_execute(sql)
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}")),
+        }
+    }
+
+    /// One number the database answers behind fazhi's back (a count, to check a write).
+    pub async fn count(&self, sql: &str) -> i64 {
+        match &self.pg {
+            None => {
+                let path = self.dir.path().join("fazhi.db");
+                let conn = rusqlite::Connection::open(&path).expect("open the SQLite file");
+                conn.query_row(sql, [], |r| r.get(0))
+                    .unwrap_or_else(|e| panic!("{sql}: {e}"))
+            }
+            Some(_) => raw_postgres(&self.raw_url)
+                .await
+                .expect("connect")
+                .query_one(sql, &[])
+                .await
+                .unwrap_or_else(|e| panic!("{sql}: {e}"))
+                .get(0),
+        }
+    }
+}
+
+/// A plain connection to a PostgreSQL server, its driver task spawned.
+async fn raw_postgres(url: &str) -> Result<tokio_postgres::Client, tokio_postgres::Error> {
+    let (client, connection) = tokio_postgres::connect(url, tokio_postgres::NoTls).await?;
+    tokio::spawn(async move {
+        let _closed = connection.await;
+    });
+    Ok(client)
 }
 
 pub fn postgres_admin_url() -> String {
@@ -79,17 +125,6 @@ pub async fn sqlite() -> TestDb {
 pub async fn postgres() -> Option<TestDb> {
     static COUNTER: AtomicU32 = AtomicU32::new(0);
     let admin_url = postgres_admin_url();
-    let admin =
-        match Db::connect(&DatabaseUrl::parse(&admin_url).expect("FAZHI_TEST_POSTGRES is a URL"))
-            .await
-        {
-            Ok(admin) => admin,
-            Err(e) if !postgres_required() => {
-                eprintln!("PostgreSQL tests skipped: {e}");
-                return None;
-            }
-            Err(e) => panic!("PostgreSQL is required (FAZHI_REQUIRE_POSTGRES=1): {e}"),
-        };
     let name = format!(
         "fazhi_t_{}_{}_{}",
         std::process::id(),
@@ -99,11 +134,14 @@ pub async fn postgres() -> Option<TestDb> {
             .map(|d| d.subsec_nanos())
             .unwrap_or(0)
     );
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE DATABASE {name}")))
-        .execute(admin.pool())
-        .await
-        .expect("CREATE DATABASE");
-    admin.close().await;
+    match db::admin::create_database(&admin_url, &name).await {
+        Ok(()) => {}
+        Err(e) if !postgres_required() => {
+            eprintln!("PostgreSQL tests skipped: {e}");
+            return None;
+        }
+        Err(e) => panic!("PostgreSQL is required (FAZHI_REQUIRE_POSTGRES=1): {e}"),
+    }
     let base = admin_url
         .rsplit_once('/')
         .map(|(b, _)| b.to_string())

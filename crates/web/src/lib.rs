@@ -155,7 +155,7 @@ pub async fn serve(
 
 /// Liveness and database reachability, for load balancers.
 async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) -> impl IntoResponse {
-    match sqlx_ping(&state).await {
+    match ping(&state).await {
         Ok(()) => (
             StatusCode::OK,
             Json(serde_json::json!({"status": "ok", "database": "ok"})),
@@ -170,7 +170,7 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     }
 }
 
-async fn sqlx_ping(state: &AppState) -> Result<(), db::DbError> {
+async fn ping(state: &AppState) -> Result<(), db::DbError> {
     db::audit::head(state.platform.db()).await.map(|_| ())
 }
 

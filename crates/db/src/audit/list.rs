@@ -2,10 +2,9 @@
 
 use chrono::{NaiveDate, Utc};
 use kernel::time::{china, format_instant};
-use sqlx::Row;
 
 use super::StoredEvent;
-use crate::{Db, DbError, Params};
+use crate::{Db, DbError, Params, Row, query};
 
 macro_rules! event_columns {
     () => {
@@ -13,7 +12,7 @@ macro_rules! event_columns {
     };
 }
 
-fn read_event(row: &sqlx::any::AnyRow) -> Result<StoredEvent, sqlx::Error> {
+fn read_event(row: &Row) -> Result<StoredEvent, DbError> {
     Ok(StoredEvent {
         seq: row.try_get(0)?,
         at: row.try_get(1)?,
@@ -93,8 +92,7 @@ pub async fn list(db: &Db, filter: &EventFilter) -> Result<Vec<StoredEvent>, DbE
     }
     q.push(" ORDER BY seq DESC LIMIT ")
         .bind(i64::from(filter.limit.clamp(1, 500)));
-    let rows = q.query().fetch_all(db.pool()).await?;
-    Ok(rows.iter().map(read_event).collect::<Result<_, _>>()?)
+    q.map(&mut db.conn().await?, read_event).await
 }
 
 /// Events after `after` whose record type is one of `types`, oldest first: how derived views
@@ -114,14 +112,13 @@ pub async fn since(
         .push(" AND record_type IN ")
         .bind_list(types.iter().map(|t| t.to_string()));
     q.push(" ORDER BY seq LIMIT ").bind(i64::from(limit.max(1)));
-    let rows = q.query().fetch_all(db.pool()).await?;
-    Ok(rows.iter().map(read_event).collect::<Result<_, _>>()?)
+    q.map(&mut db.conn().await?, read_event).await
 }
 
 /// The head of the chain: the number of events and the last hash.
 pub async fn head(db: &Db) -> Result<(i64, String), DbError> {
-    let row = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(db.pool())
+    let row = query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut db.conn().await?)
         .await?;
     Ok((row.try_get(0)?, row.try_get(1)?))
 }

@@ -1,8 +1,9 @@
 //! The audit event log (审计日志): append-only and chained with SM3 (GB/T 32905).
 //!
-//! Every write is a [`Tx`]: it locks the chain's head row first (serialising writers on both
-//! backends), appends one event per changed record, and moves the head at commit, all in one
-//! transaction. Event n's hash is SM3(hash of event n−1 ‖ canonical bytes of event n), so editing,
+//! Every write is a job of the writer ([`crate::Db::write`]): its batch locks the chain's head row
+//! first (serialising writers on both backends, and several servers on one PostgreSQL), each job
+//! appends one event per changed record through its [`crate::Tx`], and the batch moves the head
+//! once at its commit. Event n's hash is SM3(hash of event n−1 ‖ canonical bytes of event n), so editing,
 //! deleting or inserting any event breaks every hash after it; [`verify`] re-walks the chain and
 //! names the first broken sequence number. Nothing in fazhi updates or deletes an event.
 
@@ -14,13 +15,10 @@ pub use verify::{ChainBroken, VerifyError, VerifyReport, verify};
 
 use std::collections::BTreeMap;
 
-use chrono::{DateTime, Utc};
 use kernel::crypto::sm3_parts;
-use kernel::time::format_instant;
 use serde::Serialize;
-use sqlx::{Any, AnyConnection, Row};
 
-use crate::{Db, DbError};
+use crate::DbError;
 
 /// Who is writing, and from where: the actor of every event in a transaction.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -82,7 +80,7 @@ impl Changes {
     }
 
     /// Canonical JSON: keys sorted (BTreeMap), no spaces.
-    fn canonical(&self) -> String {
+    pub(crate) fn canonical(&self) -> String {
         serde_json::to_string(&self.0).unwrap_or_else(|_| "{}".into())
     }
 }
@@ -156,7 +154,7 @@ pub(crate) fn chain_hash(previous: &[u8; 32], fields: [&str; 10]) -> [u8; 32] {
 }
 
 impl StoredEvent {
-    fn chain_fields<'a>(&'a self, seq: &'a str) -> [&'a str; 10] {
+    pub(crate) fn chain_fields<'a>(&'a self, seq: &'a str) -> [&'a str; 10] {
         [
             seq,
             &self.at,
@@ -177,124 +175,4 @@ pub(crate) fn decode_hash(text: &str, seq: i64) -> Result<[u8; 32], DbError> {
         .ok()
         .and_then(|b| <[u8; 32]>::try_from(b).ok())
         .ok_or_else(|| DbError::Corrupt(format!("审计事件{seq}的哈希值格式错误")))
-}
-
-/// A write transaction with its audit events. Dropping it without commit rolls back.
-pub struct Tx {
-    tx: sqlx::Transaction<'static, Any>,
-    who: Who,
-    seq: i64,
-    hash: [u8; 32],
-    recorded: Vec<i64>,
-    now: DateTime<Utc>,
-}
-
-impl Db {
-    /// Begins a write: locks the chain head, so writers queue here, on both backends.
-    pub async fn begin(&self, who: &Who) -> Result<Tx, DbError> {
-        let mut tx = self.pool().begin().await?;
-        let row = sqlx::query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-            .fetch_one(&mut *tx)
-            .await?;
-        let seq: i64 = row.try_get("seq")?;
-        let hash: String = row.try_get("hash")?;
-        Ok(Tx {
-            hash: decode_hash(&hash, seq)?,
-            tx,
-            who: who.clone(),
-            seq,
-            recorded: Vec::new(),
-            now: Utc::now(),
-        })
-    }
-
-    /// A single event with no other write (a login, a refused request).
-    pub async fn record(&self, who: &Who, event: Event) -> Result<i64, DbError> {
-        let mut tx = self.begin(who).await?;
-        let seq = tx.record(event).await?;
-        tx.commit().await?;
-        Ok(seq)
-    }
-}
-
-impl Tx {
-    /// The connection inside the transaction, for the use case's own statements.
-    pub fn conn(&mut self) -> &mut AnyConnection {
-        &mut self.tx
-    }
-
-    /// The transaction's clock: one instant for all its rows.
-    pub fn now(&self) -> DateTime<Utc> {
-        self.now
-    }
-
-    pub fn now_text(&self) -> String {
-        format_instant(self.now)
-    }
-
-    pub fn who(&self) -> &Who {
-        &self.who
-    }
-
-    /// Appends an event to the chain and returns its sequence number.
-    pub async fn record(&mut self, event: Event) -> Result<i64, DbError> {
-        let stored = StoredEvent {
-            seq: self.seq + 1,
-            at: format_instant(Utc::now()),
-            actor: self.who.actor.clone(),
-            actor_org_id: self.who.actor_org_id.clone(),
-            org_id: event.org_id,
-            record_type: event.record_type,
-            record_id: event.record_id,
-            action: event.action,
-            source: self.who.source.clone(),
-            changes: event.changes.canonical(),
-            hash: String::new(),
-        };
-        let seq_text = stored.seq.to_string();
-        let hash = chain_hash(&self.hash, stored.chain_fields(&seq_text));
-        sqlx::query(
-            "INSERT INTO audit_events (seq, at, actor, actor_org_id, org_id, record_type, \
-             record_id, action, source, changes, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(stored.seq)
-        .bind(&stored.at)
-        .bind(&stored.actor)
-        .bind(&stored.actor_org_id)
-        .bind(&stored.org_id)
-        .bind(&stored.record_type)
-        .bind(&stored.record_id)
-        .bind(&stored.action)
-        .bind(&stored.source)
-        .bind(&stored.changes)
-        .bind(hex::encode(hash))
-        .execute(&mut *self.tx)
-        .await?;
-        self.seq = stored.seq;
-        self.hash = hash;
-        self.recorded.push(stored.seq);
-        Ok(stored.seq)
-    }
-
-    /// Moves the head and commits. A transaction that recorded no event wrote nothing worth
-    /// keeping by definition, and committing it is refused: call [`Tx::rollback`] instead.
-    pub async fn commit(mut self) -> Result<Vec<i64>, DbError> {
-        if self.recorded.is_empty() {
-            self.tx.rollback().await?;
-            return Err(DbError::Unaudited);
-        }
-        sqlx::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(self.seq)
-            .bind(hex::encode(self.hash))
-            .execute(&mut *self.tx)
-            .await?;
-        self.tx.commit().await?;
-        Ok(self.recorded)
-    }
-
-    pub async fn rollback(self) -> Result<(), DbError> {
-        self.tx.rollback().await?;
-        Ok(())
-    }
 }

@@ -3,10 +3,9 @@
 use std::time::Instant;
 
 use serde::Serialize;
-use sqlx::Row;
 
 use super::{GENESIS, chain_hash, decode_hash};
-use crate::{Db, DbError};
+use crate::{Db, DbError, query, query_scalar};
 
 /// The result of walking the whole chain.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -33,15 +32,9 @@ pub enum VerifyError {
     Db(#[from] DbError),
 }
 
-impl From<sqlx::Error> for VerifyError {
-    fn from(e: sqlx::Error) -> Self {
-        VerifyError::Db(DbError::Query(e))
-    }
-}
-
-/// One text column per event: each field as `<length in characters>:<text>`, in the order of
-/// [`Packed`]. Portable (`length`, `||`, `COALESCE`, `CAST`), and several times faster to read
-/// through the generic driver than eleven columns.
+/// One text column per event: each field as `<length in characters>:<text>`, in chain order then
+/// the hash. Portable (`length`, `||`, `COALESCE`, `CAST`), and one text per row to hand to the
+/// hashing thread.
 macro_rules! packed {
     ($e:literal) => {
         concat!("length(", $e, ") || ':' || ", $e)
@@ -142,11 +135,12 @@ pub async fn verify(db: &Db, mut progress: impl FnMut(u64)) -> Result<VerifyRepo
     let mut next_seq = 1i64;
     let mut count = 0u64;
     let mut hashing: Option<tokio::task::JoinHandle<Result<(), ChainBroken>>> = None;
+    let mut conn = db.conn().await?;
     loop {
-        let rows: Vec<String> = sqlx::query_scalar(PACKED_SELECT)
+        let rows: Vec<String> = query_scalar(PACKED_SELECT)
             .bind(next_seq)
             .bind(VERIFY_CHUNK)
-            .fetch_all(db.pool())
+            .fetch_all(&mut conn)
             .await?;
         if let Some(task) = hashing.take() {
             task.await.map_err(|e| DbError::Corrupt(e.to_string()))??;
@@ -187,8 +181,8 @@ pub async fn verify(db: &Db, mut progress: impl FnMut(u64)) -> Result<VerifyRepo
         }));
         progress(count);
     }
-    let head = sqlx::query("SELECT seq, hash FROM audit_head WHERE id = 1")
-        .fetch_one(db.pool())
+    let head = query("SELECT seq, hash FROM audit_head WHERE id = 1")
+        .fetch_one(&mut conn)
         .await?;
     let head_seq: i64 = head.try_get(0)?;
     let head_hash: String = head.try_get(1)?;

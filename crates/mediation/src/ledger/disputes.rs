@@ -22,7 +22,7 @@ impl Mediation {
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require_write(actor, CASES.kind).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let organizations: HashMap<String, Organization> = store::organizations(&mut conn)
             .await?
             .into_iter()
@@ -184,27 +184,35 @@ impl Mediation {
         }
         // A year of a town's disputes is thousands of rows: one transaction per thousand keeps
         // each commit small; the rows were all checked before the first is written.
-        for chunk in planned.chunks(1000) {
-            let mut tx = self.platform.db().begin(&actor.who()).await?;
-            for (_, (d, town), update) in chunk {
-                store::upsert_dispute(&mut tx, d, town, *update).await?;
-                tx.record(
-                    Event::new(
-                        "mediation_dispute",
-                        d.id.as_str(),
-                        if *update { "update" } else { "import" },
-                    )
-                    .org(Some(town.as_str()))
-                    .changes(
-                        Changes::new()
-                            .set("number", &d.number)
-                            .set("received_on", store::day(d.received_on))
-                            .set("outcome", d.outcome.label()),
-                    ),
-                )
+        let mut planned = planned.into_iter().peekable();
+        while planned.peek().is_some() {
+            let chunk: Vec<_> = planned.by_ref().take(1000).collect();
+            self.platform
+                .db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move {
+                        for (_, (d, town), update) in &chunk {
+                            store::upsert_dispute(tx, d, town, *update).await?;
+                            tx.record(
+                                Event::new(
+                                    "mediation_dispute",
+                                    d.id.as_str(),
+                                    if *update { "update" } else { "import" },
+                                )
+                                .org(Some(town.as_str()))
+                                .changes(
+                                    Changes::new()
+                                        .set("number", &d.number)
+                                        .set("received_on", store::day(d.received_on))
+                                        .set("outcome", d.outcome.label()),
+                                ),
+                            )
+                            .await?;
+                        }
+                        Ok::<_, db::DbError>(())
+                    })
+                })
                 .await?;
-            }
-            tx.commit().await?;
         }
         Ok(report)
     }

@@ -117,7 +117,7 @@ impl Mediation {
     ) -> Result<ImportReport> {
         self.require_write(actor, ORGANIZATIONS.kind).await?;
         let orgs = self.platform.org_resolver().await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let stored: HashMap<String, Organization> = store::organizations(&mut conn)
             .await?
             .into_iter()
@@ -224,25 +224,31 @@ impl Mediation {
         if mode.dry_run || planned.is_empty() {
             return Ok(report);
         }
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        for (_, o, update) in &planned {
-            store::upsert_organization(&mut tx, o, *update).await?;
-            tx.record(
-                Event::new(
-                    "mediation_organization",
-                    o.id.as_str(),
-                    if *update { "update" } else { "import" },
-                )
-                .org(Some(o.town_id.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("name", &o.name)
-                        .set("kind", o.kind.label()),
-                ),
-            )
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    for (_, o, update) in &planned {
+                        store::upsert_organization(tx, o, *update).await?;
+                        tx.record(
+                            Event::new(
+                                "mediation_organization",
+                                o.id.as_str(),
+                                if *update { "update" } else { "import" },
+                            )
+                            .org(Some(o.town_id.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("name", &o.name)
+                                    .set("kind", o.kind.label()),
+                            ),
+                        )
+                        .await?;
+                    }
+                    Ok::<_, db::DbError>(())
+                })
+            })
             .await?;
-        }
-        tx.commit().await?;
         Ok(report)
     }
 
@@ -254,7 +260,7 @@ impl Mediation {
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require_write(actor, MEDIATORS.kind).await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let organizations: HashMap<String, Organization> = store::organizations(&mut conn)
             .await?
             .into_iter()
@@ -371,26 +377,39 @@ impl Mediation {
         if mode.dry_run || planned.is_empty() {
             return Ok(report);
         }
-        let mut tx = self.platform.db().begin(&actor.who()).await?;
-        for (_, (m, phone, town), update) in &planned {
-            let sealed = phone.as_ref().map(|p| self.platform.seal().seal(p));
-            store::upsert_mediator(&mut tx, m, sealed, *update).await?;
-            tx.record(
-                Event::new(
-                    "mediator",
-                    m.id.as_str(),
-                    if *update { "update" } else { "import" },
-                )
-                .org(Some(town.as_str()))
-                .changes(
-                    Changes::new()
-                        .set("name", &m.name)
-                        .set("organization", &m.organization_name),
-                ),
-            )
+        let seal = self.platform.seal();
+        let planned: Vec<_> = planned
+            .into_iter()
+            .map(|(line, (m, phone, town), update)| {
+                let sealed = phone.as_ref().map(|p| seal.seal(p));
+                (line, (m, sealed, town), update)
+            })
+            .collect();
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    for (_, (m, sealed, town), update) in &planned {
+                        store::upsert_mediator(tx, m, sealed.clone(), *update).await?;
+                        tx.record(
+                            Event::new(
+                                "mediator",
+                                m.id.as_str(),
+                                if *update { "update" } else { "import" },
+                            )
+                            .org(Some(town.as_str()))
+                            .changes(
+                                Changes::new()
+                                    .set("name", &m.name)
+                                    .set("organization", &m.organization_name),
+                            ),
+                        )
+                        .await?;
+                    }
+                    Ok::<_, db::DbError>(())
+                })
+            })
             .await?;
-        }
-        tx.commit().await?;
         Ok(report)
     }
 
@@ -422,7 +441,7 @@ impl Mediation {
         let end = year.and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31));
         let day = |d: Option<NaiveDate>| d.map(store::day).unwrap_or_default();
         let yes = |b: bool| if b { "是" } else { "否" }.to_string();
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let organizations = store::organizations(&mut conn).await?;
         let town_of: HashMap<String, String> = organizations
             .iter()

@@ -27,7 +27,7 @@ impl Power {
             .await?;
         let orgs = self.platform.org_resolver().await?;
         let mut timelines = self.timelines().await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let recorded: HashSet<(String, String, NaiveDate)> =
             store::adjustments(&mut conn, None, None, None)
                 .await?
@@ -138,26 +138,34 @@ impl Power {
         if mode.dry_run || plans.is_empty() {
             return Ok(report);
         }
-        for chunk in plans.chunks(500) {
-            let mut tx = self.platform.db().begin(&actor.who()).await?;
-            for (_, a, ops) in chunk {
-                store::insert_adjustment(&mut tx, a).await?;
-                apply::write(&mut tx, ops).await?;
-                tx.record(
-                    Event::new("power_adjustment", a.id.as_str(), "import")
-                        .org(Some(a.org_id.as_str()))
-                        .changes(
-                            Changes::new()
-                                .set("code", &a.item_code)
-                                .set("kind", a.kind.label())
-                                .set("effective_on", store::day(a.effective_on))
-                                .set("reason", &a.reason)
-                                .set("basis", &a.basis),
-                        ),
-                )
+        let mut plans = plans.into_iter().peekable();
+        while plans.peek().is_some() {
+            let chunk: Vec<_> = plans.by_ref().take(500).collect();
+            self.platform
+                .db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move {
+                        for (_, a, ops) in &chunk {
+                            store::insert_adjustment(tx, a).await?;
+                            apply::write(tx, ops).await?;
+                            tx.record(
+                                Event::new("power_adjustment", a.id.as_str(), "import")
+                                    .org(Some(a.org_id.as_str()))
+                                    .changes(
+                                        Changes::new()
+                                            .set("code", &a.item_code)
+                                            .set("kind", a.kind.label())
+                                            .set("effective_on", store::day(a.effective_on))
+                                            .set("reason", &a.reason)
+                                            .set("basis", &a.basis),
+                                    ),
+                            )
+                            .await?;
+                        }
+                        Ok::<_, db::DbError>(())
+                    })
+                })
                 .await?;
-            }
-            tx.commit().await?;
         }
         Ok(report)
     }

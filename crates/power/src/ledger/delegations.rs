@@ -27,7 +27,7 @@ impl Power {
             .await?;
         let orgs = self.platform.org_resolver().await?;
         let timelines = self.timelines().await?;
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let mut existing: HashMap<(String, Option<String>), Delegation> =
             store::delegations(&mut conn, None)
                 .await?
@@ -172,36 +172,50 @@ impl Power {
         if mode.dry_run || plans.is_empty() {
             return Ok(report);
         }
-        for chunk in plans.chunks(500) {
-            let mut tx = self.platform.db().begin(&actor.who()).await?;
-            for (_, d, new) in chunk {
-                if *new {
-                    store::insert_delegation(&mut tx, d).await?;
-                } else {
-                    store::set_delegation_state(&mut tx, &d.id, d.state, d.state_on, &d.batch_doc)
-                        .await?;
-                }
-                tx.record(
-                    Event::new(
-                        "power_delegation",
-                        d.id.as_str(),
-                        if *new { "import" } else { "state" },
-                    )
-                    .changes(
-                        Changes::new()
-                            .set("code", &d.item_code)
-                            .set(
-                                "town",
-                                d.town_name.clone().unwrap_or_else(|| ALL_TOWNS.into()),
+        let mut plans = plans.into_iter().peekable();
+        while plans.peek().is_some() {
+            let chunk: Vec<_> = plans.by_ref().take(500).collect();
+            self.platform
+                .db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move {
+                        for (_, d, new) in &chunk {
+                            if *new {
+                                store::insert_delegation(tx, d).await?;
+                            } else {
+                                store::set_delegation_state(
+                                    tx,
+                                    &d.id,
+                                    d.state,
+                                    d.state_on,
+                                    &d.batch_doc,
+                                )
+                                .await?;
+                            }
+                            tx.record(
+                                Event::new(
+                                    "power_delegation",
+                                    d.id.as_str(),
+                                    if *new { "import" } else { "state" },
+                                )
+                                .changes(
+                                    Changes::new()
+                                        .set("code", &d.item_code)
+                                        .set(
+                                            "town",
+                                            d.town_name.clone().unwrap_or_else(|| ALL_TOWNS.into()),
+                                        )
+                                        .set("state", d.state.label())
+                                        .set("state_on", store::day(d.state_on))
+                                        .set("batch_doc", &d.batch_doc),
+                                ),
                             )
-                            .set("state", d.state.label())
-                            .set("state_on", store::day(d.state_on))
-                            .set("batch_doc", &d.batch_doc),
-                    ),
-                )
+                            .await?;
+                        }
+                        Ok::<_, db::DbError>(())
+                    })
+                })
                 .await?;
-            }
-            tx.commit().await?;
         }
         Ok(report)
     }

@@ -174,72 +174,91 @@ impl Power {
             return Ok(report);
         }
         let mut resolver = self.laws.resolver().await?;
-        for chunk in plans.chunks(500) {
-            let mut tx = self.platform.db().begin(&actor.who()).await?;
-            // New items go in a few statements; changes to existing ones one by one.
-            let created: Vec<_> = chunk.iter().filter(|p| p.3 == "create").collect();
-            let items: Vec<(&ItemId, &str)> =
-                created.iter().map(|p| (&p.4.id, p.1.as_str())).collect();
-            let versions: Vec<store::NewVersion<'_>> = created
-                .iter()
-                .flat_map(|p| p.2.iter())
-                .filter_map(|op| match op {
-                    apply::Op::Insert { version } => Some(store::NewVersion {
-                        id: version.version_id.clone(),
-                        item_id: &version.id,
-                        valid_from: version.valid_from,
-                        valid_to: version.valid_to,
-                        active: version.active,
-                        fields: &version.fields,
-                        change: &version.change,
-                    }),
-                    _ => None,
-                })
-                .collect();
-            store::insert_new_items(&mut tx, &items, &versions).await?;
-            for (_, code, ops, action, version) in chunk {
-                if *action != "create" {
-                    apply::write(&mut tx, ops).await?;
-                }
+        let mut plans = plans.into_iter().peekable();
+        while plans.peek().is_some() {
+            let chunk: Vec<_> = plans.by_ref().take(500).collect();
+            // Each item's legal basis is read against the law base before the write.
+            let mut cited = Vec::with_capacity(chunk.len());
+            for (_, _, _, _, version) in &chunk {
                 let on = if version.valid_from == beginning() {
                     today()
                 } else {
                     version.valid_from
                 };
-                let record = CitingRecord {
-                    module: "power",
-                    record_type: "item",
-                    record_id: version.id.as_str(),
-                    org_id: Some(version.fields.org_id.as_str()),
-                };
-                let basis = &version.fields.legal_basis;
-                let mut changes = Changes::new()
-                    .set("code", code)
-                    .set("name", &version.fields.name)
-                    .set("item_type", version.fields.item_type.label())
-                    .set("valid_from", store::day(version.valid_from))
-                    .set("legal_basis", basis);
-                if *action == "create" {
-                    // A new item has no citations yet: they go into its own event.
-                    let references = self
-                        .laws
-                        .cite_new_record_with(&mut resolver, &mut tx, record, basis, on)
-                        .await?;
-                    changes = changes.set("references", references);
-                } else {
-                    self.laws
-                        .cite_record_with(&mut resolver, &mut tx, record, basis, on)
-                        .await?;
-                }
-                tx.record(
-                    Event::new("power_item", version.id.as_str(), action)
-                        .org(Some(version.fields.org_id.as_str()))
-                        .changes(changes),
-                )
-                .await?;
+                let resolved = resolver
+                    .resolve(&self.laws, &version.fields.legal_basis, on)
+                    .await?;
+                cited.push((on, resolved));
             }
-            tx.commit().await?;
+            self.platform
+                .db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move { write_items(tx, &chunk, &cited).await })
+                })
+                .await?;
         }
         Ok(report)
     }
+}
+
+type Plan = (usize, String, Vec<apply::Op>, &'static str, Item);
+
+/// One chunk of an import: new items in a few statements, changes to existing ones one by one,
+/// each with its citations and its event.
+async fn write_items(
+    tx: &mut db::Tx,
+    chunk: &[Plan],
+    cited: &[(NaiveDate, Vec<laws::Resolved>)],
+) -> Result<(), db::DbError> {
+    let created: Vec<_> = chunk.iter().filter(|p| p.3 == "create").collect();
+    let items: Vec<(&ItemId, &str)> = created.iter().map(|p| (&p.4.id, p.1.as_str())).collect();
+    let versions: Vec<store::NewVersion<'_>> = created
+        .iter()
+        .flat_map(|p| p.2.iter())
+        .filter_map(|op| match op {
+            apply::Op::Insert { version } => Some(store::NewVersion {
+                id: version.version_id.clone(),
+                item_id: &version.id,
+                valid_from: version.valid_from,
+                valid_to: version.valid_to,
+                active: version.active,
+                fields: &version.fields,
+                change: &version.change,
+            }),
+            _ => None,
+        })
+        .collect();
+    store::insert_new_items(tx, &items, &versions).await?;
+    for ((_, code, ops, action, version), (on, resolved)) in chunk.iter().zip(cited) {
+        if *action != "create" {
+            apply::write(tx, ops).await?;
+        }
+        let record = CitingRecord {
+            module: "power",
+            record_type: "item",
+            record_id: version.id.as_str(),
+            org_id: Some(version.fields.org_id.as_str()),
+        };
+        let basis = &version.fields.legal_basis;
+        let mut changes = Changes::new()
+            .set("code", code)
+            .set("name", &version.fields.name)
+            .set("item_type", version.fields.item_type.label())
+            .set("valid_from", store::day(version.valid_from))
+            .set("legal_basis", basis);
+        if *action == "create" {
+            // A new item has no citations yet: they go into its own event.
+            let references = laws::cite_new_record(tx, record, resolved, *on).await?;
+            changes = changes.set("references", references);
+        } else {
+            laws::cite_record(tx, record, resolved, *on).await?;
+        }
+        tx.record(
+            Event::new("power_item", version.id.as_str(), action)
+                .org(Some(version.fields.org_id.as_str()))
+                .changes(changes),
+        )
+        .await?;
+    }
+    Ok(())
 }

@@ -77,7 +77,7 @@ fn today() -> NaiveDate {
 
 impl Power {
     async fn timelines(&self) -> Result<HashMap<String, Timeline>> {
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let mut out: HashMap<String, Timeline> = HashMap::new();
         for v in store::all_versions(&mut conn).await? {
             out.entry(v.code.clone())
@@ -119,7 +119,7 @@ impl Power {
         let end = year
             .and_then(|y| NaiveDate::from_ymd_opt(y, 12, 31))
             .unwrap_or_else(today);
-        let mut conn = self.platform.db().pool().acquire().await?;
+        let mut conn = self.platform.db().conn().await?;
         let rows = match kind {
             "power-items" => {
                 let (items, _) = store::items_on(

@@ -1,0 +1,173 @@
+//! A connection: a read-only one from the pool, or the writer's inside a job (see `writer`).
+//! Nothing above `db` knows which backend it talks to.
+
+use std::cell::RefCell;
+use std::collections::BTreeSet;
+use std::future::Future;
+
+use crate::row::Row;
+use crate::sql::{Query, written_table};
+use crate::{DbError, postgres, sqlite};
+
+tokio::task_local! {
+    /// The statements run while [`capture`] watches (benchmarks replay a page's own SQL).
+    static CAPTURED: RefCell<Vec<Query>>;
+}
+
+/// Runs `work` and returns, beside its answer, every statement it ran on a [`Conn`] in this task
+/// (reads; writes run on the writer) — so that a benchmark can replay exactly a page's SQL.
+pub async fn capture<F: Future>(work: F) -> (F::Output, Vec<Query>) {
+    CAPTURED
+        .scope(RefCell::new(Vec::new()), async {
+            let out = work.await;
+            let statements = CAPTURED.with(|c| c.take());
+            (out, statements)
+        })
+        .await
+}
+
+fn captured(q: &Query) {
+    let _outside = CAPTURED.try_with(|c| c.borrow_mut().push(q.clone()));
+}
+
+pub struct Conn {
+    inner: Inner,
+    /// The writer's connection notes the tables its statements write, for their versions.
+    written: Option<BTreeSet<String>>,
+}
+
+enum Inner {
+    SqliteReader(sqlite::Reader),
+    SqliteWriter(rusqlite::Connection),
+    Postgres(postgres::Client),
+}
+
+impl std::fmt::Debug for Conn {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self.inner {
+            Inner::SqliteReader(_) => "Conn(sqlite, read-only)",
+            Inner::SqliteWriter(_) => "Conn(sqlite, writer)",
+            Inner::Postgres(_) => "Conn(postgres)",
+        })
+    }
+}
+
+impl Conn {
+    pub(crate) fn sqlite_reader(reader: sqlite::Reader) -> Conn {
+        Conn {
+            inner: Inner::SqliteReader(reader),
+            written: None,
+        }
+    }
+
+    pub(crate) fn sqlite_writer(conn: rusqlite::Connection) -> Conn {
+        Conn {
+            inner: Inner::SqliteWriter(conn),
+            written: Some(BTreeSet::new()),
+        }
+    }
+
+    pub(crate) fn postgres(client: postgres::Client, writer: bool) -> Conn {
+        Conn {
+            inner: Inner::Postgres(client),
+            written: writer.then(BTreeSet::new),
+        }
+    }
+
+    /// The writer's SQLite connection back, when its batch is done.
+    pub(crate) fn into_sqlite_writer(self) -> Option<rusqlite::Connection> {
+        match self.inner {
+            Inner::SqliteWriter(conn) => Some(conn),
+            _ => None,
+        }
+    }
+
+    /// Drops a connection whose state is unknown (a transaction that could not be closed) instead
+    /// of giving it back to its pool.
+    pub(crate) fn discard(self) {
+        if let Inner::Postgres(client) = self.inner {
+            drop(deadpool_postgres::Object::take(client));
+        }
+    }
+
+    /// The tables written since the last call.
+    pub(crate) fn take_written(&mut self) -> BTreeSet<String> {
+        self.written
+            .as_mut()
+            .map(std::mem::take)
+            .unwrap_or_default()
+    }
+
+    fn note(&mut self, q: &Query) {
+        if let Some(written) = &mut self.written
+            && let Some(table) = written_table(&q.sql)
+        {
+            written.insert(table);
+        }
+    }
+
+    pub async fn execute(&mut self, q: &Query) -> Result<u64, DbError> {
+        captured(q);
+        let n = match &self.inner {
+            Inner::SqliteReader(r) => sqlite::execute(r.connection(), q),
+            Inner::SqliteWriter(c) => sqlite::execute(c, q),
+            Inner::Postgres(c) => postgres::execute(c, q).await,
+        }
+        .map_err(|e| e.in_statement(q))?;
+        self.note(q);
+        Ok(n)
+    }
+
+    pub async fn fetch_all(&mut self, q: &Query) -> Result<Vec<Row>, DbError> {
+        captured(q);
+        let rows = match &self.inner {
+            Inner::SqliteReader(r) => sqlite::fetch_all(r.connection(), q),
+            Inner::SqliteWriter(c) => sqlite::fetch_all(c, q),
+            Inner::Postgres(c) => postgres::fetch_all(c, q).await,
+        }
+        .map_err(|e| e.in_statement(q))?;
+        self.note(q);
+        Ok(rows)
+    }
+
+    pub async fn fetch_optional(&mut self, q: &Query) -> Result<Option<Row>, DbError> {
+        captured(q);
+        let row = match &self.inner {
+            Inner::SqliteReader(r) => sqlite::fetch_optional(r.connection(), q),
+            Inner::SqliteWriter(c) => sqlite::fetch_optional(c, q),
+            Inner::Postgres(c) => postgres::fetch_optional(c, q).await,
+        }
+        .map_err(|e| e.in_statement(q))?;
+        self.note(q);
+        Ok(row)
+    }
+
+    pub async fn map<T>(
+        &mut self,
+        q: &Query,
+        f: impl FnMut(&Row) -> Result<T, DbError>,
+    ) -> Result<Vec<T>, DbError> {
+        captured(q);
+        let out = match &self.inner {
+            Inner::SqliteReader(r) => sqlite::map(r.connection(), q, f),
+            Inner::SqliteWriter(c) => sqlite::map(c, q, f),
+            Inner::Postgres(c) => postgres::map(c, q, f).await,
+        }
+        .map_err(|e| e.in_statement(q))?;
+        self.note(q);
+        Ok(out)
+    }
+
+    /// Statements without parameters or answers, separated by `;` (DDL, maintenance).
+    pub async fn batch(&mut self, sql: &str) -> Result<(), DbError> {
+        match &self.inner {
+            Inner::SqliteReader(r) => r.connection().execute_batch(sql)?,
+            Inner::SqliteWriter(c) => c.execute_batch(sql)?,
+            Inner::Postgres(c) => postgres::batch(c, sql).await?,
+        }
+        if let Some(written) = &mut self.written {
+            written.extend(sql.split(';').filter_map(written_table));
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,124 @@
+//! The PostgreSQL side: tokio-postgres connections pooled by deadpool, every statement prepared
+//! once per connection with the types of its values (the same `$n` text SQLite runs) and kept.
+
+use std::str::FromStr;
+use std::time::Duration;
+
+use bytes::BytesMut;
+use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
+use tokio_postgres::types::{IsNull, ToSql, Type, to_sql_checked};
+use tokio_postgres::{NoTls, Statement};
+
+use crate::DbError;
+use crate::row::Row;
+use crate::sql::{Kind, Query, Value};
+
+/// A pooled connection (readers: read-only; the writer's: writable).
+pub(crate) type Client = deadpool_postgres::Object;
+
+/// The connection settings a URL names. `read_only`: every transaction of the connection is
+/// read-only, so a write anywhere but the writer fails at once.
+pub(crate) fn config(raw: &str, read_only: bool) -> Result<tokio_postgres::Config, String> {
+    let mut config = tokio_postgres::Config::from_str(raw).map_err(|e| e.to_string())?;
+    config.connect_timeout(Duration::from_secs(10));
+    config.application_name("fazhi");
+    if read_only {
+        config.options("-c default_transaction_read_only=on");
+    }
+    Ok(config)
+}
+
+pub(crate) fn pool(config: tokio_postgres::Config, size: usize) -> Result<Pool, String> {
+    let manager = Manager::from_config(
+        config,
+        NoTls,
+        ManagerConfig {
+            recycling_method: RecyclingMethod::Fast,
+        },
+    );
+    Pool::builder(manager)
+        .max_size(size)
+        .wait_timeout(Some(Duration::from_secs(30)))
+        .runtime(deadpool_postgres::Runtime::Tokio1)
+        .build()
+        .map_err(|e| e.to_string())
+}
+
+fn pg_type(kind: Kind) -> Type {
+    match kind {
+        Kind::Text => Type::TEXT,
+        Kind::Int => Type::INT8,
+        Kind::Real => Type::FLOAT8,
+        Kind::Bytes => Type::BYTEA,
+    }
+}
+
+impl ToSql for Value {
+    fn to_sql(
+        &self,
+        ty: &Type,
+        out: &mut BytesMut,
+    ) -> Result<IsNull, Box<dyn std::error::Error + Sync + Send>> {
+        match self {
+            Value::Null(_) => Ok(IsNull::Yes),
+            Value::Text(s) => s.as_str().to_sql(ty, out),
+            Value::Int(n) => match *ty {
+                Type::INT4 => i32::try_from(*n)?.to_sql(ty, out),
+                Type::INT2 => i16::try_from(*n)?.to_sql(ty, out),
+                Type::FLOAT8 => (*n as f64).to_sql(ty, out),
+                _ => n.to_sql(ty, out),
+            },
+            Value::Real(x) => x.to_sql(ty, out),
+            Value::Bytes(b) => b.as_slice().to_sql(ty, out),
+        }
+    }
+
+    fn accepts(_: &Type) -> bool {
+        true
+    }
+
+    to_sql_checked!();
+}
+
+async fn prepare(client: &Client, q: &Query) -> Result<Statement, DbError> {
+    let types: Vec<Type> = q.values.iter().map(|v| pg_type(v.kind())).collect();
+    Ok(client.prepare_typed_cached(&q.sql, &types).await?)
+}
+
+fn params(q: &Query) -> Vec<&(dyn ToSql + Sync)> {
+    q.values.iter().map(|v| v as &(dyn ToSql + Sync)).collect()
+}
+
+pub(crate) async fn execute(client: &Client, q: &Query) -> Result<u64, DbError> {
+    let stmt = prepare(client, q).await?;
+    if stmt.columns().is_empty() {
+        Ok(client.execute(&stmt, &params(q)).await?)
+    } else {
+        Ok(client.query(&stmt, &params(q)).await?.len() as u64)
+    }
+}
+
+pub(crate) async fn fetch_all(client: &Client, q: &Query) -> Result<Vec<Row>, DbError> {
+    let stmt = prepare(client, q).await?;
+    let rows = client.query(&stmt, &params(q)).await?;
+    Ok(rows.into_iter().map(Row::postgres).collect())
+}
+
+pub(crate) async fn fetch_optional(client: &Client, q: &Query) -> Result<Option<Row>, DbError> {
+    Ok(fetch_all(client, q).await?.into_iter().next())
+}
+
+pub(crate) async fn map<T>(
+    client: &Client,
+    q: &Query,
+    mut f: impl FnMut(&Row) -> Result<T, DbError>,
+) -> Result<Vec<T>, DbError> {
+    let stmt = prepare(client, q).await?;
+    let rows = client.query(&stmt, &params(q)).await?;
+    rows.into_iter().map(|r| f(&Row::postgres(r))).collect()
+}
+
+/// Statements without parameters or answers, several at once (BEGIN, SAVEPOINT, DDL).
+pub(crate) async fn batch(client: &Client, sql: &str) -> Result<(), DbError> {
+    Ok(client.batch_execute(sql).await?)
+}

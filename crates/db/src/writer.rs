@@ -1,0 +1,427 @@
+//! The one writer: every write is a job sent here. The writer takes every job waiting, runs each
+//! in its own SAVEPOINT inside one transaction (a job that fails rolls back alone and its error
+//! goes back to its caller), appends the jobs' audit events in chain order, moves the chain's
+//! head once, bumps the versions of the tables written, and commits once. A caller's future
+//! resolves after that COMMIT: nothing is acknowledged before it is durable.
+//!
+//! Why: committing each transaction alone tops out near 4,500/s on SQLite and 2,000/s on
+//! PostgreSQL whatever the driver, and the audit chain's head serialises writers anyway, so
+//! batching many jobs into one COMMIT loses no concurrency and gains ×4 to ×8 (issue 15).
+//!
+//! SQLite: a thread owns the one writable connection (the file has one writer at a time in any
+//! case). PostgreSQL: a task owns one connection; the head row, locked first in every batch,
+//! keeps the chain linear across several servers on one database.
+
+use std::collections::BTreeSet;
+use std::future::Future;
+use std::panic::AssertUnwindSafe;
+use std::pin::Pin;
+
+use chrono::{DateTime, Utc};
+use futures_util::FutureExt;
+use kernel::time::format_instant;
+use tokio::sync::{mpsc, oneshot};
+
+use crate::audit::{StoredEvent, chain_hash, decode_hash};
+use crate::sql::query;
+use crate::{Conn, DbError, Event, Who};
+
+/// A future that may borrow what it was given (the job's [`Tx`]).
+pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
+
+/// At most this many jobs share one commit.
+const MAX_BATCH: usize = 512;
+
+tokio::task_local! {
+    /// Set while a job runs: a job that asked the writer for another write would wait for itself.
+    static IN_JOB: ();
+}
+
+/// A write in progress: the writer's connection, the chain's position, and the job's events.
+pub struct Tx {
+    conn: Conn,
+    who: Who,
+    seq: i64,
+    hash: [u8; 32],
+    recorded: Vec<i64>,
+    now: DateTime<Utc>,
+}
+
+impl Tx {
+    /// The connection inside the transaction, for the job's own statements (reads included:
+    /// they see the job's writes).
+    pub fn conn(&mut self) -> &mut Conn {
+        &mut self.conn
+    }
+
+    /// The job's clock: one instant for all its rows.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    pub fn now_text(&self) -> String {
+        format_instant(self.now)
+    }
+
+    pub fn who(&self) -> &Who {
+        &self.who
+    }
+
+    /// Appends an event to the chain and returns its sequence number.
+    pub async fn record(&mut self, event: Event) -> Result<i64, DbError> {
+        let stored = StoredEvent {
+            seq: self.seq + 1,
+            at: format_instant(Utc::now()),
+            actor: self.who.actor.clone(),
+            actor_org_id: self.who.actor_org_id.clone(),
+            org_id: event.org_id,
+            record_type: event.record_type,
+            record_id: event.record_id,
+            action: event.action,
+            source: self.who.source.clone(),
+            changes: event.changes.canonical(),
+            hash: String::new(),
+        };
+        let seq_text = stored.seq.to_string();
+        let hash = chain_hash(&self.hash, stored.chain_fields(&seq_text));
+        query(
+            "INSERT INTO audit_events (seq, at, actor, actor_org_id, org_id, record_type, \
+             record_id, action, source, changes, hash) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
+        )
+        .bind(stored.seq)
+        .bind(stored.at)
+        .bind(stored.actor)
+        .bind(stored.actor_org_id)
+        .bind(stored.org_id)
+        .bind(stored.record_type)
+        .bind(stored.record_id)
+        .bind(stored.action)
+        .bind(stored.source)
+        .bind(stored.changes)
+        .bind(hex::encode(hash))
+        .execute(&mut self.conn)
+        .await?;
+        self.seq = stored.seq;
+        self.hash = hash;
+        self.recorded.push(stored.seq);
+        Ok(stored.seq)
+    }
+}
+
+/// A job as the writer sees it, whatever its result type.
+pub(crate) trait Job: Send {
+    fn who(&self) -> &Who;
+    /// Upkeep (a session's last-seen time) need not record an event; every other job must.
+    fn audited(&self) -> bool;
+    /// Runs the job; false when it failed (its writes are then rolled back).
+    fn run<'t>(&'t mut self, tx: &'t mut Tx) -> BoxFuture<'t, bool>;
+    /// The job ran but may not stand (no event, a panic).
+    fn fail(&mut self, error: DbError);
+    /// Answers the caller once the batch is committed (or not).
+    fn finish(self: Box<Self>, committed: Result<(), String>);
+}
+
+struct Typed<F, T, E> {
+    f: Option<F>,
+    out: Option<Result<T, E>>,
+    reply: oneshot::Sender<Result<T, E>>,
+    who: Who,
+    audited: bool,
+}
+
+impl<F, T, E> Job for Typed<F, T, E>
+where
+    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    fn who(&self) -> &Who {
+        &self.who
+    }
+
+    fn audited(&self) -> bool {
+        self.audited
+    }
+
+    fn run<'t>(&'t mut self, tx: &'t mut Tx) -> BoxFuture<'t, bool> {
+        let f = self.f.take();
+        Box::pin(async move {
+            let Some(f) = f else { return false };
+            let out = f(tx).await;
+            let ok = out.is_ok();
+            self.out = Some(out);
+            ok
+        })
+    }
+
+    fn fail(&mut self, error: DbError) {
+        self.out = Some(Err(E::from(error)));
+    }
+
+    fn finish(self: Box<Self>, committed: Result<(), String>) {
+        let out = match (self.out, committed) {
+            (Some(Err(e)), _) => Err(e),
+            (Some(Ok(_)), Err(reason)) => Err(E::from(DbError::Write(reason))),
+            (Some(Ok(v)), Ok(())) => Ok(v),
+            (None, Err(reason)) => Err(E::from(DbError::Write(reason))),
+            (None, Ok(())) => Err(E::from(DbError::Write("写入任务未执行".into()))),
+        };
+        // The caller may have gone away (a closed request): the write stands regardless.
+        let _ignored = self.reply.send(out);
+    }
+}
+
+pub(crate) type Sender = mpsc::UnboundedSender<Box<dyn Job>>;
+type Receiver = mpsc::UnboundedReceiver<Box<dyn Job>>;
+
+/// Sends a job and waits for its answer, given after the commit.
+pub(crate) async fn submit<T, E, F>(sender: &Sender, who: &Who, audited: bool, f: F) -> Result<T, E>
+where
+    F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, E>> + Send + 'static,
+    T: Send + 'static,
+    E: From<DbError> + Send + 'static,
+{
+    if IN_JOB.try_with(|_| ()).is_ok() {
+        return Err(E::from(DbError::Write(
+            "写入任务中不能再提交写入（将等待自身）".into(),
+        )));
+    }
+    let (reply, answer) = oneshot::channel();
+    let job = Box::new(Typed {
+        f: Some(f),
+        out: None,
+        reply,
+        who: who.clone(),
+        audited,
+    });
+    sender.send(job).map_err(|_| E::from(DbError::Closed))?;
+    answer
+        .await
+        .map_err(|_| E::from(DbError::Write("写入线程已停止".into())))?
+}
+
+/// Takes the first job waiting (waited for) and every other job already queued.
+fn gather(first: Box<dyn Job>, rx: &mut Receiver) -> Vec<Box<dyn Job>> {
+    let mut jobs = vec![first];
+    while jobs.len() < MAX_BATCH {
+        match rx.try_recv() {
+            Ok(job) => jobs.push(job),
+            Err(_) => break,
+        }
+    }
+    jobs
+}
+
+/// Tables whose versions the writer keeps itself (the chain), or that hold the versions.
+const UNVERSIONED: &[&str] = &["audit_events", "audit_head", "table_versions"];
+
+/// One batch: BEGIN, the chain's head, each job in its SAVEPOINT, the head and the versions,
+/// COMMIT. Returns the connection and whether it is still usable.
+async fn run_batch(mut conn: Conn, begin: &'static str, jobs: Vec<Box<dyn Job>>) -> (Conn, bool) {
+    let failed = |jobs: Vec<Box<dyn Job>>, reason: String| {
+        for job in jobs {
+            job.finish(Err(reason.clone()));
+        }
+    };
+    if let Err(e) = conn.batch(begin).await {
+        failed(jobs, e.to_string());
+        return (conn, false);
+    }
+    let head = match query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
+        .fetch_one(&mut conn)
+        .await
+        .and_then(|row| {
+            let seq: i64 = row.try_get(0)?;
+            let hash: String = row.try_get(1)?;
+            Ok((seq, decode_hash(&hash, seq)?))
+        }) {
+        Ok(head) => head,
+        Err(e) => {
+            let usable = conn.batch("ROLLBACK").await.is_ok();
+            failed(jobs, e.to_string());
+            return (conn, usable);
+        }
+    };
+    let (start_seq, _) = head;
+    let (mut seq, mut hash) = head;
+    let mut written: BTreeSet<String> = BTreeSet::new();
+    let mut done: Vec<Box<dyn Job>> = Vec::with_capacity(jobs.len());
+    let mut broken: Option<String> = None;
+    for mut job in jobs {
+        if broken.is_some() {
+            done.push(job);
+            continue;
+        }
+        if let Err(e) = conn.batch("SAVEPOINT job").await {
+            broken = Some(e.to_string());
+            done.push(job);
+            continue;
+        }
+        let mut tx = Tx {
+            conn,
+            who: job.who().clone(),
+            seq,
+            hash,
+            recorded: Vec::new(),
+            now: Utc::now(),
+        };
+        let ran = IN_JOB
+            .scope((), AssertUnwindSafe(job.run(&mut tx)).catch_unwind())
+            .await;
+        let keep = match ran {
+            Ok(true) if tx.recorded.is_empty() && job.audited() => {
+                job.fail(DbError::Unaudited);
+                false
+            }
+            Ok(ok) => ok,
+            Err(_) => {
+                tracing::error!("a write job panicked; its writes are rolled back");
+                job.fail(DbError::Write("写入时发生内部错误".into()));
+                false
+            }
+        };
+        let Tx {
+            conn: back,
+            seq: job_seq,
+            hash: job_hash,
+            ..
+        } = tx;
+        conn = back;
+        let tables = conn.take_written();
+        let closed = if keep {
+            conn.batch("RELEASE SAVEPOINT job").await
+        } else {
+            conn.batch("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job")
+                .await
+        };
+        match closed {
+            Ok(()) if keep => {
+                seq = job_seq;
+                hash = job_hash;
+                written.extend(tables);
+            }
+            Ok(()) => {}
+            Err(e) => broken = Some(e.to_string()),
+        }
+        done.push(job);
+    }
+    let finished = match broken {
+        Some(reason) => Err(reason),
+        None => finish(&mut conn, start_seq, seq, hash, &written).await,
+    };
+    match finished {
+        Ok(()) => {
+            for job in done {
+                job.finish(Ok(()));
+            }
+            (conn, true)
+        }
+        Err(reason) => {
+            let usable = conn.batch("ROLLBACK").await.is_ok();
+            tracing::error!(%reason, jobs = done.len(), "a write batch failed and was rolled back");
+            failed(done, reason);
+            (conn, usable)
+        }
+    }
+}
+
+/// Moves the head, bumps the written tables' versions, commits.
+async fn finish(
+    conn: &mut Conn,
+    start_seq: i64,
+    seq: i64,
+    hash: [u8; 32],
+    written: &BTreeSet<String>,
+) -> Result<(), String> {
+    let e = |e: DbError| e.to_string();
+    if seq != start_seq {
+        query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+            .bind(seq)
+            .bind(hex::encode(hash))
+            .execute(conn)
+            .await
+            .map_err(e)?;
+    }
+    for table in written
+        .iter()
+        .filter(|t| !UNVERSIONED.contains(&t.as_str()))
+    {
+        query(
+            "INSERT INTO table_versions (name, version) VALUES ($1, 1) \
+             ON CONFLICT (name) DO UPDATE SET version = table_versions.version + 1",
+        )
+        .bind(table.as_str())
+        .execute(conn)
+        .await
+        .map_err(e)?;
+    }
+    conn.batch("COMMIT").await.map_err(e)
+}
+
+/// Starts the SQLite writer: a thread that owns the writable connection. Jobs' futures run on
+/// it through the runtime's handle (their statements complete without waiting).
+pub(crate) fn spawn_sqlite(
+    conn: rusqlite::Connection,
+    path: std::path::PathBuf,
+    runtime: tokio::runtime::Handle,
+) -> Result<Sender, DbError> {
+    let (sender, mut rx) = mpsc::unbounded_channel::<Box<dyn Job>>();
+    std::thread::Builder::new()
+        .name("fazhi-writer".into())
+        .spawn(move || {
+            let mut held = Some(conn);
+            while let Some(first) = rx.blocking_recv() {
+                let jobs = gather(first, &mut rx);
+                let conn = match held.take() {
+                    Some(c) => c,
+                    None => match crate::sqlite::open(&path, true) {
+                        Ok(c) => c,
+                        Err(e) => {
+                            for job in jobs {
+                                job.finish(Err(e.to_string()));
+                            }
+                            continue;
+                        }
+                    },
+                };
+                let (conn, usable) = runtime.block_on(run_batch(
+                    Conn::sqlite_writer(conn),
+                    "BEGIN IMMEDIATE",
+                    jobs,
+                ));
+                // A connection whose transaction could not be closed is dropped (SQLite rolls it
+                // back) and a new one opened for the next batch.
+                held = conn
+                    .into_sqlite_writer()
+                    .filter(|c| usable && c.is_autocommit());
+            }
+        })
+        .map_err(|e| DbError::Write(format!("无法启动写入线程：{e}")))?;
+    Ok(sender)
+}
+
+/// Starts the PostgreSQL writer: a task that takes one connection from its own pool for each
+/// batch (a lost connection is replaced on the next batch).
+pub(crate) fn spawn_postgres(pool: deadpool_postgres::Pool) -> Sender {
+    let (sender, mut rx) = mpsc::unbounded_channel::<Box<dyn Job>>();
+    tokio::spawn(async move {
+        while let Some(first) = rx.recv().await {
+            let jobs = gather(first, &mut rx);
+            let client = match pool.get().await {
+                Ok(c) => c,
+                Err(e) => {
+                    for job in jobs {
+                        job.finish(Err(format!("无法连接数据库：{e}")));
+                    }
+                    continue;
+                }
+            };
+            let (conn, usable) = run_batch(Conn::postgres(client, true), "BEGIN", jobs).await;
+            if !usable {
+                conn.discard();
+            }
+        }
+    });
+    sender
+}
