@@ -82,6 +82,59 @@ impl Conn {
         }
     }
 
+    /// Opens a write batch: BEGIN and the chain's head locked (and read), and the jobs' savepoint
+    /// when there are several — one message on PostgreSQL.
+    pub(crate) async fn begin_batch(
+        &mut self,
+        begin: &str,
+        savepoint: bool,
+    ) -> Result<(i64, [u8; 32]), DbError> {
+        const HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
+        let then = if savepoint { "; SAVEPOINT job" } else { "" };
+        let (seq, hash) = match &self.inner {
+            Inner::Postgres(c) => {
+                // The head row locked for the batch: writers on other servers wait here.
+                let messages = c
+                    .simple_query(&format!("{begin}; {HEAD} FOR UPDATE{then}"))
+                    .await?;
+                let row = messages
+                    .iter()
+                    .find_map(|m| match m {
+                        tokio_postgres::SimpleQueryMessage::Row(r) => Some(r),
+                        _ => None,
+                    })
+                    .ok_or(DbError::RowNotFound)?;
+                let seq: i64 = row
+                    .get(0)
+                    .and_then(|t| t.parse().ok())
+                    .ok_or_else(|| DbError::Corrupt("审计链头无法读取".into()))?;
+                (seq, row.get(1).unwrap_or_default().to_string())
+            }
+            _ => {
+                // BEGIN IMMEDIATE takes SQLite's write lock: the head cannot move under us.
+                self.batch(begin).await?;
+                let row = crate::sql::query(HEAD).fetch_one(self).await?;
+                if savepoint {
+                    self.batch("SAVEPOINT job").await?;
+                }
+                (row.try_get(0)?, row.try_get(1)?)
+            }
+        };
+        Ok((seq, crate::audit::decode_hash(&hash, seq)?))
+    }
+
+    /// Runs `queries` then the batch `then`, pipelined on PostgreSQL (the writer's events and its
+    /// COMMIT go in one round trip).
+    pub(crate) async fn pipeline(&mut self, queries: &[Query], then: &str) -> Result<(), DbError> {
+        if let Inner::Postgres(c) = &self.inner {
+            return postgres::pipeline(c, queries, then).await;
+        }
+        for q in queries {
+            self.execute(q).await?;
+        }
+        self.batch(then).await
+    }
+
     /// Drops a connection whose state is unknown (a transaction that could not be closed) instead
     /// of giving it back to its pool.
     pub(crate) fn discard(self) {

@@ -52,7 +52,7 @@ pub enum DbError {
     Query(#[from] sqlx::Error),
     #[error("数据库错误：{0}")]
     Sqlite(#[from] rusqlite::Error),
-    #[error("数据库错误：{}", one_line(.0))]
+    #[error("数据库错误：{}", postgres_message(.0))]
     Postgres(#[from] tokio_postgres::Error),
     #[error("数据库连接不可用：{0}")]
     Pool(String),
@@ -103,6 +103,22 @@ impl From<deadpool_postgres::PoolError> for DbError {
         match e {
             deadpool_postgres::PoolError::Backend(e) => DbError::Postgres(e),
             other => DbError::Pool(one_line(&other)),
+        }
+    }
+}
+
+/// The server's own message (tokio-postgres prints only "db error" for it), or the driver's.
+fn postgres_message(e: &tokio_postgres::Error) -> String {
+    match e.as_db_error() {
+        Some(d) => one_line(&format_args!("{} ({})", d.message(), d.code().code())),
+        None => {
+            let mut text = e.to_string();
+            let mut source = std::error::Error::source(e);
+            while let Some(s) = source {
+                text.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            one_line(&text)
         }
     }
 }

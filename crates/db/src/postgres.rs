@@ -122,3 +122,26 @@ pub(crate) async fn map<T>(
 pub(crate) async fn batch(client: &Client, sql: &str) -> Result<(), DbError> {
     Ok(client.batch_execute(sql).await?)
 }
+
+/// Statements then a batch, sent one after the other without waiting for each answer (the
+/// answers come back in order): one round trip for the whole, where each would cost one.
+pub(crate) async fn pipeline(
+    client: &Client,
+    queries: &[Query],
+    then: &str,
+) -> Result<(), DbError> {
+    let mut prepared = Vec::with_capacity(queries.len());
+    for q in queries {
+        prepared.push(prepare(client, q).await?);
+    }
+    let params: Vec<Vec<&(dyn ToSql + Sync)>> = queries.iter().map(params).collect();
+    let executes = futures_util::future::try_join_all(
+        prepared
+            .iter()
+            .zip(&params)
+            .map(|(stmt, p)| client.execute(stmt, p)),
+    );
+    let (done, last) = futures_util::future::join(executes, client.batch_execute(then)).await;
+    done?;
+    Ok(last?)
+}

@@ -22,9 +22,8 @@ use futures_util::FutureExt;
 use kernel::time::format_instant;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::audit::{StoredEvent, chain_hash, decode_hash};
-use crate::sql::query;
-use crate::{Conn, DbError, Event, Who};
+use crate::audit::{StoredEvent, chain_hash};
+use crate::{Conn, DbError, Event, Params, Who};
 
 /// A future that may borrow what it was given (the job's [`Tx`]).
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -43,7 +42,8 @@ pub struct Tx {
     who: Who,
     seq: i64,
     hash: [u8; 32],
-    recorded: Vec<i64>,
+    /// The job's events, hashed into the chain as recorded, inserted with the batch's others.
+    events: Vec<StoredEvent>,
     now: DateTime<Utc>,
 }
 
@@ -67,9 +67,10 @@ impl Tx {
         &self.who
     }
 
-    /// Appends an event to the chain and returns its sequence number.
+    /// Appends an event to the chain and returns its sequence number. The event is written with
+    /// the batch's other events just before the commit (a job does not read its own events).
     pub async fn record(&mut self, event: Event) -> Result<i64, DbError> {
-        let stored = StoredEvent {
+        let mut stored = StoredEvent {
             seq: self.seq + 1,
             at: format_instant(Utc::now()),
             actor: self.who.actor.clone(),
@@ -84,28 +85,11 @@ impl Tx {
         };
         let seq_text = stored.seq.to_string();
         let hash = chain_hash(&self.hash, stored.chain_fields(&seq_text));
-        query(
-            "INSERT INTO audit_events (seq, at, actor, actor_org_id, org_id, record_type, \
-             record_id, action, source, changes, hash) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11)",
-        )
-        .bind(stored.seq)
-        .bind(stored.at)
-        .bind(stored.actor)
-        .bind(stored.actor_org_id)
-        .bind(stored.org_id)
-        .bind(stored.record_type)
-        .bind(stored.record_id)
-        .bind(stored.action)
-        .bind(stored.source)
-        .bind(stored.changes)
-        .bind(hex::encode(hash))
-        .execute(&mut self.conn)
-        .await?;
+        stored.hash = hex::encode(hash);
         self.seq = stored.seq;
         self.hash = hash;
-        self.recorded.push(stored.seq);
-        Ok(stored.seq)
+        self.events.push(stored);
+        Ok(self.seq)
     }
 }
 
@@ -216,26 +200,22 @@ fn gather(first: Box<dyn Job>, rx: &mut Receiver) -> Vec<Box<dyn Job>> {
 /// Tables whose versions the writer keeps itself (the chain), or that hold the versions.
 const UNVERSIONED: &[&str] = &["audit_events", "audit_head", "table_versions"];
 
-/// One batch: BEGIN, the chain's head, each job in its SAVEPOINT, the head and the versions,
-/// COMMIT. Returns the connection and whether it is still usable.
+/// Control statements, each sent as one message (several statements, one round trip).
+const RELEASE_AND_AGAIN: &str = "RELEASE SAVEPOINT job; SAVEPOINT job";
+const ROLLBACK_TO: &str = "ROLLBACK TO SAVEPOINT job";
+
+/// One batch: BEGIN with the chain's head locked, each job in the one SAVEPOINT (released and
+/// taken again between jobs; a single job needs none), then the batch's events, the head, the
+/// versions and COMMIT sent together. Returns the connection and whether it is still usable.
 async fn run_batch(mut conn: Conn, begin: &'static str, jobs: Vec<Box<dyn Job>>) -> (Conn, bool) {
     let failed = |jobs: Vec<Box<dyn Job>>, reason: String| {
         for job in jobs {
             job.finish(Err(reason.clone()));
         }
     };
-    if let Err(e) = conn.batch(begin).await {
-        failed(jobs, e.to_string());
-        return (conn, false);
-    }
-    let head = match query("UPDATE audit_head SET seq = seq WHERE id = 1 RETURNING seq, hash")
-        .fetch_one(&mut conn)
-        .await
-        .and_then(|row| {
-            let seq: i64 = row.try_get(0)?;
-            let hash: String = row.try_get(1)?;
-            Ok((seq, decode_hash(&hash, seq)?))
-        }) {
+    conn.take_written();
+    let several = jobs.len() > 1;
+    let head = match conn.begin_batch(begin, several).await {
         Ok(head) => head,
         Err(e) => {
             let usable = conn.batch("ROLLBACK").await.is_ok();
@@ -246,15 +226,13 @@ async fn run_batch(mut conn: Conn, begin: &'static str, jobs: Vec<Box<dyn Job>>)
     let (start_seq, _) = head;
     let (mut seq, mut hash) = head;
     let mut written: BTreeSet<String> = BTreeSet::new();
+    let mut events: Vec<StoredEvent> = Vec::new();
     let mut done: Vec<Box<dyn Job>> = Vec::with_capacity(jobs.len());
     let mut broken: Option<String> = None;
-    for mut job in jobs {
+    let mut kept = false;
+    let last = jobs.len().saturating_sub(1);
+    for (i, mut job) in jobs.into_iter().enumerate() {
         if broken.is_some() {
-            done.push(job);
-            continue;
-        }
-        if let Err(e) = conn.batch("SAVEPOINT job").await {
-            broken = Some(e.to_string());
             done.push(job);
             continue;
         }
@@ -263,14 +241,14 @@ async fn run_batch(mut conn: Conn, begin: &'static str, jobs: Vec<Box<dyn Job>>)
             who: job.who().clone(),
             seq,
             hash,
-            recorded: Vec::new(),
+            events: Vec::new(),
             now: Utc::now(),
         };
         let ran = IN_JOB
             .scope((), AssertUnwindSafe(job.run(&mut tx)).catch_unwind())
             .await;
         let keep = match ran {
-            Ok(true) if tx.recorded.is_empty() && job.audited() => {
+            Ok(true) if tx.events.is_empty() && job.audited() => {
                 job.fail(DbError::Unaudited);
                 false
             }
@@ -285,30 +263,34 @@ async fn run_batch(mut conn: Conn, begin: &'static str, jobs: Vec<Box<dyn Job>>)
             conn: back,
             seq: job_seq,
             hash: job_hash,
+            events: job_events,
             ..
         } = tx;
         conn = back;
         let tables = conn.take_written();
-        let closed = if keep {
-            conn.batch("RELEASE SAVEPOINT job").await
-        } else {
-            conn.batch("ROLLBACK TO SAVEPOINT job; RELEASE SAVEPOINT job")
-                .await
+        if keep {
+            kept = true;
+            seq = job_seq;
+            hash = job_hash;
+            written.extend(tables);
+            events.extend(job_events);
+        }
+        let closed = match (keep, several) {
+            (true, true) if i < last => conn.batch(RELEASE_AND_AGAIN).await,
+            (false, true) => conn.batch(ROLLBACK_TO).await,
+            // A single job that failed: the whole transaction goes, with the job's own error.
+            (false, false) => Err(DbError::Write(String::new())),
+            _ => Ok(()),
         };
-        match closed {
-            Ok(()) if keep => {
-                seq = job_seq;
-                hash = job_hash;
-                written.extend(tables);
-            }
-            Ok(()) => {}
-            Err(e) => broken = Some(e.to_string()),
+        if let Err(e) = closed {
+            broken = Some(e.to_string());
         }
         done.push(job);
     }
     let finished = match broken {
         Some(reason) => Err(reason),
-        None => finish(&mut conn, start_seq, seq, hash, &written).await,
+        None if !kept => conn.batch("ROLLBACK").await.map_err(|e| e.to_string()),
+        None => finish(&mut conn, start_seq, seq, hash, &events, &written).await,
     };
     match finished {
         Ok(()) => {
@@ -319,44 +301,103 @@ async fn run_batch(mut conn: Conn, begin: &'static str, jobs: Vec<Box<dyn Job>>)
         }
         Err(reason) => {
             let usable = conn.batch("ROLLBACK").await.is_ok();
-            tracing::error!(%reason, jobs = done.len(), "a write batch failed and was rolled back");
+            if !reason.is_empty() {
+                tracing::error!(%reason, jobs = done.len(), "a write batch failed and was rolled back");
+            }
             failed(done, reason);
             (conn, usable)
         }
     }
 }
 
-/// Moves the head, bumps the written tables' versions, commits.
+/// Events per INSERT statement: a few fixed sizes, so that each is prepared once.
+const EVENT_ROWS: [usize; 4] = [64, 16, 4, 1];
+
+/// The batch's events, the head, the written tables' versions, COMMIT — pipelined on
+/// PostgreSQL (one round trip).
 async fn finish(
     conn: &mut Conn,
     start_seq: i64,
     seq: i64,
     hash: [u8; 32],
+    events: &[StoredEvent],
     written: &BTreeSet<String>,
 ) -> Result<(), String> {
-    let e = |e: DbError| e.to_string();
+    let mut inserts = Vec::new();
+    let mut rest = events;
+    while !rest.is_empty() {
+        let n = EVENT_ROWS
+            .into_iter()
+            .find(|n| *n <= rest.len())
+            .unwrap_or(1);
+        let (chunk, after) = rest.split_at(n);
+        inserts.push(insert_events(chunk));
+        rest = after;
+    }
+    // The head, the versions and COMMIT in one message: its values are integers, a hex hash and
+    // table names read from fazhi's own statements (checked to be plain identifiers).
+    let mut sql = String::new();
     if seq != start_seq {
-        query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
-            .bind(seq)
-            .bind(hex::encode(hash))
-            .execute(conn)
-            .await
-            .map_err(e)?;
+        sql.push_str(&format!(
+            "UPDATE audit_head SET seq = {seq}, hash = '{}' WHERE id = 1; ",
+            hex::encode(hash)
+        ));
     }
     for table in written
         .iter()
         .filter(|t| !UNVERSIONED.contains(&t.as_str()))
     {
-        query(
-            "INSERT INTO table_versions (name, version) VALUES ($1, 1) \
-             ON CONFLICT (name) DO UPDATE SET version = table_versions.version + 1",
-        )
-        .bind(table.as_str())
-        .execute(conn)
-        .await
-        .map_err(e)?;
+        if !table
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+        {
+            return Err(format!("表名“{table}”无法识别"));
+        }
+        sql.push_str(&format!(
+            "INSERT INTO table_versions (name, version) VALUES ('{table}', 1) \
+             ON CONFLICT (name) DO UPDATE SET version = table_versions.version + 1; "
+        ));
     }
-    conn.batch("COMMIT").await.map_err(e)
+    sql.push_str("COMMIT");
+    conn.pipeline(&inserts, &sql)
+        .await
+        .map_err(|e| e.to_string())
+}
+
+fn insert_events(events: &[StoredEvent]) -> crate::Query {
+    let mut q = Params::new(
+        "INSERT INTO audit_events (seq, at, actor, actor_org_id, org_id, record_type, \
+         record_id, action, source, changes, hash) VALUES ",
+    );
+    for (i, ev) in events.iter().enumerate() {
+        if i > 0 {
+            q.push(", ");
+        }
+        q.push("(")
+            .bind(ev.seq)
+            .push(", ")
+            .bind(&ev.at)
+            .push(", ")
+            .bind(&ev.actor)
+            .push(", ")
+            .bind(&ev.actor_org_id)
+            .push(", ")
+            .bind(&ev.org_id)
+            .push(", ")
+            .bind(&ev.record_type)
+            .push(", ")
+            .bind(&ev.record_id)
+            .push(", ")
+            .bind(&ev.action)
+            .push(", ")
+            .bind(&ev.source)
+            .push(", ")
+            .bind(&ev.changes)
+            .push(", ")
+            .bind(&ev.hash)
+            .push(")");
+    }
+    q.to_query()
 }
 
 /// Starts the SQLite writer: a thread that owns the writable connection. Jobs' futures run on

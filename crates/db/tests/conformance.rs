@@ -550,3 +550,27 @@ async fn settings_and_loaded_notices_round_trip() {
         t.finish().await;
     }
 }
+
+/// Upkeep (no audit event) commits like any write, DDL included, and adds nothing to the chain.
+#[tokio::test]
+async fn upkeep_commits_without_an_event() {
+    for t in testkit::backends().await {
+        t.db.upkeep(|tx| {
+            Box::pin(async move {
+                tx.conn()
+                    .batch("CREATE TABLE upkept (x BIGINT NOT NULL)")
+                    .await?;
+                query("INSERT INTO upkept (x) VALUES ($1)")
+                    .bind(7i64)
+                    .execute(tx.conn())
+                    .await?;
+                Ok(())
+            })
+        })
+        .await
+        .unwrap();
+        assert_eq!(t.count("SELECT x FROM upkept").await, 7, "{}", t.name());
+        assert_eq!(audit::head(&t.db).await.unwrap().0, 0, "{}", t.name());
+        t.finish().await;
+    }
+}
