@@ -34,6 +34,9 @@ pub struct Conn {
     inner: Inner,
     /// The writer's connection notes the tables its statements write, for their versions.
     written: Option<BTreeSet<String>>,
+    /// Control statements owed before the next statement (PostgreSQL sends them with it: one
+    /// round trip for both).
+    owed: String,
 }
 
 enum Inner {
@@ -57,6 +60,7 @@ impl Conn {
         Conn {
             inner: Inner::SqliteReader(reader),
             written: None,
+            owed: String::new(),
         }
     }
 
@@ -64,13 +68,24 @@ impl Conn {
         Conn {
             inner: Inner::SqliteWriter(conn),
             written: Some(BTreeSet::new()),
+            owed: String::new(),
         }
     }
 
-    pub(crate) fn postgres(client: postgres::Client, writer: bool) -> Conn {
+    pub(crate) fn postgres(client: deadpool_postgres::Object, writer: bool) -> Conn {
         Conn {
-            inner: Inner::Postgres(client),
+            inner: Inner::Postgres(postgres::Client::Pooled(client)),
             written: writer.then(BTreeSet::new),
+            owed: String::new(),
+        }
+    }
+
+    /// The PostgreSQL writer's own connection.
+    pub(crate) fn postgres_writer(client: tokio_postgres::Client) -> Conn {
+        Conn {
+            inner: Inner::Postgres(postgres::Client::Owned(postgres::Owned::new(client))),
+            written: Some(BTreeSet::new()),
+            owed: String::new(),
         }
     }
 
@@ -90,57 +105,51 @@ impl Conn {
         savepoint: bool,
     ) -> Result<(i64, [u8; 32]), DbError> {
         const HEAD: &str = "SELECT seq, hash FROM audit_head WHERE id = 1";
-        let then = if savepoint { "; SAVEPOINT job" } else { "" };
-        let (seq, hash) = match &self.inner {
+        let row = match &self.inner {
             Inner::Postgres(c) => {
-                // The head row locked for the batch: writers on other servers wait here.
-                let messages = c
-                    .simple_query(&format!("{begin}; {HEAD} FOR UPDATE{then}"))
-                    .await?;
-                let row = messages
-                    .iter()
-                    .find_map(|m| match m {
-                        tokio_postgres::SimpleQueryMessage::Row(r) => Some(r),
-                        _ => None,
-                    })
-                    .ok_or(DbError::RowNotFound)?;
-                let seq: i64 = row
-                    .get(0)
-                    .and_then(|t| t.parse().ok())
-                    .ok_or_else(|| DbError::Corrupt("审计链头无法读取".into()))?;
-                (seq, row.get(1).unwrap_or_default().to_string())
+                // BEGIN and the head row locked for the batch (writers on other servers wait
+                // here), sent together: one round trip.
+                let head = crate::sql::query(format!("{HEAD} FOR UPDATE"));
+                postgres::after(c, begin, postgres::fetch_optional(c, &head)).await?
             }
             _ => {
                 // BEGIN IMMEDIATE takes SQLite's write lock: the head cannot move under us.
                 self.batch(begin).await?;
-                let row = crate::sql::query(HEAD).fetch_one(self).await?;
-                if savepoint {
-                    self.batch("SAVEPOINT job").await?;
-                }
-                (row.try_get(0)?, row.try_get(1)?)
+                crate::sql::query(HEAD).fetch_optional(self).await?
             }
         };
+        let row = row.ok_or(DbError::RowNotFound)?;
+        if savepoint {
+            self.defer("SAVEPOINT job").await?;
+        }
+        let (seq, hash): (i64, String) = (row.try_get(0)?, row.try_get(1)?);
         Ok((seq, crate::audit::decode_hash(&hash, seq)?))
+    }
+
+    /// A control statement (the writer's savepoints) sent before the next statement — with it,
+    /// on PostgreSQL; at once on SQLite, where a statement costs no round trip.
+    pub(crate) async fn defer(&mut self, sql: &str) -> Result<(), DbError> {
+        if let Inner::Postgres(_) = &self.inner {
+            if !self.owed.is_empty() {
+                self.owed.push_str("; ");
+            }
+            self.owed.push_str(sql);
+            return Ok(());
+        }
+        self.batch(sql).await
     }
 
     /// Runs `queries` then the batch `then`, pipelined on PostgreSQL (the writer's events and its
     /// COMMIT go in one round trip).
     pub(crate) async fn pipeline(&mut self, queries: &[Query], then: &str) -> Result<(), DbError> {
         if let Inner::Postgres(c) = &self.inner {
-            return postgres::pipeline(c, queries, then).await;
+            let owed = std::mem::take(&mut self.owed);
+            return postgres::pipeline(c, &owed, queries, then).await;
         }
         for q in queries {
             self.execute(q).await?;
         }
         self.batch(then).await
-    }
-
-    /// Drops a connection whose state is unknown (a transaction that could not be closed) instead
-    /// of giving it back to its pool.
-    pub(crate) fn discard(self) {
-        if let Inner::Postgres(client) = self.inner {
-            drop(deadpool_postgres::Object::take(client));
-        }
     }
 
     /// The tables written since the last call.
@@ -164,7 +173,9 @@ impl Conn {
         let n = match &self.inner {
             Inner::SqliteReader(r) => sqlite::execute(r.connection(), q),
             Inner::SqliteWriter(c) => sqlite::execute(c, q),
-            Inner::Postgres(c) => postgres::execute(c, q).await,
+            Inner::Postgres(c) => {
+                postgres::after(c, &std::mem::take(&mut self.owed), postgres::execute(c, q)).await
+            }
         }
         .map_err(|e| e.in_statement(q))?;
         self.note(q);
@@ -176,7 +187,14 @@ impl Conn {
         let rows = match &self.inner {
             Inner::SqliteReader(r) => sqlite::fetch_all(r.connection(), q),
             Inner::SqliteWriter(c) => sqlite::fetch_all(c, q),
-            Inner::Postgres(c) => postgres::fetch_all(c, q).await,
+            Inner::Postgres(c) => {
+                postgres::after(
+                    c,
+                    &std::mem::take(&mut self.owed),
+                    postgres::fetch_all(c, q),
+                )
+                .await
+            }
         }
         .map_err(|e| e.in_statement(q))?;
         self.note(q);
@@ -188,7 +206,14 @@ impl Conn {
         let row = match &self.inner {
             Inner::SqliteReader(r) => sqlite::fetch_optional(r.connection(), q),
             Inner::SqliteWriter(c) => sqlite::fetch_optional(c, q),
-            Inner::Postgres(c) => postgres::fetch_optional(c, q).await,
+            Inner::Postgres(c) => {
+                postgres::after(
+                    c,
+                    &std::mem::take(&mut self.owed),
+                    postgres::fetch_optional(c, q),
+                )
+                .await
+            }
         }
         .map_err(|e| e.in_statement(q))?;
         self.note(q);
@@ -204,7 +229,9 @@ impl Conn {
         let out = match &self.inner {
             Inner::SqliteReader(r) => sqlite::map(r.connection(), q, f),
             Inner::SqliteWriter(c) => sqlite::map(c, q, f),
-            Inner::Postgres(c) => postgres::map(c, q, f).await,
+            Inner::Postgres(c) => {
+                postgres::after(c, &std::mem::take(&mut self.owed), postgres::map(c, q, f)).await
+            }
         }
         .map_err(|e| e.in_statement(q))?;
         self.note(q);
@@ -216,7 +243,11 @@ impl Conn {
         match &self.inner {
             Inner::SqliteReader(r) => r.connection().execute_batch(sql)?,
             Inner::SqliteWriter(c) => c.execute_batch(sql)?,
-            Inner::Postgres(c) => postgres::batch(c, sql).await?,
+            Inner::Postgres(c) if self.owed.is_empty() => postgres::batch(c, sql).await?,
+            Inner::Postgres(c) => {
+                let owed = std::mem::take(&mut self.owed);
+                postgres::batch(c, &format!("{owed}; {sql}")).await?
+            }
         }
         if let Some(written) = &mut self.written {
             written.extend(sql.split(';').filter_map(written_table));

@@ -143,8 +143,6 @@ struct Inner {
     url: DatabaseUrl,
     readers: Readers,
     writer: writer::Sender,
-    /// The writer's own pool (PostgreSQL), closed with the database.
-    writer_pool: Option<deadpool_postgres::Pool>,
     /// The first storage layer's pool, used by the modules not yet moved to `Conn`.
     legacy: AnyPool,
     /// The settings as last read (see `settings::load`).
@@ -181,7 +179,7 @@ impl Db {
             reason: one_line(e),
         };
         let alive = Arc::new(());
-        let (readers, writer, writer_pool) = match url.backend() {
+        let (readers, writer) = match url.backend() {
             Backend::Sqlite => {
                 let path = sqlite::path_of(url.expose())
                     .ok_or_else(|| open_error(&"不支持内存数据库，请指定数据库文件"))?;
@@ -194,11 +192,7 @@ impl Db {
                 let writer = writer::spawn_sqlite(conn, path.clone(), runtime)
                     .map_err(|e| open_error(&e))?;
                 sqlite::spawn_checkpointer(path.clone(), Arc::downgrade(&alive));
-                (
-                    Readers::Sqlite(Arc::new(sqlite::Pool::new(path))),
-                    writer,
-                    None,
-                )
+                (Readers::Sqlite(Arc::new(sqlite::Pool::new(path))), writer)
             }
             Backend::Postgres => {
                 let readers = postgres::pool(
@@ -208,13 +202,10 @@ impl Db {
                 .map_err(|e| open_error(&e))?;
                 // One direct attempt first: a wrong URL should fail at once, with its reason.
                 drop(readers.get().await.map_err(|e| open_error(&e))?);
-                let writer_pool = postgres::pool(
+                let writer = writer::spawn_postgres(
                     postgres::config(url.expose(), false).map_err(|e| open_error(&e))?,
-                    1,
-                )
-                .map_err(|e| open_error(&e))?;
-                let writer = writer::spawn_postgres(writer_pool.clone());
-                (Readers::Postgres(readers), writer, Some(writer_pool))
+                );
+                (Readers::Postgres(readers), writer)
             }
         };
         let legacy = legacy_pool(url).await.map_err(|e| open_error(&e))?;
@@ -223,7 +214,6 @@ impl Db {
                 url: url.clone(),
                 readers,
                 writer,
-                writer_pool,
                 legacy,
                 settings: settings::Cache::default(),
                 _alive: alive,
@@ -336,9 +326,6 @@ impl Db {
         match &self.inner.readers {
             Readers::Sqlite(pool) => pool.close(),
             Readers::Postgres(pool) => pool.close(),
-        }
-        if let Some(pool) = &self.inner.writer_pool {
-            pool.close();
         }
     }
 }

@@ -1,7 +1,9 @@
 //! The PostgreSQL side: tokio-postgres connections pooled by deadpool, every statement prepared
 //! once per connection with the types of its values (the same `$n` text SQLite runs) and kept.
 
+use std::collections::HashMap;
 use std::str::FromStr;
+use std::sync::Mutex;
 use std::time::Duration;
 
 use bytes::BytesMut;
@@ -13,8 +15,36 @@ use crate::DbError;
 use crate::row::Row;
 use crate::sql::{Kind, Query, Value};
 
-/// A pooled connection (readers: read-only; the writer's: writable).
-pub(crate) type Client = deadpool_postgres::Object;
+/// A connection: pooled (the readers, read-only), or the writer's own, driven by the writer's
+/// task itself so that its round trips wake no other task.
+pub(crate) enum Client {
+    Pooled(deadpool_postgres::Object),
+    Owned(Owned),
+}
+
+/// The writer's connection and the statements prepared on it.
+pub(crate) struct Owned {
+    client: tokio_postgres::Client,
+    prepared: Mutex<HashMap<(String, Vec<Type>), Statement>>,
+}
+
+impl Owned {
+    pub(crate) fn new(client: tokio_postgres::Client) -> Owned {
+        Owned {
+            client,
+            prepared: Mutex::new(HashMap::new()),
+        }
+    }
+}
+
+impl Client {
+    fn raw(&self) -> &tokio_postgres::Client {
+        match self {
+            Client::Pooled(c) => c,
+            Client::Owned(o) => &o.client,
+        }
+    }
+}
 
 /// The connection settings a URL names. `read_only`: every transaction of the connection is
 /// read-only, so a write anywhere but the writer fails at once.
@@ -82,7 +112,27 @@ impl ToSql for Value {
 
 async fn prepare(client: &Client, q: &Query) -> Result<Statement, DbError> {
     let types: Vec<Type> = q.values.iter().map(|v| pg_type(v.kind())).collect();
-    Ok(client.prepare_typed_cached(&q.sql, &types).await?)
+    match client {
+        Client::Pooled(c) => Ok(c.prepare_typed_cached(&q.sql, &types).await?),
+        Client::Owned(o) => {
+            let key = (q.sql.to_string(), types);
+            let held = o
+                .prepared
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .get(&key)
+                .cloned();
+            if let Some(stmt) = held {
+                return Ok(stmt);
+            }
+            let stmt = o.client.prepare_typed(&key.0, &key.1).await?;
+            o.prepared
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .insert(key, stmt.clone());
+            Ok(stmt)
+        }
+    }
 }
 
 fn params(q: &Query) -> Vec<&(dyn ToSql + Sync)> {
@@ -92,15 +142,15 @@ fn params(q: &Query) -> Vec<&(dyn ToSql + Sync)> {
 pub(crate) async fn execute(client: &Client, q: &Query) -> Result<u64, DbError> {
     let stmt = prepare(client, q).await?;
     if stmt.columns().is_empty() {
-        Ok(client.execute(&stmt, &params(q)).await?)
+        Ok(client.raw().execute(&stmt, &params(q)).await?)
     } else {
-        Ok(client.query(&stmt, &params(q)).await?.len() as u64)
+        Ok(client.raw().query(&stmt, &params(q)).await?.len() as u64)
     }
 }
 
 pub(crate) async fn fetch_all(client: &Client, q: &Query) -> Result<Vec<Row>, DbError> {
     let stmt = prepare(client, q).await?;
-    let rows = client.query(&stmt, &params(q)).await?;
+    let rows = client.raw().query(&stmt, &params(q)).await?;
     Ok(rows.into_iter().map(Row::postgres).collect())
 }
 
@@ -114,22 +164,27 @@ pub(crate) async fn map<T>(
     mut f: impl FnMut(&Row) -> Result<T, DbError>,
 ) -> Result<Vec<T>, DbError> {
     let stmt = prepare(client, q).await?;
-    let rows = client.query(&stmt, &params(q)).await?;
+    let rows = client.raw().query(&stmt, &params(q)).await?;
     rows.into_iter().map(|r| f(&Row::postgres(r))).collect()
 }
 
 /// Statements without parameters or answers, several at once (BEGIN, SAVEPOINT, DDL).
 pub(crate) async fn batch(client: &Client, sql: &str) -> Result<(), DbError> {
-    Ok(client.batch_execute(sql).await?)
+    Ok(client.raw().batch_execute(sql).await?)
 }
 
 /// Statements then a batch, sent one after the other without waiting for each answer (the
 /// answers come back in order): one round trip for the whole, where each would cost one.
 pub(crate) async fn pipeline(
     client: &Client,
+    owed: &str,
     queries: &[Query],
     then: &str,
 ) -> Result<(), DbError> {
+    after(client, owed, pipelined(client, queries, then)).await
+}
+
+async fn pipelined(client: &Client, queries: &[Query], then: &str) -> Result<(), DbError> {
     let mut prepared = Vec::with_capacity(queries.len());
     for q in queries {
         prepared.push(prepare(client, q).await?);
@@ -139,9 +194,24 @@ pub(crate) async fn pipeline(
         prepared
             .iter()
             .zip(&params)
-            .map(|(stmt, p)| client.execute(stmt, p)),
+            .map(|(stmt, p)| client.raw().execute(stmt, p)),
     );
-    let (done, last) = futures_util::future::join(executes, client.batch_execute(then)).await;
+    let (done, last) = futures_util::future::join(executes, client.raw().batch_execute(then)).await;
     done?;
     Ok(last?)
+}
+
+/// `work` after the control statements `owed`, both sent before either answer is read.
+pub(crate) async fn after<T>(
+    client: &Client,
+    owed: &str,
+    work: impl std::future::Future<Output = Result<T, DbError>>,
+) -> Result<T, DbError> {
+    if owed.is_empty() {
+        return work.await;
+    }
+    // join polls the control statements first: their request goes out before the work's.
+    let (control, out) = futures_util::future::join(client.raw().batch_execute(owed), work).await;
+    control?;
+    out
 }

@@ -276,7 +276,7 @@ async fn run_batch(mut conn: Conn, begin: &'static str, jobs: Vec<Box<dyn Job>>)
             events.extend(job_events);
         }
         let closed = match (keep, several) {
-            (true, true) if i < last => conn.batch(RELEASE_AND_AGAIN).await,
+            (true, true) if i < last => conn.defer(RELEASE_AND_AGAIN).await,
             (false, true) => conn.batch(ROLLBACK_TO).await,
             // A single job that failed: the whole transaction goes, with the job's own error.
             (false, false) => Err(DbError::Write(String::new())),
@@ -314,7 +314,7 @@ async fn run_batch(mut conn: Conn, begin: &'static str, jobs: Vec<Box<dyn Job>>)
 const EVENT_ROWS: [usize; 4] = [64, 16, 4, 1];
 
 /// The batch's events, the head, the written tables' versions, COMMIT — pipelined on
-/// PostgreSQL (one round trip).
+/// PostgreSQL (one round trip, every statement prepared).
 async fn finish(
     conn: &mut Conn,
     start_seq: i64,
@@ -334,32 +334,26 @@ async fn finish(
         inserts.push(insert_events(chunk));
         rest = after;
     }
-    // The head, the versions and COMMIT in one message: its values are integers, a hex hash and
-    // table names read from fazhi's own statements (checked to be plain identifiers).
-    let mut sql = String::new();
     if seq != start_seq {
-        sql.push_str(&format!(
-            "UPDATE audit_head SET seq = {seq}, hash = '{}' WHERE id = 1; ",
-            hex::encode(hash)
-        ));
+        inserts.push(
+            crate::query("UPDATE audit_head SET seq = $1, hash = $2 WHERE id = 1")
+                .bind(seq)
+                .bind(hex::encode(hash)),
+        );
     }
     for table in written
         .iter()
         .filter(|t| !UNVERSIONED.contains(&t.as_str()))
     {
-        if !table
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
-        {
-            return Err(format!("表名“{table}”无法识别"));
-        }
-        sql.push_str(&format!(
-            "INSERT INTO table_versions (name, version) VALUES ('{table}', 1) \
-             ON CONFLICT (name) DO UPDATE SET version = table_versions.version + 1; "
-        ));
+        inserts.push(
+            crate::query(
+                "INSERT INTO table_versions (name, version) VALUES ($1, 1) \
+                 ON CONFLICT (name) DO UPDATE SET version = table_versions.version + 1",
+            )
+            .bind(table.as_str()),
+        );
     }
-    sql.push_str("COMMIT");
-    conn.pipeline(&inserts, &sql)
+    conn.pipeline(&inserts, "COMMIT")
         .await
         .map_err(|e| e.to_string())
 }
@@ -442,25 +436,60 @@ pub(crate) fn spawn_sqlite(
     Ok(sender)
 }
 
-/// Starts the PostgreSQL writer: a task that takes one connection from its own pool for each
-/// batch (a lost connection is replaced on the next batch).
-pub(crate) fn spawn_postgres(pool: deadpool_postgres::Pool) -> Sender {
+/// Starts the PostgreSQL writer: a task that owns one connection and drives it itself (the
+/// connection's I/O is polled in the same task as the batch, so a round trip wakes no other
+/// task). A connection that closes or whose transaction cannot be closed is replaced when the
+/// next job comes.
+pub(crate) fn spawn_postgres(config: tokio_postgres::Config) -> Sender {
     let (sender, mut rx) = mpsc::unbounded_channel::<Box<dyn Job>>();
     tokio::spawn(async move {
-        while let Some(first) = rx.recv().await {
-            let jobs = gather(first, &mut rx);
-            let client = match pool.get().await {
-                Ok(c) => c,
+        'connect: loop {
+            let Some(first) = rx.recv().await else {
+                return;
+            };
+            let (client, connection) = match config.connect(tokio_postgres::NoTls).await {
+                Ok(pair) => pair,
                 Err(e) => {
-                    for job in jobs {
-                        job.finish(Err(format!("无法连接数据库：{e}")));
+                    let reason = format!("无法连接数据库：{}", DbError::Postgres(e));
+                    for job in gather(first, &mut rx) {
+                        job.finish(Err(reason.clone()));
                     }
                     continue;
                 }
             };
-            let (conn, usable) = run_batch(Conn::postgres(client, true), "BEGIN", jobs).await;
-            if !usable {
-                conn.discard();
+            let mut connection = std::pin::pin!(connection);
+            let mut conn = Conn::postgres_writer(client);
+            let mut next = Some(first);
+            loop {
+                let first = match next.take() {
+                    Some(job) => job,
+                    None => tokio::select! {
+                        job = rx.recv() => match job {
+                            Some(job) => job,
+                            None => return,
+                        },
+                        _ = &mut connection => continue 'connect,
+                    },
+                };
+                let jobs = gather(first, &mut rx);
+                let batch = run_batch(conn, "BEGIN", jobs);
+                let mut batch = std::pin::pin!(batch);
+                let (back, usable) = tokio::select! {
+                    out = &mut batch => out,
+                    _ = &mut connection => {
+                        // Closed under the batch: its statements fail and it ends.
+                        let _ = batch.await;
+                        continue 'connect;
+                    }
+                };
+                if !usable {
+                    continue 'connect;
+                }
+                conn = back;
+                // A job that arrived while committing starts the next batch at once.
+                if let Ok(job) = rx.try_recv() {
+                    next = Some(job);
+                }
             }
         }
     });
