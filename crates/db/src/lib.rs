@@ -11,7 +11,6 @@ pub mod admin;
 pub mod audit;
 pub mod calendar;
 mod conn;
-pub mod legacy;
 mod migrate;
 mod page;
 pub mod params;
@@ -25,10 +24,6 @@ mod writer;
 
 use std::future::Future;
 use std::sync::Arc;
-use std::time::Duration;
-
-use sqlx::any::{AnyPoolOptions, install_default_drivers};
-use sqlx::{AnyConnection, AnyPool, Connection, Executor};
 
 pub use crate::audit::{Changes, Event, Who};
 pub use crate::conn::{Conn, capture};
@@ -38,7 +33,6 @@ pub use crate::row::{Cell, ColumnIndex, Decode, Row};
 pub use crate::sql::{Kind, Query, Scalar, ToValue, Value, query, query_scalar};
 pub use crate::url::{Backend, DatabaseUrl};
 pub use crate::writer::{BoxFuture, Tx};
-pub use sqlx;
 
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {
@@ -48,8 +42,6 @@ pub enum DbError {
     Open { url: String, reason: String },
     #[error("无法迁移数据库 {url}：{reason}")]
     Migrate { url: String, reason: String },
-    #[error("数据库错误：{0}")]
-    Query(#[from] sqlx::Error),
     #[error("数据库错误：{0}")]
     Sqlite(#[from] rusqlite::Error),
     #[error("数据库错误：{}", postgres_message(.0))]
@@ -76,7 +68,6 @@ impl DbError {
     /// A unique constraint refused the write (a duplicate name or code).
     pub fn is_unique_violation(&self) -> bool {
         match self {
-            DbError::Query(sqlx::Error::Database(e)) => e.is_unique_violation(),
             DbError::Sqlite(rusqlite::Error::SqliteFailure(e, _)) => {
                 e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE
                     || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
@@ -143,8 +134,6 @@ struct Inner {
     url: DatabaseUrl,
     readers: Readers,
     writer: writer::Sender,
-    /// The first storage layer's pool, used by the modules not yet moved to `Conn`.
-    legacy: AnyPool,
     /// The settings as last read (see `settings::load`).
     settings: settings::Cache,
     /// The WAL checkpointer runs while this lives.
@@ -173,7 +162,6 @@ impl Db {
 
     /// Connects without migrating.
     pub async fn connect(url: &DatabaseUrl) -> Result<Db, DbError> {
-        install_default_drivers();
         let open_error = |e: &dyn std::fmt::Display| DbError::Open {
             url: url.redacted(),
             reason: one_line(e),
@@ -208,13 +196,11 @@ impl Db {
                 (Readers::Postgres(readers), writer)
             }
         };
-        let legacy = legacy_pool(url).await.map_err(|e| open_error(&e))?;
         Ok(Db {
             inner: Arc::new(Inner {
                 url: url.clone(),
                 readers,
                 writer,
-                legacy,
                 settings: settings::Cache::default(),
                 _alive: alive,
             }),
@@ -304,11 +290,6 @@ impl Db {
         .await
     }
 
-    /// The first storage layer's pool, for the modules not yet moved to [`Conn`].
-    pub fn pool(&self) -> &AnyPool {
-        &self.inner.legacy
-    }
-
     pub fn url(&self) -> &DatabaseUrl {
         &self.inner.url
     }
@@ -322,7 +303,6 @@ impl Db {
     }
 
     pub async fn close(&self) {
-        self.inner.legacy.close().await;
         match &self.inner.readers {
             Readers::Sqlite(pool) => pool.close(),
             Readers::Postgres(pool) => pool.close(),
@@ -352,32 +332,4 @@ where
         Ok(out) => out,
         Err(e) => std::panic::resume_unwind(e.into_panic()),
     }
-}
-
-async fn legacy_pool(url: &DatabaseUrl) -> Result<AnyPool, sqlx::Error> {
-    let mut probe = AnyConnection::connect(url.expose()).await?;
-    legacy_prepare(&mut probe, url.backend()).await?;
-    probe.close().await?;
-    let backend = url.backend();
-    AnyPoolOptions::new()
-        .max_connections(match backend {
-            Backend::Sqlite => 8,
-            Backend::Postgres => 16,
-        })
-        .acquire_timeout(Duration::from_secs(10))
-        .after_connect(move |conn, _meta| Box::pin(legacy_prepare(conn, backend)))
-        .connect(url.expose())
-        .await
-}
-
-async fn legacy_prepare(conn: &mut AnyConnection, backend: Backend) -> Result<(), sqlx::Error> {
-    if backend == Backend::Sqlite {
-        conn.execute(
-            "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-             PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 30000; \
-             PRAGMA mmap_size = 1073741824;",
-        )
-        .await?;
-    }
-    Ok(())
 }

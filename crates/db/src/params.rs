@@ -1,9 +1,6 @@
 //! Dynamic SQL with numbered parameters (`$1`, `$2`, …), which both backends read.
 //! Filters on list pages are built with this; values are always bound, never spliced.
 
-use sqlx::Any;
-use sqlx::any::AnyArguments;
-
 use crate::row::Row;
 use crate::sql::{Query, ToValue, Value};
 use crate::{Conn, DbError};
@@ -125,23 +122,6 @@ impl Params {
         f: impl FnMut(&Row) -> Result<T, DbError>,
     ) -> Result<Vec<T>, DbError> {
         conn.map(&self.to_query(), f).await
-    }
-
-    /// The first storage layer's query, for the modules not yet moved to [`Conn`].
-    pub fn query(&self) -> sqlx::query::Query<'_, Any, AnyArguments> {
-        // Values are always bound; the text holds only fazhi's own SQL and placeholders.
-        let mut q = sqlx::query(sqlx::AssertSqlSafe(self.sql.clone()));
-        for v in &self.values {
-            q = match v {
-                Value::Text(s) => q.bind(s.as_str()),
-                Value::Int(n) => q.bind(*n),
-                Value::Real(x) => q.bind(*x),
-                Value::Bytes(b) => q.bind(b.clone()),
-                Value::Null(crate::Kind::Int) => q.bind(Option::<i64>::None),
-                Value::Null(_) => q.bind(Option::<String>::None),
-            };
-        }
-        q
     }
 }
 
