@@ -8,7 +8,7 @@ use std::path::Path;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use db::PageRequest;
+use db::{Db, PageRequest};
 use platform::Platform;
 
 fn e(x: &dyn std::fmt::Display) -> String {
@@ -106,14 +106,69 @@ fn status_mib(field: &str) -> f64 {
         .unwrap_or(f64::NAN)
 }
 
-/// `province`: serve the province `fazhi-bench gen` wrote there instead of the demo district.
+/// The statements each page ran, captured from one request through fazhi's own router.
+async fn capture(
+    app: axum::Router,
+    cookie: &str,
+    paths: &[String],
+) -> Result<Vec<Vec<db::Query>>, String> {
+    use tower::ServiceExt;
+    let mut out = Vec::new();
+    for path in paths {
+        let request = axum::http::Request::get(path.as_str())
+            .header("cookie", cookie)
+            .body(axum::body::Body::empty())
+            .map_err(|x| e(&x))?;
+        let (response, statements) = db::capture(app.clone().oneshot(request)).await;
+        let response = response.map_err(|x| e(&x))?;
+        if !response.status().is_success() {
+            return Err(format!("{path}: {}", response.status()));
+        }
+        eprintln!("  {path}: {} statements", statements.len());
+        out.push(statements);
+    }
+    Ok(out)
+}
+
+/// The limit of a page's own work: its statements replayed on one connection, through the same
+/// driver, answered with two bytes.
+fn minimal(db: Db, pages: Vec<Vec<db::Query>>) -> axum::Router {
+    let pages = Arc::new(pages);
+    axum::Router::new().route(
+        "/minimal/{page}",
+        axum::routing::get(
+            move |axum::extract::Path(page): axum::extract::Path<usize>| {
+                let (db, pages) = (db.clone(), pages.clone());
+                async move {
+                    let Some(statements) = pages.get(page) else {
+                        return (axum::http::StatusCode::NOT_FOUND, "no");
+                    };
+                    let Ok(mut conn) = db.conn().await else {
+                        return (axum::http::StatusCode::SERVICE_UNAVAILABLE, "db");
+                    };
+                    for q in statements.iter() {
+                        if conn.fetch_all(q).await.is_err() {
+                            return (axum::http::StatusCode::INTERNAL_SERVER_ERROR, "sql");
+                        }
+                    }
+                    (axum::http::StatusCode::OK, "ok")
+                }
+            },
+        ),
+    )
+}
+
+/// `province`: serve the province `fazhi-bench gen` wrote there instead of the demo district;
+/// `postgres`: the demo district on PostgreSQL.
 pub async fn run(
     fazhi: &Path,
     seconds: u32,
     province: Option<&Path>,
+    postgres: bool,
     out: &Path,
 ) -> Result<(), String> {
     let _demo;
+    let mut pg_name = None;
     let (platform, login) = match province {
         Some(dir) => {
             // A legal-affairs officer of the province: its whole year is in scope.
@@ -125,6 +180,16 @@ pub async fn run(
                 "省司法厅法制处",
             )
             .await?;
+            (platform, login)
+        }
+        None if postgres => {
+            let (db, password, admin, name) = crate::storage::demo_postgres(fazhi).await?;
+            pg_name = Some((admin, name));
+            let platform = Platform::new(db, kernel::crypto::SealKey::generate());
+            let login = platform
+                .login("sfj", &password, "bench")
+                .await
+                .map_err(|x| e(&x))?;
             (platform, login)
         }
         None => {
@@ -152,16 +217,33 @@ pub async fn run(
         .map(|c| c.id.to_string())
         .ok_or("the demo has no case")?;
 
-    // fazhi, and the bare handler beside it.
+    // The pages, and the statements each runs.
+    let pages = [
+        ("工作台 (dashboard page)", "/".to_string()),
+        (
+            "行政复议 case list page",
+            "/reconsideration?year=2020".to_string(),
+        ),
+        (
+            "case detail JSON",
+            format!("/api/v1/reconsideration/cases/{case}"),
+        ),
+    ];
     let index_dir = tempfile::tempdir().map_err(|x| e(&x))?;
     let index = search::Search::open(index_dir.path()).map_err(|x| e(&x))?;
-    let state = web::AppState::new(platform, index, web::WebConfig::default());
+    let state = web::AppState::new(platform.clone(), index, web::WebConfig::default());
+    let paths: Vec<String> = pages.iter().map(|(_, p)| p.clone()).collect();
+    let statements = capture(web::router(state.clone()), &cookie, &paths).await?;
+
+    // fazhi, and beside it the bare handler and the pages' minimal handlers.
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|x| e(&x))?;
     let fazhi_addr = listener.local_addr().map_err(|x| e(&x))?;
     tokio::spawn(web::serve(listener, state, std::future::pending()));
-    let bare = axum::Router::new().route("/", axum::routing::get(|| async { "ok" }));
+    let bare = axum::Router::new()
+        .route("/", axum::routing::get(|| async { "ok" }))
+        .merge(minimal(platform.db().clone(), statements));
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .map_err(|x| e(&x))?;
@@ -183,21 +265,31 @@ pub async fn run(
             }
         })
     };
-    let targets = [
+    let mut targets = vec![
         (
-            "bare axum handler (`/`, 2 bytes)",
+            "bare axum handler (`/`, 2 bytes)".to_string(),
             format!("http://{bare_addr}/"),
         ),
-        ("工作台 (dashboard page)", format!("http://{fazhi_addr}/")),
         (
-            "行政复议 case list page (2020)",
-            format!("http://{fazhi_addr}/reconsideration?year=2020"),
-        ),
-        (
-            "case detail JSON",
-            format!("http://{fazhi_addr}/api/v1/reconsideration/cases/{case}"),
+            "fazhi's `/healthz` (one statement)".to_string(),
+            format!("http://{fazhi_addr}/healthz"),
         ),
     ];
+    for (i, (name, path)) in pages.iter().enumerate() {
+        targets.push((
+            format!("{name}: its statements replayed by a minimal handler"),
+            format!("http://{bare_addr}/minimal/{i}"),
+        ));
+        targets.push((
+            format!("{name}: fazhi"),
+            format!("http://{fazhi_addr}{path}"),
+        ));
+    }
+    // FAZHI_BENCH_ONLY=text: only the targets whose name contains it (for profiling one page).
+    if let Ok(only) = std::env::var("FAZHI_BENCH_ONLY") {
+        targets.retain(|(name, _)| name.contains(&only) || name.starts_with("bare"));
+        targets.insert(1, targets[0].clone());
+    }
     let mut loads = Vec::new();
     for (name, url) in &targets {
         let load = tokio::task::spawn_blocking({
@@ -212,7 +304,7 @@ pub async fn run(
                 load.non_2xx, load.timeouts
             ));
         }
-        loads.push((*name, load));
+        loads.push((name.clone(), load));
     }
     sampler.abort();
     let loaded = peak.load(Ordering::Relaxed) as f64 / 1024.0;
@@ -222,18 +314,19 @@ pub async fn run(
     let mut md = String::new();
     let _ = writeln!(
         md,
-        "Measured by `scripts/bench http{}` on {today}: {} served by fazhi in this process, logged in as {}; wrk -t2 -c64 -d{seconds}s on loopback against each URL in turn; a bare axum handler on another port of the same process is the HTTP stack's limit. Target: list and detail ≥ 30% of the bare handler with p99 < 10 ms.\n",
-        if province.is_some() {
-            " --province"
-        } else {
-            ""
+        "Measured by `scripts/bench http{}` on {today}: {} served by fazhi in this process, logged in as {}; wrk -t2 -c64 -d{seconds}s on loopback against each URL in turn. Beside each page, a minimal handler on another port replays the statements the page ran (captured from one request through fazhi's router with `db::capture`) on one connection of the same driver and answers two bytes: the limit of the page's own SQL. The bare axum handler is the HTTP stack's limit; `/healthz` is the same server answering one statement. Targets (demo, SQLite): list page ≥ its minimal handler, ≥ 5,000 req/s, ≥ 18% of `/healthz`, p99 < 10 ms; detail JSON and dashboard ≥ 5,000 req/s, p99 < 10 ms; PostgreSQL: list page ≥ 2,500 req/s.\n",
+        match (province.is_some(), postgres) {
+            (true, _) => " --province",
+            (false, true) => " --postgres",
+            _ => "",
         },
-        match province {
-            Some(dir) => format!(
+        match (province, postgres) {
+            (Some(dir), _) => format!(
                 "the province `fazhi-bench gen` wrote to {} (SQLite)",
                 dir.display()
             ),
-            None => "the demo district (`fazhi demo`, SQLite)".to_string(),
+            (None, true) => "the demo district (`fazhi demo`) on PostgreSQL".to_string(),
+            (None, false) => "the demo district (`fazhi demo`, SQLite)".to_string(),
         },
         if province.is_some() {
             "a legal-affairs officer of the province (its whole year in scope)"
@@ -243,18 +336,20 @@ pub async fn run(
     );
     let _ = writeln!(
         md,
-        "| target | requests/s | p50 | p99 | of the bare handler |"
+        "| target | requests/s | p50 | p99 | of the bare handler | of `/healthz` |"
     );
-    let _ = writeln!(md, "|---|---|---|---|---|");
+    let _ = writeln!(md, "|---|---|---|---|---|---|");
     let bare_rps = loads[0].1.requests_per_second;
+    let healthz_rps = loads[1].1.requests_per_second;
     for (name, l) in &loads {
         let _ = writeln!(
             md,
-            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.1}% |",
+            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.1}% | {:.1}% |",
             l.requests_per_second,
             l.p50_ms,
             l.p99_ms,
-            100.0 * l.requests_per_second / bare_rps
+            100.0 * l.requests_per_second / bare_rps,
+            100.0 * l.requests_per_second / healthz_rps
         );
     }
     let _ = writeln!(
@@ -262,14 +357,21 @@ pub async fn run(
         "\nServer memory (resident, the whole process): idle {idle:.0} MiB, peak under load {loaded:.0} MiB; of which private (heap and stacks, without the database file's pages SQLite maps in): idle {idle_anon:.0} MiB, peak {loaded_anon:.0} MiB."
     );
     println!("{md}");
-    let (key, title) = match province {
-        Some(_) => (
+    if let Some((admin, name)) = pg_name {
+        crate::foundation::drop_postgres(platform.db().clone(), &admin, &name).await;
+    }
+    let (key, title) = match (province, postgres) {
+        (Some(_), _) => (
             "HTTP over a province",
-            "HTTP over a province beside a bare handler (issue 8)",
+            "HTTP over a province beside its statements and a bare handler (issues 8, 15)",
         ),
-        None => (
+        (None, true) => (
+            "HTTP on PostgreSQL",
+            "HTTP on PostgreSQL beside the pages' statements and a bare handler (issue 15)",
+        ),
+        (None, false) => (
             "HTTP beside a bare handler",
-            "HTTP beside a bare handler (issue 8)",
+            "HTTP beside the pages' statements and a bare handler (issues 8, 15)",
         ),
     };
     crate::timing::write_section(out, key, title, &md)?;

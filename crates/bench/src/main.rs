@@ -113,6 +113,9 @@ enum Command {
         /// Serve the province `gen` wrote to this directory instead of the demo district
         #[arg(long)]
         province: Option<std::path::PathBuf>,
+        /// The demo district on PostgreSQL (FAZHI_BENCH_POSTGRES) instead of SQLite
+        #[arg(long)]
+        postgres: bool,
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
@@ -208,8 +211,18 @@ async fn main() -> std::process::ExitCode {
             seconds,
             fazhi,
             province,
+            postgres,
             out,
-        } => http::run(&sibling(fazhi), seconds.max(1), province.as_deref(), &out).await,
+        } => {
+            http::run(
+                &sibling(fazhi),
+                seconds.max(1),
+                province.as_deref(),
+                postgres,
+                &out,
+            )
+            .await
+        }
         Command::Peers { python, quick, out } => peers::run(&python, quick, &out).await,
         Command::Stats {
             python,

@@ -399,6 +399,38 @@ fn table(md: &mut String, title: &str, rows: &[Measured]) {
     md.push('\n');
 }
 
+/// The demo district loaded by `fazhi demo` into a fresh PostgreSQL database: the database, the
+/// demo's password, the server's admin URL and the database's name (to drop it after).
+pub(crate) async fn demo_postgres(fazhi: &Path) -> Result<(Db, String, String, String), String> {
+    let (pg, admin, name) = crate::foundation::postgres()
+        .await
+        .ok_or("PostgreSQL does not answer")?;
+    let url = db::admin::database_url(&admin, &name).ok_or("no database URL")?;
+    pg.close().await;
+    let data = tempfile::tempdir().map_err(|x| e(&x))?;
+    let demo = std::process::Command::new(fazhi)
+        .arg("--data-dir")
+        .arg(data.path())
+        .args(["--database-url", &url, "demo"])
+        .env_remove("FAZHI_LAWS_CORPUS")
+        .output()
+        .map_err(|x| e(&x))?;
+    if !demo.status.success() {
+        return Err(String::from_utf8_lossy(&demo.stderr).into_owned());
+    }
+    let logins = std::fs::read_to_string(data.path().join("demo-logins.txt")).map_err(|x| e(&x))?;
+    let password = logins
+        .split("密码均为：")
+        .nth(1)
+        .and_then(|rest| rest.lines().next())
+        .map(|p| p.trim().to_string())
+        .ok_or("demo-logins.txt names no password")?;
+    let db = Db::open(&DatabaseUrl::parse(&url).map_err(|x| e(&x))?)
+        .await
+        .map_err(|x| e(&x))?;
+    Ok((db, password, admin, name))
+}
+
 pub async fn run(fazhi: &Path, seconds: f64, old: bool, out: &Path) -> Result<(), String> {
     let (_dir, sqlite, password, _) = crate::report::demo_db(fazhi).await?;
     let file = sqlite.url().redacted();
@@ -413,40 +445,15 @@ pub async fn run(fazhi: &Path, seconds: f64, old: bool, out: &Path) -> Result<()
         kernel::time::china_today()
     );
     table(&mut md, "SQLite", &sqlite_rows);
-    match crate::foundation::postgres().await {
-        Some((pg, admin, name)) => {
+    match demo_postgres(fazhi).await {
+        Ok((pg, password, admin, name)) => {
             let url = db::admin::database_url(&admin, &name).ok_or("no database URL")?;
-            let data = tempfile::tempdir().map_err(|x| e(&x))?;
-            let demo = std::process::Command::new(fazhi)
-                .arg("--data-dir")
-                .arg(data.path())
-                .args(["--database-url", &url, "demo"])
-                .env_remove("FAZHI_LAWS_CORPUS")
-                .output()
-                .map_err(|x| e(&x))?;
-            if !demo.status.success() {
-                return Err(String::from_utf8_lossy(&demo.stderr).into_owned());
-            }
-            let logins =
-                std::fs::read_to_string(data.path().join("demo-logins.txt")).map_err(|x| e(&x))?;
-            let password = logins
-                .split("密码均为：")
-                .nth(1)
-                .and_then(|rest| rest.lines().next())
-                .map(|p| p.trim().to_string())
-                .ok_or("demo-logins.txt names no password")?;
-            let pg = {
-                pg.close().await;
-                Db::open(&DatabaseUrl::parse(&url).map_err(|x| e(&x))?)
-                    .await
-                    .map_err(|x| e(&x))?
-            };
             let rows = backend("PostgreSQL", &pg, &url, &password, seconds, old).await?;
             table(&mut md, "PostgreSQL", &rows);
             crate::foundation::drop_postgres(pg, &admin, &name).await;
         }
-        None => {
-            let _ = writeln!(md, "PostgreSQL: not reachable, its figures are missing.\n");
+        Err(x) => {
+            let _ = writeln!(md, "PostgreSQL: left out ({x}).\n");
         }
     }
     print!("{md}");

@@ -20,6 +20,7 @@ pub mod settings;
 mod sql;
 mod sqlite;
 mod url;
+mod versions;
 mod writer;
 
 use std::future::Future;
@@ -32,6 +33,7 @@ pub use crate::params::{OrgScope, Params};
 pub use crate::row::{Cell, ColumnIndex, Decode, Row};
 pub use crate::sql::{Kind, Query, Scalar, ToValue, Value, query, query_scalar};
 pub use crate::url::{Backend, DatabaseUrl};
+pub use crate::versions::{Cache, Versions};
 pub use crate::writer::{BoxFuture, Tx};
 
 #[derive(Debug, thiserror::Error)]
@@ -135,7 +137,9 @@ struct Inner {
     readers: Readers,
     writer: writer::Sender,
     /// The settings as last read (see `settings::load`).
-    settings: settings::Cache,
+    settings: Cache<(), kernel::settings::Settings>,
+    /// List counts (see `Db::count`).
+    counts: versions::Counts,
     /// The WAL checkpointer runs while this lives.
     _alive: Arc<()>,
 }
@@ -201,7 +205,8 @@ impl Db {
                 url: url.clone(),
                 readers,
                 writer,
-                settings: settings::Cache::default(),
+                settings: settings::cache(),
+                counts: versions::Counts::default(),
                 _alive: alive,
             }),
         })
@@ -298,8 +303,12 @@ impl Db {
         self.inner.url.backend()
     }
 
-    pub(crate) fn settings_cache(&self) -> &settings::Cache {
+    pub(crate) fn settings_cache(&self) -> &Cache<(), kernel::settings::Settings> {
         &self.inner.settings
+    }
+
+    pub(crate) fn counts(&self) -> &versions::Counts {
+        &self.inner.counts
     }
 
     pub async fn close(&self) {

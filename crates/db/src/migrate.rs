@@ -38,6 +38,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (8, "open disputes", "0008_open_disputes.sql"),
     (9, "adjustment stats", "0009_adjustment_stats.sql"),
     (10, "table versions", "0010_table_versions.sql"),
+    (11, "list order", "0011_list_order.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

@@ -4,7 +4,7 @@
 
 use std::sync::Arc;
 
-use rusqlite::types::{Value as SqliteValue, ValueRef};
+use rusqlite::types::ValueRef;
 use tokio_postgres::types::Type;
 
 use crate::DbError;
@@ -135,12 +135,23 @@ pub(crate) type Names = Arc<[String]>;
 pub struct Row(Inner);
 
 enum Inner {
-    /// Copied out of SQLite's statement as it steps.
+    /// Copied out of SQLite's statement as it steps: every cell's text and bytes in one buffer.
     Sqlite {
-        values: Vec<SqliteValue>,
+        cells: Vec<Span>,
+        bytes: Vec<u8>,
         names: Names,
     },
     Postgres(tokio_postgres::Row),
+}
+
+/// Where an SQLite cell's value is.
+#[derive(Clone, Copy, Debug)]
+enum Span {
+    Null,
+    Int(i64),
+    Real(f64),
+    Text(usize, usize),
+    Blob(usize, usize),
 }
 
 impl std::fmt::Debug for Row {
@@ -155,17 +166,48 @@ impl std::fmt::Debug for Row {
 
 impl Row {
     pub(crate) fn sqlite(row: &rusqlite::Row, names: &Names) -> Result<Row, DbError> {
-        let mut values = Vec::with_capacity(names.len());
-        for i in 0..names.len() {
-            values.push(
-                SqliteValue::try_from(row.get_ref(i)?)
-                    .map_err(|_| DbError::Corrupt("数据库中有非UTF-8文本".into()))?,
-            );
-        }
-        Ok(Row(Inner::Sqlite {
-            values,
+        let mut out = Row::sqlite_empty(names);
+        out.refill(row)?;
+        Ok(out)
+    }
+
+    pub(crate) fn sqlite_empty(names: &Names) -> Row {
+        Row(Inner::Sqlite {
+            cells: Vec::with_capacity(names.len()),
+            bytes: Vec::new(),
             names: names.clone(),
-        }))
+        })
+    }
+
+    /// Copies an SQLite row in, reusing this row's buffers (a statement's rows read one after
+    /// the other allocate nothing once the buffers are large enough).
+    pub(crate) fn refill(&mut self, row: &rusqlite::Row) -> Result<(), DbError> {
+        let Inner::Sqlite {
+            cells,
+            bytes,
+            names,
+        } = &mut self.0
+        else {
+            return Err(DbError::Corrupt("行类型不符".into()));
+        };
+        cells.clear();
+        bytes.clear();
+        for i in 0..names.len() {
+            cells.push(match row.get_ref(i)? {
+                ValueRef::Null => Span::Null,
+                ValueRef::Integer(n) => Span::Int(n),
+                ValueRef::Real(x) => Span::Real(x),
+                ValueRef::Text(t) => {
+                    bytes.extend_from_slice(t);
+                    Span::Text(bytes.len() - t.len(), t.len())
+                }
+                ValueRef::Blob(b) => {
+                    bytes.extend_from_slice(b);
+                    Span::Blob(bytes.len() - b.len(), b.len())
+                }
+            });
+        }
+        Ok(())
     }
 
     pub(crate) fn postgres(row: tokio_postgres::Row) -> Row {
@@ -175,7 +217,7 @@ impl Row {
     /// The number of columns.
     pub fn len(&self) -> usize {
         match &self.0 {
-            Inner::Sqlite { values, .. } => values.len(),
+            Inner::Sqlite { cells, .. } => cells.len(),
             Inner::Postgres(row) => row.len(),
         }
     }
@@ -193,7 +235,16 @@ impl Row {
 
     fn cell(&self, i: usize) -> Result<Cell<'_>, DbError> {
         match &self.0 {
-            Inner::Sqlite { values, .. } => Ok(sqlite_cell(ValueRef::from(&values[i]))?),
+            Inner::Sqlite { cells, bytes, .. } => Ok(match cells[i] {
+                Span::Null => Cell::Null,
+                Span::Int(n) => Cell::Int(n),
+                Span::Real(x) => Cell::Real(x),
+                Span::Text(at, len) => Cell::Text(
+                    std::str::from_utf8(&bytes[at..at + len])
+                        .map_err(|_| DbError::Corrupt("数据库中有非UTF-8文本".into()))?,
+                ),
+                Span::Blob(at, len) => Cell::Bytes(&bytes[at..at + len]),
+            }),
             Inner::Postgres(row) => postgres_cell(row, i),
         }
     }
@@ -217,18 +268,6 @@ impl Row {
                 .unwrap_or_default(),
         }
     }
-}
-
-fn sqlite_cell(v: ValueRef<'_>) -> Result<Cell<'_>, DbError> {
-    Ok(match v {
-        ValueRef::Null => Cell::Null,
-        ValueRef::Integer(n) => Cell::Int(n),
-        ValueRef::Real(x) => Cell::Real(x),
-        ValueRef::Text(t) => Cell::Text(
-            std::str::from_utf8(t).map_err(|_| DbError::Corrupt("数据库中有非UTF-8文本".into()))?,
-        ),
-        ValueRef::Blob(b) => Cell::Bytes(b),
-    })
 }
 
 fn postgres_cell(row: &tokio_postgres::Row, i: usize) -> Result<Cell<'_>, DbError> {

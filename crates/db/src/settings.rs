@@ -1,43 +1,19 @@
 //! Stored settings (kernel::settings declares them and their defaults).
 
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
-
 use kernel::settings::{SettingDef, Settings};
 
+use crate::versions::{Cache, Versions};
 use crate::{Changes, Db, DbError, Event, Tx, query};
 
-/// How long settings read from the database are used before they are read again. A change made
-/// through this process is seen at once; one made by another process (a second server on the same
-/// PostgreSQL database) within this time.
-pub const CACHE_FOR: Duration = Duration::from_secs(1);
-
-/// The settings as last read and when, shared by a Db's clones: nearly every request reads a
+/// The settings as last read, beside the settings table's version: nearly every request reads a
 /// setting (the session's idle timeout, deadlines' calendar policy), and they seldom change.
-#[derive(Clone, Debug, Default)]
-pub(crate) struct Cache(Arc<Mutex<Option<(Instant, Settings)>>>);
-
-impl Cache {
-    fn fresh(&self) -> Option<Settings> {
-        let held = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        held.as_ref()
-            .filter(|(read, _)| read.elapsed() < CACHE_FOR)
-            .map(|(_, s)| s.clone())
-    }
-
-    fn keep(&self, settings: &Settings) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) =
-            Some((Instant::now(), settings.clone()));
-    }
-
-    fn forget(&self) {
-        *self.0.lock().unwrap_or_else(|p| p.into_inner()) = None;
-    }
+pub(crate) fn cache() -> Cache<(), Settings> {
+    Cache::new(&["settings"], 1)
 }
 
-/// Every stored value over the defaults (read again at most every [`CACHE_FOR`]).
-pub async fn load(db: &Db) -> Result<Settings, DbError> {
-    if let Some(settings) = db.settings_cache().fresh() {
+/// Every stored value over the defaults, as of `versions` (kept until the settings are written).
+pub async fn load_at(db: &Db, versions: &Versions) -> Result<Settings, DbError> {
+    if let Some(settings) = db.settings_cache().get(versions, &()) {
         return Ok(settings);
     }
     let values = query("SELECT key, value FROM settings")
@@ -46,18 +22,17 @@ pub async fn load(db: &Db) -> Result<Settings, DbError> {
         })
         .await?;
     let settings = Settings::from_stored(values);
-    db.settings_cache().keep(&settings);
+    db.settings_cache().put(versions, (), settings.clone());
     Ok(settings)
 }
 
-/// Drops the settings held in memory: the next `load` reads the database. Called after a
-/// change is committed.
-pub fn forget(db: &Db) {
-    db.settings_cache().forget();
+/// Every stored value over the defaults, now.
+pub async fn load(db: &Db) -> Result<Settings, DbError> {
+    load_at(db, &db.versions().await?).await
 }
 
-/// Stores a setting (already checked with `def.parse`) and records the change; after the commit,
-/// [`forget`] makes this process read it.
+/// Stores a setting (already checked with `def.parse`) and records the change; the next read of
+/// the settings sees it (its version moves with the commit).
 pub async fn store(tx: &mut Tx, def: &SettingDef, old: &str, value: &str) -> Result<(), DbError> {
     let now = tx.now_text();
     let by = tx.who().actor.clone();

@@ -340,7 +340,6 @@ fn table_name(word: &str) -> String {
 
 /// The tables a query reads (every name after FROM or JOIN), lower-cased and sorted: what a cached
 /// answer of the query depends on.
-#[allow(dead_code)] // the caches of the next step read it
 pub(crate) fn read_tables(sql: &str) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     let mut words = sql

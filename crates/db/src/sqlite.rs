@@ -35,6 +35,15 @@ pub(crate) fn open(path: &Path, writer: bool) -> Result<Connection, rusqlite::Er
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(Duration::from_secs(30))?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
+    // The query planner stability guarantee: a statement's plan does not depend on the values
+    // bound to it. Without it, once the planner has statistics (STAT4, gathered at open) every
+    // statement comparing an indexed column with a parameter, and every LIKE with a bound
+    // pattern, is prepared again each time a value is bound — the scope's `path LIKE $n` was
+    // parsed and planned on every list page.
+    conn.set_db_config(
+        rusqlite::config::DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG,
+        true,
+    )?;
     // WAL: readers never wait for the writer, and a killed process loses no committed
     // transaction. journal_mode also reads the file, so a file that is not a database fails
     // here. Pages are read through a memory map (no system call and no copy per page re-read).
@@ -160,8 +169,10 @@ pub(crate) fn map<T>(
     let names = names(&stmt);
     let mut rows = stmt.raw_query();
     let mut out = Vec::new();
+    let mut held = Row::sqlite_empty(&names);
     while let Some(row) = rows.next()? {
-        out.push(f(&Row::sqlite(row, &names)?)?);
+        held.refill(row)?;
+        out.push(f(&held)?);
     }
     Ok(out)
 }

@@ -7,7 +7,7 @@ use db::Tx;
 use crate::model::{Article, ArticleNo, Law, LawId, LawLevel, LawStatus, Version, VersionId};
 
 fn date(text: Option<String>) -> Option<NaiveDate> {
-    text.and_then(|t| NaiveDate::parse_from_str(&t, "%Y-%m-%d").ok())
+    text.and_then(|t| kernel::time::parse_iso_date(&t))
 }
 
 pub(crate) fn read_law(row: &db::Row) -> Result<Law, db::DbError> {

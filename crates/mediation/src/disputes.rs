@@ -281,8 +281,18 @@ impl Mediation {
                 f.town = Some(String::new());
             }
         }
-        let mut conn = self.platform.db().conn().await?;
-        Ok(store::dispute_page(&mut conn, &f, scope.as_ref(), limit, offset).await?)
+        let db = self.platform.db();
+        let mut conn = db.conn().await?;
+        Ok(store::dispute_page(
+            db,
+            &actor.versions,
+            &mut conn,
+            &f,
+            scope.as_ref(),
+            limit,
+            offset,
+        )
+        .await?)
     }
 
     /// The day before which an open dispute is overdue (today − the target).

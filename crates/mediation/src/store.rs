@@ -11,11 +11,11 @@ use crate::model::{
 };
 
 pub(crate) fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    kernel::time::iso_date(d)
 }
 
 fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    kernel::time::parse_iso_date(text)
 }
 
 pub(crate) async fn organizations(conn: &mut db::Conn) -> Result<Vec<Organization>, db::DbError> {
@@ -346,6 +346,8 @@ pub(crate) async fn next_number(
 
 /// One page of the disputes a filter selects (none when `limit` is 0), and how many it selects.
 pub(crate) async fn dispute_page(
+    db: &db::Db,
+    versions: &db::Versions,
     conn: &mut db::Conn,
     f: &crate::disputes::DisputeFilter,
     towns: Option<&OrgScope>,
@@ -387,10 +389,13 @@ pub(crate) async fn dispute_page(
         }
         q
     };
-    let total: i64 = filtered("SELECT COUNT(*) FROM mediation_disputes d")
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+    let total = db
+        .count(
+            conn,
+            versions,
+            &filtered("SELECT COUNT(*) FROM mediation_disputes d"),
+        )
+        .await?;
     if limit == 0 {
         return Ok((Vec::new(), total));
     }

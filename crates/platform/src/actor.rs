@@ -57,6 +57,9 @@ pub struct Actor {
     pub scope: Scope,
     /// Where the request came from (`web 127.0.0.1`, `cli`).
     pub source: String,
+    /// The tables' versions read at the start of the request (none for the command line): the
+    /// request's caches are keyed by them.
+    pub versions: db::Versions,
 }
 
 impl Actor {
@@ -70,6 +73,7 @@ impl Actor {
             org_id: None,
             scope: Scope::Everything,
             source: "cli".into(),
+            versions: db::Versions::default(),
         }
     }
 

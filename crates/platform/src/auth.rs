@@ -58,6 +58,14 @@ pub struct LoggedIn {
     pub session: SessionInfo,
 }
 
+/// A session as kept in memory between requests (see [`Platform::session`]).
+#[derive(Clone, Debug)]
+pub(crate) struct HeldSession {
+    info: SessionInfo,
+    last_seen: chrono::DateTime<Utc>,
+    disabled: bool,
+}
+
 /// The session behind a request.
 #[derive(Clone, Debug)]
 pub struct SessionInfo {
@@ -228,33 +236,36 @@ impl Platform {
         })
     }
 
-    /// The session a cookie token names, refreshed; expired sessions are closed.
+    /// The session a cookie token names, refreshed; expired sessions are closed. Reads the
+    /// tables' versions first: the session is kept in memory while the sessions, users and orgs
+    /// tables are unchanged (a logout, a password change, a disabled account or a reset ends it
+    /// at once, on every server), and the versions go with the actor to the request's services.
     pub async fn session(&self, token: &str) -> Result<SessionInfo> {
         let token_hash = sm3_hex(token.as_bytes());
-        let row = query(
-            "SELECT s.csrf_token, s.last_seen_at, s.source, u.id, u.username, u.display_name, u.role, \
-             u.must_change_password, u.disabled, o.id, o.path, o.name \
-             FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
-             WHERE s.token_hash = $1",
-        )
-        .bind(&token_hash)
-        .fetch_optional(&mut self.db.conn().await?)
-        .await?;
-        let Some(row) = row else {
-            return Err(Error::SessionExpired);
+        let versions = self.db.versions().await?;
+        let held = match self.caches.sessions.get(&versions, &token_hash) {
+            Some(held) => held,
+            None => {
+                // Unknown tokens are not kept: guessing would only fill the cache.
+                let Some(held) = self.read_session(&token_hash).await? else {
+                    return Err(Error::SessionExpired);
+                };
+                self.caches
+                    .sessions
+                    .put(&versions, token_hash.clone(), held.clone());
+                held
+            }
         };
-        let get = |i: usize| row.try_get::<String, _>(i);
-        let last_seen = parse_instant(&get(1)?).unwrap_or_default();
-        let idle = db::settings::load(&self.db)
+        let idle = db::settings::load_at(&self.db, &versions)
             .await?
             .security()
             .idle_timeout_minutes;
         let now = Utc::now();
-        if row.try_get::<i64, _>(8)? != 0 || now - last_seen > Duration::minutes(idle) {
+        if held.disabled || now - held.last_seen > Duration::minutes(idle) {
             self.end_session(&token_hash).await?;
             return Err(Error::SessionExpired);
         }
-        if (now - last_seen).num_seconds() >= TOUCH_EVERY_SECONDS {
+        if (now - held.last_seen).num_seconds() >= TOUCH_EVERY_SECONDS {
             // Session upkeep, not a change of record: not an audit event.
             let hash = token_hash.clone();
             self.db
@@ -270,6 +281,26 @@ impl Platform {
                 })
                 .await?;
         }
+        let mut info = held.info;
+        info.actor.versions = versions;
+        Ok(info)
+    }
+
+    /// A session as stored (None: no such session), with the user's scope worked out.
+    async fn read_session(&self, token_hash: &str) -> Result<Option<HeldSession>> {
+        let row = query(
+            "SELECT s.csrf_token, s.last_seen_at, s.source, u.id, u.username, u.display_name, u.role, \
+             u.must_change_password, u.disabled, o.id, o.path, o.name \
+             FROM sessions s JOIN users u ON u.id = s.user_id JOIN orgs o ON o.id = u.org_id \
+             WHERE s.token_hash = $1",
+        )
+        .bind(token_hash)
+        .fetch_optional(&mut self.db.conn().await?)
+        .await?;
+        let Some(row) = row else {
+            return Ok(None);
+        };
+        let get = |i: usize| row.try_get::<String, _>(i);
         let role =
             Role::from_code(&get(6)?).ok_or_else(|| db::DbError::Corrupt("用户角色无效".into()))?;
         let org_id = OrgId::from_stored(get(9)?);
@@ -281,22 +312,27 @@ impl Platform {
             },
             ScopeRule::EnclosingGovernment => self.enclosing_government(&org_path).await?,
         };
-        Ok(SessionInfo {
-            actor: Actor {
-                kind: ActorKind::User {
-                    id: UserId::from_stored(get(3)?),
-                    username: get(4)?,
-                    display_name: get(5)?,
+        Ok(Some(HeldSession {
+            last_seen: parse_instant(&get(1)?).unwrap_or_default(),
+            disabled: row.try_get::<i64, _>(8)? != 0,
+            info: SessionInfo {
+                actor: Actor {
+                    kind: ActorKind::User {
+                        id: UserId::from_stored(get(3)?),
+                        username: get(4)?,
+                        display_name: get(5)?,
+                    },
+                    role: Some(role),
+                    org_id: Some(org_id),
+                    scope,
+                    source: get(2)?,
+                    versions: db::Versions::default(),
                 },
-                role: Some(role),
-                org_id: Some(org_id),
-                scope,
-                source: get(2)?,
+                csrf_token: get(0)?,
+                must_change_password: row.try_get::<i64, _>(7)? != 0,
+                org_name: get(11)?,
             },
-            csrf_token: get(0)?,
-            must_change_password: row.try_get::<i64, _>(7)? != 0,
-            org_name: get(11)?,
-        })
+        }))
     }
 
     /// The scope of district-wide staff: the nearest 区/县/市/省 above (or at) their organisation.

@@ -59,6 +59,16 @@ impl OrgResolver {
 pub struct Platform {
     db: Arc<Db>,
     seal: Arc<SealKey>,
+    caches: Arc<Caches>,
+}
+
+/// What the platform keeps in memory, each beside the versions of the tables it was read from.
+#[derive(Debug)]
+struct Caches {
+    /// By the SM3 of the cookie's token.
+    sessions: db::Cache<String, auth::HeldSession>,
+    /// The organisation tree.
+    orgs: db::Cache<(), Arc<Vec<Org>>>,
 }
 
 impl Platform {
@@ -66,6 +76,10 @@ impl Platform {
         Platform {
             db: Arc::new(db),
             seal: Arc::new(seal),
+            caches: Arc::new(Caches {
+                sessions: db::Cache::new(&["sessions", "users", "orgs"], 10_000),
+                orgs: db::Cache::new(&["orgs"], 1),
+            }),
         }
     }
 

@@ -2,6 +2,7 @@
 //! tree is written as a path (新北区/司法局).
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use db::{Changes, Conn, DbError, Event, Params, Row, Tx, query};
 use kernel::ids::OrgId;
@@ -128,15 +129,44 @@ impl Platform {
         }
     }
 
+    /// The organisation tree as of `versions` (kept until an organisation is written), or read
+    /// now when there are none.
+    pub async fn org_tree(&self, versions: &db::Versions) -> Result<Arc<Vec<Org>>> {
+        if let Some(tree) = self.caches.orgs.get(versions, &()) {
+            return Ok(tree);
+        }
+        let tree = Arc::new(all_orgs(&mut self.db.conn().await?).await?);
+        self.caches.orgs.put(versions, (), tree.clone());
+        Ok(tree)
+    }
+
     /// An organisation the actor may see.
     pub async fn org_in_scope(&self, actor: &Actor, id: &OrgId) -> Result<Org> {
-        let org = self.org(id).await?;
+        let org = if actor.versions.is_read() {
+            self.org_tree(&actor.versions)
+                .await?
+                .iter()
+                .find(|o| &o.id == id)
+                .cloned()
+                .ok_or_else(|| Error::NotFound("该机构".into()))?
+        } else {
+            self.org(id).await?
+        };
         self.require_scope(actor, &org, "org", id.as_str()).await?;
         Ok(org)
     }
 
     /// The organisations in the actor's scope, in tree order.
     pub async fn orgs_in_scope(&self, actor: &Actor) -> Result<Vec<Org>> {
+        if actor.versions.is_read() {
+            return Ok(self
+                .org_tree(&actor.versions)
+                .await?
+                .iter()
+                .filter(|o| actor.scope.contains(&o.path))
+                .cloned()
+                .collect());
+        }
         let mut q = Params::new(&format!("SELECT {COLUMNS} FROM orgs"));
         if let Some(prefix) = actor.scope.path_prefix() {
             q.push(" WHERE path LIKE ").bind(format!("{prefix}%"));
@@ -147,7 +177,8 @@ impl Platform {
 
     /// The organisation directory, which is public (政务公开): names, kinds and codes only.
     pub async fn directory(&self) -> Result<Vec<Org>> {
-        Ok(all_orgs(&mut self.db.conn().await?).await?)
+        let versions = self.db.versions().await?;
+        Ok(self.org_tree(&versions).await?.as_ref().clone())
     }
 
     /// The ids of an organisation and everything below it.
@@ -196,7 +227,7 @@ impl Platform {
 
     /// Finds an organisation by name, or by path (新北区/司法局) when the name is not unique.
     pub async fn resolve_org(&self, name: &str) -> Result<Org> {
-        let all = all_orgs(&mut self.db.conn().await?).await?;
+        let all = self.org_tree(&self.db.versions().await?).await?;
         crate::org_import::resolve_in(&all, name)
             .cloned()
             .map_err(Error::Invalid)

@@ -45,7 +45,6 @@ impl Platform {
                 Box::pin(async move { db::settings::store(tx, &def, &old, &value).await })
             })
             .await?;
-        db::settings::forget(&self.db);
         Ok(())
     }
 }

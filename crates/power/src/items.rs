@@ -87,9 +87,18 @@ impl Power {
         request: PageRequest,
     ) -> Result<ItemPage> {
         let filter = self.scoped(actor, filter).await?;
-        let mut conn = self.platform.db().conn().await?;
-        let (items, total) =
-            store::items_on(&mut conn, on, &filter, request.limit(), request.offset()).await?;
+        let db = self.platform.db();
+        let mut conn = db.conn().await?;
+        let (items, total) = store::items_on(
+            db,
+            &actor.versions,
+            &mut conn,
+            on,
+            &filter,
+            request.limit(),
+            request.offset(),
+        )
+        .await?;
         Ok(Page::new(items, request, total))
     }
 
@@ -105,9 +114,19 @@ impl Power {
             held_by_town: None,
             ..filter
         };
-        let mut conn = self.platform.db().conn().await?;
-        let (items, total) =
-            store::items_on(&mut conn, on, &filter, request.limit(), request.offset()).await?;
+        let db = self.platform.db();
+        let versions = db.versions().await?;
+        let mut conn = db.conn().await?;
+        let (items, total) = store::items_on(
+            db,
+            &versions,
+            &mut conn,
+            on,
+            &filter,
+            request.limit(),
+            request.offset(),
+        )
+        .await?;
         Ok(Page::new(items, request, total))
     }
 
@@ -192,8 +211,11 @@ impl Power {
         let filter = self.scoped(actor, filter).await?;
         let mut conn = self.platform.db().conn().await?;
         let all = i64::MAX / 4;
-        let (a, _) = store::items_on(&mut conn, before, &filter, all, 0).await?;
-        let (b, _) = store::items_on(&mut conn, after, &filter, all, 0).await?;
+        let db = self.platform.db();
+        let (a, _) =
+            store::items_on(db, &actor.versions, &mut conn, before, &filter, all, 0).await?;
+        let (b, _) =
+            store::items_on(db, &actor.versions, &mut conn, after, &filter, all, 0).await?;
         let old: HashMap<&str, &Item> = a.iter().map(|i| (i.code.as_str(), i)).collect();
         let new: HashMap<&str, &Item> = b.iter().map(|i| (i.code.as_str(), i)).collect();
         let mut changes = Vec::new();

@@ -11,16 +11,11 @@ use crate::model::{
 };
 
 pub(crate) fn date(text: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").unwrap_or_else(|_| crate::model::beginning())
+    kernel::time::parse_iso_date(text).unwrap_or_else(crate::model::beginning)
 }
 
 pub(crate) fn day(d: NaiveDate) -> String {
-    format!(
-        "{:04}-{:02}-{:02}",
-        chrono::Datelike::year(&d),
-        chrono::Datelike::month(&d),
-        chrono::Datelike::day(&d)
-    )
+    kernel::time::iso_date(d)
 }
 
 pub(crate) const ITEM_SELECT: &str = "SELECT v.id, v.item_id, i.code, v.valid_from, v.valid_to, v.active, v.name, v.sub_name, \
@@ -315,6 +310,8 @@ fn filtered(select: &str, on: NaiveDate, f: &ItemFilter) -> Params {
 
 /// The items in force on `on`, one page, and how many there are.
 pub(crate) async fn items_on(
+    db: &db::Db,
+    versions: &db::Versions,
     conn: &mut db::Conn,
     on: NaiveDate,
     f: &ItemFilter,
@@ -323,10 +320,9 @@ pub(crate) async fn items_on(
 ) -> Result<(Vec<Item>, i64), db::DbError> {
     let count_select =
         "SELECT COUNT(*) FROM power_item_versions v JOIN power_items i ON i.id = v.item_id";
-    let total: i64 = filtered(count_select, on, f)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
+    let total = db
+        .count(conn, versions, &filtered(count_select, on, f))
+        .await?;
     let mut q = filtered(ITEM_SELECT, on, f);
     q.push(" ORDER BY i.code LIMIT ")
         .bind(limit)

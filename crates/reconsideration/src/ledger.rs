@@ -416,7 +416,15 @@ impl Reconsideration {
             ..Default::default()
         };
         let mut conn = self.platform.db().conn().await?;
-        let (cases, _) = store::list(&mut conn, &filter, i64::MAX / 4, 0).await?;
+        let (cases, _) = store::list(
+            self.platform.db(),
+            &actor.versions,
+            &mut conn,
+            &filter,
+            i64::MAX / 4,
+            0,
+        )
+        .await?;
         drop(conn);
         let in_year = |d: Option<NaiveDate>| year.is_none_or(|y| d.is_some_and(|d| d.year() == y));
         let yes = |b: bool| if b { "是" } else { "否" }.to_string();

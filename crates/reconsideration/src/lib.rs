@@ -22,8 +22,9 @@ use platform::{Actor, Org, Platform, Scope};
 pub use clock::{Clock, DueLine, DueState};
 pub use intake::NewCase;
 pub use model::{
-    Acceptance, Case, CaseId, Channel, DecisionType, DocumentId, DocumentKind, Method, Procedure,
-    Regime, SimplifiedGround, Stage, Step, StepDetail, StepKind, StoredDocument, WithdrawalReason,
+    Acceptance, Case, CaseId, CaseSummary, Channel, DecisionType, DocumentId, DocumentKind, Method,
+    Procedure, Regime, SimplifiedGround, Stage, Step, StepDetail, StepKind, StoredDocument,
+    WithdrawalReason,
 };
 pub use query::{CasePage, TimelineEntry};
 pub use stats::{Definition, ReconsiderationStats};
@@ -93,6 +94,10 @@ pub const SETTINGS: &[SettingDef] = &[
 #[derive(Clone, Debug)]
 pub struct Reconsideration {
     platform: Platform,
+    /// Pages of the case list, by scope, filters and page, beside the versions of the tables they
+    /// were read from: a page asked again is answered from memory until a case or an organisation
+    /// is written.
+    lists: std::sync::Arc<db::Cache<String, std::sync::Arc<(Vec<CaseSummary>, i64)>>>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -130,7 +135,10 @@ pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Reconsideration {
     pub fn new(platform: Platform) -> Reconsideration {
-        Reconsideration { platform }
+        Reconsideration {
+            platform,
+            lists: std::sync::Arc::new(db::Cache::new(&["orgs", "reconsideration_cases"], 1_000)),
+        }
     }
 
     pub fn platform(&self) -> &Platform {

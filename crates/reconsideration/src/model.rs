@@ -192,6 +192,29 @@ impl Case {
     }
 }
 
+/// A case as the case list shows it: the columns of its row, nothing more (a page of 50 reads
+/// eleven columns instead of thirty-three).
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct CaseSummary {
+    pub id: CaseId,
+    pub number: String,
+    pub applicant: String,
+    pub respondent: String,
+    pub act_category: String,
+    pub received_on: NaiveDate,
+    pub stage: Stage,
+    pub decision_due: Option<NaiveDate>,
+    pub method: Option<Method>,
+    pub decision_type: Option<DecisionType>,
+    pub withdrawal_reason: Option<WithdrawalReason>,
+}
+
+impl CaseSummary {
+    pub fn is_open(&self) -> bool {
+        !matches!(self.stage, Stage::NotAccepted | Stage::Concluded)
+    }
+}
+
 /// One step of a case with its date and what was recorded with it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Step {

@@ -9,7 +9,7 @@ use platform::Actor;
 use serde::Serialize;
 
 use crate::clock::{self, Clock};
-use crate::model::{Case, Step, StepKind, StoredDocument};
+use crate::model::{Case, CaseSummary, Step, StepKind, StoredDocument};
 use crate::steps::offered;
 use crate::{CaseFilter, DUE_SOON, Error, Reconsideration, Result, store};
 
@@ -55,8 +55,52 @@ impl Reconsideration {
             .await?;
         filter.orgs = actor.scope.orgs();
         let mut conn = self.platform.db().conn().await?;
-        let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
+        let (items, total) = store::list(
+            self.platform.db(),
+            &actor.versions,
+            &mut conn,
+            &filter,
+            page.limit(),
+            page.offset(),
+        )
+        .await?;
         Ok(Page::new(items, page, total))
+    }
+
+    /// One page of the case list's rows (the columns the list shows).
+    pub async fn case_list(
+        &self,
+        actor: &Actor,
+        mut filter: CaseFilter,
+        page: PageRequest,
+    ) -> Result<Page<CaseSummary>> {
+        self.platform
+            .require(
+                actor,
+                Permission::ReadRecords,
+                "reconsideration_case",
+                "list",
+            )
+            .await?;
+        filter.orgs = actor.scope.orgs();
+        let key = format!("{filter:?} {} {}", page.limit(), page.offset());
+        if let Some(held) = self.lists.get(&actor.versions, &key) {
+            return Ok(Page::new(held.0.clone(), page, held.1));
+        }
+        let db = self.platform.db();
+        let mut conn = db.conn().await?;
+        let (items, total) = store::summaries(
+            db,
+            &actor.versions,
+            &mut conn,
+            &filter,
+            page.limit(),
+            page.offset(),
+        )
+        .await?;
+        let held = std::sync::Arc::new((items, total));
+        self.lists.put(&actor.versions, key, held.clone());
+        Ok(Page::new(held.0.clone(), page, held.1))
     }
 
     /// The case page.
@@ -131,7 +175,15 @@ impl Reconsideration {
             ..Default::default()
         };
         let mut conn = self.platform.db().conn().await?;
-        let (cases, _) = store::list(&mut conn, &filter, 200, 0).await?;
+        let (cases, _) = store::list(
+            self.platform.db(),
+            &actor.versions,
+            &mut conn,
+            &filter,
+            200,
+            0,
+        )
+        .await?;
         let (overdue, soon): (Vec<_>, Vec<_>) = cases
             .into_iter()
             .filter_map(|c| c.decision_due.map(|d| (c, d)))
@@ -147,7 +199,16 @@ impl Reconsideration {
             ..Default::default()
         };
         let mut conn = self.platform.db().conn().await?;
-        let (items, total) = store::list(&mut conn, &filter, page.limit(), page.offset()).await?;
+        let versions = self.platform.db().versions().await?;
+        let (items, total) = store::list(
+            self.platform.db(),
+            &versions,
+            &mut conn,
+            &filter,
+            page.limit(),
+            page.offset(),
+        )
+        .await?;
         Ok(Page::new(
             items.into_iter().map(masked).collect(),
             page,

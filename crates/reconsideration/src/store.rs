@@ -7,16 +7,17 @@ use kernel::figures::RecordRef;
 use kernel::ids::OrgId;
 
 use crate::model::{
-    Acceptance, Case, CaseId, Channel, DecisionType, DocumentId, DocumentKind, Method, Procedure,
-    Regime, SimplifiedGround, Stage, Step, StepId, StepKind, StoredDocument, WithdrawalReason,
+    Acceptance, Case, CaseId, CaseSummary, Channel, DecisionType, DocumentId, DocumentKind, Method,
+    Procedure, Regime, SimplifiedGround, Stage, Step, StepId, StepKind, StoredDocument,
+    WithdrawalReason,
 };
 
 pub(crate) fn day(d: NaiveDate) -> String {
-    d.format("%Y-%m-%d").to_string()
+    kernel::time::iso_date(d)
 }
 
 fn date(text: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(text, "%Y-%m-%d").ok()
+    kernel::time::parse_iso_date(text)
 }
 
 pub(crate) const CASE_COLUMNS: &str = "c.id, c.number, c.regime, c.channel, c.applicant, c.applicant_id_masked, \
@@ -349,39 +350,93 @@ fn filtered(select: &str, f: &CaseFilter) -> Params {
     q
 }
 
-pub(crate) async fn list(
-    conn: &mut db::Conn,
-    f: &CaseFilter,
-    limit: i64,
-    offset: i64,
-) -> Result<(Vec<Case>, i64), db::DbError> {
-    let total: i64 = filtered("SELECT COUNT(*) FROM reconsideration_cases c", f)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-    let order = if f.due_by.is_some() {
+const SUMMARY_COLUMNS: &str = "c.id, c.number, c.applicant, c.respondent, c.act_category, c.received_on, \
+     c.stage, c.decision_due, c.method, c.decision_type, c.withdrawal_reason";
+
+fn read_summary(row: &db::Row) -> Result<CaseSummary, db::DbError> {
+    let s = |i: usize| row.try_get::<String, _>(i);
+    let o = |i: usize| row.try_get::<Option<String>, _>(i);
+    Ok(CaseSummary {
+        id: CaseId::from_stored(s(0)?),
+        number: s(1)?,
+        applicant: s(2)?,
+        respondent: s(3)?,
+        act_category: s(4)?,
+        received_on: date(&s(5)?).unwrap_or_default(),
+        stage: Stage::parse(&s(6)?).unwrap_or(Stage::Received),
+        decision_due: o(7)?.and_then(|t| date(&t)),
+        method: o(8)?.and_then(|t| Method::parse(&t)),
+        decision_type: o(9)?.and_then(|t| DecisionType::parse(&t)),
+        withdrawal_reason: o(10)?.and_then(|t| WithdrawalReason::parse(&t)),
+    })
+}
+
+fn order(f: &CaseFilter) -> &'static str {
+    if f.due_by.is_some() {
         " ORDER BY c.decision_due, c.number"
     } else if f.published {
         " ORDER BY c.concluded_on DESC, c.number DESC"
     } else {
         " ORDER BY c.received_on DESC, c.number DESC"
-    };
+    }
+}
+
+/// One page of the list's rows for `f`, and how many cases `f` selects (the count kept beside the
+/// tables' `versions`).
+pub(crate) async fn summaries(
+    db: &db::Db,
+    versions: &db::Versions,
+    conn: &mut db::Conn,
+    f: &CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<CaseSummary>, i64), db::DbError> {
+    let total = db
+        .count(
+            conn,
+            versions,
+            &filtered("SELECT COUNT(*) FROM reconsideration_cases c", f),
+        )
+        .await?;
     let mut q = filtered(
-        &format!("SELECT {CASE_COLUMNS} FROM reconsideration_cases c"),
+        &format!("SELECT {SUMMARY_COLUMNS} FROM reconsideration_cases c"),
         f,
     );
-    q.push(order)
+    q.push(order(f))
         .push(" LIMIT ")
         .bind(limit)
         .push(" OFFSET ")
         .bind(offset);
-    let cases = q
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(read_case)
-        .collect::<Result<_, _>>()?;
-    Ok((cases, total))
+    Ok((q.map(conn, read_summary).await?, total))
+}
+
+/// One page of the cases `f` selects, and how many there are (the count kept beside the tables'
+/// `versions` when there are some).
+pub(crate) async fn list(
+    db: &db::Db,
+    versions: &db::Versions,
+    conn: &mut db::Conn,
+    f: &CaseFilter,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Case>, i64), db::DbError> {
+    let total = db
+        .count(
+            conn,
+            versions,
+            &filtered("SELECT COUNT(*) FROM reconsideration_cases c", f),
+        )
+        .await?;
+    let mut q = filtered(
+        &format!("SELECT {CASE_COLUMNS} FROM reconsideration_cases c"),
+        f,
+    );
+    q.push(order(f))
+        .push(" LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
+    Ok((q.map(conn, read_case).await?, total))
 }
 
 /// The rows of the year's figures, grouped in SQL so a province's year is a few small results;

@@ -38,9 +38,21 @@ pub struct WebConfig {
 
 /// What every handler shares. Holds no state that matters beyond the database (the search index
 /// is derived and follows the audit log): any number of servers can run side by side on one
-/// PostgreSQL.
+/// PostgreSQL. One pointer to clone: axum clones the state for every extractor of every request.
 #[derive(Clone, Debug)]
-pub struct AppState {
+pub struct AppState(Arc<Services>);
+
+impl std::ops::Deref for AppState {
+    type Target = Services;
+
+    fn deref(&self) -> &Services {
+        &self.0
+    }
+}
+
+/// The services a handler reaches through [`AppState`].
+#[derive(Debug)]
+pub struct Services {
     pub platform: Platform,
     pub laws: laws::Laws,
     pub power: power::Power,
@@ -56,7 +68,7 @@ pub struct AppState {
 impl AppState {
     pub fn new(platform: Platform, search: search::Search, config: WebConfig) -> AppState {
         let sources = search::Sources::new(platform.clone());
-        AppState {
+        AppState(Arc::new(Services {
             laws: sources.laws.clone(),
             power: sources.power.clone(),
             reconsideration: reconsideration::Reconsideration::new(platform.clone()),
@@ -66,7 +78,7 @@ impl AppState {
             platform,
             search: Arc::new(search),
             config,
-        }
+        }))
     }
 }
 

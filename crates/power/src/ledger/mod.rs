@@ -123,6 +123,8 @@ impl Power {
         let rows = match kind {
             "power-items" => {
                 let (items, _) = store::items_on(
+                    self.platform.db(),
+                    &actor.versions,
                     &mut conn,
                     end,
                     &crate::ItemFilter {

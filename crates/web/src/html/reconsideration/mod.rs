@@ -14,8 +14,8 @@ use chrono::NaiveDate;
 use db::PageRequest;
 use kernel::{Permission, Role};
 use reconsideration::{
-    Case, CaseFilter, CasePage, Channel, DecisionType, DocumentKind, DueState, Method, NewCase,
-    Procedure, Regime, SimplifiedGround, Stage, StepKind, StepRequest, WithdrawalReason,
+    CaseFilter, CasePage, CaseSummary, Channel, DecisionType, DocumentKind, DueState, Method,
+    NewCase, Procedure, Regime, SimplifiedGround, Stage, StepKind, StepRequest, WithdrawalReason,
 };
 use serde::Deserialize;
 
@@ -47,7 +47,7 @@ pub struct Row {
     pub overdue: bool,
 }
 
-fn row(c: &Case, today: NaiveDate) -> Row {
+fn row(c: &CaseSummary, today: NaiveDate) -> Row {
     let outcome = match (c.method, c.decision_type, c.withdrawal_reason) {
         (Some(Method::Decision), Some(d), _) => d.label().to_string(),
         (Some(Method::Withdrawal), _, Some(r)) => format!("撤回（{}）", r.label()),
@@ -153,7 +153,7 @@ pub async fn list(
     };
     let page = state
         .reconsideration
-        .cases(
+        .case_list(
             &session.0.actor,
             filter,
             PageRequest::new(form.page, Some(PER_PAGE)),

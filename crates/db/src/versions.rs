@@ -1,0 +1,153 @@
+//! Caches that stay exact. The writer bumps a table's version (`table_versions`) in the same
+//! commit as any write to that table. A request reads every version in one cheap statement
+//! ([`Db::versions`]) before it reads anything else; a value kept beside the versions of the
+//! tables it was read from is current exactly while those versions are unchanged — on every
+//! server sharing the database, since a write acknowledged to anyone is committed with its
+//! versions before the answer.
+//!
+//! The versions are read before the data: a value computed from data newer than its versions is
+//! merely thrown away a little early, never served stale.
+
+use std::collections::{BTreeMap, HashMap};
+use std::hash::Hash;
+use std::sync::{Arc, Mutex};
+
+use crate::{Conn, Db, DbError, Params, query};
+
+/// Every table's version as read at one moment (0 for a table never written).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Versions(Option<Arc<BTreeMap<String, i64>>>);
+
+impl Versions {
+    /// Whether these versions were read (an actor outside a request has none).
+    pub fn is_read(&self) -> bool {
+        self.0.is_some()
+    }
+
+    /// The versions of `tables`, in order; None when none were read.
+    pub fn of<S: AsRef<str>>(&self, tables: &[S]) -> Option<Vec<i64>> {
+        let map = self.0.as_ref()?;
+        Some(
+            tables
+                .iter()
+                .map(|t| map.get(t.as_ref()).copied().unwrap_or(0))
+                .collect(),
+        )
+    }
+
+    pub(crate) async fn read(conn: &mut Conn) -> Result<Versions, DbError> {
+        let rows = query("SELECT name, version FROM table_versions")
+            .map(conn, |r| {
+                Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?))
+            })
+            .await?;
+        Ok(Versions(Some(Arc::new(rows.into_iter().collect()))))
+    }
+}
+
+impl Db {
+    /// Every table's version, for a request's caches (one statement).
+    pub async fn versions(&self) -> Result<Versions, DbError> {
+        Versions::read(&mut self.conn().await?).await
+    }
+}
+
+/// Values kept beside the versions of the tables they were read from. At most `capacity`
+/// entries: when full, everything is forgotten (a cache, not a store).
+pub struct Cache<K, V> {
+    tables: Vec<String>,
+    capacity: usize,
+    entries: Mutex<HashMap<K, (Vec<i64>, V)>>,
+}
+
+impl<K: Eq + Hash, V: Clone> Cache<K, V> {
+    pub fn new(tables: &[&str], capacity: usize) -> Cache<K, V> {
+        Cache {
+            tables: tables.iter().map(|t| t.to_string()).collect(),
+            capacity,
+            entries: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// The value kept for `key`, if it was read under the same versions of the cache's tables.
+    pub fn get(&self, versions: &Versions, key: &K) -> Option<V> {
+        let now = versions.of(&self.tables)?;
+        let entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        entries
+            .get(key)
+            .filter(|(read, _)| *read == now)
+            .map(|(_, v)| v.clone())
+    }
+
+    /// Keeps `value`, read under `versions` (read before the value was).
+    pub fn put(&self, versions: &Versions, key: K, value: V) {
+        let Some(now) = versions.of(&self.tables) else {
+            return;
+        };
+        let mut entries = self.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= self.capacity {
+            entries.clear();
+        }
+        entries.insert(key, (now, value));
+    }
+
+    /// Forgets `key` (a session ended by this process).
+    pub fn forget(&self, key: &K) {
+        self.entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(key);
+    }
+}
+
+impl<K, V> std::fmt::Debug for Cache<K, V> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Cache({})", self.tables.join(", "))
+    }
+}
+
+/// Counts of list queries, keyed by their SQL and values, each beside the versions of the tables
+/// its SQL reads (found in the SQL itself).
+#[derive(Default)]
+pub(crate) struct Counts {
+    entries: Mutex<HashMap<(String, String), (Vec<String>, Vec<i64>, i64)>>,
+}
+
+/// Counts kept at most; when full, everything is forgotten.
+const COUNTS: usize = 20_000;
+
+impl Db {
+    /// `SELECT COUNT(*) …` of `q`, kept beside the versions of the tables it reads: a list page
+    /// asked again with the same scope and filters costs no statement until one of those tables
+    /// is written. Without versions (an actor outside a request) it is simply counted.
+    pub async fn count(
+        &self,
+        conn: &mut Conn,
+        versions: &Versions,
+        q: &Params,
+    ) -> Result<i64, DbError> {
+        if !versions.is_read() {
+            return q.fetch_one(conn).await?.try_get(0);
+        }
+        let key = (q.sql().to_string(), format!("{:?}", q.values()));
+        let counts = &self.counts();
+        if let Some((tables, read, n)) = counts
+            .entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            && versions.of(tables).as_ref() == Some(read)
+        {
+            return Ok(*n);
+        }
+        let n: i64 = q.fetch_one(conn).await?.try_get(0)?;
+        let tables = crate::sql::read_tables(q.sql());
+        let read = versions.of(&tables).unwrap_or_default();
+        let mut entries = counts.entries.lock().unwrap_or_else(|p| p.into_inner());
+        if entries.len() >= COUNTS {
+            entries.clear();
+        }
+        entries.insert(key, (tables, read, n));
+        Ok(n)
+    }
+}
