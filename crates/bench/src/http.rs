@@ -125,6 +125,11 @@ async fn capture(
             return Err(format!("{path}: {}", response.status()));
         }
         eprintln!("  {path}: {} statements", statements.len());
+        if std::env::var("FAZHI_BENCH_SHOW_SQL").is_ok() {
+            for q in &statements {
+                eprintln!("    {}", q.sql().chars().take(160).collect::<String>());
+            }
+        }
         out.push(statements);
     }
     Ok(out)

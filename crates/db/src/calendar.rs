@@ -19,6 +19,22 @@ async fn notice_texts(db: &Db) -> Result<Vec<String>, DbError> {
         .await
 }
 
+/// The calendar in force as of `versions`: kept in memory until a notice is loaded or a setting
+/// changes (see [`current`] for how it is built).
+pub async fn current_at(
+    db: &Db,
+    versions: &crate::Versions,
+) -> Result<Result<Calendar, CalendarError>, DbError> {
+    if let Some(calendar) = db.calendar_cache().get(versions, &()) {
+        return Ok(Ok(calendar));
+    }
+    let built = current(db).await?;
+    if let Ok(calendar) = &built {
+        db.calendar_cache().put(versions, (), calendar.clone());
+    }
+    Ok(built)
+}
+
 /// The calendar in force. Building it (parsing the shipped and loaded notices, laying out every
 /// day of every year) is done once per distinct set of loaded notices and policy and kept: a
 /// deadline is computed on every step of every case and on every dashboard, and the notices

@@ -140,6 +140,8 @@ struct Inner {
     settings: Cache<(), kernel::settings::Settings>,
     /// List counts (see `Db::count`).
     counts: versions::Counts,
+    /// The calendar in force (see `calendar::current_at`).
+    calendar: Cache<(), kernel::calendar::Calendar>,
     /// The WAL checkpointer runs while this lives.
     _alive: Arc<()>,
 }
@@ -207,6 +209,7 @@ impl Db {
                 writer,
                 settings: settings::cache(),
                 counts: versions::Counts::default(),
+                calendar: Cache::new(&["calendar_notices", "settings"], 1),
                 _alive: alive,
             }),
         })
@@ -305,6 +308,10 @@ impl Db {
 
     pub(crate) fn settings_cache(&self) -> &Cache<(), kernel::settings::Settings> {
         &self.inner.settings
+    }
+
+    pub(crate) fn calendar_cache(&self) -> &Cache<(), kernel::calendar::Calendar> {
+        &self.inner.calendar
     }
 
     pub(crate) fn counts(&self) -> &versions::Counts {

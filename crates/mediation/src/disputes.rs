@@ -296,8 +296,10 @@ impl Mediation {
     }
 
     /// The day before which an open dispute is overdue (today − the target).
-    pub async fn overdue_before(&self, today: NaiveDate) -> Result<NaiveDate> {
-        let days: u64 = db::settings::load(self.platform.db())
+    pub async fn overdue_before(&self, actor: &Actor, today: NaiveDate) -> Result<NaiveDate> {
+        let days: u64 = self
+            .platform
+            .settings_for(actor)
             .await?
             .value(&TARGET_DAYS)
             .parse()

@@ -8,7 +8,25 @@ use crate::{Actor, Error, Platform, Result};
 impl Platform {
     /// The shipped notices, those loaded since, under the calendar settings.
     pub async fn calendar(&self) -> Result<Calendar> {
-        Ok(db::calendar::current(&self.db).await??)
+        let versions = self.db.versions().await?;
+        Ok(db::calendar::current_at(&self.db, &versions).await??)
+    }
+
+    /// The calendar for a request: kept beside the versions read at its start.
+    pub async fn calendar_for(&self, actor: &Actor) -> Result<Calendar> {
+        if !actor.versions.is_read() {
+            return self.calendar().await;
+        }
+        Ok(db::calendar::current_at(&self.db, &actor.versions).await??)
+    }
+
+    /// The settings in force for a request (kept beside the versions read at its start).
+    pub async fn settings_for(&self, actor: &Actor) -> Result<kernel::settings::Settings> {
+        Ok(if actor.versions.is_read() {
+            db::settings::load_at(&self.db, &actor.versions).await?
+        } else {
+            db::settings::load(&self.db).await?
+        })
     }
 
     /// Loads notices (fazhi's TOML format, or a holiday-cn JSON file). A notice for a year that is

@@ -140,6 +140,36 @@ impl Platform {
         Ok(tree)
     }
 
+    /// An organisation by id, from the tree kept for the actor's request when there is one.
+    pub async fn org_for(&self, actor: &Actor, id: &OrgId) -> Result<Org> {
+        if !actor.versions.is_read() {
+            return self.org(id).await;
+        }
+        self.org_tree(&actor.versions)
+            .await?
+            .iter()
+            .find(|o| &o.id == id)
+            .cloned()
+            .ok_or_else(|| Error::NotFound("该机构".into()))
+    }
+
+    /// The chain from the top down to `org` (inclusive), from the tree kept for the actor's
+    /// request when there is one.
+    pub async fn ancestry_for(&self, actor: &Actor, org: &Org) -> Result<Vec<Org>> {
+        if !actor.versions.is_read() {
+            return self.ancestry(org).await;
+        }
+        let tree = self.org_tree(&actor.versions).await?;
+        let mut chain: Vec<Org> = org
+            .path
+            .split('/')
+            .filter(|s| !s.is_empty())
+            .filter_map(|id| tree.iter().find(|o| o.id.as_str() == id).cloned())
+            .collect();
+        chain.sort_by_key(|o| o.depth);
+        Ok(chain)
+    }
+
     /// An organisation the actor may see.
     pub async fn org_in_scope(&self, actor: &Actor, id: &OrgId) -> Result<Org> {
         let org = if actor.versions.is_read() {

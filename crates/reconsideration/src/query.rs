@@ -110,7 +110,7 @@ impl Reconsideration {
         let steps = store::steps(&mut conn, id).await?;
         let documents = store::documents(&mut conn, id).await?;
         drop(conn);
-        let calendar = self.platform.calendar().await?;
+        let calendar = self.platform.calendar_for(actor).await?;
         let clock = clock::clock(&case, &steps, &calendar, today)?;
         let events = db::audit::list(
             self.platform.db(),
@@ -140,7 +140,7 @@ impl Reconsideration {
             .copied()
             .filter(|k| offered(&case, *k))
             .collect();
-        let office_name = (self.platform.org(&case.office_org_id).await)
+        let office_name = (self.platform.org_for(actor, &case.office_org_id).await)
             .map(|o| o.name)
             .unwrap_or_default();
         Ok(CasePage {
@@ -161,30 +161,23 @@ impl Reconsideration {
         &self,
         actor: &Actor,
         today: NaiveDate,
-    ) -> Result<(Vec<(Case, NaiveDate)>, Vec<(Case, NaiveDate)>)> {
+    ) -> Result<(Vec<(CaseSummary, NaiveDate)>, Vec<(CaseSummary, NaiveDate)>)> {
         if !actor.can(Permission::ReadRecords) {
             return Ok((Vec::new(), Vec::new()));
         }
-        let settings = db::settings::load(self.platform.db()).await?;
+        let settings = self.platform.settings_for(actor).await?;
         let days: u32 = settings.value(&DUE_SOON).parse().unwrap_or(3);
-        let calendar = self.platform.calendar().await?;
+        let calendar = self.platform.calendar_for(actor).await?;
         let horizon = calendar.add(today, days, kernel::PeriodUnit::Workdays)?.due;
         let filter = CaseFilter {
-            orgs: actor.scope.orgs(),
             due_by: Some(horizon),
             ..Default::default()
         };
-        let mut conn = self.platform.db().conn().await?;
-        let (cases, _) = store::list(
-            self.platform.db(),
-            &actor.versions,
-            &mut conn,
-            &filter,
-            200,
-            0,
-        )
-        .await?;
-        let (overdue, soon): (Vec<_>, Vec<_>) = cases
+        let page = self
+            .case_list(actor, filter, PageRequest::new(Some(1), Some(200)))
+            .await?;
+        let (overdue, soon): (Vec<_>, Vec<_>) = page
+            .items
             .into_iter()
             .filter_map(|c| c.decision_due.map(|d| (c, d)))
             .partition(|(_, d)| *d < today);

@@ -92,7 +92,7 @@ impl Reconsideration {
         let mut conn = self.platform.db().conn().await?;
         let mut steps = store::steps(&mut conn, case_id).await?;
         drop(conn);
-        let calendar = self.platform.calendar().await?;
+        let calendar = self.platform.calendar_for(actor).await?;
         let staff: Vec<String> = req
             .staff
             .iter()

@@ -124,7 +124,7 @@ impl Report {
     /// command line.
     pub async fn org_of(&self, actor: &Actor) -> Result<Org> {
         match &actor.scope {
-            Scope::Subtree { root, .. } => Ok(self.platform.org(root).await?),
+            Scope::Subtree { root, .. } => Ok(self.platform.org_for(actor, root).await?),
             Scope::Everything => self.root().await,
         }
     }
@@ -396,10 +396,7 @@ impl Report {
         let org = self.org_of(actor).await?;
         let year = today.year() - 1;
         let mut conn = self.platform.db().conn().await?;
-        if store::published(&mut conn, org.id.as_str(), year)
-            .await?
-            .is_some()
-        {
+        if store::is_published(&mut conn, org.id.as_str(), year).await? {
             return Ok(None);
         }
         let deadline = deadline(year);

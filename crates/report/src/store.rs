@@ -142,6 +142,22 @@ pub(crate) async fn all_published(conn: &mut db::Conn) -> Result<Vec<PublishedRo
         .collect()
 }
 
+/// Whether the report of `year` is published, without reading it.
+pub(crate) async fn is_published(
+    conn: &mut db::Conn,
+    org: &str,
+    year: i32,
+) -> Result<bool, db::DbError> {
+    Ok(
+        db::query_scalar::<i64>("SELECT 1 FROM reports WHERE org_id = $1 AND year = $2")
+            .bind(org)
+            .bind(i64::from(year))
+            .fetch_optional(conn)
+            .await?
+            .is_some(),
+    )
+}
+
 pub(crate) async fn published_docx(
     conn: &mut db::Conn,
     org: &str,

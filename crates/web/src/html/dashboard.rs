@@ -66,15 +66,15 @@ pub async fn page(
         .org_id
         .clone()
         .unwrap_or_else(|| kernel::ids::OrgId::from_stored(""));
-    let org = p.org(&org_id).await?;
+    let org = p.org_for(actor, &org_id).await?;
     let lineage = p
-        .ancestry(&org)
+        .ancestry_for(actor, &org)
         .await?
         .iter()
         .map(|o| o.name.clone())
         .collect::<Vec<_>>()
         .join(" / ");
-    let calendar = p.calendar().await?;
+    let calendar = p.calendar_for(actor).await?;
     let today = kernel::time::china_today();
     let today_kind = calendar
         .day(today)
@@ -125,7 +125,7 @@ pub async fn page(
     }
     // 人民调解: disputes open longer than the target.
     if actor.can(Permission::ReadRecords) {
-        let before = state.mediation.overdue_before(today).await?;
+        let before = state.mediation.overdue_before(actor, today).await?;
         let filter = mediation::DisputeFilter {
             open_before: Some(before),
             ..Default::default()

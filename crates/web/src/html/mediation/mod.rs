@@ -108,7 +108,10 @@ pub async fn list(
     Query(form): Query<ListForm>,
 ) -> PageResult<impl IntoResponse> {
     let today = kernel::time::china_today();
-    let before = state.mediation.overdue_before(today).await?;
+    let before = state
+        .mediation
+        .overdue_before(&session.0.actor, today)
+        .await?;
     let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let filter = DisputeFilter {
         town: some(&form.town),
@@ -294,7 +297,10 @@ async fn dispute_page(
 ) -> PageResult<DisputePage> {
     let d = state.mediation.dispute(&session.0.actor, id).await?;
     let today = kernel::time::china_today();
-    let before = state.mediation.overdue_before(today).await?;
+    let before = state
+        .mediation
+        .overdue_before(&session.0.actor, today)
+        .await?;
     Ok(DisputePage {
         layout: Layout::staff(&session.0, &format!("纠纷 {}", d.number), "mediation")
             .with_notice(notice),

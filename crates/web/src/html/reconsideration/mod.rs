@@ -134,7 +134,7 @@ pub async fn list(
             let n: u32 = days
                 .parse()
                 .map_err(|_| WebError::invalid("期限筛选应为工作日数"))?;
-            let calendar = state.platform.calendar().await?;
+            let calendar = state.platform.calendar_for(&session.0.actor).await?;
             Some(
                 calendar
                     .add(today, n.max(1), kernel::PeriodUnit::Workdays)?
