@@ -10,6 +10,21 @@ impl Platform {
         self.settings_of(FOUNDATION).await
     }
 
+    /// The password policy in force (shown beside every password field).
+    pub async fn password_policy(&self) -> Result<String> {
+        Ok(db::settings::load(&self.db)
+            .await?
+            .security()
+            .password
+            .describe())
+    }
+
+    /// Whether the database answers (one cheap statement), for load balancers.
+    pub async fn ping(&self) -> Result<()> {
+        db::audit::head(&self.db).await?;
+        Ok(())
+    }
+
     /// These settings (the foundation's and the modules') with the values in force.
     pub async fn settings_of(&self, defs: &[SettingDef]) -> Result<Vec<(SettingDef, String)>> {
         let stored = db::settings::load(&self.db).await?;

@@ -368,8 +368,18 @@ async fn idle_sessions_expire() {
         user(&p, "officer", "示例区司法局", Role::LegalAffairs).await;
         let session = p.login("officer", PASSWORD, "test").await.unwrap();
         p.session(&session.token).await.unwrap();
-        t.tamper("UPDATE sessions SET last_seen_at = '2020-01-01T00:00:00.000000Z'")
-            .await;
+        // Time passes: the session was last seen long ago (written as fazhi writes, so that the
+        // kept session follows).
+        t.db.upkeep(|tx| {
+            Box::pin(async move {
+                db::query("UPDATE sessions SET last_seen_at = '2020-01-01T00:00:00.000000Z'")
+                    .execute(tx.conn())
+                    .await
+                    .map(|_| ())
+            })
+        })
+        .await
+        .unwrap();
         assert!(matches!(
             p.session(&session.token).await,
             Err(Error::SessionExpired)
@@ -584,6 +594,92 @@ async fn settings_and_notices_need_their_permission() {
         assert_eq!(p.load_notices(&cli(), notice).await.unwrap(), vec![2027]);
         assert!(p.calendar().await.unwrap().known_years().contains(&2027));
         assert!(p.load_notices(&cli(), "not a notice").await.is_err());
+        t.finish().await;
+    }
+}
+
+/// Two servers on one database, each keeping sessions in memory: a logout, a password change,
+/// a disabled account, a reset or a new role on one ends the session on the other at once.
+#[tokio::test]
+async fn a_session_ended_on_one_server_ends_on_every_server() {
+    for t in testkit::backends().await {
+        let a = Platform::new(t.db.clone(), SealKey::generate());
+        let b = Platform::new(db::Db::open(&t.url).await.unwrap(), SealKey::generate());
+        import(&a, CONTRACT_ORGS).await.unwrap();
+        user(&a, "officer", "示例区司法局", Role::LegalAffairs).await;
+        user(&a, "sysadmin", "示例区", Role::SystemAdmin).await;
+        user(&a, "security", "示例区", Role::SecurityAdmin).await;
+        let sysadmin = login(&a, "sysadmin").await;
+        let security = login(&a, "security").await;
+        let id = b
+            .login("officer", PASSWORD, "test")
+            .await
+            .unwrap()
+            .session
+            .actor
+            .user_id()
+            .cloned()
+            .unwrap();
+        type End<'a> =
+            Box<dyn Fn() -> std::pin::Pin<Box<dyn std::future::Future<Output = ()> + 'a>> + 'a>;
+        let endings: Vec<(&str, End)> = vec![
+            (
+                "a new role",
+                Box::new(|| {
+                    Box::pin(async {
+                        a.change_role(&sysadmin, &id, Role::Viewer).await.unwrap();
+                        a.change_role(&sysadmin, &id, Role::LegalAffairs)
+                            .await
+                            .unwrap();
+                    })
+                }),
+            ),
+            (
+                "a reset",
+                Box::new(|| {
+                    Box::pin(async {
+                        a.reset_password(&security, &id, "Reset#2020x")
+                            .await
+                            .unwrap();
+                    })
+                }),
+            ),
+            (
+                "a disabled account",
+                Box::new(|| {
+                    Box::pin(async {
+                        a.set_disabled(&sysadmin, &id, true).await.unwrap();
+                        a.set_disabled(&sysadmin, &id, false).await.unwrap();
+                    })
+                }),
+            ),
+        ];
+        let mut password = PASSWORD.to_string();
+        for (what, end) in &endings {
+            // Logged in on A, the session is used (and kept) on B.
+            let token = a.login("officer", &password, "test").await.unwrap().token;
+            for _ in 0..3 {
+                b.session(&token).await.unwrap();
+            }
+            end().await;
+            assert!(
+                matches!(b.session(&token).await, Err(Error::SessionExpired)),
+                "{}: the session outlived {what} on the other server",
+                t.name()
+            );
+            if *what == "a reset" {
+                password = "Reset#2020x".into();
+            }
+        }
+        // A logout on A, and one's own password change on A.
+        let token = a.login("officer", &password, "test").await.unwrap().token;
+        b.session(&token).await.unwrap();
+        a.logout(&token).await.unwrap();
+        assert!(matches!(
+            b.session(&token).await,
+            Err(Error::SessionExpired)
+        ));
+        b.db().close().await;
         t.finish().await;
     }
 }

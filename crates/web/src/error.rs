@@ -64,7 +64,7 @@ impl From<laws::Error> for WebError {
     fn from(e: laws::Error) -> Self {
         match e {
             laws::Error::Platform(p) => p.into(),
-            laws::Error::Db(d) => d.into(),
+            laws::Error::Db(d) => platform::Error::Db(d).into(),
             other => WebError::new(other.code(), other.to_string()),
         }
     }
@@ -75,7 +75,7 @@ impl From<power::Error> for WebError {
         match e {
             power::Error::Platform(p) => p.into(),
             power::Error::Laws(l) => l.into(),
-            power::Error::Db(d) => d.into(),
+            power::Error::Db(d) => platform::Error::Db(d).into(),
             other => WebError::new(other.code(), other.to_string()),
         }
     }
@@ -85,7 +85,7 @@ impl From<reconsideration::Error> for WebError {
     fn from(e: reconsideration::Error) -> Self {
         match e {
             reconsideration::Error::Platform(p) => p.into(),
-            reconsideration::Error::Db(d) => d.into(),
+            reconsideration::Error::Db(d) => platform::Error::Db(d).into(),
             other => WebError::new(other.code(), other.to_string()),
         }
     }
@@ -95,7 +95,7 @@ impl From<mediation::Error> for WebError {
     fn from(e: mediation::Error) -> Self {
         match e {
             mediation::Error::Platform(p) => p.into(),
-            mediation::Error::Db(d) => d.into(),
+            mediation::Error::Db(d) => platform::Error::Db(d).into(),
             other => WebError::new(other.code(), other.to_string()),
         }
     }
@@ -108,7 +108,7 @@ impl From<report::Error> for WebError {
             report::Error::Power(p) => p.into(),
             report::Error::Reconsideration(r) => r.into(),
             report::Error::Mediation(m) => m.into(),
-            report::Error::Db(d) => d.into(),
+            report::Error::Db(d) => platform::Error::Db(d).into(),
             other => WebError::new(other.code(), other.to_string()),
         }
     }
@@ -117,12 +117,6 @@ impl From<report::Error> for WebError {
 impl From<kernel::calendar::CalendarError> for WebError {
     fn from(e: kernel::calendar::CalendarError) -> Self {
         WebError::invalid(e.to_string())
-    }
-}
-
-impl From<db::DbError> for WebError {
-    fn from(e: db::DbError) -> Self {
-        platform::Error::Db(e).into()
     }
 }
 

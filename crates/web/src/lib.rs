@@ -182,8 +182,8 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
     }
 }
 
-async fn ping(state: &AppState) -> Result<(), db::DbError> {
-    db::audit::head(state.platform.db()).await.map(|_| ())
+async fn ping(state: &AppState) -> Result<(), platform::Error> {
+    state.platform.ping().await
 }
 
 async fn stylesheet() -> impl IntoResponse {

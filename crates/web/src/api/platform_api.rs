@@ -2,9 +2,9 @@
 
 use axum::Json;
 use axum::extract::State;
-use db::PageRequest;
-use db::audit::EventFilter;
 use kernel::ids::OrgId;
+use platform::EventFilter;
+use platform::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 

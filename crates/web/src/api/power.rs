@@ -114,7 +114,7 @@ pub async fn items(
             &session.0.actor,
             on,
             filter,
-            db::PageRequest::new(p.page, p.per_page),
+            platform::PageRequest::new(p.page, p.per_page),
         )
         .await?;
     Ok(Json(ItemPageDto {

@@ -76,7 +76,7 @@ pub async fn cases(
         .cases(
             &session.0.actor,
             filter,
-            db::PageRequest::new(p.page, p.per_page),
+            platform::PageRequest::new(p.page, p.per_page),
         )
         .await?;
     Ok(AxumJson(CasePageDto {

@@ -69,7 +69,7 @@ pub async fn records(
             &session.0.actor,
             year,
             &key,
-            db::PageRequest::new(p.page, p.per_page),
+            platform::PageRequest::new(p.page, p.per_page),
         )
         .await?;
     Ok(AxumJson(RecordsDto {

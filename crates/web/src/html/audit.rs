@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use askama::Template;
 use axum::extract::State;
 use axum::response::IntoResponse;
-use db::audit::{EventFilter, StoredEvent};
+use platform::{EventFilter, StoredEvent};
 use serde::Deserialize;
 
 use super::{Layout, render};

@@ -147,11 +147,7 @@ async fn password_page_with(
     session: &Session,
     error: Option<String>,
 ) -> PageResult<PasswordPage> {
-    let policy = db::settings::load(state.platform.db())
-        .await?
-        .security()
-        .password
-        .describe();
+    let policy = state.platform.password_policy().await?;
     Ok(PasswordPage {
         layout: Layout::staff(&session.0, "修改密码", ""),
         must_change: session.0.must_change_password,

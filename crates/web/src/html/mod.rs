@@ -292,7 +292,7 @@ pub struct Pager {
 }
 
 impl Pager {
-    pub fn new<T>(page: &db::Page<T>, base: String) -> Pager {
+    pub fn new<T>(page: &platform::Page<T>, base: String) -> Pager {
         Pager {
             page: page.page,
             pages: page.pages(),

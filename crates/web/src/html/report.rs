@@ -333,7 +333,7 @@ pub async fn figure(
             &session.0.actor,
             year,
             &key,
-            db::PageRequest::new(q.page, Some(50)),
+            platform::PageRequest::new(q.page, Some(50)),
         )
         .await?;
     let kind = records

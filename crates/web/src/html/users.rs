@@ -4,9 +4,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use db::PageRequest;
 use kernel::ids::{OrgId, UserId};
 use kernel::{Permission, Role};
+use platform::PageRequest;
 use platform::{Actor, NewUser, User};
 use serde::Deserialize;
 
@@ -121,11 +121,7 @@ async fn form_page(
 ) -> PageResult<FormPage> {
     let actor = &session.0.actor;
     let orgs = state.platform.orgs_in_scope(actor).await?;
-    let policy = db::settings::load(state.platform.db())
-        .await?
-        .security()
-        .password
-        .describe();
+    let policy = state.platform.password_policy().await?;
     Ok(FormPage {
         layout: Layout::staff(&session.0, "新建用户", "users"),
         orgs: orgs

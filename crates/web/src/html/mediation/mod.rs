@@ -10,12 +10,12 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use db::PageRequest;
 use kernel::Permission;
 use mediation::{
     AgreementForm, Conclusion, Dispute, DisputeFilter, DisputeType, Mediator, MediatorId,
     NewDispute, OrganizationId, OrganizationView, Outcome, Source,
 };
+use platform::PageRequest;
 use serde::Deserialize;
 
 use super::power::form_date;

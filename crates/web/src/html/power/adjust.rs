@@ -50,14 +50,14 @@ pub async fn list(
         .await?;
     // Newest first: what waits for a decision is at the top.
     all.sort_by(|a, b| b.proposed_at.cmp(&a.proposed_at));
-    let request = db::PageRequest::new(q.page, Some(super::PER_PAGE));
+    let request = platform::PageRequest::new(q.page, Some(super::PER_PAGE));
     let total = all.len() as i64;
     let rows: Vec<Adjustment> = all
         .into_iter()
         .skip(usize::try_from(request.offset()).unwrap_or(0))
         .take(request.per_page as usize)
         .collect();
-    let page = db::Page::new(rows, request, total);
+    let page = platform::Page::new(rows, request, total);
     let base = if q.state.is_empty() {
         String::new()
     } else {

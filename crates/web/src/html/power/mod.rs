@@ -11,9 +11,9 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use db::PageRequest;
 use kernel::{Permission, Role};
 use laws::Resolved;
+use platform::PageRequest;
 use platform::SessionInfo;
 use power::{
     Adjustment, Comparison, Delegation, Item, ItemFilter, ItemId, ItemType, Level, WorkItem,

@@ -5,7 +5,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
 use chrono::NaiveDate;
-use db::PageRequest;
+use platform::PageRequest;
 use power::{Item, ItemId};
 use search::SearchQuery;
 
@@ -79,7 +79,7 @@ pub async fn list(
     } else {
         found(&state, &form, on, request).await?
     };
-    let page = db::Page::new(items, request, total);
+    let page = platform::Page::new(items, request, total);
     let base = ListForm {
         level: String::new(),
         town: String::new(),

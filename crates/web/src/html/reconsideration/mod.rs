@@ -11,8 +11,8 @@ use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use db::PageRequest;
 use kernel::{Permission, Role};
+use platform::PageRequest;
 use reconsideration::{
     CaseFilter, CasePage, CaseSummary, Channel, DecisionType, DocumentKind, DueState, Method,
     NewCase, Procedure, Regime, SimplifiedGround, Stage, StepKind, StepRequest, WithdrawalReason,

@@ -3,7 +3,7 @@
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::IntoResponse;
-use db::PageRequest;
+use platform::PageRequest;
 use reconsideration::Case;
 use serde::Deserialize;
 
