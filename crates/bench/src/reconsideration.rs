@@ -237,9 +237,44 @@ pub(crate) async fn drive_cases(
     n: usize,
     withdraw_every: usize,
 ) -> Result<String, String> {
+    drive_range(r, staff, 0..n, withdraw_every).await
+}
+
+/// `n` cases driven by `clients` clients at once, each taking every `clients`-th case.
+pub(crate) async fn drive_concurrently(
+    r: &Reconsideration,
+    staff: &Actor,
+    n: usize,
+    withdraw_every: usize,
+    clients: usize,
+) -> Result<(), String> {
+    let clients = clients.max(1);
+    let mut tasks = Vec::new();
+    for c in 0..clients {
+        let (r, staff) = (r.clone(), staff.clone());
+        let share: Vec<usize> = (c..n).step_by(clients).collect();
+        tasks.push(tokio::spawn(async move {
+            for i in share {
+                drive_range(&r, &staff, i..i + 1, withdraw_every).await?;
+            }
+            Ok::<_, String>(())
+        }));
+    }
+    for t in tasks {
+        t.await.map_err(|x| e(&x))??;
+    }
+    Ok(())
+}
+
+async fn drive_range(
+    r: &Reconsideration,
+    staff: &Actor,
+    cases: std::ops::Range<usize>,
+    withdraw_every: usize,
+) -> Result<String, String> {
     let base = NaiveDate::from_ymd_opt(2021, 3, 1).unwrap_or_default();
     let mut last = String::new();
-    for i in 0..n {
+    for i in cases {
         let received = base + Days::new((i % 200) as u64);
         let case = r
             .register(

@@ -33,7 +33,7 @@ pub use crate::params::{OrgScope, Params};
 pub use crate::row::{Cell, ColumnIndex, Decode, Row};
 pub use crate::sql::{Kind, Query, Scalar, ToValue, Value, query, query_scalar};
 pub use crate::url::{Backend, DatabaseUrl};
-pub use crate::versions::{Cache, Versions};
+pub use crate::versions::{Cache, FRESH_FOR, Versions};
 pub use crate::writer::{BoxFuture, Tx};
 
 #[derive(Debug, thiserror::Error)]

@@ -59,6 +59,30 @@ impl Params {
         self
     }
 
+    /// Appends another statement's text and values (its placeholders renumbered after ours).
+    pub fn append(&mut self, other: &Params) -> &mut Self {
+        let shift = self.values.len();
+        let mut chars = other.sql.chars().peekable();
+        let mut quoted = false;
+        while let Some(c) = chars.next() {
+            if c == '\'' {
+                quoted = !quoted;
+            }
+            if c == '$' && !quoted && chars.peek().is_some_and(char::is_ascii_digit) {
+                let mut n = 0usize;
+                while let Some(d) = chars.peek().and_then(|d| d.to_digit(10)) {
+                    n = n * 10 + d as usize;
+                    chars.next();
+                }
+                self.sql.push_str(&format!("${}", n + shift));
+            } else {
+                self.sql.push(c);
+            }
+        }
+        self.values.extend(other.values.iter().cloned());
+        self
+    }
+
     /// Appends `(p1, p2, …)` bound to the values; `(NULL)` when there are none, which matches
     /// nothing in an IN list.
     pub fn bind_list<V: ToValue>(&mut self, values: impl IntoIterator<Item = V>) -> &mut Self {
@@ -140,6 +164,28 @@ mod tests {
         assert_eq!(
             p.sql(),
             "SELECT * FROM t WHERE a = $1 AND b IN ($2, $3) AND c IN (NULL)"
+        );
+    }
+
+    #[test]
+    fn an_appended_statement_is_renumbered() {
+        let mut tail = Params::new("FROM t WHERE a = ");
+        tail.bind("x").push(" AND b = '$1' AND c = ").bind(2i64);
+        let mut q = Params::new("SELECT ");
+        q.bind(7i64).push(" ");
+        q.append(&tail).push(" LIMIT ").bind(5i64);
+        assert_eq!(
+            q.sql(),
+            "SELECT $1 FROM t WHERE a = $2 AND b = '$1' AND c = $3 LIMIT $4"
+        );
+        assert_eq!(
+            q.values,
+            vec![
+                Value::Int(7),
+                Value::Text("x".into()),
+                Value::Int(2),
+                Value::Int(5)
+            ]
         );
     }
 

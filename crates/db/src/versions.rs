@@ -11,26 +11,50 @@
 use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use crate::{Conn, Db, DbError, Params, query};
 
+/// How long versions read at the start of a request key its caches. A request is over long
+/// before; an actor kept longer (the command line, a test, a benchmark) then reads past the
+/// caches instead of seeing the tables as they were when it logged in.
+pub const FRESH_FOR: Duration = Duration::from_secs(2);
+
 /// Every table's version as read at one moment (0 for a table never written).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
-pub struct Versions(Option<Arc<BTreeMap<String, i64>>>);
+#[derive(Clone, Debug, Default)]
+pub struct Versions(Option<Arc<Snapshot>>);
+
+#[derive(Debug)]
+struct Snapshot {
+    versions: BTreeMap<String, i64>,
+    read: Instant,
+}
+
+/// Two actors are the same whoever read their versions when.
+impl PartialEq for Versions {
+    fn eq(&self, _: &Versions) -> bool {
+        true
+    }
+}
+
+impl Eq for Versions {}
 
 impl Versions {
-    /// Whether these versions were read (an actor outside a request has none).
+    /// Whether these versions were read, within [`FRESH_FOR`] (an actor outside a request has
+    /// none).
     pub fn is_read(&self) -> bool {
-        self.0.is_some()
+        self.0
+            .as_ref()
+            .is_some_and(|s| s.read.elapsed() < FRESH_FOR)
     }
 
-    /// The versions of `tables`, in order; None when none were read.
+    /// The versions of `tables`, in order; None when none were read (or long ago).
     pub fn of<S: AsRef<str>>(&self, tables: &[S]) -> Option<Vec<i64>> {
-        let map = self.0.as_ref()?;
+        let snapshot = self.0.as_ref().filter(|s| s.read.elapsed() < FRESH_FOR)?;
         Some(
             tables
                 .iter()
-                .map(|t| map.get(t.as_ref()).copied().unwrap_or(0))
+                .map(|t| snapshot.versions.get(t.as_ref()).copied().unwrap_or(0))
                 .collect(),
         )
     }
@@ -41,7 +65,10 @@ impl Versions {
                 Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?))
             })
             .await?;
-        Ok(Versions(Some(Arc::new(rows.into_iter().collect()))))
+        Ok(Versions(Some(Arc::new(Snapshot {
+            versions: rows.into_iter().collect(),
+            read: Instant::now(),
+        }))))
     }
 }
 

@@ -7,6 +7,7 @@ mod disputes;
 pub mod ledger;
 pub mod model;
 mod notes;
+mod records;
 pub mod rules;
 mod stats;
 mod store;

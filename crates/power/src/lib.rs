@@ -9,6 +9,7 @@ mod delegate;
 mod items;
 pub mod ledger;
 pub mod model;
+mod records;
 pub mod rules;
 mod stats;
 mod store;

@@ -110,6 +110,27 @@ pub async fn module_figures(
     })
 }
 
+/// The definition of a module's figure `key` (a map's word appended as in [`Figures::add`]), for
+/// the modules whose definitions are fixed (power, mediation).
+pub fn definition(module: Module, key: &str) -> String {
+    let definitions: &[(&str, &str)] = match module {
+        Module::Power => power::DEFINITIONS,
+        Module::Mediation => mediation::DEFINITIONS,
+        Module::Reconsideration => &[],
+    };
+    let (map, word) = key.split_once('.').unwrap_or((key, ""));
+    let text = definitions
+        .iter()
+        .find(|(k, _)| *k == map)
+        .map(|(_, d)| d.to_string())
+        .unwrap_or_default();
+    if word.is_empty() {
+        text
+    } else {
+        format!("{text}：{word}")
+    }
+}
+
 /// A figure's value: a count, or a rate in percent (two decimals, half-up).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
