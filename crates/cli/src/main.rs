@@ -98,6 +98,9 @@ enum Command {
         org: Option<String>,
         #[arg(long)]
         json: bool,
+        /// 权责清单：重新统计年末数并与保存的汇总核对（不一致时列出并以新统计为准）
+        #[arg(long)]
+        check_summary: bool,
     },
     /// 法治政府建设年度报告：生成（.docx/.html/.md）、检查、填写章节、公开
     Report {
@@ -222,8 +225,15 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
         Command::Stats {
             module,
             year,
+            check_summary: true,
+            ..
+        } => commands::stats::check_summary(&context, &module, year).await,
+        Command::Stats {
+            module,
+            year,
             org,
             json,
+            ..
         } => commands::stats::run(&context, &module, year, org.as_deref(), json).await,
         Command::Export { kind, year, file } => {
             commands::ledgers::export(&context, &kind, year, &file).await

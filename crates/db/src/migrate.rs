@@ -39,6 +39,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (9, "adjustment stats", "0009_adjustment_stats.sql"),
     (10, "table versions", "0010_table_versions.sql"),
     (11, "list order", "0011_list_order.sql"),
+    (12, "power year end", "0012_power_year_end.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

@@ -137,8 +137,11 @@ impl<K, V> std::fmt::Debug for Cache<K, V> {
 /// its SQL reads (found in the SQL itself).
 #[derive(Default)]
 pub(crate) struct Counts {
-    entries: Mutex<HashMap<(String, String), (Vec<String>, Vec<i64>, i64)>>,
+    /// By SQL text and values: the tables the SQL reads, their versions then, the count.
+    entries: Mutex<HashMap<(String, String), Counted>>,
 }
+
+type Counted = (Vec<String>, Vec<i64>, i64);
 
 /// Counts kept at most; when full, everything is forgotten.
 const COUNTS: usize = 20_000;

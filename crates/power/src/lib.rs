@@ -14,6 +14,7 @@ pub mod rules;
 mod stats;
 mod store;
 mod store_stats;
+mod summary;
 mod worklist;
 
 use db::DbError;

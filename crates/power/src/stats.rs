@@ -8,8 +8,7 @@ use kernel::figures::{RecordRef, Tally};
 use platform::Org;
 use serde::Serialize;
 
-use crate::model::{DelegationState, ItemType};
-use crate::store_stats::TypeRange;
+use crate::model::DelegationState;
 use crate::{Power, Result};
 use crate::{store, store_stats};
 
@@ -71,6 +70,15 @@ pub struct PowerStats {
 }
 
 impl Power {
+    /// Counts the year-end figures of `year` afresh and compares them with the kept summary
+    /// (`power_year_end`): the rows that differed, none when it was right. The fresh count is
+    /// kept either way.
+    pub async fn check_year_end_summary(&self, year: i32) -> Result<Vec<String>> {
+        let end = NaiveDate::from_ymd_opt(year, 12, 31)
+            .ok_or_else(|| crate::Error::Invalid(format!("年份{year}无效")))?;
+        Ok(crate::summary::check(self.platform.db(), year, end).await?)
+    }
+
     /// The figures of `year`, for the whole database or for `org` and everything below it.
     pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<PowerStats> {
         self.tally(year, org, &mut Tally::counting()).await
@@ -113,33 +121,18 @@ impl Power {
         };
         let scope = org.map(|o| db::OrgScope::under(&o.path));
 
-        // The grouped year-end count (the longest query) in two halves — 行政处罚, and every
-        // other type — side by side with the rest, each on a connection and a thread of its own.
+        // The year-end count: kept in the database beside the versions of its tables (counted
+        // again after a write to them), so that a province's figures do not read half a million
+        // versions each time.
         let db = self.platform.db().clone();
-        let year_end_pass = |types: &'static [TypeRange]| {
-            let (scope, db) = (scope.clone(), db.clone());
-            db::offload(async move {
-                let mut counts = Vec::new();
+        let year_end = {
+            let (db, scope) = (db.clone(), scope.clone());
+            async move {
                 if collecting {
-                    return Ok(counts);
+                    return Ok(Vec::new());
                 }
-                let mut conn = db.conn().await?;
-                for t in types {
-                    counts.extend(
-                        store_stats::year_end_counts(&mut conn, end, scope.as_ref(), *t).await?,
-                    );
-                }
-                Ok::<_, db::DbError>(counts)
-            })
-        };
-        const PENALTY: ItemType = ItemType::Penalty;
-        let year_end = async {
-            let (mut a, b) = tokio::try_join!(
-                year_end_pass(&[TypeRange::Exactly(PENALTY)]),
-                year_end_pass(&[TypeRange::Below(PENALTY), TypeRange::Above(PENALTY)]),
-            )?;
-            a.extend(b);
-            Ok::<_, db::DbError>(a)
+                crate::summary::year_end(&db, year, end, scope.as_ref()).await
+            }
         };
         // Which department holds a delegated item matters only within an organisation.
         let within_org = org.is_some();

@@ -66,8 +66,10 @@ fn in_force_at(select: &str, end: NaiveDate, orgs: Option<&OrgScope>) -> Params 
 /// no law of the law base: one grouped pass over the index `power_item_versions_stats` (a
 /// province's half a million items are not read one by one). An item has one version in force on
 /// a day, so rows are items.
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct YearEndCount {
     pub item_type: ItemType,
+    pub org_id: String,
     pub org_name: String,
     pub items: u64,
     pub unresolved: u64,
@@ -101,7 +103,7 @@ pub(crate) async fn year_end_counts(
     types: TypeRange,
 ) -> Result<Vec<YearEndCount>, db::DbError> {
     let mut q = in_force_at(
-        "SELECT g.item_type, o.name, g.items, g.unresolved FROM (\
+        "SELECT g.item_type, o.name, g.items, g.unresolved, g.org_id FROM (\
          SELECT v.item_type, v.org_id, COUNT(*) AS items, \
          SUM(CASE WHEN v.item_id NOT IN (SELECT c.record_id FROM citations c WHERE c.module = 'power' \
          AND c.record_type = 'item' AND c.law_id IS NOT NULL) THEN 1 ELSE 0 END) AS unresolved \
@@ -120,6 +122,7 @@ pub(crate) async fn year_end_counts(
                 org_name: r.try_get(1)?,
                 items: r.try_get::<i64, _>(2)? as u64,
                 unresolved: r.try_get::<i64, _>(3)? as u64,
+                org_id: r.try_get(4)?,
             })
         })
         .collect()

@@ -537,3 +537,54 @@ async fn delegations_move_through_their_states_and_towns_see_what_they_hold() {
         t.finish().await;
     }
 }
+
+/// The year-end counts are kept in the database beside the versions of their tables: reused while
+/// nothing changed, counted again after a write, and `check_year_end_summary` finds a kept row
+/// that no longer matches a fresh count (and puts it right).
+#[tokio::test]
+async fn the_kept_year_end_summary_follows_the_list() {
+    for t in testkit::backends().await {
+        let (_, power) = setup(&t).await;
+        let first = power.stats(2020, None).await.unwrap();
+        assert_eq!(first.total_items, 3, "{}", t.name());
+        assert_eq!(
+            t.count("SELECT COUNT(*) FROM power_year_end_built WHERE year = 2020")
+                .await,
+            1,
+            "{}: the count was not kept",
+            t.name()
+        );
+        assert!(power.check_year_end_summary(2020).await.unwrap().is_empty());
+        // A row edited behind fazhi's back is kept (nothing fazhi wrote changed its tables)…
+        t.tamper("UPDATE power_year_end SET items = items + 40 WHERE year = 2020 AND item_type = 'penalty'")
+            .await;
+        assert_eq!(power.stats(2020, None).await.unwrap().total_items, 43);
+        // … and found by the check, which puts it right.
+        let differences = power.check_year_end_summary(2020).await.unwrap();
+        assert_eq!(differences.len(), 1, "{}: {differences:?}", t.name());
+        assert_eq!(power.stats(2020, None).await.unwrap(), first);
+        // A write to the list makes the next figures count again: an item's type changed from
+        // a day of 2019 changes that year's figures.
+        let before = power.stats(2019, None).await.unwrap();
+        let changed = ITEMS.replacen("行政处罚", "行政检查", 1);
+        power
+            .import_items(
+                &cli(),
+                &records(&power::ledger::ITEMS, &changed),
+                Some(d("2019-06-01")),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        let after = power.stats(2019, None).await.unwrap();
+        assert_eq!(after.total_items, before.total_items, "{}", t.name());
+        assert_ne!(
+            after.by_type,
+            before.by_type,
+            "{}: a stale summary",
+            t.name()
+        );
+        assert!(power.check_year_end_summary(2019).await.unwrap().is_empty());
+        t.finish().await;
+    }
+}

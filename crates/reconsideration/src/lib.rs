@@ -90,6 +90,9 @@ pub const SETTINGS: &[SettingDef] = &[
     DUE_SOON,
 ];
 
+/// A page of the case list's rows and how many cases its filter selects.
+type ListPage = (Vec<CaseSummary>, i64);
+
 /// The door to 行政复议.
 #[derive(Clone, Debug)]
 pub struct Reconsideration {
@@ -97,7 +100,7 @@ pub struct Reconsideration {
     /// Pages of the case list, by scope, filters and page, beside the versions of the tables they
     /// were read from: a page asked again is answered from memory until a case or an organisation
     /// is written.
-    lists: std::sync::Arc<db::Cache<String, std::sync::Arc<(Vec<CaseSummary>, i64)>>>,
+    lists: std::sync::Arc<db::Cache<String, std::sync::Arc<ListPage>>>,
 }
 
 #[derive(Debug, thiserror::Error)]

@@ -58,3 +58,28 @@ pub async fn run(
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// `fazhi stats power --year Y --check-summary`: the kept year-end summary recounted and
+/// compared; exit 1 when it differed (it is then replaced by the fresh count).
+pub async fn check_summary(context: &Context, module: &str, year: i32) -> Result<ExitCode, String> {
+    if module != "power" {
+        return Err("只有权责清单（power）保存年末汇总".into());
+    }
+    let platform = context.platform().await?;
+    let differences = power::Power::new(platform)
+        .check_year_end_summary(year)
+        .await
+        .map_err(|e| e.to_string())?;
+    if differences.is_empty() {
+        println!("{year}年末权责清单汇总与重新统计一致");
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "{year}年末权责清单汇总与重新统计有{}处不一致，已按重新统计更正：",
+        differences.len()
+    );
+    for d in &differences {
+        println!("  {d}");
+    }
+    Ok(ExitCode::from(1))
+}
