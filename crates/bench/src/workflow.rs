@@ -58,6 +58,18 @@ pub async fn run(python: &Path, cases: usize, out: &Path) -> Result<(), String> 
         ));
     }
 
+    // The limit of the work itself: the reads one step runs (captured from a real step) and its
+    // writes' shape (rows and their audit events through the same writer), five per case, the
+    // same clients at once.
+    let reads = step_reads(&r, &login.session.actor).await?;
+    eprintln!(
+        "  minimal: {cases} cases, each step its {} captured reads and one audited write …",
+        reads.len()
+    );
+    let started = Instant::now();
+    minimal(r.platform().db(), reads, cases).await?;
+    let minimal_seconds = started.elapsed().as_secs_f64();
+
     eprintln!("  SpiffWorkflow: driving {cases} cases …");
     let bpmn =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("../../scripts/peers/reconsideration.bpmn");
@@ -81,6 +93,7 @@ pub async fn run(python: &Path, cases: usize, out: &Path) -> Result<(), String> 
     }
 
     let fazhi_rate = cases as f64 / fazhi_seconds;
+    let minimal_rate = cases as f64 / minimal_seconds;
     let peer_rate = cases as f64 / peer.seconds;
     let memory_rate = peer.memory_cases as f64 / peer.memory_seconds;
     let today = kernel::time::china_today();
@@ -101,6 +114,11 @@ pub async fn run(python: &Path, cases: usize, out: &Path) -> Result<(), String> 
     );
     let _ = writeln!(
         md,
+        "| the same steps' reads and audited writes replayed by a minimal driver (fazhi's storage only; no rules, deadlines or services) | {minimal_rate:.0} cases/s ({cases} in {minimal_seconds:.0} s) | — | fazhi at {:.0}% of it |",
+        100.0 * fazhi_rate / minimal_rate
+    );
+    let _ = writeln!(
+        md,
         "| the engine alone, state in memory (SpiffWorkflow only) | — | {memory_rate:.0} cases/s ({} cases) | {:.1}× |",
         peer.memory_cases,
         fazhi_rate / memory_rate
@@ -112,5 +130,87 @@ pub async fn run(python: &Path, cases: usize, out: &Path) -> Result<(), String> 
         "Workflow beside SpiffWorkflow (issues 8, 15)",
         &md,
     )?;
+    Ok(())
+}
+
+/// The statements one step of a case reads, captured from a real step on a case of its own.
+async fn step_reads(
+    r: &reconsideration::Reconsideration,
+    staff: &platform::Actor,
+) -> Result<Vec<db::Query>, String> {
+    let case = r
+        .register(
+            staff,
+            reconsideration::NewCase {
+                number: "捕复〔2021〕1号".into(),
+                applicant: "申请人".into(),
+                respondent: "测试区市场监督管理局".into(),
+                act_category: "行政处罚".into(),
+                received_on: chrono::NaiveDate::from_ymd_opt(2021, 3, 1),
+                ..Default::default()
+            },
+        )
+        .await
+        .map_err(|x| e(&x))?;
+    let step = reconsideration::StepRequest::new(
+        reconsideration::StepKind::Accept,
+        chrono::NaiveDate::from_ymd_opt(2021, 3, 3).unwrap_or_default(),
+    );
+    let (done, reads) = db::capture(r.record_step(staff, case.id.as_str(), step)).await;
+    done.map_err(|x| e(&x))?;
+    Ok(reads)
+}
+
+/// `cases` cases of five steps each by 64 clients: each step replays `reads`, then writes a row
+/// and its audit event through the writer.
+async fn minimal(db: &Db, reads: Vec<db::Query>, cases: usize) -> Result<(), String> {
+    db.upkeep(|tx| {
+        Box::pin(async move {
+            tx.conn()
+                .batch(
+                    "CREATE TABLE IF NOT EXISTS bench_steps (id TEXT PRIMARY KEY, case_id TEXT NOT NULL, n BIGINT NOT NULL)",
+                )
+                .await
+        })
+    })
+    .await
+    .map_err(|x| e(&x))?;
+    let reads = std::sync::Arc::new(reads);
+    let mut tasks = Vec::new();
+    for c in 0..CLIENTS {
+        let (db, reads) = (db.clone(), reads.clone());
+        tasks.push(tokio::spawn(async move {
+            for case in (c..cases).step_by(CLIENTS) {
+                for n in 0..5i64 {
+                    {
+                        let mut conn = db.conn().await.map_err(|x| e(&x))?;
+                        for q in reads.iter() {
+                            conn.fetch_all(q).await.map_err(|x| e(&x))?;
+                        }
+                    }
+                    let id = format!("{case}-{n}");
+                    db.write(&db::Who::cli("bench"), move |tx| {
+                        Box::pin(async move {
+                            db::query(
+                                "INSERT INTO bench_steps (id, case_id, n) VALUES ($1, $2, $3)",
+                            )
+                            .bind(&id)
+                            .bind(case.to_string())
+                            .bind(n)
+                            .execute(tx.conn())
+                            .await?;
+                            tx.record(db::Event::new("bench_step", &id, "create")).await
+                        })
+                    })
+                    .await
+                    .map_err(|x| e(&x))?;
+                }
+            }
+            Ok::<_, String>(())
+        }));
+    }
+    for t in tasks {
+        t.await.map_err(|x| e(&x))??;
+    }
     Ok(())
 }

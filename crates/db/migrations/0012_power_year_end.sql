@@ -12,6 +12,16 @@ CREATE TABLE power_year_end (
     unresolved BIGINT NOT NULL,
     PRIMARY KEY (year, item_type, org_id)
 );
+-- The same counts summed by the 实施主体's name, for the figures of the whole database (a province's
+-- 26,000 rows by organisation are some 400 by name).
+CREATE TABLE power_year_end_names (
+    year BIGINT NOT NULL,
+    item_type TEXT NOT NULL,
+    org_name TEXT NOT NULL,
+    items BIGINT NOT NULL,
+    unresolved BIGINT NOT NULL,
+    PRIMARY KEY (year, item_type, org_name)
+);
 CREATE TABLE power_year_end_built (
     year BIGINT PRIMARY KEY,
     versions TEXT NOT NULL,

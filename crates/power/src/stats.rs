@@ -207,6 +207,7 @@ impl Power {
         let item_org: HashMap<String, String> = item_org.into_iter().collect();
 
         // Adjustments taking effect in the year.
+        let (adjustments, touched) = adjustments;
         let mut departments: HashSet<String> = HashSet::new();
         for a in adjustments {
             let record = collecting.then(|| RecordRef {
@@ -218,7 +219,7 @@ impl Power {
             let r = record.as_ref();
             s.adjustments += a.count as usize;
             tally.note("adjustments", r);
-            if departments.insert(a.org_id.clone()) {
+            if touched.is_none() && departments.insert(a.org_id.clone()) {
                 let department = collecting.then(|| RecordRef {
                     date: None,
                     title: a.org_name.clone(),
@@ -232,7 +233,7 @@ impl Power {
                 .or_default() += a.count as usize;
             tally.note_in("adjustments_by_type", a.kind.label(), r);
         }
-        s.adjusted_departments = departments.len();
+        s.adjusted_departments = touched.map_or(departments.len(), |n| n as usize);
 
         // Delegations: items reaching 已核准/已下放 in the year; items 拟下放待核准 at year end.
         let mut delegated: HashMap<String, String> = HashMap::new();

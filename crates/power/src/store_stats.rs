@@ -141,39 +141,62 @@ pub(crate) struct YearAdjustment {
 }
 
 /// The approved adjustments taking effect between `start` and `end` (of `orgs`, when given):
-/// one by one (`records`, for the records behind a figure), else a row per 调整类型 and
-/// department with its count (a province's year is tens of thousands of adjustments, and the
-/// figures need only the groups).
+/// one by one (`records`, for the records behind a figure), else a row per 调整类型 with its
+/// count, and how many departments they touched (a province's year is tens of thousands of
+/// adjustments, and the figures need only these totals).
 pub(crate) async fn year_adjustments(
     conn: &mut db::Conn,
     start: NaiveDate,
     end: NaiveDate,
     orgs: Option<&OrgScope>,
     records: bool,
-) -> Result<Vec<YearAdjustment>, db::DbError> {
-    // Grouped, from the index `power_adjustments_stats` alone; the names joined to the groups.
-    let mut q = Params::new(if records {
-        "SELECT a.id, a.kind, a.item_code, a.org_id, o.name, a.effective_on, CAST(1 AS BIGINT) \
-         FROM power_adjustments a JOIN orgs o ON o.id = a.org_id WHERE a.state = "
-    } else {
-        "SELECT '', g.kind, '', g.org_id, o.name, g.effective_on, g.n FROM (\
-         SELECT a.kind, a.org_id, MIN(a.effective_on) AS effective_on, COUNT(*) AS n \
-         FROM power_adjustments a WHERE a.state = "
-    });
-    q.bind(AdjustmentState::Approved.code())
-        .push(" AND a.effective_on >= ")
-        .bind(start.format("%Y-%m-%d").to_string())
-        .push(" AND a.effective_on <= ")
-        .bind(end.format("%Y-%m-%d").to_string());
-    if let Some(orgs) = orgs {
-        q.push(" AND ").push_in_scope("a.org_id", orgs);
+) -> Result<(Vec<YearAdjustment>, Option<u64>), db::DbError> {
+    let filter = |select: &str| {
+        let mut q = Params::new(select);
+        q.bind(AdjustmentState::Approved.code())
+            .push(" AND a.effective_on >= ")
+            .bind(crate::store::day(start))
+            .push(" AND a.effective_on <= ")
+            .bind(crate::store::day(end));
+        if let Some(orgs) = orgs {
+            q.push(" AND ").push_in_scope("a.org_id", orgs);
+        }
+        q
+    };
+    if !records {
+        // From the index `power_adjustments_stats` alone.
+        let mut by_kind = filter(
+            "SELECT a.kind, MIN(a.effective_on), COUNT(*) FROM power_adjustments a WHERE a.state = ",
+        );
+        by_kind.push(" GROUP BY a.kind");
+        let rows = by_kind
+            .map(conn, |r| {
+                Ok(YearAdjustment {
+                    id: String::new(),
+                    kind: AdjustmentKind::parse(&r.try_get::<String, _>(0)?)
+                        .unwrap_or(AdjustmentKind::Change),
+                    item_code: String::new(),
+                    org_id: String::new(),
+                    org_name: String::new(),
+                    effective_on: date(&r.try_get::<String, _>(1)?),
+                    count: r.try_get::<i64, _>(2)? as u64,
+                })
+            })
+            .await?;
+        let departments: i64 =
+            filter("SELECT COUNT(DISTINCT a.org_id) FROM power_adjustments a WHERE a.state = ")
+                .fetch_one(conn)
+                .await?
+                .try_get(0)?;
+        return Ok((rows, Some(departments as u64)));
     }
-    q.push(if records {
-        " ORDER BY a.effective_on DESC, a.proposed_at DESC"
-    } else {
-        " GROUP BY a.kind, a.org_id) g JOIN orgs o ON o.id = g.org_id"
-    });
-    q.fetch_all(conn)
+    let mut q = filter(
+        "SELECT a.id, a.kind, a.item_code, a.org_id, o.name, a.effective_on, CAST(1 AS BIGINT) \
+         FROM power_adjustments a JOIN orgs o ON o.id = a.org_id WHERE a.state = ",
+    );
+    q.push(" ORDER BY a.effective_on DESC, a.proposed_at DESC");
+    let rows = q
+        .fetch_all(conn)
         .await?
         .iter()
         .map(|r| {
@@ -188,7 +211,8 @@ pub(crate) async fn year_adjustments(
                 count: r.try_get::<i64, _>(6)? as u64,
             })
         })
-        .collect()
+        .collect::<Result<_, db::DbError>>()?;
+    Ok((rows, None))
 }
 
 /// The items whose legal basis names a law of the law base.

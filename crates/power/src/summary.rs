@@ -65,10 +65,17 @@ async fn kept(
     if built.as_deref() != Some(stamp) {
         return Ok(None);
     }
-    let mut q = Params::new(
-        "SELECT s.item_type, s.org_id, o.name, s.items, s.unresolved \
-         FROM power_year_end s JOIN orgs o ON o.id = s.org_id WHERE s.year = ",
-    );
+    let mut q = match scope {
+        // The whole database: the rows summed by name (the figures count by name).
+        None => Params::new(
+            "SELECT s.item_type, '', s.org_name, s.items, s.unresolved \
+             FROM power_year_end_names s WHERE s.year = ",
+        ),
+        Some(_) => Params::new(
+            "SELECT s.item_type, s.org_id, o.name, s.items, s.unresolved \
+             FROM power_year_end s JOIN orgs o ON o.id = s.org_id WHERE s.year = ",
+        ),
+    };
     q.bind(i64::from(year));
     if let Some(scope) = scope {
         q.push(" AND ").push_in_scope("s.org_id", scope);
@@ -92,10 +99,44 @@ async fn keep(db: &Db, year: i32, stamp: String, counts: Vec<YearEndCount>) -> R
     db.upkeep(move |tx| {
         Box::pin(async move {
             let year = i64::from(year);
-            db::query("DELETE FROM power_year_end WHERE year = $1")
-                .bind(year)
-                .execute(tx.conn())
-                .await?;
+            for table in ["power_year_end", "power_year_end_names"] {
+                db::query(format!("DELETE FROM {table} WHERE year = $1"))
+                    .bind(year)
+                    .execute(tx.conn())
+                    .await?;
+            }
+            let mut by_name: std::collections::BTreeMap<(&str, &str), (u64, u64)> =
+                std::collections::BTreeMap::new();
+            for c in &counts {
+                let sum = by_name
+                    .entry((c.item_type.code(), c.org_name.as_str()))
+                    .or_default();
+                sum.0 += c.items;
+                sum.1 += c.unresolved;
+            }
+            let names: Vec<_> = by_name.into_iter().collect();
+            for chunk in names.chunks(200) {
+                let mut q = Params::new(
+                    "INSERT INTO power_year_end_names (year, item_type, org_name, items, unresolved) VALUES ",
+                );
+                for (i, ((item_type, name), (items, unresolved))) in chunk.iter().enumerate() {
+                    if i > 0 {
+                        q.push(", ");
+                    }
+                    q.push("(")
+                        .bind(year)
+                        .push(", ")
+                        .bind(*item_type)
+                        .push(", ")
+                        .bind(*name)
+                        .push(", ")
+                        .bind(*items as i64)
+                        .push(", ")
+                        .bind(*unresolved as i64)
+                        .push(")");
+                }
+                q.execute(tx.conn()).await?;
+            }
             for chunk in counts.chunks(200) {
                 let mut q = Params::new(
                     "INSERT INTO power_year_end (year, item_type, org_id, items, unresolved) VALUES ",
@@ -197,6 +238,47 @@ pub(crate) async fn check(db: &Db, year: i32, end: NaiveDate) -> Result<Vec<Stri
     for row in &held {
         if !fresh_rows.iter().any(|f| f.0 == row.0 && f.1 == row.1) {
             differences.push(format!("{} {}：汇总中多出{}项", row.0, row.1, row.2));
+        }
+    }
+    // The sums by name, against the fresh count summed the same way.
+    let mut conn = db.conn().await?;
+    let held_names: std::collections::BTreeMap<(String, String), (u64, u64)> = db::query(
+        "SELECT item_type, org_name, items, unresolved FROM power_year_end_names WHERE year = $1",
+    )
+    .bind(i64::from(year))
+    .map(&mut conn, |r| {
+        Ok((
+            (r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?),
+            (
+                r.try_get::<i64, _>(2)? as u64,
+                r.try_get::<i64, _>(3)? as u64,
+            ),
+        ))
+    })
+    .await?
+    .into_iter()
+    .collect();
+    drop(conn);
+    let mut fresh_names: std::collections::BTreeMap<(String, String), (u64, u64)> =
+        std::collections::BTreeMap::new();
+    for c in &fresh {
+        let sum = fresh_names
+            .entry((c.item_type.code().to_string(), c.org_name.clone()))
+            .or_default();
+        sum.0 += c.items;
+        sum.1 += c.unresolved;
+    }
+    if held_names != fresh_names {
+        for (key, sum) in &fresh_names {
+            if held_names.get(key) != Some(sum) {
+                differences.push(format!(
+                    "{} {}（按名称合计）：应为{}项（设定依据未能对应{}项）",
+                    key.0, key.1, sum.0, sum.1
+                ));
+            }
+        }
+        for key in held_names.keys().filter(|k| !fresh_names.contains_key(*k)) {
+            differences.push(format!("{} {}（按名称合计）：汇总中多出", key.0, key.1));
         }
     }
     keep(db, year, stamp, fresh).await?;
