@@ -234,9 +234,27 @@ pub async fn run(
             format!("/api/v1/reconsideration/cases/{case}"),
         ),
     ];
+    // The search index as a running server has it: built (the province's is kept beside its
+    // data, so that it is built once), and caught up with the audit log before the load.
     let index_dir = tempfile::tempdir().map_err(|x| e(&x))?;
-    let index = search::Search::open(index_dir.path()).map_err(|x| e(&x))?;
+    let index_path = match province {
+        Some(dir) => dir.join("search-index"),
+        None => index_dir.path().to_path_buf(),
+    };
+    let index = search::Search::open(&index_path).map_err(|x| e(&x))?;
     let state = web::AppState::new(platform.clone(), index, web::WebConfig::default());
+    let started = std::time::Instant::now();
+    while state
+        .search
+        .catch_up(&state.sources)
+        .await
+        .map_err(|x| e(&x))?
+        > 0
+    {}
+    eprintln!(
+        "  search index caught up in {:.1} s",
+        started.elapsed().as_secs_f64()
+    );
     let paths: Vec<String> = pages.iter().map(|(_, p)| p.clone()).collect();
     let statements = capture(web::router(state.clone()), &cookie, &paths).await?;
 
@@ -260,12 +278,15 @@ pub async fn run(
     // Peak memory while loaded, sampled every 50 ms.
     let peak = Arc::new(AtomicU64::new(0));
     let peak_anon = Arc::new(AtomicU64::new(0));
+    // The private peak while one target is loaded (reset before each).
+    let window_anon = Arc::new(AtomicU64::new(0));
     let sampler = {
-        let (peak, peak_anon) = (peak.clone(), peak_anon.clone());
+        let (peak, peak_anon, window_anon) = (peak.clone(), peak_anon.clone(), window_anon.clone());
         tokio::spawn(async move {
             loop {
                 peak.fetch_max((rss_mib() * 1024.0) as u64, Ordering::Relaxed);
                 peak_anon.fetch_max((anon_mib() * 1024.0) as u64, Ordering::Relaxed);
+                window_anon.fetch_max((anon_mib() * 1024.0) as u64, Ordering::Relaxed);
                 tokio::time::sleep(std::time::Duration::from_millis(50)).await;
             }
         })
@@ -297,6 +318,7 @@ pub async fn run(
     }
     let mut loads = Vec::new();
     for (name, url) in &targets {
+        window_anon.store(0, Ordering::Relaxed);
         let load = tokio::task::spawn_blocking({
             let (url, cookie) = (url.clone(), cookie.clone());
             move || wrk(&url, &cookie, seconds)
@@ -309,7 +331,8 @@ pub async fn run(
                 load.non_2xx, load.timeouts
             ));
         }
-        loads.push((name.clone(), load));
+        let private = window_anon.load(Ordering::Relaxed) as f64 / 1024.0;
+        loads.push((name.clone(), load, private));
     }
     sampler.abort();
     let loaded = peak.load(Ordering::Relaxed) as f64 / 1024.0;
@@ -341,15 +364,15 @@ pub async fn run(
     );
     let _ = writeln!(
         md,
-        "| target | requests/s | p50 | p99 | of the bare handler | of `/healthz` |"
+        "| target | requests/s | p50 | p99 | of the bare handler | of `/healthz` | private memory, peak |"
     );
-    let _ = writeln!(md, "|---|---|---|---|---|---|");
+    let _ = writeln!(md, "|---|---|---|---|---|---|---|");
     let bare_rps = loads[0].1.requests_per_second;
     let healthz_rps = loads[1].1.requests_per_second;
-    for (name, l) in &loads {
+    for (name, l, private) in &loads {
         let _ = writeln!(
             md,
-            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.1}% | {:.1}% |",
+            "| {name} | {:.0} | {:.2} ms | {:.2} ms | {:.1}% | {:.1}% | {private:.0} MiB |",
             l.requests_per_second,
             l.p50_ms,
             l.p99_ms,

@@ -180,6 +180,10 @@ enum Command {
         fazhi: Option<std::path::PathBuf>,
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
+        /// Keep the province-sized database here after the fill; when it is already there, only
+        /// time the first page of the records behind every figure over it (nothing written)
+        #[arg(long)]
+        keep: Option<std::path::PathBuf>,
     },
 }
 
@@ -236,7 +240,20 @@ async fn main() -> std::process::ExitCode {
             rounds,
             fazhi,
             out,
-        } => report::run(&sibling(fazhi), districts.max(1), rounds.max(1), &out).await,
+            keep,
+        } => match keep {
+            Some(kept) if kept.exists() => report::records_of(&kept).await,
+            keep => {
+                report::run(
+                    &sibling(fazhi),
+                    districts.max(1),
+                    rounds.max(1),
+                    &out,
+                    keep.as_deref(),
+                )
+                .await
+            }
+        },
         Command::Storage {
             seconds,
             new_only,

@@ -13,17 +13,16 @@ pub(crate) fn cache() -> Cache<(), Settings> {
 
 /// Every stored value over the defaults, as of `versions` (kept until the settings are written).
 pub async fn load_at(db: &Db, versions: &Versions) -> Result<Settings, DbError> {
-    if let Some(settings) = db.settings_cache().get(versions, &()) {
-        return Ok(settings);
-    }
-    let values = query("SELECT key, value FROM settings")
-        .map(&mut db.conn().await?, |r| {
-            Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?))
+    db.settings_cache()
+        .get_or_load(versions, &(), || async {
+            let values = query("SELECT key, value FROM settings")
+                .map(&mut db.conn().await?, |r| {
+                    Ok((r.try_get::<String, _>(0)?, r.try_get::<String, _>(1)?))
+                })
+                .await?;
+            Ok(Settings::from_stored(values))
         })
-        .await?;
-    let settings = Settings::from_stored(values);
-    db.settings_cache().put(versions, (), settings.clone());
-    Ok(settings)
+        .await
 }
 
 /// Every stored value over the defaults, now.

@@ -85,15 +85,47 @@ pub struct Cache<K, V> {
     tables: Vec<String>,
     capacity: usize,
     entries: Mutex<HashMap<K, (Vec<i64>, V)>>,
+    /// One load at a time per key: requests arriving while a value is read wait for it.
+    loading: Loading<K>,
 }
 
-impl<K: Eq + Hash, V: Clone> Cache<K, V> {
+impl<K: Eq + Hash + Clone, V: Clone> Cache<K, V> {
     pub fn new(tables: &[&str], capacity: usize) -> Cache<K, V> {
         Cache {
             tables: tables.iter().map(|t| t.to_string()).collect(),
             capacity,
             entries: Mutex::new(HashMap::new()),
+            loading: Loading::default(),
         }
+    }
+
+    /// The value kept for `key`, or `load`ed and kept. Requests that miss the same key at once
+    /// wait for one load (on a province a figure or a count costs tens of milliseconds: 64
+    /// requests loading it side by side would take seconds).
+    pub async fn get_or_load<E, Fut>(
+        &self,
+        versions: &Versions,
+        key: &K,
+        load: impl FnOnce() -> Fut,
+    ) -> Result<V, E>
+    where
+        Fut: std::future::Future<Output = Result<V, E>>,
+    {
+        if let Some(v) = self.get(versions, key) {
+            return Ok(v);
+        }
+        if !versions.is_read() {
+            return load().await;
+        }
+        let gate = self.loading.gate(key);
+        let _turn = gate.lock().await;
+        if let Some(v) = self.get(versions, key) {
+            return Ok(v);
+        }
+        let v = load().await?;
+        self.put(versions, key.clone(), v.clone());
+        self.loading.done(key);
+        Ok(v)
     }
 
     /// The value kept for `key`, if it was read under the same versions of the cache's tables.
@@ -133,12 +165,37 @@ impl<K, V> std::fmt::Debug for Cache<K, V> {
     }
 }
 
+/// The keys being loaded, each with the lock its loaders take turns on.
+struct Loading<K>(Mutex<HashMap<K, Arc<tokio::sync::Mutex<()>>>>);
+
+impl<K> Default for Loading<K> {
+    fn default() -> Self {
+        Loading(Mutex::new(HashMap::new()))
+    }
+}
+
+impl<K: Eq + Hash + Clone> Loading<K> {
+    fn gate(&self, key: &K) -> Arc<tokio::sync::Mutex<()>> {
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .entry(key.clone())
+            .or_default()
+            .clone()
+    }
+
+    fn done(&self, key: &K) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).remove(key);
+    }
+}
+
 /// Counts of list queries, keyed by their SQL and values, each beside the versions of the tables
 /// its SQL reads (found in the SQL itself).
 #[derive(Default)]
 pub(crate) struct Counts {
     /// By SQL text and values: the tables the SQL reads, their versions then, the count.
     entries: Mutex<HashMap<(String, String), Counted>>,
+    loading: Loading<(String, String)>,
 }
 
 type Counted = (Vec<String>, Vec<i64>, i64);
@@ -170,6 +227,18 @@ impl Db {
         {
             return Ok(*n);
         }
+        // One count at a time per query: the others wait for it and read it kept.
+        let gate = counts.loading.gate(&key);
+        let _turn = gate.lock().await;
+        if let Some((tables, read, n)) = counts
+            .entries
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            && versions.of(tables).as_ref() == Some(read)
+        {
+            return Ok(*n);
+        }
         let n: i64 = q.fetch_one(conn).await?.try_get(0)?;
         let tables = crate::sql::read_tables(q.sql());
         let read = versions.of(&tables).unwrap_or_default();
@@ -177,7 +246,9 @@ impl Db {
         if entries.len() >= COUNTS {
             entries.clear();
         }
-        entries.insert(key, (tables, read, n));
+        entries.insert(key.clone(), (tables, read, n));
+        drop(entries);
+        counts.loading.done(&key);
         Ok(n)
     }
 }

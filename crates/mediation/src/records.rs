@@ -44,23 +44,41 @@ impl Mediation {
             return Ok(None);
         };
         let towns = org.map(|o| OrgScope::under(&o.path));
-        let Some(n) = narrowed(key, start, end, towns.as_ref()) else {
-            return Ok(None);
+        let n = if key == "overdue" {
+            let target: i64 = db::settings::load(self.platform.db())
+                .await?
+                .value(&crate::TARGET_DAYS)
+                .parse()
+                .unwrap_or(30);
+            overdue(start, end, target, towns.as_ref())
+        } else {
+            let Some(n) = narrowed(key, start, end, towns.as_ref()) else {
+                return Ok(None);
+            };
+            n
         };
         let [id, title, day] = n.named;
         let mut count = Params::new("SELECT COUNT(*) ");
         count.append(&n.from);
         let mut page = Params::new(&format!("SELECT {id}, {title}, {day} "));
         page.append(&n.from);
-        page.push(&format!(
-            " ORDER BY CASE WHEN {day} IS NULL THEN 0 ELSE 1 END, {day}, {title}, {id} LIMIT "
-        ))
-        .bind(limit)
-        .push(" OFFSET ")
-        .bind(offset);
+        // Records without a day first, as the statistics list them; a day that is never absent
+        // is ordered by itself, so that its index gives the order and the first page is read
+        // without sorting the year.
+        let order = if day == "p.published_on" {
+            format!("CASE WHEN {day} IS NULL THEN 0 ELSE 1 END, {day}, {title}, {id}")
+        } else {
+            format!("{day}, {title}, {id}")
+        };
+        page.push(&format!(" ORDER BY {order} LIMIT "))
+            .bind(limit)
+            .push(" OFFSET ")
+            .bind(offset);
         let db = self.platform.db();
         let mut conn = db.conn().await?;
-        let total: i64 = count.fetch_one(&mut conn).await?.try_get(0)?;
+        // Kept beside the tables' versions: the next page does not count the year again.
+        let versions = db.versions().await?;
+        let total = db.count(&mut conn, &versions, &count).await?;
         let kind = n.kind;
         let records = page
             .map(&mut conn, |r| {
@@ -75,6 +93,50 @@ impl Mediation {
             })
             .await?;
         Ok(Some((records, total as u64)))
+    }
+}
+
+/// `rules::overdue` as SQL: open (or concluded after the year) and received more than `target`
+/// days before its end, or concluded more than `target` days after receipt. The day a dispute
+/// received on day r falls due (r + target) comes from a table of the year's days bound as
+/// values (dates are text on both backends: no date arithmetic in SQL).
+fn overdue(start: NaiveDate, end: NaiveDate, target: i64, towns: Option<&OrgScope>) -> Narrowed {
+    let target = chrono::Days::new(target.max(0) as u64);
+    let mut days = Params::new("(");
+    for (i, day) in start.iter_days().take_while(|d| *d <= end).enumerate() {
+        days.push(if i == 0 {
+            "SELECT "
+        } else {
+            " UNION ALL SELECT "
+        })
+        .bind(store::day(day))
+        .push(" AS day, ")
+        .bind(store::day(day.checked_add_days(target).unwrap_or(day)))
+        .push(" AS due");
+    }
+    days.push(")");
+    let cut = store::day(end.checked_sub_days(target).unwrap_or(end));
+    let end = store::day(end);
+    let mut from = Params::new("FROM mediation_disputes d JOIN ");
+    from.append(&days)
+        .push(" t ON t.day = d.received_on WHERE d.received_on >= ")
+        .bind(store::day(start))
+        .push(" AND d.received_on <= ")
+        .bind(&end)
+        .push(" AND (((d.concluded_on IS NULL OR d.concluded_on > ")
+        .bind(&end)
+        .push(") AND d.received_on < ")
+        .bind(cut)
+        .push(") OR (d.concluded_on <= ")
+        .bind(&end)
+        .push(" AND d.concluded_on > t.due))");
+    if let Some(t) = towns {
+        from.push(" AND ").push_in_scope("d.town_id", t);
+    }
+    Narrowed {
+        from,
+        named: ["d.id", "d.number", "d.received_on"],
+        kind: "mediation_dispute",
     }
 }
 

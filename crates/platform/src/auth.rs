@@ -243,19 +243,17 @@ impl Platform {
     pub async fn session(&self, token: &str) -> Result<SessionInfo> {
         let token_hash = sm3_hex(token.as_bytes());
         let versions = self.db.versions().await?;
-        let held = match self.caches.sessions.get(&versions, &token_hash) {
-            Some(held) => held,
-            None => {
-                // Unknown tokens are not kept: guessing would only fill the cache.
-                let Some(held) = self.read_session(&token_hash).await? else {
-                    return Err(Error::SessionExpired);
-                };
-                self.caches
-                    .sessions
-                    .put(&versions, token_hash.clone(), held.clone());
-                held
-            }
-        };
+        // Unknown tokens are not kept (guessing would only fill the cache): no session is an
+        // error of the load.
+        let held = self
+            .caches
+            .sessions
+            .get_or_load(&versions, &token_hash, || async {
+                self.read_session(&token_hash)
+                    .await?
+                    .ok_or(Error::SessionExpired)
+            })
+            .await?;
         let idle = db::settings::load_at(&self.db, &versions)
             .await?
             .security()

@@ -132,12 +132,12 @@ impl Platform {
     /// The organisation tree as of `versions` (kept until an organisation is written), or read
     /// now when there are none.
     pub async fn org_tree(&self, versions: &db::Versions) -> Result<Arc<Vec<Org>>> {
-        if let Some(tree) = self.caches.orgs.get(versions, &()) {
-            return Ok(tree);
-        }
-        let tree = Arc::new(all_orgs(&mut self.db.conn().await?).await?);
-        self.caches.orgs.put(versions, (), tree.clone());
-        Ok(tree)
+        self.caches
+            .orgs
+            .get_or_load(versions, &(), || async {
+                Ok(Arc::new(all_orgs(&mut self.db.conn().await?).await?))
+            })
+            .await
     }
 
     /// An organisation by id, from the tree kept for the actor's request when there is one.

@@ -8,7 +8,7 @@ use kernel::figures::{RecordRef, Tally};
 use platform::Org;
 use serde::Serialize;
 
-use crate::model::DelegationState;
+use crate::model::{DelegationState, ItemType};
 use crate::{Power, Result};
 use crate::{store, store_stats};
 
@@ -166,10 +166,39 @@ impl Power {
 
         // Items in force at year end: counted in SQL; when collecting, read one by one.
         let mut item_ref: HashMap<String, RecordRef> = HashMap::new();
+        // When collecting, the items are read one by one — all of them for the year-end keys,
+        // the delegated ones for the delegation keys (for their names), none for adjustments.
+        let year_end_keys = [
+            "total_items",
+            "by_type",
+            "by_department",
+            "unresolved_legal_basis",
+        ];
+        let delegation_keys = [
+            "delegated_by_type",
+            "delegated_items",
+            "pending_delegations_by_type",
+            "pending_delegations",
+        ];
+        let versions = if !collecting {
+            Vec::new()
+        } else if tally.wants_any(&year_end_keys) {
+            store_stats::stat_versions(&mut db.conn().await?, None).await?
+        } else if tally.wants_any(&delegation_keys) {
+            let delegated: Vec<String> = steps
+                .iter()
+                .map(|(_, item, ..)| item.clone())
+                .collect::<HashSet<_>>()
+                .into_iter()
+                .collect();
+            store_stats::stat_versions(&mut db.conn().await?, Some(&delegated)).await?
+        } else {
+            Vec::new()
+        };
         if collecting {
             let mut conn = db.conn().await?;
             let mut active_items: HashSet<String> = HashSet::new();
-            for v in store_stats::stat_versions(&mut conn).await? {
+            for v in versions {
                 let record = RecordRef {
                     date: Some(v.valid_from).filter(|d| *d > crate::model::beginning()),
                     title: format!("{} {}", v.code, v.name),
@@ -236,8 +265,10 @@ impl Power {
         s.adjusted_departments = touched.map_or(departments.len(), |n| n as usize);
 
         // Delegations: items reaching 已核准/已下放 in the year; items 拟下放待核准 at year end.
-        let mut delegated: HashMap<String, String> = HashMap::new();
-        let mut state_at_end: HashMap<String, (String, String, DelegationState)> = HashMap::new();
+        // An item delegated under two categories counts under the greater category code, so that
+        // the records behind a figure (paged in SQL with MAX) are the figure's own.
+        let mut delegated: HashMap<String, ItemType> = HashMap::new();
+        let mut state_at_end: HashMap<String, (String, ItemType, DelegationState)> = HashMap::new();
         for (delegation, item, category, state, on) in steps {
             if org.is_some() && !item_org.get(&item).is_some_and(|o| counts(o)) {
                 continue;
@@ -248,26 +279,29 @@ impl Power {
             ) && on >= start
                 && on <= end
             {
-                delegated.insert(item.clone(), category.label().into());
+                greater(&mut delegated, item.clone(), category);
             }
             if on <= end {
-                state_at_end.insert(delegation, (item, category.label().into(), state));
+                state_at_end.insert(delegation, (item, category, state));
             }
         }
         for (item, category) in &delegated {
-            *s.delegated_by_type.entry(category.clone()).or_default() += 1;
+            let category = category.label();
+            *s.delegated_by_type.entry(category.into()).or_default() += 1;
             tally.note_in("delegated_by_type", category, item_ref.get(item));
             tally.note("delegated_items", item_ref.get(item));
         }
         s.delegated_items = delegated.len();
-        let pending: HashMap<String, String> = state_at_end
-            .into_values()
-            .filter(|(_, _, state)| *state == DelegationState::Proposed)
-            .map(|(item, category, _)| (item, category))
-            .collect();
+        let mut pending: HashMap<String, ItemType> = HashMap::new();
+        for (item, category, state) in state_at_end.into_values() {
+            if state == DelegationState::Proposed {
+                greater(&mut pending, item, category);
+            }
+        }
         for (item, category) in &pending {
+            let category = category.label();
             *s.pending_delegations_by_type
-                .entry(category.clone())
+                .entry(category.into())
                 .or_default() += 1;
             tally.note_in("pending_delegations_by_type", category, item_ref.get(item));
             tally.note("pending_delegations", item_ref.get(item));
@@ -275,5 +309,13 @@ impl Power {
         s.pending_delegations = pending.len();
 
         Ok(s)
+    }
+}
+
+/// Keeps for `item` the greater of its categories by code (SQL's MAX over the stored codes).
+fn greater(map: &mut HashMap<String, ItemType>, item: String, category: ItemType) {
+    let kept = map.entry(item).or_insert(category);
+    if category.code() > kept.code() {
+        *kept = category;
     }
 }

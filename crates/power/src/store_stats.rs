@@ -20,31 +20,47 @@ pub(crate) struct StatVersion {
     pub org_name: String,
 }
 
-/// Every version of every item, slim, by item and date (a province holds half a million).
-pub(crate) async fn stat_versions(conn: &mut db::Conn) -> Result<Vec<StatVersion>, db::DbError> {
-    db::query(
-        "SELECT v.item_id, i.code, v.valid_from, v.valid_to, v.active, v.name, v.item_type, v.org_id, o.name \
-         FROM power_item_versions v JOIN power_items i ON i.id = v.item_id JOIN orgs o ON o.id = v.org_id \
-         ORDER BY i.code, v.valid_from, v.created_at",
-    )
-    .fetch_all(conn)
-    .await?
-    .iter()
-    .map(|row| {
-        let s = |i: usize| row.try_get::<String, _>(i);
-        Ok(StatVersion {
-            item_id: s(0)?,
-            code: s(1)?,
-            valid_from: date(&s(2)?),
-            valid_to: row.try_get::<Option<String>, _>(3)?.map(|t| date(&t)),
-            active: row.try_get::<i64, _>(4)? != 0,
-            name: s(5)?,
-            item_type: ItemType::parse(&s(6)?).unwrap_or(ItemType::Other),
-            org_id: s(7)?,
-            org_name: s(8)?,
+/// Every version of every item (or of the items `only` names), slim, by item and date (a
+/// province holds half a million).
+pub(crate) async fn stat_versions(
+    conn: &mut db::Conn,
+    only: Option<&[String]>,
+) -> Result<Vec<StatVersion>, db::DbError> {
+    const SELECT: &str = "SELECT v.item_id, i.code, v.valid_from, v.valid_to, v.active, v.name, v.item_type, v.org_id, o.name \
+         FROM power_item_versions v JOIN power_items i ON i.id = v.item_id JOIN orgs o ON o.id = v.org_id";
+    let mut rows = Vec::new();
+    match only {
+        None => {
+            let mut q = Params::new(SELECT);
+            q.push(" ORDER BY i.code, v.valid_from, v.created_at");
+            rows.extend(q.fetch_all(conn).await?);
+        }
+        Some(items) => {
+            for chunk in items.chunks(500) {
+                let mut q = Params::new(SELECT);
+                q.push(" WHERE v.item_id IN ")
+                    .bind_list(chunk.iter().map(String::as_str))
+                    .push(" ORDER BY i.code, v.valid_from, v.created_at");
+                rows.extend(q.fetch_all(conn).await?);
+            }
+        }
+    }
+    rows.iter()
+        .map(|row| {
+            let s = |i: usize| row.try_get::<String, _>(i);
+            Ok(StatVersion {
+                item_id: s(0)?,
+                code: s(1)?,
+                valid_from: date(&s(2)?),
+                valid_to: row.try_get::<Option<String>, _>(3)?.map(|t| date(&t)),
+                active: row.try_get::<i64, _>(4)? != 0,
+                name: s(5)?,
+                item_type: ItemType::parse(&s(6)?).unwrap_or(ItemType::Other),
+                org_id: s(7)?,
+                org_name: s(8)?,
+            })
         })
-    })
-    .collect()
+        .collect()
 }
 
 /// `select` over the versions `v` in force on `end` (of `orgs`, when given).

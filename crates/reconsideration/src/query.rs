@@ -84,22 +84,23 @@ impl Reconsideration {
             .await?;
         filter.orgs = actor.scope.orgs();
         let key = format!("{filter:?} {} {}", page.limit(), page.offset());
-        if let Some(held) = self.lists.get(&actor.versions, &key) {
-            return Ok(Page::new(held.0.clone(), page, held.1));
-        }
-        let db = self.platform.db();
-        let mut conn = db.conn().await?;
-        let (items, total) = store::summaries(
-            db,
-            &actor.versions,
-            &mut conn,
-            &filter,
-            page.limit(),
-            page.offset(),
-        )
-        .await?;
-        let held = std::sync::Arc::new((items, total));
-        self.lists.put(&actor.versions, key, held.clone());
+        let held = self
+            .lists
+            .get_or_load(&actor.versions, &key, || async {
+                let db = self.platform.db();
+                let mut conn = db.conn().await?;
+                let list = store::summaries(
+                    db,
+                    &actor.versions,
+                    &mut conn,
+                    &filter,
+                    page.limit(),
+                    page.offset(),
+                )
+                .await?;
+                Ok::<_, crate::Error>(std::sync::Arc::new(list))
+            })
+            .await?;
         Ok(Page::new(held.0.clone(), page, held.1))
     }
 

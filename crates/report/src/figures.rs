@@ -191,6 +191,14 @@ impl Figures {
         Ok(figures)
     }
 
+    /// No figures yet (see [`Figures::add`]).
+    pub fn empty(year: i32) -> Figures {
+        Figures {
+            year,
+            ..Figures::default()
+        }
+    }
+
     /// Adds a module's figures, the maps over closed lists filled with every word.
     pub fn add(&mut self, module: Module, m: &ModuleFigures) {
         let definition = |key: &str| {

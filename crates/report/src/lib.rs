@@ -439,16 +439,38 @@ impl Report {
                 }
                 Module::Reconsideration => None,
             };
-            if let Some((items, total)) = paged.filter(|_| !rest.ends_with("_rate")) {
-                let figure = Figure {
-                    key: key.to_string(),
-                    value: Value::Count(total),
-                    definition: figures::definition(module, rest),
+            if let Some((items, total)) = paged {
+                // A rate lists its numerator's records; its value needs the denominator too.
+                let value = match (module, rest) {
+                    (Module::Mediation, "success_rate") => {
+                        let concluded = mediation::Mediation::new(self.platform.clone())
+                            .records_page(year, within, "concluded", 0, 0)
+                            .await?
+                            .map(|(_, n)| n)
+                            .unwrap_or(0);
+                        Some(Value::Rate(kernel::figures::percent(total, concluded)))
+                    }
+                    (_, rest) if rest.ends_with("_rate") => None,
+                    _ => Some(Value::Count(total)),
                 };
-                return Ok((figure, Page::new(items, page, total as i64)));
+                if let Some(value) = value {
+                    let figure = Figure {
+                        key: key.to_string(),
+                        value,
+                        definition: figures::definition(module, rest),
+                    };
+                    return Ok((figure, Page::new(items, page, total as i64)));
+                }
             }
         }
-        let figures = self.figures(year, &org).await?;
+        // The other figures: their module's figures, and its statistics' own classification
+        // collecting the key's records (a few thousand at most).
+        let mut figures = figures::Figures::empty(year);
+        let module = key.split_once('.').and_then(|(m, _)| Module::parse(m));
+        match module {
+            Some(m) => figures.add(m, &module_figures(&self.platform, m, year, within).await?),
+            None => figures = self.figures(year, &org).await?,
+        }
         let figure = figures
             .get(key)
             .cloned()

@@ -357,26 +357,29 @@ impl Search {
             return Ok(0);
         }
         let today = kernel::time::china_today();
-        let mut batches = Vec::new();
-        for id in &touched {
-            batches.push((id.clone(), sources.laws.index_documents(id, today).await?));
-        }
         let codes: Vec<String> = codes.into_iter().collect();
-        let items = if codes.is_empty() {
-            Vec::new()
-        } else {
-            sources.power.index_versions(Some(&codes)).await?
-        };
         let count = touched.len() + codes.len();
-        self.with_writer(100_000_000, |writer| {
-            for (id, docs) in &batches {
+        // A law or a few thousand items at a time into the writer (a province's catch-up from an
+        // empty index is half a million items: read all at once they took a gigabyte); one commit
+        // with the sequence number at the end, so that a catch-up cut short is done again whole.
+        for id in &touched {
+            let docs = sources.laws.index_documents(id, today).await?;
+            self.with_writer(100_000_000, |writer| {
                 writer.delete_term(Term::from_field_text(self.fields.group, id.as_str()));
-                self.add_law(writer, docs)?;
-            }
-            for code in &codes {
-                writer.delete_term(Term::from_field_text(self.fields.group, &power_group(code)));
-            }
-            self.add_power(writer, &items)?;
+                self.add_law(writer, &docs)
+            })?;
+        }
+        for chunk in codes.chunks(5_000) {
+            let items = sources.power.index_versions(Some(chunk)).await?;
+            self.with_writer(100_000_000, |writer| {
+                for code in chunk {
+                    writer
+                        .delete_term(Term::from_field_text(self.fields.group, &power_group(code)));
+                }
+                self.add_power(writer, &items)
+            })?;
+        }
+        self.with_writer(100_000_000, |writer| {
             let mut prepared = writer.prepare_commit()?;
             prepared.set_payload(&payload(after));
             prepared.commit()?;
