@@ -52,8 +52,14 @@ pub(crate) fn open(path: &Path, writer: bool) -> Result<Connection, rusqlite::Er
          PRAGMA mmap_size = 1073741824;",
     )?;
     if writer {
-        // Checkpoints run beside the writer (`checkpointer`), not inside its commits.
-        conn.execute_batch("PRAGMA wal_autocheckpoint = 0;")?;
+        // Checkpoints run beside the writer (`checkpointer`), not inside its commits; a log that
+        // grew past the limit under load is cut back to it when it starts again (`WalTender`).
+        // Each job's SAVEPOINT journals the pages it changes; kept in memory, not spilled to a
+        // temporary file past 64 KiB (a batch of jobs spilled: 5% of a step's time was that write).
+        conn.execute_batch(&format!(
+            "PRAGMA wal_autocheckpoint = 0; PRAGMA journal_size_limit = {WAL_LIMIT}; \
+             PRAGMA temp_store = MEMORY;"
+        ))?;
     } else {
         conn.execute_batch("PRAGMA query_only = 1;")?;
     }
@@ -75,20 +81,21 @@ pub(crate) fn numbered(sql: &str) -> Cow<'_, str> {
     if !sql.contains('$') {
         return Cow::Borrowed(sql);
     }
-    let mut out = String::with_capacity(sql.len());
+    // Byte by byte: `$`, `?` and `'` are ASCII, so the text stays UTF-8 (this ran for every
+    // statement; by character it was 3.5% of a step's time).
+    let mut out = sql.as_bytes().to_vec();
     let mut quoted = false;
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        match c {
-            '\'' => {
-                quoted = !quoted;
-                out.push(c);
-            }
-            '$' if !quoted && chars.peek().is_some_and(|d| d.is_ascii_digit()) => out.push('?'),
-            _ => out.push(c),
+    for i in 0..out.len() {
+        match out[i] {
+            b'\'' => quoted = !quoted,
+            b'$' if !quoted && out.get(i + 1).is_some_and(u8::is_ascii_digit) => out[i] = b'?',
+            _ => {}
         }
     }
-    Cow::Owned(out)
+    match String::from_utf8(out) {
+        Ok(s) => Cow::Owned(s),
+        Err(_) => Cow::Borrowed(sql),
+    }
 }
 
 fn value_ref(v: &Value) -> ValueRef<'_> {
@@ -242,6 +249,45 @@ impl Drop for Reader {
                 .lock()
                 .unwrap_or_else(|p| p.into_inner())
                 .push(conn);
+        }
+    }
+}
+
+/// The write-ahead log's size past which the writer sees to its starting again (64 MiB).
+pub(crate) const WAL_LIMIT: u64 = 64 * 1024 * 1024;
+
+/// Keeps the write-ahead log from growing without end under steady load. The log starts again
+/// from its beginning only when a write begins with every page of it back in the database file;
+/// the checkpointer copies beside the writer, which meanwhile commits more, so under steady
+/// writes that moment never came (100,000 cases driven by 64 clients grew it past 1.7 GB in 20 s,
+/// every commit appending to fresh blocks the kernel zeroed first). Between batches, at most every
+/// 100 ms and only while the log is past [`WAL_LIMIT`], the writer copies the few pages committed
+/// since the checkpointer's last pass itself, so that its next batch starts the log again.
+pub(crate) struct WalTender {
+    wal: PathBuf,
+    last: std::time::Instant,
+}
+
+impl WalTender {
+    pub(crate) fn new(path: &Path) -> WalTender {
+        let mut wal = path.as_os_str().to_owned();
+        wal.push("-wal");
+        WalTender {
+            wal: PathBuf::from(wal),
+            last: std::time::Instant::now(),
+        }
+    }
+
+    /// Called by the writer between batches, with no transaction open.
+    pub(crate) fn tend(&mut self, conn: &Connection) {
+        if self.last.elapsed() < Duration::from_millis(100) {
+            return;
+        }
+        self.last = std::time::Instant::now();
+        if std::fs::metadata(&self.wal).is_ok_and(|m| m.len() > WAL_LIMIT)
+            && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
+        {
+            tracing::warn!(error = %e, "WAL checkpoint failed");
         }
     }
 }

@@ -405,6 +405,7 @@ pub(crate) fn spawn_sqlite(
     std::thread::Builder::new()
         .name("fazhi-writer".into())
         .spawn(move || {
+            let mut wal = crate::sqlite::WalTender::new(&path);
             let mut held = Some(conn);
             while let Some(first) = rx.blocking_recv() {
                 let jobs = gather(first, &mut rx);
@@ -430,6 +431,9 @@ pub(crate) fn spawn_sqlite(
                 held = conn
                     .into_sqlite_writer()
                     .filter(|c| usable && c.is_autocommit());
+                if let Some(c) = &held {
+                    wal.tend(c);
+                }
             }
         })
         .map_err(|e| DbError::Write(format!("无法启动写入线程：{e}")))?;
