@@ -187,6 +187,12 @@ enum Command {
     },
 }
 
+/// mimalloc returns freed memory to the system: under glibc's allocator a server that had caught
+/// its search index up over a province (half a million items indexed) kept 750 MiB of freed heap
+/// across its threads' arenas for good; with mimalloc it keeps what it uses (issue 15).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
