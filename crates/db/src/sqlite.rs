@@ -265,26 +265,34 @@ pub(crate) const WAL_LIMIT: u64 = 64 * 1024 * 1024;
 /// since the checkpointer's last pass itself, so that its next batch starts the log again.
 pub(crate) struct WalTender {
     wal: PathBuf,
+    limit: u64,
+    every: Duration,
     last: std::time::Instant,
 }
 
 impl WalTender {
     pub(crate) fn new(path: &Path) -> WalTender {
+        WalTender::with(path, WAL_LIMIT, Duration::from_millis(100))
+    }
+
+    fn with(path: &Path, limit: u64, every: Duration) -> WalTender {
         let mut wal = path.as_os_str().to_owned();
         wal.push("-wal");
         WalTender {
             wal: PathBuf::from(wal),
+            limit,
+            every,
             last: std::time::Instant::now(),
         }
     }
 
     /// Called by the writer between batches, with no transaction open.
     pub(crate) fn tend(&mut self, conn: &Connection) {
-        if self.last.elapsed() < Duration::from_millis(100) {
+        if self.last.elapsed() < self.every {
             return;
         }
         self.last = std::time::Instant::now();
-        if std::fs::metadata(&self.wal).is_ok_and(|m| m.len() > WAL_LIMIT)
+        if std::fs::metadata(&self.wal).is_ok_and(|m| m.len() > self.limit)
             && let Err(e) = conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()))
         {
             tracing::warn!(error = %e, "WAL checkpoint failed");
@@ -323,5 +331,66 @@ mod tests {
             "SELECT '$1', ?1 WHERE a = ?12"
         );
         assert!(matches!(numbered("SELECT 1"), Cow::Borrowed(_)));
+    }
+
+    /// Steady writes beside a reader that never stops and a checkpointer: the log would only
+    /// grow (each of the 400 commits appends a 16 KiB row's pages); tended, it starts again and
+    /// stays near its limit.
+    #[test]
+    fn the_log_starts_again_under_steady_reads_and_writes() {
+        let grown = |tended: bool| -> u64 {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("t.db");
+            let writer = open(&path, true).unwrap();
+            writer
+                .execute_batch(
+                    "PRAGMA journal_size_limit = 262144; \
+                     CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB)",
+                )
+                .unwrap();
+            let stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+            let mut helpers = Vec::new();
+            for checkpoints in [false, true] {
+                let (path, stop) = (path.clone(), stop.clone());
+                helpers.push(std::thread::spawn(move || {
+                    let conn = open(&path, checkpoints).unwrap();
+                    while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                        if checkpoints {
+                            let _ =
+                                conn.query_row("PRAGMA wal_checkpoint(PASSIVE)", [], |_| Ok(()));
+                            std::thread::sleep(Duration::from_millis(5));
+                        } else {
+                            let _: i64 = conn
+                                .query_row("SELECT COUNT(*) FROM t", [], |r| r.get(0))
+                                .unwrap();
+                        }
+                    }
+                }));
+            }
+            let mut tender = WalTender::with(&path, 256 * 1024, Duration::ZERO);
+            for i in 0..400 {
+                writer
+                    .execute("INSERT INTO t VALUES (?1, zeroblob(16384))", [i])
+                    .unwrap();
+                if tended {
+                    tender.tend(&writer);
+                }
+            }
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            for h in helpers {
+                h.join().unwrap();
+            }
+            std::fs::metadata(&tender.wal).unwrap().len()
+        };
+        let tended = grown(true);
+        assert!(
+            tended < 2 * 1024 * 1024,
+            "the tended log is {tended} bytes, not near its limit of 256 KiB"
+        );
+        let untended = grown(false);
+        assert!(
+            untended > 2 * tended,
+            "untended {untended} bytes, tended {tended}: the test shows nothing"
+        );
     }
 }
