@@ -430,7 +430,7 @@ pub async fn run(
             "HTTP on PostgreSQL beside the pages' statements and a bare handler (issue 15)",
         ),
         (None, false) => (
-            "HTTP beside a bare handler",
+            "HTTP beside the pages",
             "HTTP beside the pages' statements and a bare handler (issues 8, 15)",
         ),
     };
