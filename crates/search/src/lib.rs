@@ -33,6 +33,9 @@ pub use query::{Hit, SearchQuery, SearchResults};
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
 const SCHEMA_VERSION: &str = "fazhi-search-2";
 
+/// Catch-up commits after this many chunks of 5,000 items (see `catch_up`).
+const COMMIT_EVERY_CHUNKS: usize = 4;
+
 /// The record types whose events concern the index.
 const FOLLOWED: &[&str] = &["law", "law_version", "power_item", "power_adjustment"];
 
@@ -324,7 +327,8 @@ impl Search {
     pub async fn catch_up(&self, sources: &Sources) -> Result<usize> {
         // Another process (an import, a reindex) may have committed since: see its work first.
         self.reader.reload()?;
-        let mut after = self.applied_seq()?;
+        let before = self.applied_seq()?;
+        let mut after = before;
         let mut touched: Vec<LawId> = Vec::new();
         let mut codes: std::collections::BTreeSet<String> = std::collections::BTreeSet::new();
         loop {
@@ -360,8 +364,12 @@ impl Search {
         let codes: Vec<String> = codes.into_iter().collect();
         let count = touched.len() + codes.len();
         // A law or a few thousand items at a time into the writer (a province's catch-up from an
-        // empty index is half a million items: read all at once they took a gigabyte); one commit
-        // with the sequence number at the end, so that a catch-up cut short is done again whole.
+        // empty index is half a million items: read all at once they took a gigabyte). What the
+        // writer holds grows with what it has not committed (~1.6 KB an item: 850 MiB for the
+        // province), so the items are committed every 20,000 — under the sequence number the
+        // index had before, so that a catch-up cut short is done again whole (deleting and adding
+        // an item's documents again changes nothing) — and the new number goes with the last
+        // commit. The province's peak: 244 MiB instead of 847, in 16.5 s instead of 15.9.
         for id in &touched {
             let docs = sources.laws.index_documents(id, today).await?;
             self.with_writer(100_000_000, |writer| {
@@ -369,14 +377,20 @@ impl Search {
                 self.add_law(writer, &docs)
             })?;
         }
-        for chunk in codes.chunks(5_000) {
+        for (ci, chunk) in codes.chunks(5_000).enumerate() {
             let items = sources.power.index_versions(Some(chunk)).await?;
             self.with_writer(100_000_000, |writer| {
                 for code in chunk {
                     writer
                         .delete_term(Term::from_field_text(self.fields.group, &power_group(code)));
                 }
-                self.add_power(writer, &items)
+                self.add_power(writer, &items)?;
+                if ci % COMMIT_EVERY_CHUNKS == COMMIT_EVERY_CHUNKS - 1 {
+                    let mut prepared = writer.prepare_commit()?;
+                    prepared.set_payload(&payload(before));
+                    prepared.commit()?;
+                }
+                Ok(())
             })?;
         }
         self.with_writer(100_000_000, |writer| {
