@@ -33,7 +33,8 @@ pub use query::{Hit, SearchQuery, SearchResults};
 /// Bumped when the schema or the analysis changes: an index of another version is rebuilt.
 const SCHEMA_VERSION: &str = "fazhi-search-2";
 
-/// Catch-up commits after this many chunks of 5,000 items (see `catch_up`).
+/// Catch-up reads this many items at a time and commits after so many chunks (see `catch_up`).
+const CHUNK: usize = 5_000;
 const COMMIT_EVERY_CHUNKS: usize = 4;
 
 /// The record types whose events concern the index.
@@ -152,6 +153,9 @@ pub struct Search {
     writer: Mutex<Option<IndexWriter>>,
     fields: Fields,
     path: PathBuf,
+    /// A catch-up's items: this many to a chunk read and added, a commit every so many chunks.
+    chunk: usize,
+    commit_every: usize,
 }
 
 impl std::fmt::Debug for Search {
@@ -209,7 +213,17 @@ impl Search {
             writer: Mutex::new(None),
             fields,
             path: dir.to_path_buf(),
+            chunk: CHUNK,
+            commit_every: COMMIT_EVERY_CHUNKS,
         })
+    }
+
+    /// Catch-ups read `chunk` items at a time and commit every `commit_every` chunks (the
+    /// defaults, 5,000 and 4, matter only past 20,000 items; tests make them small).
+    pub fn with_chunks(mut self, chunk: usize, commit_every: usize) -> Search {
+        self.chunk = chunk.max(1);
+        self.commit_every = commit_every.max(1);
+        self
     }
 
     /// The last audit event the index reflects.
@@ -377,7 +391,7 @@ impl Search {
                 self.add_law(writer, &docs)
             })?;
         }
-        for (ci, chunk) in codes.chunks(5_000).enumerate() {
+        for (ci, chunk) in codes.chunks(self.chunk).enumerate() {
             let items = sources.power.index_versions(Some(chunk)).await?;
             self.with_writer(100_000_000, |writer| {
                 for code in chunk {
@@ -385,7 +399,7 @@ impl Search {
                         .delete_term(Term::from_field_text(self.fields.group, &power_group(code)));
                 }
                 self.add_power(writer, &items)?;
-                if ci % COMMIT_EVERY_CHUNKS == COMMIT_EVERY_CHUNKS - 1 {
+                if ci % self.commit_every == self.commit_every - 1 {
                     let mut prepared = writer.prepare_commit()?;
                     prepared.set_payload(&payload(before));
                     prepared.commit()?;

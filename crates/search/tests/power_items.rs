@@ -30,6 +30,53 @@ fn query(text: &str, on: &str) -> SearchQuery {
     }
 }
 
+/// A catch-up long enough to commit on its way (here every two items, a province's every
+/// 20,000): every item is indexed once, the last commit carries the audit log's position, and
+/// the next catch-up has nothing to do.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_catch_up_committed_in_parts_ends_where_the_log_ends() {
+    for t in testkit::backends().await {
+        let platform = Platform::new(t.db.clone(), SealKey::generate());
+        let cli = Actor::cli("test");
+        platform
+            .import_orgs(
+                &cli,
+                &records(&platform::ORGANIZATIONS, ORGS),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        let sources = Sources::new(platform.clone());
+        sources
+            .power
+            .import_items(
+                &cli,
+                &records(&power::ledger::ITEMS, ITEMS),
+                Some(d("2020-01-01")),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let index = Search::open(dir.path()).unwrap().with_chunks(1, 2);
+        assert_eq!(index.catch_up(&sources).await.unwrap(), 3, "three items");
+        assert_eq!(index.documents(), 3, "each item once");
+        let (head, _) = db::audit::head(&t.db).await.unwrap();
+        assert_eq!(
+            index.applied_seq().unwrap(),
+            head,
+            "the last commit's position"
+        );
+        assert_eq!(index.catch_up(&sources).await.unwrap(), 0, "nothing left");
+        // Opened again, the index stands where the last commit left it.
+        drop(index);
+        let index = Search::open(dir.path()).unwrap();
+        assert_eq!(index.documents(), 3);
+        assert_eq!(index.catch_up(&sources).await.unwrap(), 0);
+        t.finish().await;
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn power_items_are_found_as_the_list_stood_on_a_day() {
     for t in testkit::backends().await {
