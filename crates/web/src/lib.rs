@@ -88,7 +88,12 @@ const FOLLOW_EVERY: Duration = Duration::from_secs(2);
 /// Keeps the search index up to the audit log while the server runs.
 async fn follow_audit_log(state: AppState) {
     loop {
-        match state.search.catch_up(&state.sources).await {
+        match state
+            .search
+            .clone()
+            .catch_up_aside(state.sources.clone())
+            .await
+        {
             Ok(0) => {}
             Ok(n) => tracing::info!(records = n, "search index caught up"),
             Err(search::Error::Busy) => {
