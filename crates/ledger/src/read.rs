@@ -88,7 +88,18 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, LedgerError> {
             .position()
             .map(|p| p.line() as usize)
             .unwrap_or(rows.len() + 1);
-        let cells: Vec<String> = record.iter().map(clean).collect();
+        let cells: Vec<String> = record
+            .iter()
+            .map(|c| {
+                let c = clean(c);
+                // A cell written as text so that a spreadsheet would not run it: as it was.
+                if crate::write::was_made_inert(&c) {
+                    c[1..].to_string()
+                } else {
+                    c
+                }
+            })
+            .collect();
         if cells.iter().any(|c| !c.is_empty()) {
             rows.push(SheetRow { line, cells });
         }

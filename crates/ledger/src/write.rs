@@ -77,7 +77,31 @@ fn display_width(text: &str) -> usize {
     text.chars().map(|c| if c.is_ascii() { 1 } else { 2 }).sum()
 }
 
-/// The ledger as UTF-8 CSV with a BOM.
+/// A cell as a spreadsheet will not run it: Excel and WPS read a CSV cell that begins with `=`,
+/// `@`, or `+`/`-` before anything but a number, as a formula (`=HYPERLINK(…)`, `=cmd|…`). Such a
+/// cell is written after an apostrophe, which both show as text; reading a CSV drops it again
+/// (`read::clean`), so an exported ledger imports unchanged.
+pub(crate) fn inert(cell: &str) -> std::borrow::Cow<'_, str> {
+    let live = match cell.chars().next() {
+        Some('=' | '@' | '\t' | '\r') => true,
+        Some('+' | '-') => cell.len() > 1 && cell[1..].parse::<f64>().is_err(),
+        _ => false,
+    };
+    if live {
+        std::borrow::Cow::Owned(format!("'{cell}"))
+    } else {
+        std::borrow::Cow::Borrowed(cell)
+    }
+}
+
+/// Whether `cell` is one that `inert` wrote after an apostrophe.
+pub(crate) fn was_made_inert(cell: &str) -> bool {
+    cell.strip_prefix('\'')
+        .is_some_and(|rest| !rest.is_empty() && inert(rest).starts_with('\''))
+}
+
+/// The ledger as UTF-8 CSV with a BOM; cells a spreadsheet would run as formulas are written as
+/// text (see `inert`).
 pub fn to_csv(layout: &Layout, rows: &[Vec<String>]) -> Result<Vec<u8>, LedgerError> {
     let mut out = b"\xEF\xBB\xBF".to_vec();
     {
@@ -87,7 +111,7 @@ pub fn to_csv(layout: &Layout, rows: &[Vec<String>]) -> Result<Vec<u8>, LedgerEr
             .map_err(|e| LedgerError::Write(e.to_string()))?;
         for row in rows {
             writer
-                .write_record(row)
+                .write_record(row.iter().map(|c| inert(c).into_owned()))
                 .map_err(|e| LedgerError::Write(e.to_string()))?;
         }
         writer

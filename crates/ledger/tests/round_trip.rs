@@ -95,3 +95,42 @@ fn the_template_has_headers_and_help() {
     let sheet = read_bytes("t.xlsx", &bytes).unwrap();
     assert_eq!(sheet.rows[0].cells, vec!["名称", "日期", "代码"]);
 }
+
+/// Cells Excel or WPS would run as formulas are written as text, and read back as they were.
+#[test]
+fn csv_cells_are_never_formulas_and_round_trip() {
+    let live = [
+        "=HYPERLINK(\"http://evil.example\",\"点击\")",
+        "=cmd|' /C calc'!A0",
+        "+1+1",
+        "-2+3",
+        "@SUM(A1:A2)",
+    ];
+    let kept = ["-1.5", "+86", "-", "示例区", "'引号开头"];
+    let rows: Vec<Vec<String>> = live
+        .iter()
+        .chain(kept.iter())
+        .map(|c| vec![c.to_string(), "2020-04-01".into(), String::new()])
+        .collect();
+    let bytes = to_csv(&LAYOUT, &rows).unwrap();
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .from_reader(&bytes[3..]);
+    for record in reader.records() {
+        let first = record.unwrap().get(0).unwrap().to_string();
+        assert!(
+            !first.starts_with(['=', '@'])
+                && !(first.len() > 1
+                    && first.starts_with(['+', '-'])
+                    && first[1..].parse::<f64>().is_err()),
+            "a formula in the CSV: {first}"
+        );
+    }
+    let records = read_bytes("x.csv", &bytes)
+        .unwrap()
+        .records(&LAYOUT)
+        .unwrap();
+    let read: Vec<&str> = records.iter().map(|r| r.get("名称")).collect();
+    let written: Vec<&str> = live.iter().chain(kept.iter()).copied().collect();
+    assert_eq!(read, written);
+}
