@@ -291,7 +291,8 @@ pub struct CaseFilter {
     pub due_by: Option<NaiveDate>,
     /// Received in this year.
     pub year: Option<i32>,
-    /// Published decisions only (the public portal).
+    /// Published decisions only (the public portal); its text is not matched on the applicant,
+    /// whom the public sees masked.
     pub published: bool,
 }
 
@@ -324,11 +325,13 @@ fn filtered(select: &str, f: &CaseFilter) -> Params {
     }
     if let Some(t) = &f.text {
         let like = format!("%{}%", t.replace(['%', '_'], ""));
-        q.push(" AND (c.number LIKE ")
-            .bind(&like)
-            .push(" OR c.applicant LIKE ")
-            .bind(&like)
-            .push(" OR c.respondent LIKE ")
+        q.push(" AND (c.number LIKE ").bind(&like);
+        // The public sees the applicant masked (张*): matching the name it cannot see would tell
+        // one hidden name from another.
+        if !f.published {
+            q.push(" OR c.applicant LIKE ").bind(&like);
+        }
+        q.push(" OR c.respondent LIKE ")
             .bind(&like)
             .push(" OR c.act_description LIKE ")
             .bind(&like)

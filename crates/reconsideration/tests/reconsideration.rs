@@ -556,6 +556,21 @@ async fn a_2023_case_follows_the_new_law() {
         assert_eq!(public.total, 1);
         assert_eq!(public.items[0].applicant, "张*");
         assert!(public.items[0].applicant_id_masked.is_none());
+        // The portal's search reads what the public sees: the hidden name finds nothing (it
+        // would tell 张三 from 张四), the number and the respondent find the decision.
+        let found = |q: &str| {
+            let r = r.clone();
+            let q = q.to_string();
+            async move {
+                r.published(Some(q), PageRequest::default())
+                    .await
+                    .unwrap()
+                    .total
+            }
+        };
+        assert_eq!(found("张三").await, 0, "the applicant's hidden name");
+        assert_eq!(found("新复〔2024〕4号").await, 1);
+        assert_eq!(found("市场监督管理局").await, 1);
         let s = r.stats(2024, None).await.unwrap();
         assert_eq!((s.direct_corrections, s.concluded), (1, 2));
         assert_eq!(s.by_decision_type.get("确认无效"), Some(&1));
