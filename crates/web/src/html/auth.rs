@@ -28,11 +28,59 @@ pub struct LoginQuery {
     bye: Option<String>,
 }
 
-/// Only paths on this site: never a redirect elsewhere.
+/// Only paths on this site: never a redirect elsewhere. Browsers drop tabs and line breaks from
+/// an address (`/\t/evil.example` is `//evil.example` to them), and a header cannot carry a control
+/// character (`/\r/x` failed the redirect after the session was made), so a path with any
+/// whitespace, control character or backslash goes to the start page; characters outside ASCII
+/// are percent-encoded.
 fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
-        _ => "/".into(),
+    let Some(n) = next else {
+        return "/".into();
+    };
+    let unsafe_char = |c: char| c.is_whitespace() || c.is_control() || c == '\\';
+    if !n.starts_with('/') || n.starts_with("//") || n.chars().any(unsafe_char) {
+        return "/".into();
+    }
+    let mut out = String::with_capacity(n.len());
+    for c in n.chars() {
+        if c.is_ascii() {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn next_stays_on_this_site_and_makes_a_valid_header() {
+        for off in [
+            "/\t/evil.example",
+            "/\n/evil.example",
+            "/\r/x",
+            "/ /evil.example",
+            "//evil.example",
+            "/\\evil.example",
+            "https://evil.example",
+            "evil",
+        ] {
+            assert_eq!(safe_next(Some(off)), "/", "{off:?}");
+        }
+        assert_eq!(safe_next(None), "/");
+        assert_eq!(
+            safe_next(Some("/reconsideration?year=2020")),
+            "/reconsideration?year=2020"
+        );
+        let chinese = safe_next(Some("/laws?q=民法典"));
+        assert_eq!(chinese, "/laws?q=%E6%B0%91%E6%B3%95%E5%85%B8");
+        assert!(axum::http::HeaderValue::from_str(&chinese).is_ok());
     }
 }
 
