@@ -197,9 +197,12 @@ impl Platform {
                         ),
                         None => (0, None),
                     };
-                    // A lock that has run out starts the count again.
-                    let failures = if locked_until.is_some() { 0 } else { failures } + 1;
-                    let lock = locked_until.filter(|u| *u > now).or_else(|| {
+                    // A lock that has run out starts the count again; under a lock the count
+                    // goes on (failures sent at once before it was set are each counted).
+                    let held = locked_until.filter(|u| *u > now);
+                    let expired = locked_until.is_some() && held.is_none();
+                    let failures = if expired { 0 } else { failures } + 1;
+                    let lock = held.or_else(|| {
                         (failures >= threshold).then(|| now + Duration::minutes(minutes))
                     });
                     query(
@@ -217,7 +220,7 @@ impl Platform {
                             .changes(Changes::new().set("failures", failures)),
                     )
                     .await?;
-                    if lock.is_some() && locked_until.is_none() {
+                    if lock.is_some() && held.is_none() {
                         tx.record(
                             Event::new("login", &name, "account_locked")
                                 .changes(Changes::new().set("minutes", minutes)),

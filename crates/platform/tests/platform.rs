@@ -265,6 +265,44 @@ async fn organisations_are_created_moved_and_kept_in_shape() {
     }
 }
 
+/// 100 wrong passwords sent at once are each counted: the name is locked and the right password
+/// is then refused (the count is read and moved in one job of the one writer).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn wrong_passwords_sent_at_once_all_count_and_lock() {
+    for t in testkit::backends().await {
+        let p = Platform::new(t.db.clone(), SealKey::generate());
+        import(&p, CONTRACT_ORGS).await.unwrap();
+        user(&p, "officer", "示例区司法局", Role::LegalAffairs).await;
+        let tries: Vec<_> = (0..100)
+            .map(|_| {
+                let p = p.clone();
+                tokio::spawn(async move { p.login("officer", "wrong", "test").await })
+            })
+            .collect();
+        let mut locked = 0;
+        for t in tries {
+            match t.await.unwrap() {
+                Err(Error::Locked { .. }) => locked += 1,
+                Err(Error::LoginFailed) => {}
+                other => panic!("a wrong password was answered {other:?}"),
+            }
+        }
+        assert!(locked >= 1, "no attempt saw the lock");
+        let failures = t
+            .count("SELECT failures FROM login_throttle WHERE username = 'officer'")
+            .await;
+        assert!(failures >= 5, "{failures} failures counted");
+        assert!(
+            matches!(
+                p.login("officer", PASSWORD, "test").await,
+                Err(Error::Locked { .. })
+            ),
+            "locked even with the right password"
+        );
+        t.finish().await;
+    }
+}
+
 #[tokio::test]
 async fn login_lockout_and_unlock() {
     for t in testkit::backends().await {
