@@ -872,6 +872,24 @@ async fn the_law_base_pages_search_compare_and_cite() {
             );
         }
 
+        // A department's or a town's officer may write records, not the law.
+        for who in ["market", "town"] {
+            let officer = app.login(who).await;
+            let csrf = app.csrf(&officer).await;
+            let refused = officer
+                .post(app.url(&format!("/laws/{}/repeal", law.id)))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("date", "2999-01-01"),
+                    ("basis", "伪造"),
+                    ("successor", ""),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{who}");
+        }
+
         // Legal-affairs staff record a repeal by hand.
         let justice = app.login("justice").await;
         let csrf = app.csrf(&justice).await;
