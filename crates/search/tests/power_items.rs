@@ -30,33 +30,39 @@ fn query(text: &str, on: &str) -> SearchQuery {
     }
 }
 
+/// The organisations and the three power items listed from 2020-01-01.
+async fn three_items(t: &testkit::TestDb) -> (Sources, Actor) {
+    let platform = Platform::new(t.db.clone(), SealKey::generate());
+    let cli = Actor::cli("test");
+    platform
+        .import_orgs(
+            &cli,
+            &records(&platform::ORGANIZATIONS, ORGS),
+            ImportMode::default(),
+        )
+        .await
+        .unwrap();
+    let sources = Sources::new(platform);
+    sources
+        .power
+        .import_items(
+            &cli,
+            &records(&power::ledger::ITEMS, ITEMS),
+            Some(d("2020-01-01")),
+            ImportMode::default(),
+        )
+        .await
+        .unwrap();
+    (sources, cli)
+}
+
 /// A catch-up long enough to commit on its way (here every two items, a province's every
 /// 20,000): every item is indexed once, the last commit carries the audit log's position, and
 /// the next catch-up has nothing to do.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_catch_up_committed_in_parts_ends_where_the_log_ends() {
     for t in testkit::backends().await {
-        let platform = Platform::new(t.db.clone(), SealKey::generate());
-        let cli = Actor::cli("test");
-        platform
-            .import_orgs(
-                &cli,
-                &records(&platform::ORGANIZATIONS, ORGS),
-                ImportMode::default(),
-            )
-            .await
-            .unwrap();
-        let sources = Sources::new(platform.clone());
-        sources
-            .power
-            .import_items(
-                &cli,
-                &records(&power::ledger::ITEMS, ITEMS),
-                Some(d("2020-01-01")),
-                ImportMode::default(),
-            )
-            .await
-            .unwrap();
+        let (sources, _) = three_items(&t).await;
         let dir = tempfile::tempdir().unwrap();
         let index = Search::open(dir.path()).unwrap().with_chunks(1, 2);
         assert_eq!(index.catch_up(&sources).await.unwrap(), 3, "three items");
@@ -80,23 +86,7 @@ async fn a_catch_up_committed_in_parts_ends_where_the_log_ends() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn power_items_are_found_as_the_list_stood_on_a_day() {
     for t in testkit::backends().await {
-        let platform = Platform::new(t.db.clone(), SealKey::generate());
-        let cli = Actor::cli("test");
-        platform
-            .import_orgs(
-                &cli,
-                &records(&platform::ORGANIZATIONS, ORGS),
-                ImportMode::default(),
-            )
-            .await
-            .unwrap();
-        let sources = Sources::new(platform.clone());
-        let items = records(&power::ledger::ITEMS, ITEMS);
-        sources
-            .power
-            .import_items(&cli, &items, Some(d("2020-01-01")), ImportMode::default())
-            .await
-            .unwrap();
+        let (sources, cli) = three_items(&t).await;
         let dir = tempfile::tempdir().unwrap();
         let index = Search::open(dir.path()).unwrap();
         assert_eq!(index.catch_up(&sources).await.unwrap(), 3, "three items");
