@@ -13,6 +13,7 @@ pub mod money;
 pub mod org;
 pub mod password;
 pub mod settings;
+pub mod text;
 pub mod time;
 
 pub use calendar::{Calendar, CalendarError, DayKind, Deadline, PeriodUnit};

@@ -10,7 +10,7 @@
 mod read;
 mod write;
 
-pub use read::{Record, Sheet, SheetRow, read_bytes, read_file};
+pub use read::{Record, Sheet, SheetRow, read_bytes, read_bytes_within, read_file};
 pub use write::{template, to_csv, to_xlsx};
 
 use std::fmt;
@@ -94,12 +94,101 @@ pub enum LedgerError {
     Empty,
     #[error("文件超过{0}行，请分批导入")]
     TooManyRows(usize),
+    #[error("文件超过{0}个非空单元格，请分批导入")]
+    TooManyCells(usize),
+    #[error("第{line}行第{column}列有内容：台账最多{limit}列，请删去表格右侧多余的内容")]
+    TooManyColumns {
+        line: usize,
+        column: usize,
+        limit: usize,
+    },
+    #[error("文件解压后过大（{0}），不像是台账：请检查文件或分批导入")]
+    Unpacked(String),
+    #[error("第{line}行第{column}列{reason}")]
+    BadText {
+        line: usize,
+        column: usize,
+        reason: &'static str,
+    },
+    #[error(".xls 是旧版 Excel 格式：请在 Excel 或 WPS 中另存为 .xlsx 后再导入")]
+    OldExcel,
     #[error("写出文件失败：{0}")]
     Write(String),
 }
 
-/// The largest ledger read in one go (a province's year of disputes fits in batches).
+/// The largest ledger read in one go from a file on the command line (a province's year of
+/// disputes fits in batches).
 pub const MAX_ROWS: usize = 1_000_000;
+
+/// What a ledger file may hold, checked while it is read: a file over a limit is refused as soon
+/// as the limit is passed, so no file costs more memory than its limits allow.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Non-blank rows, the header included.
+    pub rows: usize,
+    /// The rightmost column a cell may be in.
+    pub columns: usize,
+    /// Non-empty cells.
+    pub cells: usize,
+    /// An .xlsx package's parts unpacked, all together (they are streamed, not kept).
+    pub unpacked: u64,
+    /// The shared-strings part unpacked (it is kept in memory while the sheet is read).
+    pub strings: u64,
+}
+
+impl Limits {
+    /// A file uploaded through the web: 200,000 rows of up to 15 filled columns, held in well
+    /// under 300 MB.
+    pub const UPLOAD: Limits = Limits {
+        rows: 200_000,
+        columns: 256,
+        cells: 3_000_000,
+        unpacked: 1 << 30,
+        strings: 64 << 20,
+    };
+
+    /// A file the operator names on the command line.
+    pub const FILE: Limits = Limits {
+        rows: MAX_ROWS,
+        columns: 256,
+        cells: 30_000_000,
+        unpacked: 16 << 30,
+        strings: 1 << 30,
+    };
+}
+
+/// A file as uploaded: its name (which decides the format) and its bytes, not yet read.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Upload {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// The rows an import is given: already read (the command line, the demonstration, tests), or a
+/// file to read once the importer's permission has been checked.
+#[derive(Debug)]
+pub enum Source<'a> {
+    Records(&'a [Record]),
+    Upload(Upload),
+}
+
+impl<'a> From<&'a [Record]> for Source<'a> {
+    fn from(records: &'a [Record]) -> Self {
+        Source::Records(records)
+    }
+}
+
+impl<'a> From<&'a Vec<Record>> for Source<'a> {
+    fn from(records: &'a Vec<Record>) -> Self {
+        Source::Records(records)
+    }
+}
+
+impl From<Upload> for Source<'_> {
+    fn from(upload: Upload) -> Self {
+        Source::Upload(upload)
+    }
+}
 
 /// How an import treats bad rows.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]

@@ -1,12 +1,12 @@
 //! Reading .xlsx and .csv ledgers into rows of text cells.
 
 use std::collections::HashMap;
-use std::io::Cursor;
+use std::io::{Cursor, Read};
 use std::path::Path;
 
 use calamine::{Data, Reader};
 
-use crate::{Layout, LedgerError, MAX_ROWS};
+use crate::{Layout, LedgerError, Limits};
 
 /// A non-blank row as read, with its spreadsheet row number.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -45,20 +45,23 @@ pub fn read_file(path: &Path) -> Result<Sheet, LedgerError> {
     read_bytes(&path.to_string_lossy(), &bytes)
 }
 
-/// Reads an uploaded file; `name` decides the format by its extension.
+/// Reads a file named on the command line; `name` decides the format by its extension.
 pub fn read_bytes(name: &str, bytes: &[u8]) -> Result<Sheet, LedgerError> {
+    read_bytes_within(name, bytes, &Limits::FILE)
+}
+
+/// Reads a file, refusing it as soon as it passes one of `limits`.
+pub fn read_bytes_within(name: &str, bytes: &[u8], limits: &Limits) -> Result<Sheet, LedgerError> {
     let extension = Path::new(name)
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
     let rows = match extension.as_str() {
-        "csv" => read_csv(bytes)?,
-        "xlsx" | "xlsm" | "xls" => read_workbook(bytes)?,
+        "csv" => read_csv(bytes, limits)?,
+        "xlsx" | "xlsm" => read_workbook(bytes, limits)?,
+        "xls" => return Err(LedgerError::OldExcel),
         other => return Err(LedgerError::UnsupportedFormat(format!(".{other}"))),
     };
-    if rows.len() > MAX_ROWS {
-        return Err(LedgerError::TooManyRows(MAX_ROWS));
-    }
     Ok(Sheet { rows })
 }
 
@@ -67,7 +70,54 @@ fn clean(text: &str) -> String {
         .to_string()
 }
 
-fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, LedgerError> {
+/// Counts what a file holds as it is read, and refuses it at the first limit passed.
+struct Tally<'l> {
+    limits: &'l Limits,
+    rows: usize,
+    cells: usize,
+}
+
+impl<'l> Tally<'l> {
+    fn new(limits: &'l Limits) -> Self {
+        Tally {
+            limits,
+            rows: 0,
+            cells: 0,
+        }
+    }
+
+    fn cell(&mut self, line: usize, column: usize, text: &str) -> Result<(), LedgerError> {
+        if let Some(reason) = kernel::text::refusal(text) {
+            return Err(LedgerError::BadText {
+                line,
+                column,
+                reason,
+            });
+        }
+        if column > self.limits.columns {
+            return Err(LedgerError::TooManyColumns {
+                line,
+                column,
+                limit: self.limits.columns,
+            });
+        }
+        self.cells += 1;
+        if self.cells > self.limits.cells {
+            return Err(LedgerError::TooManyCells(self.limits.cells));
+        }
+        Ok(())
+    }
+
+    fn row(&mut self) -> Result<(), LedgerError> {
+        self.rows += 1;
+        if self.rows > self.limits.rows {
+            return Err(LedgerError::TooManyRows(self.limits.rows));
+        }
+        Ok(())
+    }
+}
+
+fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetRow>, LedgerError> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
     if let Err(e) = std::str::from_utf8(bytes) {
         let line = bytes[..e.valid_up_to()]
@@ -81,51 +131,197 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<SheetRow>, LedgerError> {
         .has_headers(false)
         .flexible(true)
         .from_reader(bytes);
+    let mut tally = Tally::new(limits);
     let mut rows = Vec::new();
-    for record in reader.records() {
-        let record = record.map_err(|e| LedgerError::Unreadable(e.to_string()))?;
+    let mut record = csv::StringRecord::new();
+    while reader
+        .read_record(&mut record)
+        .map_err(|e| LedgerError::Unreadable(e.to_string()))?
+    {
         let line = record
             .position()
             .map(|p| p.line() as usize)
             .unwrap_or(rows.len() + 1);
-        let cells: Vec<String> = record
-            .iter()
-            .map(|c| {
-                let c = clean(c);
-                // A cell written as text so that a spreadsheet would not run it: as it was.
-                if crate::write::was_made_inert(&c) {
-                    c[1..].to_string()
-                } else {
-                    c
-                }
-            })
-            .collect();
+        let mut cells = Vec::with_capacity(record.len().min(limits.columns));
+        for (i, c) in record.iter().enumerate() {
+            let c = clean(c);
+            if !c.is_empty() {
+                tally.cell(line, i + 1, &c)?;
+            }
+            // A cell written as text so that a spreadsheet would not run it: as it was.
+            cells.push(if crate::write::was_made_inert(&c) {
+                c[1..].to_string()
+            } else {
+                c
+            });
+        }
         if cells.iter().any(|c| !c.is_empty()) {
+            tally.row()?;
             rows.push(SheetRow { line, cells });
         }
     }
     Ok(rows)
 }
 
-fn read_workbook(bytes: &[u8]) -> Result<Vec<SheetRow>, LedgerError> {
-    let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
-        .map_err(|e| LedgerError::Unreadable(e.to_string()))?;
-    let range = workbook
-        .worksheet_range_at(0)
-        .ok_or(LedgerError::Empty)?
-        .map_err(|e| LedgerError::Unreadable(e.to_string()))?;
-    let first_row = range.start().map(|(r, _)| r as usize).unwrap_or(0);
-    let first_col = range.start().map(|(_, c)| c as usize).unwrap_or(0);
-    let mut rows = Vec::new();
-    for (i, row) in range.rows().enumerate() {
-        let mut cells: Vec<String> = vec![String::new(); first_col];
-        cells.extend(row.iter().map(cell_text));
-        if cells.iter().any(|c| !c.is_empty()) {
-            rows.push(SheetRow {
-                line: first_row + i + 1,
-                cells,
-            });
+/// Checks an .xlsx package before any part of it is parsed: each part is unpacked into nothing,
+/// counted, and refused if it unpacks to more than it declares or than the limits allow; the
+/// shared-strings table may not announce more strings than the file may have cells (the reader
+/// reserves room for what it announces).
+fn check_package(bytes: &[u8], limits: &Limits) -> Result<(), LedgerError> {
+    let unreadable = |e: zip::result::ZipError| LedgerError::Unreadable(e.to_string());
+    let mut package = zip::ZipArchive::new(Cursor::new(bytes)).map_err(unreadable)?;
+    if package.len() > 10_000 {
+        return Err(LedgerError::Unpacked(format!("{}个部件", package.len())));
+    }
+    let mut total: u64 = 0;
+    for index in 0..package.len() {
+        let mut part = package.by_index(index).map_err(unreadable)?;
+        let declared = part.size();
+        let name = part.name().map(|n| n.into_owned()).unwrap_or_default();
+        let shared_strings = name.ends_with("sharedStrings.xml");
+        let cap = if shared_strings {
+            limits.strings
+        } else {
+            limits.unpacked
+        };
+        let too_large = |n: u64| LedgerError::Unpacked(format!("{}MB", n.div_ceil(1 << 20)));
+        if declared > cap || total.saturating_add(declared) > limits.unpacked {
+            return Err(too_large(total.saturating_add(declared)));
         }
+        let mut head = Vec::new();
+        let mut counted = CountingSink {
+            count: 0,
+            head: shared_strings.then_some(&mut head),
+        };
+        std::io::copy(&mut (&mut part).take(declared + 1), &mut counted)
+            .map_err(|e| LedgerError::Unreadable(e.to_string()))?;
+        if counted.count > declared {
+            return Err(LedgerError::Unreadable(format!(
+                "部件“{name}”的实际大小与声明不符"
+            )));
+        }
+        total += counted.count;
+        if shared_strings {
+            let announced = announced_strings(&head);
+            if announced > limits.cells as u64 {
+                return Err(LedgerError::TooManyCells(limits.cells));
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Counts what is written to it, keeping the first 4 KiB when asked.
+struct CountingSink<'a> {
+    count: u64,
+    head: Option<&'a mut Vec<u8>>,
+}
+
+impl std::io::Write for CountingSink<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if let Some(head) = self.head.as_deref_mut() {
+            let room = 4096usize.saturating_sub(head.len());
+            head.extend_from_slice(&buf[..room.min(buf.len())]);
+        }
+        self.count += buf.len() as u64;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The largest number the shared-strings table's `<sst>` tag announces (count, uniqueCount).
+fn announced_strings(head: &[u8]) -> u64 {
+    let text = String::from_utf8_lossy(head);
+    let Some(start) = text.find("<sst") else {
+        return 0;
+    };
+    let tag = &text[start..];
+    let tag = &tag[..tag.find('>').unwrap_or(tag.len())];
+    ["uniqueCount=", " count="]
+        .iter()
+        .filter_map(|attr| {
+            let value = &tag[tag.find(attr)? + attr.len()..];
+            let value = value.trim_start_matches(['"', '\'']);
+            let digits: String = value.chars().take_while(char::is_ascii_digit).collect();
+            Some(digits.parse::<u64>().unwrap_or(u64::MAX))
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// Reads the first sheet cell by cell (the sheet's declared or actual extent is never
+/// allocated), counting rows and cells as they come.
+fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetRow>, LedgerError> {
+    check_package(bytes, limits)?;
+    let unreadable = |e: calamine::XlsxError| LedgerError::Unreadable(e.to_string());
+    let mut workbook: calamine::Xlsx<_> =
+        calamine::Xlsx::new(Cursor::new(bytes)).map_err(unreadable)?;
+    let first = workbook
+        .sheet_names()
+        .into_iter()
+        .next()
+        .ok_or(LedgerError::Empty)?;
+    let mut reader = workbook.worksheet_cells_reader(&first).map_err(unreadable)?;
+    let mut tally = Tally::new(limits);
+    let mut rows: Vec<SheetRow> = Vec::new();
+    let mut current: Option<SheetRow> = None;
+    let mut in_order = true;
+    let mut finish = |row: SheetRow, rows: &mut Vec<SheetRow>, tally: &mut Tally| {
+        if row.cells.iter().any(|c| !c.is_empty()) {
+            if rows.last().is_some_and(|last| last.line >= row.line) {
+                in_order = false;
+            }
+            tally.row()?;
+            rows.push(row);
+        }
+        Ok::<_, LedgerError>(())
+    };
+    while let Some(cell) = reader.next_cell().map_err(unreadable)? {
+        let (r, c) = cell.get_position();
+        let (line, column) = (r as usize + 1, c as usize + 1);
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        tally.cell(line, column, &text)?;
+        if current.as_ref().is_some_and(|row| row.line != line) {
+            finish(current.take().expect("a row"), &mut rows, &mut tally)?;
+        }
+        let row = current.get_or_insert_with(|| SheetRow {
+            line,
+            cells: Vec::new(),
+        });
+        if row.cells.len() < column {
+            row.cells.resize(column, String::new());
+        }
+        row.cells[column - 1] = text;
+    }
+    if let Some(row) = current.take() {
+        finish(row, &mut rows, &mut tally)?;
+    }
+    if !in_order {
+        // Rows written out of order (some tools do): put them in order, joining a row's parts.
+        rows.sort_by_key(|row| row.line);
+        let mut joined: Vec<SheetRow> = Vec::with_capacity(rows.len());
+        for row in rows {
+            match joined.last_mut() {
+                Some(last) if last.line == row.line => {
+                    if last.cells.len() < row.cells.len() {
+                        last.cells.resize(row.cells.len(), String::new());
+                    }
+                    for (i, cell) in row.cells.into_iter().enumerate() {
+                        if !cell.is_empty() {
+                            last.cells[i] = cell;
+                        }
+                    }
+                }
+                _ => joined.push(row),
+            }
+        }
+        rows = joined;
     }
     Ok(rows)
 }

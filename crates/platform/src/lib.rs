@@ -62,6 +62,9 @@ pub struct Platform {
     db: Arc<Db>,
     seal: Arc<SealKey>,
     caches: Arc<Caches>,
+    /// Permits for heavy work (reading an uploaded file, building a file to download): one per
+    /// core, so that such work never takes the threads that answer requests.
+    heavy: Arc<tokio::sync::Semaphore>,
 }
 
 /// What the platform keeps in memory, each beside the versions of the tables it was read from.
@@ -82,6 +85,66 @@ impl Platform {
                 sessions: db::Cache::new(&["sessions", "users", "orgs"], 10_000),
                 orgs: db::Cache::new(&["orgs"], 1),
             }),
+            heavy: Arc::new(tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, |n| n.get()),
+            )),
+        }
+    }
+
+    /// Runs heavy work on a blocking thread once one of the heavy-work permits is free: at most
+    /// one such job per core runs at a time, and the async workers stay free to answer.
+    pub async fn heavy<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T> {
+        let _permit = self
+            .heavy
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Internal("服务正在停止".into()))?;
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|_| Error::Internal("处理文件的任务意外中止".into()))
+    }
+
+    /// Runs a long read (an export's rows, a comparison of two dates) on a blocking thread under
+    /// the same permits as [`Platform::heavy`]: SQLite statements run on the caller's thread.
+    pub async fn heavy_read<T: Send + 'static>(
+        &self,
+        work: impl std::future::Future<Output = T> + Send + 'static,
+    ) -> Result<T> {
+        let _permit = self
+            .heavy
+            .clone()
+            .acquire_owned()
+            .await
+            .map_err(|_| Error::Internal("服务正在停止".into()))?;
+        Ok(db::offload(work).await)
+    }
+
+    /// The records an import is given: an upload is read here, after the caller has checked the
+    /// importer's permission, on a heavy-work thread, within the limits for uploads.
+    pub async fn ledger_records<'a>(
+        &self,
+        source: ledger::Source<'a>,
+        layout: &'static ledger::Layout,
+    ) -> Result<std::borrow::Cow<'a, [ledger::Record]>> {
+        match source {
+            ledger::Source::Records(records) => Ok(std::borrow::Cow::Borrowed(records)),
+            ledger::Source::Upload(upload) => {
+                let records = self
+                    .heavy(move || {
+                        ledger::read_bytes_within(
+                            &upload.name,
+                            &upload.bytes,
+                            &ledger::Limits::UPLOAD,
+                        )?
+                        .records(layout)
+                    })
+                    .await??;
+                Ok(std::borrow::Cow::Owned(records))
+            }
         }
     }
 
@@ -185,6 +248,9 @@ pub enum Error {
     Calendar(#[from] kernel::CalendarError),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// Work that failed in a way the user cannot mend (a heavy job that did not finish).
+    #[error("内部错误：{0}")]
+    Internal(String),
 }
 
 impl Error {
@@ -207,7 +273,7 @@ impl Error {
             }
             Error::Calendar(_) => ErrorCode::InvalidInput,
             Error::Db(DbError::Open { .. }) => ErrorCode::DatabaseUnavailable,
-            Error::Db(_) => ErrorCode::Internal,
+            Error::Db(_) | Error::Internal(_) => ErrorCode::Internal,
         }
     }
 }

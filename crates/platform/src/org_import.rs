@@ -184,7 +184,7 @@ impl Platform {
     pub async fn import_orgs(
         &self,
         actor: &Actor,
-        records: &[Record],
+        records: impl Into<ledger::Source<'_>>,
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require(
@@ -194,6 +194,8 @@ impl Platform {
             ORGANIZATIONS.kind,
         )
         .await?;
+        let records = self.ledger_records(records.into(), &ORGANIZATIONS).await?;
+        let records: &[Record] = &records;
         let mut world = all_orgs(&mut self.db.conn().await?).await?;
 
         let mut errors = Vec::new();

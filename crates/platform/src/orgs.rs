@@ -30,6 +30,9 @@ pub(crate) fn read_org(row: &Row) -> Result<Org, DbError> {
 
 /// Rule 机构名称: a name is 1–64 characters and has no '/', which separates path segments.
 pub(crate) fn check_name(name: &str) -> Result<String, String> {
+    if let Some(reason) = kernel::text::refusal(name) {
+        return Err(format!("机构名称{reason}"));
+    }
     let name = name.trim();
     if name.is_empty() {
         return Err("机构名称不能为空".into());

@@ -53,6 +53,9 @@ fn check_username(name: &str) -> Result<String> {
 }
 
 fn check_display_name(name: &str) -> Result<String> {
+    if let Some(reason) = kernel::text::refusal(name) {
+        return Err(Error::Invalid(format!("姓名{reason}")));
+    }
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 32 {
         return Err(Error::Invalid("姓名应为1–32个字".into()));

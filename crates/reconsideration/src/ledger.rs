@@ -115,10 +115,12 @@ impl Reconsideration {
     pub async fn import_cases(
         &self,
         actor: &Actor,
-        records: &[Record],
+        records: impl Into<ledger::Source<'_>>,
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require_handler(actor, "ledger").await?;
+        let records = self.platform.ledger_records(records.into(), &CASES).await?;
+        let records: &[Record] = &records;
         let office = self.office().await?;
         let orgs = self.platform.org_resolver().await?;
         let calendar = self.platform.calendar().await?;

@@ -3,11 +3,13 @@
 
 use std::net::SocketAddr;
 
+use axum::body::Body;
 use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Request};
 use axum::http::request::Parts;
 use kernel::ErrorCode;
 use serde::de::DeserializeOwned;
 
+use crate::BODY_LIMIT;
 use crate::error::{ApiError, PageError, WebError};
 
 fn rejection(status: axum::http::StatusCode, text: String) -> WebError {
@@ -21,13 +23,37 @@ fn rejection(status: axum::http::StatusCode, text: String) -> WebError {
     }
 }
 
-/// A form body for page handlers.
+/// Reads a body (up to [`BODY_LIMIT`]) and refuses it when one of the texts `texts` finds in it
+/// breaks rule 文字内容 ([`kernel::text`]); otherwise gives the request back, body and all.
+async fn checked<I: Iterator<Item = String>>(
+    req: Request,
+    texts: impl FnOnce(&[u8]) -> I,
+) -> Result<Request, WebError> {
+    let (parts, body) = req.into_parts();
+    let bytes = axum::body::to_bytes(body, BODY_LIMIT)
+        .await
+        .map_err(|_| WebError::new(ErrorCode::PayloadTooLarge, "提交的内容过大"))?;
+    if let Some(reason) = texts(&bytes).find_map(|t| kernel::text::refusal(&t)) {
+        return Err(WebError::invalid(format!("提交的内容中有一项{reason}")));
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// A form body for page handlers; no value may break rule 文字内容.
 pub struct Form<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
     type Rejection = PageError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let req = checked(req, |bytes| {
+            form_urlencoded::parse(bytes)
+                .map(|(_, v)| v.into_owned())
+                .collect::<Vec<_>>()
+                .into_iter()
+        })
+        .await
+        .map_err(PageError)?;
         match axum::Form::<T>::from_request(req, state).await {
             Ok(axum::Form(v)) => Ok(Form(v)),
             Err(e) => Err(PageError(rejection(e.status(), e.body_text()))),
@@ -35,17 +61,41 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Form<T> {
     }
 }
 
-/// A JSON body for API handlers.
+/// A JSON body for API handlers; no string in it may break rule 文字内容.
 pub struct Json<T>(pub T);
 
 impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for Json<T> {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let req = checked(req, |bytes| {
+            let mut texts = Vec::new();
+            if let Ok(value) = serde_json::from_slice::<serde_json::Value>(bytes) {
+                strings(&value, &mut texts);
+            }
+            texts.into_iter()
+        })
+        .await
+        .map_err(ApiError)?;
         match axum::Json::<T>::from_request(req, state).await {
             Ok(axum::Json(v)) => Ok(Json(v)),
             Err(e) => Err(ApiError(rejection(e.status(), e.body_text()))),
         }
+    }
+}
+
+/// Every string in a JSON value, keys included.
+fn strings(value: &serde_json::Value, out: &mut Vec<String>) {
+    match value {
+        serde_json::Value::String(s) => out.push(s.clone()),
+        serde_json::Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        serde_json::Value::Object(map) => {
+            for (k, v) in map {
+                out.push(k.clone());
+                strings(v, out);
+            }
+        }
+        _ => {}
     }
 }
 

@@ -63,6 +63,8 @@ pub struct Services {
     pub sources: search::Sources,
     pub search: Arc<search::Search>,
     pub config: WebConfig,
+    /// Places for uploads in flight (each up to [`UPLOAD_LIMIT`] while it is read and imported).
+    pub uploads: Arc<tokio::sync::Semaphore>,
 }
 
 impl AppState {
@@ -78,6 +80,7 @@ impl AppState {
             platform,
             search: Arc::new(search),
             config,
+            uploads: Arc::new(tokio::sync::Semaphore::new(UPLOADS_IN_FLIGHT)),
         }))
     }
 }
@@ -111,6 +114,8 @@ async fn follow_audit_log(state: AppState) {
 /// Requests and forms: 1 MiB. Ledger uploads have their own, larger limit.
 pub const BODY_LIMIT: usize = 1024 * 1024;
 pub const UPLOAD_LIMIT: usize = 20 * 1024 * 1024;
+/// Uploads read and imported at once; the others wait their turn before their bodies are read.
+pub const UPLOADS_IN_FLIGHT: usize = 2;
 
 /// The whole application.
 pub fn router(state: AppState) -> Router {

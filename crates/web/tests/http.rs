@@ -67,9 +67,10 @@ async fn the_login_error_never_says_whether_the_account_exists() {
         let strange = app.try_login(&client, "a\u{0}b\u{7}\u{202e}", "x").await;
         assert_eq!(
             strange.status(),
-            StatusCode::UNAUTHORIZED,
-            "control characters are a failed login, not a 500"
+            StatusCode::BAD_REQUEST,
+            "control characters are refused as text (rule 文字内容), not a 500"
         );
+        assert!(strange.text().await.unwrap().contains("空字符"));
         finish(app).await;
     }
 }
@@ -536,6 +537,55 @@ async fn the_api_answers_json_and_refuses_bad_input_with_a_code() {
             .unwrap();
         assert_eq!(bad_code.status(), StatusCode::BAD_REQUEST);
         assert!(bad_code.text().await.unwrap().contains("校验位"));
+        // Issue 16, item 11: a NUL, a direction override, or a name nobody can see.
+        for (name, reason) in [
+            ("统计\0局", "空字符"),
+            ("王\u{202e}国建", "改变文字方向"),
+            ("\u{200b}\u{2060}\u{feff}", "看不见"),
+        ] {
+            let refused = admin
+                .post(app.url("/api/v1/orgs"))
+                .header("X-CSRF-Token", &csrf)
+                .json(&serde_json::json!({"name": name, "kind": "部门", "parent_id": parent}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{name:?}");
+            assert!(refused.text().await.unwrap().contains(reason), "{name:?}");
+            let page = admin
+                .post(app.url("/admin/orgs/new"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("name", name),
+                    ("kind", "部门"),
+                    ("parent_id", parent.as_str()),
+                ])
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(page.status(), StatusCode::BAD_REQUEST, "{name:?}");
+            assert!(page.text().await.unwrap().contains(reason), "{name:?}");
+            assert!(
+                app.platform.resolve_org(name.trim()).await.is_err(),
+                "{name:?}"
+            );
+        }
+        assert!(
+            app.platform
+                .create_org(
+                    &platform::Actor::cli("root"),
+                    platform::NewOrg {
+                        name: "统计\0局".into(),
+                        kind: kernel::OrgKind::Department,
+                        parent_id: Some(kernel::ids::OrgId::from_stored(parent.clone())),
+                        division_code: None,
+                        uscc: None,
+                    }
+                )
+                .await
+                .is_err(),
+            "the service refuses it too (the command line's way in)"
+        );
 
         let day: serde_json::Value = admin
             .get(app.url("/api/v1/calendar/days/2020-10-10"))
@@ -906,6 +956,50 @@ async fn the_law_base_pages_search_compare_and_cite() {
             .await
             .unwrap();
         assert!(done.text().await.unwrap().contains("已废止"));
+        finish(app).await;
+    }
+}
+
+/// Issue 16, items 1 and 2: a 1.5 KB workbook whose cells span the whole grid made the reader
+/// allocate 17 billion cells before anyone's permission was checked. A viewer's upload is now
+/// refused before its body is read; an importer's is read cell by cell and refused by name.
+#[tokio::test]
+async fn an_upload_built_to_exhaust_memory_is_refused() {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.write(0, 0, "名称").unwrap();
+    sheet.write(1_048_575, 16_383, "x").unwrap();
+    let corner = book.save_to_buffer().unwrap();
+    assert!(corner.len() < 10_000, "{}", corner.len());
+    for app in apps().await {
+        let upload = |client: reqwest::Client, csrf: String, path: &'static str| {
+            let form = reqwest::multipart::Form::new()
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(corner.clone()).file_name("台账.xlsx"),
+                )
+                .text("kind", "power-items")
+                .text("mode", "preview");
+            let url = app.url(&format!("{path}?_csrf={csrf}"));
+            async move { client.post(url).multipart(form).send().await.unwrap() }
+        };
+        let viewer = app.login("viewer").await;
+        let csrf = app.csrf(&viewer).await;
+        let refused = upload(viewer, csrf, "/power/import").await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let justice = app.login("justice").await;
+        let csrf = app.csrf(&justice).await;
+        for path in ["/power/import", "/reconsideration/import"] {
+            let refused = upload(justice.clone(), csrf.clone(), path).await;
+            assert_eq!(refused.status(), StatusCode::UNPROCESSABLE_ENTITY, "{path}");
+            let text = refused.text().await.unwrap();
+            assert!(
+                text.contains("第1048576行第16384列有内容") && text.contains("最多256列"),
+                "{path}: {text}"
+            );
+        }
+        let alive = app.client().get(app.url("/healthz")).send().await.unwrap();
+        assert_eq!(alive.status(), StatusCode::OK);
         finish(app).await;
     }
 }

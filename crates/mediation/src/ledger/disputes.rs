@@ -18,10 +18,12 @@ impl Mediation {
     pub async fn import_disputes(
         &self,
         actor: &Actor,
-        records: &[Record],
+        records: impl Into<ledger::Source<'_>>,
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require_write(actor, CASES.kind).await?;
+        let records = self.platform.ledger_records(records.into(), &CASES).await?;
+        let records: &[Record] = &records;
         let mut conn = self.platform.db().conn().await?;
         let organizations: HashMap<String, Organization> = store::organizations(&mut conn)
             .await?
@@ -182,11 +184,10 @@ impl Mediation {
         if mode.dry_run || planned.is_empty() {
             return Ok(report);
         }
-        // A year of a town's disputes is thousands of rows: one transaction per thousand keeps
-        // each commit small; the rows were all checked before the first is written.
-        let mut planned = planned.into_iter().peekable();
-        while planned.peek().is_some() {
-            let chunk: Vec<_> = planned.by_ref().take(1000).collect();
+        // One transaction for the whole file (DESIGN: an import is all or nothing): a crash or a
+        // dropped request leaves the ledger as it was or wholly imported, never half.
+        {
+            let chunk = planned;
             self.platform
                 .db()
                 .write(&actor.who(), move |tx| {

@@ -112,10 +112,12 @@ impl Mediation {
     pub async fn import_organizations(
         &self,
         actor: &Actor,
-        records: &[Record],
+        records: impl Into<ledger::Source<'_>>,
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require_write(actor, ORGANIZATIONS.kind).await?;
+        let records = self.platform.ledger_records(records.into(), &ORGANIZATIONS).await?;
+        let records: &[Record] = &records;
         let orgs = self.platform.org_resolver().await?;
         let mut conn = self.platform.db().conn().await?;
         let stored: HashMap<String, Organization> = store::organizations(&mut conn)
@@ -256,10 +258,12 @@ impl Mediation {
     pub async fn import_mediators(
         &self,
         actor: &Actor,
-        records: &[Record],
+        records: impl Into<ledger::Source<'_>>,
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require_write(actor, MEDIATORS.kind).await?;
+        let records = self.platform.ledger_records(records.into(), &MEDIATORS).await?;
+        let records: &[Record] = &records;
         let mut conn = self.platform.db().conn().await?;
         let organizations: HashMap<String, Organization> = store::organizations(&mut conn)
             .await?

@@ -19,12 +19,14 @@ impl Power {
     pub async fn import_delegations(
         &self,
         actor: &Actor,
-        records: &[Record],
+        records: impl Into<ledger::Source<'_>>,
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.platform
             .require(actor, Permission::WriteRecords, "ledger", DELEGATIONS.kind)
             .await?;
+        let records = self.platform.ledger_records(records.into(), &DELEGATIONS).await?;
+        let records: &[Record] = &records;
         let orgs = self.platform.org_resolver().await?;
         let timelines = self.timelines().await?;
         let mut conn = self.platform.db().conn().await?;
@@ -172,9 +174,9 @@ impl Power {
         if mode.dry_run || plans.is_empty() {
             return Ok(report);
         }
-        let mut plans = plans.into_iter().peekable();
-        while plans.peek().is_some() {
-            let chunk: Vec<_> = plans.by_ref().take(500).collect();
+        // One transaction for the whole file (DESIGN: an import is all or nothing).
+        {
+            let chunk = plans;
             self.platform
                 .db()
                 .write(&actor.who(), move |tx| {

@@ -21,13 +21,15 @@ impl Power {
     pub async fn import_items(
         &self,
         actor: &Actor,
-        records: &[Record],
+        records: impl Into<ledger::Source<'_>>,
         effective: Option<NaiveDate>,
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.platform
             .require(actor, Permission::WriteRecords, "ledger", ITEMS.kind)
             .await?;
+        let records = self.platform.ledger_records(records.into(), &ITEMS).await?;
+        let records: &[Record] = &records;
         let orgs = self.platform.org_resolver().await?;
         let mut timelines = self.timelines().await?;
         let mut errors = Vec::new();
@@ -150,7 +152,7 @@ impl Power {
         self.finish_import(actor, errors, report, mode, plans).await
     }
 
-    /// Writes planned item versions with their citations, in transactions of a few hundred rows.
+    /// Writes planned item versions with their citations, in one transaction.
     async fn finish_import(
         &self,
         actor: &Actor,
@@ -173,37 +175,35 @@ impl Power {
         if mode.dry_run || plans.is_empty() {
             return Ok(report);
         }
+        // Each item's legal basis is read against the law base before the write.
         let mut resolver = self.laws.resolver().await?;
-        let mut plans = plans.into_iter().peekable();
-        while plans.peek().is_some() {
-            let chunk: Vec<_> = plans.by_ref().take(500).collect();
-            // Each item's legal basis is read against the law base before the write.
-            let mut cited = Vec::with_capacity(chunk.len());
-            for (_, _, _, _, version) in &chunk {
-                let on = if version.valid_from == beginning() {
-                    today()
-                } else {
-                    version.valid_from
-                };
-                let resolved = resolver
-                    .resolve(&self.laws, &version.fields.legal_basis, on)
-                    .await?;
-                cited.push((on, resolved));
-            }
-            self.platform
-                .db()
-                .write(&actor.who(), move |tx| {
-                    Box::pin(async move { write_items(tx, &chunk, &cited).await })
-                })
+        let mut cited = Vec::with_capacity(plans.len());
+        for (_, _, _, _, version) in &plans {
+            let on = if version.valid_from == beginning() {
+                today()
+            } else {
+                version.valid_from
+            };
+            let resolved = resolver
+                .resolve(&self.laws, &version.fields.legal_basis, on)
                 .await?;
+            cited.push((on, resolved));
         }
+        // One transaction for the whole file (DESIGN: an import is all or nothing): a crash or a
+        // dropped request leaves the ledger as it was or wholly imported, never half.
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move { write_items(tx, &plans, &cited).await })
+            })
+            .await?;
         Ok(report)
     }
 }
 
 type Plan = (usize, String, Vec<apply::Op>, &'static str, Item);
 
-/// One chunk of an import: new items in a few statements, changes to existing ones one by one,
+/// An import's writes: new items in a few statements, changes to existing ones one by one,
 /// each with its citations and its event.
 async fn write_items(
     tx: &mut db::Tx,

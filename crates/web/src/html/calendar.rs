@@ -97,9 +97,15 @@ pub async fn load(
     multipart: Multipart,
 ) -> PageResult<Response> {
     let outcome = async {
-        let upload = super::orgs::read_upload(multipart).await?;
-        let text =
-            String::from_utf8(upload.bytes).map_err(|_| WebError::invalid("文件不是UTF-8文本"))?;
+        let upload = super::orgs::read_upload(
+            &state,
+            &session,
+            kernel::Permission::ManageCalendar,
+            multipart,
+        )
+        .await?;
+        let text = String::from_utf8(upload.file.bytes)
+            .map_err(|_| WebError::invalid("文件不是UTF-8文本"))?;
         Ok::<_, WebError>(state.platform.load_notices(&session.0.actor, &text).await?)
     }
     .await;

@@ -380,20 +380,40 @@ pub async fn import_page(
 }
 
 /// A ledger upload: the file, whether to check only (预检) or import, and the form's other
-/// fields (a ledger kind, a date).
+/// fields (a ledger kind, a date). It holds one of the few places for uploads in flight until
+/// the request ends.
 pub struct Upload {
-    pub name: String,
-    pub bytes: Vec<u8>,
+    pub file: ledger::Upload,
     pub mode: ImportMode,
     pub fields: std::collections::HashMap<String, String>,
+    _place: tokio::sync::OwnedSemaphorePermit,
 }
 
-pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
+/// Reads an upload's form. Before a byte of the body is read, the account must hold
+/// `permission` (a viewer's upload is refused unread) and wait for a place among the uploads in
+/// flight, so that many large uploads at once cannot fill the memory; the file itself is read
+/// by the import's service call once it has checked the exact permission.
+pub async fn read_upload(
+    state: &AppState,
+    session: &Session,
+    permission: kernel::Permission,
+    mut multipart: Multipart,
+) -> Result<Upload, WebError> {
+    state
+        .platform
+        .require(&session.0.actor, permission, "ledger", "upload")
+        .await?;
+    let place = state
+        .uploads
+        .clone()
+        .acquire_owned()
+        .await
+        .map_err(|_| WebError::new(kernel::ErrorCode::Internal, "服务正在停止"))?;
     let mut upload = Upload {
-        name: String::new(),
-        bytes: Vec::new(),
+        file: ledger::Upload::default(),
         mode: ImportMode::default(),
         fields: std::collections::HashMap::new(),
+        _place: place,
     };
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -411,8 +431,8 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
     while let Some(field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
             "file" => {
-                upload.name = field.file_name().unwrap_or("").to_string();
-                upload.bytes = field.bytes().await.map_err(bad)?.to_vec();
+                upload.file.name = field.file_name().unwrap_or("").to_string();
+                upload.file.bytes = field.bytes().await.map_err(bad)?.to_vec();
             }
             "mode" => upload.mode.dry_run = field.text().await.map_err(bad)? != "import",
             "only_valid" => upload.mode.only_valid = field.text().await.map_err(bad)? == "on",
@@ -424,7 +444,7 @@ pub async fn read_upload(mut multipart: Multipart) -> Result<Upload, WebError> {
             }
         }
     }
-    if upload.bytes.is_empty() {
+    if upload.file.bytes.is_empty() {
         return Err(WebError::invalid("请选择要上传的文件"));
     }
     Ok(upload)
@@ -436,16 +456,17 @@ pub async fn import(
     multipart: Multipart,
 ) -> PageResult<Response> {
     let result = async {
-        let upload = read_upload(multipart).await?;
-        let sheet =
-            ledger::read_bytes(&upload.name, &upload.bytes).map_err(platform::Error::from)?;
-        let records = sheet
-            .records(&ORGANIZATIONS)
-            .map_err(platform::Error::from)?;
+        let upload = read_upload(
+            &state,
+            &session,
+            kernel::Permission::ManageOrganisations,
+            multipart,
+        )
+        .await?;
         Ok::<_, WebError>(
             state
                 .platform
-                .import_orgs(&session.0.actor, &records, upload.mode)
+                .import_orgs(&session.0.actor, upload.file, upload.mode)
                 .await?,
         )
     }
@@ -484,9 +505,29 @@ pub fn xlsx_download(file_name: &str, bytes: Vec<u8>) -> Response {
 }
 
 pub async fn export(State(state): State<AppState>, session: Session) -> PageResult<Response> {
-    let rows = state.platform.export_orgs(&session.0.actor).await?;
-    let bytes = ledger::to_xlsx(&ORGANIZATIONS, &rows).map_err(platform::Error::from)?;
+    let (platform, actor) = (state.platform.clone(), session.0.actor.clone());
+    let rows = async move { platform.export_orgs(&actor).await };
+    let bytes = export_xlsx(&state, &ORGANIZATIONS, rows).await?;
     Ok(xlsx_download("机构台账.xlsx", bytes))
+}
+
+/// Reads an export's rows and builds its .xlsx on a heavy-work thread (one per core at most), so
+/// that many exports at once queue there instead of holding the threads that answer requests.
+pub async fn export_xlsx<E>(
+    state: &AppState,
+    layout: &'static ledger::Layout,
+    rows: impl std::future::Future<Output = Result<Vec<Vec<String>>, E>> + Send + 'static,
+) -> Result<Vec<u8>, WebError>
+where
+    E: Into<WebError> + Send + 'static,
+{
+    state
+        .platform
+        .heavy_read(async move {
+            let rows = rows.await.map_err(Into::into)?;
+            ledger::to_xlsx(layout, &rows).map_err(|e| WebError::from(platform::Error::from(e)))
+        })
+        .await?
 }
 
 pub async fn template(State(state): State<AppState>, session: Session) -> PageResult<Response> {

@@ -254,11 +254,15 @@ pub async fn download(
         .draft(&session.0.actor, year, kernel::time::china_today())
         .await?;
     Ok(match format.as_str() {
-        "docx" => attachment(
-            &format!("{}.docx", r.title),
-            DOCX,
-            render::to_docx(&r).map_err(|e| WebError::invalid(e.to_string()))?,
-        ),
+        "docx" => {
+            let name = format!("{}.docx", r.title);
+            let bytes = state.platform.heavy(move || render::to_docx(&r)).await?;
+            attachment(
+                &name,
+                DOCX,
+                bytes.map_err(|e| WebError::invalid(e.to_string()))?,
+            )
+        }
         "html" => attachment(
             &format!("{}.html", r.title),
             "text/html; charset=utf-8",

@@ -11,7 +11,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::Query;
-use crate::html::orgs::{read_upload, xlsx_download};
+use crate::html::orgs::{export_xlsx, read_upload, xlsx_download};
 use crate::html::power::ledger::Columns;
 use crate::html::{Choice, Layout, render};
 use crate::session::Session;
@@ -99,18 +99,17 @@ pub async fn import(
 ) -> PageResult<Response> {
     let mut kind = String::new();
     let result = async {
-        let upload = read_upload(multipart).await?;
+        let upload =
+            read_upload(&state, &session, kernel::Permission::WriteRecords, multipart).await?;
         kind = upload.fields.get("kind").cloned().unwrap_or_default();
         let layout = layout(&kind)?;
-        let sheet =
-            ledger::read_bytes(&upload.name, &upload.bytes).map_err(platform::Error::from)?;
-        let records = sheet.records(layout).map_err(platform::Error::from)?;
         let actor = &session.0.actor;
         let m = &state.mediation;
+        let (file, mode) = (upload.file, upload.mode);
         let report = match layout.kind {
-            "mediation-organizations" => m.import_organizations(actor, &records, upload.mode).await,
-            "mediators" => m.import_mediators(actor, &records, upload.mode).await,
-            _ => m.import_disputes(actor, &records, upload.mode).await,
+            "mediation-organizations" => m.import_organizations(actor, file, mode).await,
+            "mediators" => m.import_mediators(actor, file, mode).await,
+            _ => m.import_disputes(actor, file, mode).await,
         }?;
         Ok::<_, WebError>(report)
     }
@@ -135,11 +134,9 @@ pub async fn export(
     Query(q): Query<KindQuery>,
 ) -> PageResult<Response> {
     let layout = layout(&q.kind)?;
-    let rows = state
-        .mediation
-        .export(&session.0.actor, layout.kind, q.year)
-        .await?;
-    let bytes = ledger::to_xlsx(layout, &rows).map_err(platform::Error::from)?;
+    let (service, actor, year) = (state.mediation.clone(), session.0.actor.clone(), q.year);
+    let rows = async move { service.export(&actor, layout.kind, year).await };
+    let bytes = export_xlsx(&state, layout, rows).await?;
     let name = match q.year {
         Some(y) => format!("{}（{y}年）.xlsx", layout.title),
         None => format!("{}.xlsx", layout.title),

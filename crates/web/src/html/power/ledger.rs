@@ -12,7 +12,7 @@ use super::form_date;
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::Query;
-use crate::html::orgs::{read_upload, xlsx_download};
+use crate::html::orgs::{export_xlsx, read_upload, xlsx_download};
 use crate::html::{Choice, Layout, render};
 use crate::session::Session;
 
@@ -123,7 +123,8 @@ pub async fn import(
     let mut kind = String::new();
     let mut effective = String::new();
     let result = async {
-        let upload = read_upload(multipart).await?;
+        let upload =
+            read_upload(&state, &session, kernel::Permission::WriteRecords, multipart).await?;
         kind = upload.fields.get("kind").cloned().unwrap_or_default();
         effective = upload.fields.get("effective").cloned().unwrap_or_default();
         let layout = layout(&kind)?;
@@ -135,15 +136,13 @@ pub async fn import(
         if date.is_some() && layout.kind != power::ledger::ITEMS.kind {
             return Err(WebError::invalid("生效日期只适用于权责清单台账"));
         }
-        let sheet =
-            ledger::read_bytes(&upload.name, &upload.bytes).map_err(platform::Error::from)?;
-        let records = sheet.records(layout).map_err(platform::Error::from)?;
         let actor = &session.0.actor;
         let power = &state.power;
+        let (file, mode) = (upload.file, upload.mode);
         let report = match layout.kind {
-            "power-items" => power.import_items(actor, &records, date, upload.mode).await,
-            "power-adjustments" => power.import_adjustments(actor, &records, upload.mode).await,
-            _ => power.import_delegations(actor, &records, upload.mode).await,
+            "power-items" => power.import_items(actor, file, date, mode).await,
+            "power-adjustments" => power.import_adjustments(actor, file, mode).await,
+            _ => power.import_delegations(actor, file, mode).await,
         }?;
         Ok::<_, WebError>(report)
     }
@@ -174,11 +173,9 @@ pub async fn export(
     Query(q): Query<KindQuery>,
 ) -> PageResult<Response> {
     let layout = layout(&q.kind)?;
-    let rows = state
-        .power
-        .export(&session.0.actor, layout.kind, q.year)
-        .await?;
-    let bytes = ledger::to_xlsx(layout, &rows).map_err(platform::Error::from)?;
+    let (service, actor, year) = (state.power.clone(), session.0.actor.clone(), q.year);
+    let rows = async move { service.export(&actor, layout.kind, year).await };
+    let bytes = export_xlsx(&state, layout, rows).await?;
     let name = match q.year {
         Some(y) => format!("{}（{y}年）.xlsx", layout.title),
         None => format!("{}.xlsx", layout.title),

@@ -403,10 +403,12 @@ pub async fn compare(
         department: (!form.department.is_empty()).then(|| form.department.clone()),
         ..Default::default()
     };
+    // Two whole lists read and compared: heavy work, kept off the threads that answer requests.
+    let (power, actor) = (state.power.clone(), session.0.actor.clone());
     let comparison = state
-        .power
-        .compare(&session.0.actor, from, to, filter)
-        .await?;
+        .platform
+        .heavy_read(async move { power.compare(&actor, from, to, filter).await })
+        .await??;
     let count = |c: &str| comparison.changes.iter().filter(|x| x.change == c).count();
     render(ComparePage {
         layout: Layout::staff(&session.0, "权责清单对比", "power"),

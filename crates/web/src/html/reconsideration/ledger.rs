@@ -11,7 +11,7 @@ use super::stats::StatsQuery;
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::Query;
-use crate::html::orgs::{read_upload, xlsx_download};
+use crate::html::orgs::{export_xlsx, read_upload, xlsx_download};
 use crate::html::{Layout, render};
 use crate::session::Session;
 
@@ -57,16 +57,12 @@ pub async fn import(
     multipart: Multipart,
 ) -> PageResult<Response> {
     let result = async {
-        let upload = read_upload(multipart).await?;
-        let sheet =
-            ledger::read_bytes(&upload.name, &upload.bytes).map_err(platform::Error::from)?;
-        let records = sheet
-            .records(&reconsideration::ledger::CASES)
-            .map_err(platform::Error::from)?;
+        let upload =
+            read_upload(&state, &session, kernel::Permission::WriteRecords, multipart).await?;
         Ok::<_, WebError>(
             state
                 .reconsideration
-                .import_cases(&session.0.actor, &records, upload.mode)
+                .import_cases(&session.0.actor, upload.file, upload.mode)
                 .await?,
         )
     }
@@ -91,11 +87,9 @@ pub async fn export(
     Query(q): Query<StatsQuery>,
 ) -> PageResult<Response> {
     let layout = &reconsideration::ledger::CASES;
-    let rows = state
-        .reconsideration
-        .export_cases(&session.0.actor, q.year)
-        .await?;
-    let bytes = ledger::to_xlsx(layout, &rows).map_err(platform::Error::from)?;
+    let (service, actor, year) = (state.reconsideration.clone(), session.0.actor.clone(), q.year);
+    let rows = async move { service.export_cases(&actor, year).await };
+    let bytes = export_xlsx(&state, layout, rows).await?;
     let name = match q.year {
         Some(y) => format!("{}（{y}年）.xlsx", layout.title),
         None => format!("{}.xlsx", layout.title),
