@@ -133,6 +133,10 @@ pub fn router(state: AppState) -> Router {
             session::csrf_guard,
         ))
         .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            caching_and_transport,
+        ))
         .layer(SetResponseHeaderLayer::if_not_present(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),
@@ -158,6 +162,32 @@ pub fn router(state: AppState) -> Router {
         .layer(CatchPanicLayer::custom(error::panic_response))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// Nothing a signed-in person sees is kept by the browser or a proxy (`no-store`; the public
+/// portal and the stylesheet may be cached); behind HTTPS (the `secure_cookies` setting) the
+/// browser is told to use nothing else (HSTS, one year).
+async fn caching_and_transport(
+    axum::extract::State(state): axum::extract::State<AppState>,
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let public = {
+        let path = request.uri().path();
+        path == "/gongkai" || path.starts_with("/gongkai/") || path.starts_with("/static/")
+    };
+    let mut response = next.run(request).await;
+    let headers = response.headers_mut();
+    if !public && !headers.contains_key(header::CACHE_CONTROL) {
+        headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    }
+    if state.config.secure_cookies {
+        headers.insert(
+            header::STRICT_TRANSPORT_SECURITY,
+            HeaderValue::from_static("max-age=31536000"),
+        );
+    }
+    response
 }
 
 /// Serves until `shutdown` completes, then finishes the requests in flight.

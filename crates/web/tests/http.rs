@@ -1003,3 +1003,84 @@ async fn an_upload_built_to_exhaust_memory_is_refused() {
         finish(app).await;
     }
 }
+
+/// Issue 16, item 11: the OpenAPI document put every query parameter `in: path, required: true`
+/// and left `{id}` undeclared, so a client generated from it could not call the API; and a
+/// `per_page` over the documented maximum was quietly accepted.
+#[tokio::test]
+async fn the_openapi_document_describes_the_parameters_as_they_are_taken() {
+    for app in apps().await {
+        let doc: serde_json::Value = app
+            .client()
+            .get(app.url("/api/openapi.json"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let paths = doc["paths"].as_object().unwrap();
+        let mut query_parameters = 0;
+        for (path, operations) in paths {
+            let in_template: Vec<&str> = path
+                .split('{')
+                .skip(1)
+                .filter_map(|p| p.split('}').next())
+                .collect();
+            for (method, operation) in operations.as_object().unwrap() {
+                let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+                let declared: Vec<&str> = parameters
+                    .iter()
+                    .filter(|p| p["in"] == "path")
+                    .map(|p| p["name"].as_str().unwrap())
+                    .collect();
+                let mut want = in_template.clone();
+                let mut got = declared.clone();
+                want.sort();
+                got.sort();
+                assert_eq!(got, want, "{method} {path}: path parameters");
+                query_parameters += parameters.iter().filter(|p| p["in"] == "query").count();
+            }
+        }
+        assert!(query_parameters > 20, "{query_parameters}");
+        let per_page = &doc["paths"]["/api/v1/power/items"]["get"]["parameters"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["name"] == "per_page")
+            .unwrap()["schema"];
+        assert_eq!(per_page["maximum"], 200, "{per_page}");
+        let justice = app.login("justice").await;
+        for (per_page, status) in [("200", StatusCode::OK), ("201", StatusCode::BAD_REQUEST)] {
+            let answer = justice
+                .get(app.url(&format!("/api/v1/power/items?per_page={per_page}")))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(answer.status(), status, "per_page={per_page}");
+        }
+        finish(app).await;
+    }
+}
+
+/// Issue 16, build 8: what a signed-in person sees is not kept by the browser or a proxy.
+#[tokio::test]
+async fn staff_pages_are_not_stored_and_the_portal_may_be() {
+    for app in apps().await {
+        let justice = app.login("justice").await;
+        for path in ["/", "/power", "/api/v1/power/items", "/reconsideration"] {
+            let answer = justice.get(app.url(path)).send().await.unwrap();
+            assert_eq!(
+                answer.headers()["cache-control"],
+                "no-store",
+                "{path}: {}",
+                answer.status()
+            );
+            assert!(!answer.headers().contains_key("strict-transport-security"));
+        }
+        let portal = app.client().get(app.url("/gongkai")).send().await.unwrap();
+        assert_eq!(portal.status(), StatusCode::OK);
+        assert!(!portal.headers().contains_key("cache-control"));
+        finish(app).await;
+    }
+}

@@ -47,6 +47,7 @@ pub async fn day(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct DeadlineQuery {
     /// YYYY-MM-DD; the start day itself is not counted.
     start: String,

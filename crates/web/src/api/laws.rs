@@ -11,6 +11,7 @@ use crate::extract::ApiQuery;
 use crate::session::ApiSession;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct SearchParams {
     /// Words separated by spaces must all occur.
     q: String,
@@ -84,6 +85,7 @@ pub async fn search(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CiteParams {
     text: String,
     /// The date whose versions apply (YYYY-MM-DD, default today).

@@ -19,6 +19,21 @@ use utoipa::OpenApi;
 use crate::AppState;
 use crate::error::{ApiError, WebError};
 
+/// A page of a list as the API documents it: `page` from 1, `per_page` from 1 to 200; a value
+/// outside is refused (not quietly changed), so the answer is always the page asked for.
+pub(crate) fn page_request(
+    page: Option<u32>,
+    per_page: Option<u32>,
+) -> Result<platform::PageRequest, ApiError> {
+    if page == Some(0) {
+        return Err(ApiError(WebError::invalid("页码从1开始")));
+    }
+    if per_page.is_some_and(|n| !(1..=200).contains(&n)) {
+        return Err(ApiError(WebError::invalid("每页条数应为1–200")));
+    }
+    Ok(platform::PageRequest::new(page, per_page))
+}
+
 pub fn routes(_state: AppState) -> Router<AppState> {
     Router::new()
         .route("/me", get(platform_api::me))

@@ -4,7 +4,6 @@ use axum::Json;
 use axum::extract::State;
 use kernel::ids::OrgId;
 use platform::EventFilter;
-use platform::PageRequest;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -81,8 +80,13 @@ pub struct UserPage {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct UsersQuery {
+    /// From 1.
+    #[param(minimum = 1)]
     page: Option<u32>,
+    /// 1 to 200 (50 when absent).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
     org: Option<String>,
 }
@@ -99,7 +103,7 @@ pub async fn users(
         .platform
         .users(
             &session.actor,
-            PageRequest::new(q.page, q.per_page),
+            super::page_request(q.page, q.per_page)?,
             org.as_ref(),
         )
         .await?;
@@ -144,6 +148,7 @@ pub struct EventDto {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct EventsQuery {
     actor: Option<String>,
     record_type: Option<String>,

@@ -11,6 +11,7 @@ use crate::extract::ApiQuery;
 use crate::session::ApiSession;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct ItemParams {
     /// The day (YYYY-MM-DD); today when absent.
     on: Option<String>,
@@ -26,7 +27,11 @@ pub struct ItemParams {
     q: Option<String>,
     /// The cancelled items instead of those in force.
     cancelled: Option<bool>,
+    /// From 1.
+    #[param(minimum = 1)]
     page: Option<u32>,
+    /// 1 to 200 (50 when absent).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
 }
 
@@ -114,7 +119,7 @@ pub async fn items(
             &session.0.actor,
             on,
             filter,
-            platform::PageRequest::new(p.page, p.per_page),
+            super::page_request(p.page, p.per_page)?,
         )
         .await?;
     Ok(Json(ItemPageDto {
@@ -126,6 +131,7 @@ pub async fn items(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsParams {
     year: i32,
 }

@@ -18,6 +18,7 @@ use crate::html::power::form_date;
 use crate::session::ApiSession;
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CaseParams {
     /// A stage code: received, correcting, in_review, suspended, not_accepted, concluded.
     stage: Option<String>,
@@ -29,7 +30,11 @@ pub struct CaseParams {
     q: Option<String>,
     /// Received in this year.
     year: Option<i32>,
+    /// From 1.
+    #[param(minimum = 1)]
     page: Option<u32>,
+    /// 1 to 200 (50 when absent).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
 }
 
@@ -76,7 +81,7 @@ pub async fn cases(
         .cases(
             &session.0.actor,
             filter,
-            platform::PageRequest::new(p.page, p.per_page),
+            super::page_request(p.page, p.per_page)?,
         )
         .await?;
     Ok(AxumJson(CasePageDto {
@@ -88,7 +93,7 @@ pub async fn cases(
 }
 
 /// One case: its record, steps, clock (each due date with its explanation), documents, timeline.
-#[utoipa::path(get, path = "/api/v1/reconsideration/cases/{id}", responses((status = 200, description = "CasePage"), (status = 404, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/reconsideration/cases/{id}", params(("id" = String, Path, description = "案件")), responses((status = 200, description = "CasePage"), (status = 404, body = super::ErrorBody)))]
 pub async fn case(
     State(state): State<AppState>,
     session: ApiSession,
@@ -189,7 +194,7 @@ pub struct StepDto {
 }
 
 /// Records a step; a refusal names its rule and article (`rule_violation`).
-#[utoipa::path(post, path = "/api/v1/reconsideration/cases/{id}/steps", request_body = StepDto, responses((status = 200, description = "Case"), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(post, path = "/api/v1/reconsideration/cases/{id}/steps", params(("id" = String, Path, description = "案件")), request_body = StepDto, responses((status = 200, description = "Case"), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
 pub async fn step(
     State(state): State<AppState>,
     session: ApiSession,
@@ -222,6 +227,7 @@ pub async fn step(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct StatsParams {
     year: i32,
 }

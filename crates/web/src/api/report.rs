@@ -38,8 +38,13 @@ pub async fn report(
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RecordParams {
+    /// From 1.
+    #[param(minimum = 1)]
     page: Option<u32>,
+    /// 1 to 200 (50 when absent).
+    #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
 }
 
@@ -69,7 +74,7 @@ pub async fn records(
             &session.0.actor,
             year,
             &key,
-            platform::PageRequest::new(p.page, p.per_page),
+            super::page_request(p.page, p.per_page)?,
         )
         .await?;
     Ok(AxumJson(RecordsDto {
