@@ -419,7 +419,16 @@ impl Platform {
     }
 
     /// Changes one's own password (the old one is required).
-    pub async fn change_own_password(&self, actor: &Actor, old: &str, new: &str) -> Result<()> {
+    /// Changes the actor's own password and ends every other session of the account (a session
+    /// opened with the old password elsewhere does not outlive it); `keep` is the cookie token of
+    /// the session in use, which stays open.
+    pub async fn change_own_password(
+        &self,
+        actor: &Actor,
+        old: &str,
+        new: &str,
+        keep: Option<&str>,
+    ) -> Result<()> {
         let Some(id) = actor.user_id() else {
             return Err(Error::Rule("命令行没有密码".into()));
         };
@@ -440,6 +449,7 @@ impl Platform {
         let new_hash = hash_password(new)?;
         let user_id = id.clone();
         let org = actor.org_id.as_ref().map(|o| o.to_string());
+        let kept = keep.map(|token| kernel::crypto::sm3_hex(token.as_bytes()));
         self.db
             .write(&actor.who(), move |tx| {
                 Box::pin(async move {
@@ -450,6 +460,11 @@ impl Platform {
                         .bind(user_id.as_str())
                         .execute(tx.conn())
                         .await?;
+                    query("DELETE FROM sessions WHERE user_id = $1 AND token_hash <> $2")
+                        .bind(user_id.as_str())
+                        .bind(kept.unwrap_or_default())
+                        .execute(tx.conn())
+                        .await?;
                     tx.record(
                         Event::new("user", user_id.as_str(), "password_change").org(org.as_deref()),
                     )
@@ -458,6 +473,54 @@ impl Platform {
             })
             .await?;
         Ok(())
+    }
+
+    /// When another account reset the actor's password and it has not been changed since: who
+    /// did it and when, in words for the password page ("2026年12月5日 16:40 由安全管理员 张三").
+    pub async fn password_reset_by_another(&self, actor: &Actor) -> Result<Option<String>> {
+        let Some(id) = actor.user_id() else {
+            return Ok(None);
+        };
+        let mut conn = self.db.conn().await?;
+        let rows = query(
+            "SELECT e.at, e.actor, e.action FROM audit_events e \
+             WHERE e.record_type = 'user' AND e.record_id = $1 \
+             AND e.action IN ('password_reset', 'password_change', 'create') \
+             ORDER BY e.seq DESC LIMIT 1",
+        )
+        .bind(id.as_str())
+        .fetch_all(&mut conn)
+        .await?;
+        let Some(row) = rows.first() else {
+            return Ok(None);
+        };
+        let (at, by, action): (String, String, String) =
+            (row.try_get(0)?, row.try_get(1)?, row.try_get(2)?);
+        if action != "password_reset" || by == actor.audit_name() {
+            return Ok(None);
+        }
+        let who = match by.strip_prefix("user:") {
+            Some(username) => {
+                let found = query("SELECT display_name, role FROM users WHERE username = $1")
+                    .bind(username)
+                    .fetch_all(&mut conn)
+                    .await?;
+                match found.first() {
+                    Some(r) => {
+                        let name: String = r.try_get(0)?;
+                        let role: String = r.try_get(1)?;
+                        let role = Role::from_code(&role).map(|r| r.label()).unwrap_or("");
+                        format!("{role} {name}").trim().to_string()
+                    }
+                    None => "管理员".to_string(),
+                }
+            }
+            None => "系统运维人员（命令行）".to_string(),
+        };
+        Ok(Some(format!(
+            "{} 由{who}重置",
+            kernel::time::display_stored(&at)
+        )))
     }
 
     /// Counts for the administrators' dashboard: accounts in scope, locked, awaiting a first

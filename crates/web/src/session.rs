@@ -63,6 +63,11 @@ impl FromRequestParts<AppState> for ApiSession {
         state: &AppState,
     ) -> Result<Self, Self::Rejection> {
         match resolve(parts, state).await {
+            // A password set by someone else opens nothing but its own change (on the pages).
+            Ok(info) if info.must_change_password => Err(ApiError(WebError::new(
+                ErrorCode::Forbidden,
+                "请先登录网页修改初始密码或被重置的密码，再使用接口",
+            ))),
             Ok(info) => Ok(ApiSession(info)),
             Err(Error::SessionExpired) => Err(ApiError(WebError::new(
                 ErrorCode::Unauthenticated,

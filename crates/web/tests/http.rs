@@ -1084,3 +1084,66 @@ async fn staff_pages_are_not_stored_and_the_portal_may_be() {
         finish(app).await;
     }
 }
+
+/// Issue 16, item 7: a security administrator reset the audit administrator's password and used
+/// the account through the API without changing it; changing one's own password left the
+/// account's other sessions open. A password set by someone else now opens nothing but its
+/// change, the owner sees who reset it, and a change ends every other session.
+#[tokio::test]
+async fn a_reset_password_opens_only_its_change_and_a_change_ends_other_sessions() {
+    for app in apps().await {
+        let cli = platform::Actor::cli("test");
+        let users = app
+            .platform
+            .users(&cli, platform::PageRequest::new(Some(1), Some(200)), None)
+            .await
+            .unwrap();
+        let auditor = users.items.iter().find(|u| u.username == "auditor").unwrap();
+        let secadmin = app.login("secadmin").await;
+        let csrf = app.csrf(&secadmin).await;
+        let reset = secadmin
+            .post(app.url(&format!("/admin/users/{}/password", auditor.id)))
+            .form(&[("_csrf", csrf.as_str()), ("password", "Reset#2026ab")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reset.status(), StatusCode::OK);
+
+        let used = app.client();
+        let landing = app.try_login(&used, "auditor", "Reset#2026ab").await;
+        assert_eq!(landing.url().path(), "/account/password");
+        let page = landing.text().await.unwrap();
+        assert!(
+            page.contains("由安全管理员") && page.contains("重置"),
+            "the owner is told who reset the password: {page}"
+        );
+        for path in ["/api/v1/audit/events", "/api/v1/users"] {
+            let refused = used.get(app.url(path)).send().await.unwrap();
+            assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{path}");
+        }
+        let audit_page = used.get(app.url("/admin/audit")).send().await.unwrap();
+        assert_eq!(audit_page.url().path(), "/account/password");
+
+        // Two sessions of one account; the change made in one ends the other.
+        let other = app.client();
+        app.try_login(&other, "auditor", "Reset#2026ab").await;
+        let csrf = hidden(&page, "_csrf");
+        let changed = used
+            .post(app.url("/account/password"))
+            .form(&[
+                ("_csrf", csrf.as_str()),
+                ("old", "Reset#2026ab"),
+                ("new", "Mine#2026xyz"),
+                ("confirm", "Mine#2026xyz"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(changed.url().path(), "/", "the session in use stays open");
+        let api = used.get(app.url("/api/v1/audit/events")).send().await.unwrap();
+        assert_eq!(api.status(), StatusCode::OK, "after the change the API opens");
+        let ended = other.get(app.url("/admin/audit")).send().await.unwrap();
+        assert_eq!(ended.url().path(), "/login", "the other session was ended");
+        finish(app).await;
+    }
+}

@@ -186,6 +186,8 @@ pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> PageRe
 struct PasswordPage {
     layout: Layout,
     must_change: bool,
+    /// Who reset the password and when, if another account did.
+    reset: Option<String>,
     policy: String,
     error: Option<String>,
 }
@@ -196,9 +198,18 @@ async fn password_page_with(
     error: Option<String>,
 ) -> PageResult<PasswordPage> {
     let policy = state.platform.password_policy().await?;
+    let reset = if session.0.must_change_password {
+        state
+            .platform
+            .password_reset_by_another(&session.0.actor)
+            .await?
+    } else {
+        None
+    };
     Ok(PasswordPage {
         layout: Layout::staff(&session.0, "修改密码", ""),
         must_change: session.0.must_change_password,
+        reset,
         policy,
         error,
     })
@@ -221,14 +232,21 @@ pub struct PasswordForm {
 pub async fn change_password(
     State(state): State<AppState>,
     session: Session,
+    headers: axum::http::HeaderMap,
     Form(form): Form<PasswordForm>,
 ) -> PageResult<Response> {
     let result = if form.new != form.confirm {
         Err(Error::Password("两次输入的新密码不一致".into()))
     } else {
+        let this_session = cookie::get(&headers, cookie::SESSION);
         state
             .platform
-            .change_own_password(&session.0.actor, &form.old, &form.new)
+            .change_own_password(
+                &session.0.actor,
+                &form.old,
+                &form.new,
+                this_session.as_deref(),
+            )
             .await
     };
     match result {
