@@ -643,3 +643,139 @@ fn power_ledgers_stats_and_their_errors() {
     );
     assert!(fazhi(d, None, &["audit", "verify"]).status.success());
 }
+
+/// The chain hash as `db` computes it (a version tag, then each field length-prefixed), written
+/// out again here so that the test can play the part of someone who rewrites history.
+fn rehash(previous: &[u8; 32], e: &db::audit::StoredEvent) -> [u8; 32] {
+    let seq = e.seq.to_string();
+    let fields = [
+        seq.as_str(),
+        &e.at,
+        &e.actor,
+        e.actor_org_id.as_deref().unwrap_or(""),
+        e.org_id.as_deref().unwrap_or(""),
+        &e.record_type,
+        &e.record_id,
+        &e.action,
+        &e.source,
+        &e.changes,
+    ];
+    let mut bytes = Vec::new();
+    for field in std::iter::once("fazhi.audit.v1").chain(fields) {
+        bytes.extend_from_slice(&(field.len() as u32).to_be_bytes());
+        bytes.extend_from_slice(field.as_bytes());
+    }
+    kernel::crypto::sm3_parts(&[previous, &bytes])
+}
+
+async fn all_events(db: &db::Db) -> Vec<db::audit::StoredEvent> {
+    let mut events = db::audit::list(
+        db,
+        &db::audit::EventFilter {
+            limit: 10_000,
+            ..Default::default()
+        },
+    )
+    .await
+    .unwrap();
+    events.sort_by_key(|e| e.seq);
+    events
+}
+
+/// Issue 16, item 10: editing an event and recomputing every following hash passed
+/// `audit verify`. The stored checkpoints carry a code under a key outside the database, so the
+/// rewritten chain no longer agrees with them.
+#[tokio::test]
+async fn a_rewritten_history_with_recomputed_hashes_is_caught_by_the_checkpoints() {
+    for t in testkit::backends().await {
+        let url = (t.backend() == db::Backend::Postgres).then(|| t.raw_url.clone());
+        let run = |args: &[&str]| fazhi(t.dir.path(), url.as_deref(), args);
+        let file = t.dir.path().join("orgs.csv");
+        std::fs::write(&file, ORGS).unwrap();
+        assert!(run(&["import", "organizations", file.to_str().unwrap()]).status.success());
+        let taken = run(&["audit", "checkpoint"]);
+        assert!(taken.status.success(), "{}", stderr(&taken));
+        assert!(stdout(&taken).contains("校验码："), "{}", stdout(&taken));
+        let clean = run(&["audit", "verify"]);
+        assert!(stdout(&clean).contains("与1个检查点相符"), "{}", stdout(&clean));
+
+        // Rewrite event 2, then recompute its hash and every one after it, and the head.
+        let events = all_events(&t.db).await;
+        let mut previous = [0u8; 32];
+        let mut updates = String::new();
+        for mut e in events {
+            if e.seq == 2 {
+                e.changes = "{}".into();
+                updates.push_str("UPDATE audit_events SET changes = '{}' WHERE seq = 2;\n");
+            }
+            previous = rehash(&previous, &e);
+            let hash = hex::encode(previous);
+            if e.seq >= 2 {
+                updates.push_str(&format!(
+                    "UPDATE audit_events SET hash = '{hash}' WHERE seq = {};\n",
+                    e.seq
+                ));
+            }
+            updates.push_str(&format!(
+                "UPDATE audit_head SET seq = {}, hash = '{hash}' WHERE id = 1;\n",
+                e.seq
+            ));
+        }
+        t.tamper(&updates).await;
+        let caught = run(&["audit", "verify"]);
+        assert_eq!(caught.status.code(), Some(1), "{}: {}", t.name(), stdout(&caught));
+        assert!(
+            stderr(&caught).contains("检查点不符"),
+            "{}: {}",
+            t.name(),
+            stderr(&caught)
+        );
+        t.finish().await;
+    }
+}
+
+/// Issue 16, item 10: deleting the last events and setting the head back passed `audit verify`.
+/// A checkpoint kept outside the system names an event that is no longer there.
+#[tokio::test]
+async fn removed_last_events_are_caught_by_a_checkpoint_kept_outside() {
+    for t in testkit::backends().await {
+        let url = (t.backend() == db::Backend::Postgres).then(|| t.raw_url.clone());
+        let run = |args: &[&str]| fazhi(t.dir.path(), url.as_deref(), args);
+        let file = t.dir.path().join("orgs.csv");
+        std::fs::write(&file, ORGS).unwrap();
+        assert!(run(&["import", "organizations", file.to_str().unwrap()]).status.success());
+        let kept = t.dir.path().join("检查点.txt");
+        let taken = run(&["audit", "checkpoint", "--out", kept.to_str().unwrap()]);
+        assert!(taken.status.success(), "{}", stderr(&taken));
+        let text = std::fs::read_to_string(&kept).unwrap();
+        assert!(!text.contains('Z') && text.contains("北京时间"), "{text}");
+
+        let events = all_events(&t.db).await;
+        let keep_to = events.len() as i64 - 3;
+        let last_kept = events.iter().find(|e| e.seq == keep_to).unwrap();
+        t.tamper(&format!(
+            "DELETE FROM audit_events WHERE seq > {keep_to};\nDELETE FROM audit_checkpoints;\n\
+             UPDATE audit_head SET seq = {keep_to}, hash = '{}' WHERE id = 1;",
+            last_kept.hash
+        ))
+        .await;
+        let caught = run(&["audit", "verify", "--checkpoint", kept.to_str().unwrap()]);
+        assert_eq!(caught.status.code(), Some(1), "{}: {}", t.name(), stdout(&caught));
+        assert!(
+            stderr(&caught).contains("末尾事件被删除"),
+            "{}: {}",
+            t.name(),
+            stderr(&caught)
+        );
+        // A checkpoint file changed by hand is refused by its code.
+        let forged = text.replace(
+            &format!("事件序号：{}", keep_to + 2),
+            &format!("事件序号：{keep_to}"),
+        );
+        std::fs::write(&kept, forged).unwrap();
+        let refused = run(&["audit", "verify", "--checkpoint", kept.to_str().unwrap()]);
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(stderr(&refused).contains("校验码不符"), "{}", stderr(&refused));
+        t.finish().await;
+    }
+}

@@ -40,6 +40,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (10, "table versions", "0010_table_versions.sql"),
     (11, "list order", "0011_list_order.sql"),
     (12, "power year end", "0012_power_year_end.sql"),
+    (13, "audit checkpoints", "0013_audit_checkpoints.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

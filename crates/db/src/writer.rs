@@ -67,6 +67,11 @@ impl Tx {
         &self.who
     }
 
+    /// The chain's head as this job sees it: the last event before the job's own, and its hash.
+    pub fn head(&self) -> (i64, String) {
+        (self.seq, hex::encode(self.hash))
+    }
+
     /// Appends an event to the chain and returns its sequence number. The event is written with
     /// the batch's other events just before the commit (a job does not read its own events).
     pub async fn record(&mut self, event: Event) -> Result<i64, DbError> {

@@ -5,6 +5,7 @@
 
 mod actor;
 mod audit;
+pub use audit::AnchoredReport;
 mod auth;
 mod calendar;
 mod model;

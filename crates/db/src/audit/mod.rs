@@ -7,9 +7,13 @@
 //! deleting or inserting any event breaks every hash after it; [`verify`] re-walks the chain and
 //! names the first broken sequence number. Nothing in fazhi updates or deletes an event.
 
+mod checkpoint;
 mod list;
 mod verify;
 
+pub use checkpoint::{
+    Checkpoint, checkpoints, checkpoints_after, event_hash, last_checkpoint, store_checkpoint,
+};
 pub use list::{EventFilter, head, list, since};
 pub use verify::{ChainBroken, VerifyError, VerifyReport, verify};
 

@@ -180,10 +180,14 @@ pub async fn verify(
     State(state): State<AppState>,
     session: Session,
 ) -> PageResult<impl IntoResponse> {
-    let outcome = match state.platform.verify_audit(&session.0.actor).await? {
+    let outcome = match state
+        .platform
+        .verify_audit(&session.0.actor, None, |_| {})
+        .await?
+    {
         Ok(report) => Ok(format!(
-            "审计链完整：共{}个事件，逐一核验SM3哈希无误（用时{:.2}秒）。",
-            report.events, report.seconds
+            "审计链完整：共{}个事件，逐一核验SM3哈希无误，与{}个带密钥校验码的检查点相符（用时{:.2}秒）。",
+            report.chain.events, report.checkpoints, report.chain.seconds
         )),
         Err(broken) => Err(broken.to_string()),
     };
