@@ -692,12 +692,20 @@ async fn a_rewritten_history_with_recomputed_hashes_is_caught_by_the_checkpoints
         let run = |args: &[&str]| fazhi(t.dir.path(), url.as_deref(), args);
         let file = t.dir.path().join("orgs.csv");
         std::fs::write(&file, ORGS).unwrap();
-        assert!(run(&["import", "organizations", file.to_str().unwrap()]).status.success());
+        assert!(
+            run(&["import", "organizations", file.to_str().unwrap()])
+                .status
+                .success()
+        );
         let taken = run(&["audit", "checkpoint"]);
         assert!(taken.status.success(), "{}", stderr(&taken));
         assert!(stdout(&taken).contains("校验码："), "{}", stdout(&taken));
         let clean = run(&["audit", "verify"]);
-        assert!(stdout(&clean).contains("与1个检查点相符"), "{}", stdout(&clean));
+        assert!(
+            stdout(&clean).contains("与1个检查点相符"),
+            "{}",
+            stdout(&clean)
+        );
 
         // Rewrite event 2, then recompute its hash and every one after it, and the head.
         let events = all_events(&t.db).await;
@@ -723,7 +731,13 @@ async fn a_rewritten_history_with_recomputed_hashes_is_caught_by_the_checkpoints
         }
         t.tamper(&updates).await;
         let caught = run(&["audit", "verify"]);
-        assert_eq!(caught.status.code(), Some(1), "{}: {}", t.name(), stdout(&caught));
+        assert_eq!(
+            caught.status.code(),
+            Some(1),
+            "{}: {}",
+            t.name(),
+            stdout(&caught)
+        );
         assert!(
             stderr(&caught).contains("检查点不符"),
             "{}: {}",
@@ -743,7 +757,11 @@ async fn removed_last_events_are_caught_by_a_checkpoint_kept_outside() {
         let run = |args: &[&str]| fazhi(t.dir.path(), url.as_deref(), args);
         let file = t.dir.path().join("orgs.csv");
         std::fs::write(&file, ORGS).unwrap();
-        assert!(run(&["import", "organizations", file.to_str().unwrap()]).status.success());
+        assert!(
+            run(&["import", "organizations", file.to_str().unwrap()])
+                .status
+                .success()
+        );
         let kept = t.dir.path().join("检查点.txt");
         let taken = run(&["audit", "checkpoint", "--out", kept.to_str().unwrap()]);
         assert!(taken.status.success(), "{}", stderr(&taken));
@@ -760,7 +778,13 @@ async fn removed_last_events_are_caught_by_a_checkpoint_kept_outside() {
         ))
         .await;
         let caught = run(&["audit", "verify", "--checkpoint", kept.to_str().unwrap()]);
-        assert_eq!(caught.status.code(), Some(1), "{}: {}", t.name(), stdout(&caught));
+        assert_eq!(
+            caught.status.code(),
+            Some(1),
+            "{}: {}",
+            t.name(),
+            stdout(&caught)
+        );
         assert!(
             stderr(&caught).contains("末尾事件被删除"),
             "{}: {}",
@@ -775,7 +799,11 @@ async fn removed_last_events_are_caught_by_a_checkpoint_kept_outside() {
         std::fs::write(&kept, forged).unwrap();
         let refused = run(&["audit", "verify", "--checkpoint", kept.to_str().unwrap()]);
         assert_eq!(refused.status.code(), Some(1));
-        assert!(stderr(&refused).contains("校验码不符"), "{}", stderr(&refused));
+        assert!(
+            stderr(&refused).contains("校验码不符"),
+            "{}",
+            stderr(&refused)
+        );
         t.finish().await;
     }
 }

@@ -135,7 +135,10 @@ fn an_import_killed_at_any_moment_leaves_the_ledger_whole_or_absent() {
             "run {run} (killed at {at:?}, seed {seed}): {found} of {rows} items in the ledger"
         );
         if acknowledged {
-            assert_eq!(found, rows as i64, "run {run}: an acknowledged import is whole");
+            assert_eq!(
+                found, rows as i64,
+                "run {run}: an acknowledged import is whole"
+            );
         }
         assert_eq!(
             count(&dir, "orgs"),

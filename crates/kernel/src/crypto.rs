@@ -36,8 +36,8 @@ pub fn sm3_parts(parts: &[&[u8]]) -> [u8; 32] {
 /// HMAC-SM3 (GB/T 15852.2 with SM3) of `parts`, fed in order, under `key`.
 pub fn hmac_sm3(key: &[u8], parts: &[&[u8]]) -> [u8; 32] {
     use hmac::{KeyInit, Mac};
-    let mut mac = <hmac::Hmac<Sm3> as KeyInit>::new_from_slice(key)
-        .expect("HMAC takes a key of any length");
+    let mut mac =
+        <hmac::Hmac<Sm3> as KeyInit>::new_from_slice(key).expect("HMAC takes a key of any length");
     for part in parts {
         mac.update(part);
     }
@@ -169,7 +169,10 @@ mod hmac_tests {
     /// "key" and message "The quick brown fox jumps over the lazy dog".
     #[test]
     fn hmac_sm3_matches_an_independent_implementation() {
-        let mac = hmac_sm3(b"key", &[b"The quick brown fox ", b"jumps over the lazy dog"]);
+        let mac = hmac_sm3(
+            b"key",
+            &[b"The quick brown fox ", b"jumps over the lazy dog"],
+        );
         assert_eq!(hex::encode(mac), HMAC_SM3_FOX);
     }
 

@@ -43,8 +43,7 @@ pub fn refusal(text: &str) -> Option<&'static str> {
     if text.chars().any(turns_direction) {
         return Some("含有改变文字方向的不可见字符，请删去后重新输入");
     }
-    if !text.is_empty() && text.chars().all(invisible) && !text.chars().all(char::is_whitespace)
-    {
+    if !text.is_empty() && text.chars().all(invisible) && !text.chars().all(char::is_whitespace) {
         return Some("只有看不见的字符，请输入实际内容");
     }
     None
@@ -56,14 +55,25 @@ mod tests {
 
     #[test]
     fn typed_text_passes_and_hidden_text_is_named() {
-        for fine in ["王建国", "", "  ", "第一行\n第二行\t", "新北区（示例）", "A‍B"] {
+        for fine in [
+            "王建国",
+            "",
+            "  ",
+            "第一行\n第二行\t",
+            "新北区（示例）",
+            "A‍B",
+        ] {
             assert_eq!(refusal(fine), None, "{fine:?}");
         }
         assert!(refusal("王\0").unwrap().contains("空字符"));
         assert!(refusal("a\u{7}b").unwrap().contains("控制字符"));
         assert!(refusal("王\u{202e}国建").unwrap().contains("方向"));
         assert!(refusal("\u{2067}").unwrap().contains("方向"));
-        assert!(refusal("\u{200b}\u{200c}\u{feff}").unwrap().contains("看不见"));
+        assert!(
+            refusal("\u{200b}\u{200c}\u{feff}")
+                .unwrap()
+                .contains("看不见")
+        );
         assert!(refusal(" \u{200b} ").unwrap().contains("看不见"));
     }
 }

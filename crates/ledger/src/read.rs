@@ -264,7 +264,9 @@ fn read_workbook(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetRow>, LedgerE
         .into_iter()
         .next()
         .ok_or(LedgerError::Empty)?;
-    let mut reader = workbook.worksheet_cells_reader(&first).map_err(unreadable)?;
+    let mut reader = workbook
+        .worksheet_cells_reader(&first)
+        .map_err(unreadable)?;
     let mut tally = Tally::new(limits);
     let mut rows: Vec<SheetRow> = Vec::new();
     let mut current: Option<SheetRow> = None;

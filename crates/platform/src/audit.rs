@@ -1,6 +1,6 @@
 //! Reading the audit log: the audit administrator's alone (三员分立), within their scope.
 
-use db::audit::{Checkpoint, ChainBroken, EventFilter, StoredEvent, VerifyError, VerifyReport};
+use db::audit::{ChainBroken, Checkpoint, EventFilter, StoredEvent, VerifyError, VerifyReport};
 use db::{Changes, Event};
 use kernel::Permission;
 
@@ -97,9 +97,7 @@ impl Platform {
             Some(hash) if hash == checkpoint.hash => Ok(Ok(())),
             _ => Ok(Err(ChainBroken {
                 seq,
-                reason: format!(
-                    "与第{seq}号事件的检查点不符：此前的事件被改写后重新计算了哈希"
-                ),
+                reason: format!("与第{seq}号事件的检查点不符：此前的事件被改写后重新计算了哈希"),
             })),
         }
     }
@@ -142,11 +140,8 @@ impl Platform {
                     };
                     db::audit::store_checkpoint(tx, &checkpoint).await?;
                     tx.record(
-                        Event::new("audit", &seq.to_string(), "checkpoint").changes(
-                            Changes::new()
-                                .set("seq", seq)
-                                .set("hash", &checkpoint.hash),
-                        ),
+                        Event::new("audit", &seq.to_string(), "checkpoint")
+                            .changes(Changes::new().set("seq", seq).set("hash", &checkpoint.hash)),
                     )
                     .await?;
                     Ok::<_, db::DbError>(checkpoint)

@@ -177,6 +177,25 @@ impl Platform {
         error
     }
 
+    /// Checks the actor's role is one of `roles` (the command line passes); a refusal is recorded.
+    /// Returns the refusal to give back.
+    pub async fn refuse_role(
+        &self,
+        actor: &Actor,
+        roles: &[kernel::Role],
+        record_type: &str,
+        record_id: &str,
+    ) -> Error {
+        let role = actor.role.map(|r| r.label()).unwrap_or("命令行");
+        let allowed = roles
+            .iter()
+            .map(|r| r.label())
+            .collect::<Vec<_>>()
+            .join("、");
+        let refusal = Error::Forbidden(format!("此项只由{allowed}办理，{role}不能办理"));
+        self.refuse(actor, refusal, record_type, record_id).await
+    }
+
     /// Checks a permission; a refusal is recorded.
     pub async fn require(
         &self,

@@ -569,7 +569,8 @@ async fn the_three_administrators_are_separate() {
         assert!(first.session.must_change_password);
         let actor = first.session.actor;
         assert!(matches!(
-            p.change_own_password(&actor, "wrong", "Newpass#2021", None).await,
+            p.change_own_password(&actor, "wrong", "Newpass#2021", None)
+                .await,
             Err(Error::Password(_))
         ));
         p.change_own_password(&actor, PASSWORD, "Newpass#2021", None)

@@ -167,7 +167,12 @@ impl Power {
     pub async fn adjustment(&self, actor: &Actor, id: &AdjustmentId) -> Result<Adjustment> {
         // The administrators (三员) read no business records: the permission first, then scope.
         self.platform
-            .require(actor, Permission::ReadRecords, "power_adjustment", id.as_str())
+            .require(
+                actor,
+                Permission::ReadRecords,
+                "power_adjustment",
+                id.as_str(),
+            )
             .await?;
         let mut conn = self.platform.db().conn().await?;
         let a = store::adjustment(&mut conn, id)

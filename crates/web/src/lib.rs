@@ -8,6 +8,7 @@ mod api;
 mod cookie;
 mod error;
 mod extract;
+pub mod gate;
 mod html;
 mod nav;
 mod session;

@@ -79,7 +79,7 @@ impl FromRequestParts<AppState> for ApiSession {
 }
 
 /// The session of a request: resolved once (the CSRF guard may already have done it).
-async fn resolve(parts: &mut Parts, state: &AppState) -> Result<SessionInfo, Error> {
+pub(crate) async fn resolve(parts: &mut Parts, state: &AppState) -> Result<SessionInfo, Error> {
     if let Some(info) = parts.extensions.get::<SessionInfo>() {
         return Ok(info.clone());
     }
@@ -161,7 +161,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     next.run(Request::from_parts(parts, body)).await
 }
 
-fn refuse(parts: &Parts, error: WebError) -> Response {
+pub(crate) fn refuse(parts: &Parts, error: WebError) -> Response {
     if is_api(parts.uri.path()) {
         ApiError(error).into_response()
     } else {

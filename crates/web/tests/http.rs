@@ -1028,7 +1028,10 @@ async fn the_openapi_document_describes_the_parameters_as_they_are_taken() {
                 .filter_map(|p| p.split('}').next())
                 .collect();
             for (method, operation) in operations.as_object().unwrap() {
-                let parameters = operation["parameters"].as_array().cloned().unwrap_or_default();
+                let parameters = operation["parameters"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
                 let declared: Vec<&str> = parameters
                     .iter()
                     .filter(|p| p["in"] == "path")
@@ -1098,7 +1101,11 @@ async fn a_reset_password_opens_only_its_change_and_a_change_ends_other_sessions
             .users(&cli, platform::PageRequest::new(Some(1), Some(200)), None)
             .await
             .unwrap();
-        let auditor = users.items.iter().find(|u| u.username == "auditor").unwrap();
+        let auditor = users
+            .items
+            .iter()
+            .find(|u| u.username == "auditor")
+            .unwrap();
         let secadmin = app.login("secadmin").await;
         let csrf = app.csrf(&secadmin).await;
         let reset = secadmin
@@ -1140,8 +1147,16 @@ async fn a_reset_password_opens_only_its_change_and_a_change_ends_other_sessions
             .await
             .unwrap();
         assert_eq!(changed.url().path(), "/", "the session in use stays open");
-        let api = used.get(app.url("/api/v1/audit/events")).send().await.unwrap();
-        assert_eq!(api.status(), StatusCode::OK, "after the change the API opens");
+        let api = used
+            .get(app.url("/api/v1/audit/events"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            api.status(),
+            StatusCode::OK,
+            "after the change the API opens"
+        );
         let ended = other.get(app.url("/admin/audit")).send().await.unwrap();
         assert_eq!(ended.url().path(), "/login", "the other session was ended");
         finish(app).await;

@@ -251,14 +251,8 @@ async fn the_power_list_from_upload_to_the_public_portal() {
         // The administrators (三员) read no business records (issue 16, item 7).
         for admin in ["sysadmin", "secadmin", "auditor"] {
             let client = app.login(admin).await;
-            let (status, page) = text(
-                client
-                    .get(app.url(&adjustment_url))
-                    .send()
-                    .await
-                    .unwrap(),
-            )
-            .await;
+            let (status, page) =
+                text(client.get(app.url(&adjustment_url)).send().await.unwrap()).await;
             assert_eq!(status, StatusCode::FORBIDDEN, "{admin}");
             assert!(!page.contains("上位法修改"), "{admin}");
         }

@@ -93,7 +93,9 @@ pub async fn checkpoints_after(db: &Db, seq: i64) -> Result<Option<i64>, DbError
         .bind(seq)
         .fetch_all(&mut db.conn().await?)
         .await?;
-    Ok(rows.first().and_then(|r| r.try_get::<Option<i64>, _>(0).ok().flatten()))
+    Ok(rows
+        .first()
+        .and_then(|r| r.try_get::<Option<i64>, _>(0).ok().flatten()))
 }
 
 /// Stores a checkpoint (in the transaction that records its event).
@@ -152,7 +154,10 @@ mod tests {
             mac: "cd".repeat(32),
         };
         let text = checkpoint.to_text();
-        assert!(text.contains("事件序号：12345") && !text.contains('Z'), "{text}");
+        assert!(
+            text.contains("事件序号：12345") && !text.contains('Z'),
+            "{text}"
+        );
         let back = Checkpoint::parse(&text).unwrap();
         assert_eq!(
             (back.seq, &back.hash, back.previous_seq, &back.mac),

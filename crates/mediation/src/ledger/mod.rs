@@ -116,7 +116,10 @@ impl Mediation {
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require_write(actor, ORGANIZATIONS.kind).await?;
-        let records = self.platform.ledger_records(records.into(), &ORGANIZATIONS).await?;
+        let records = self
+            .platform
+            .ledger_records(records.into(), &ORGANIZATIONS)
+            .await?;
         let records: &[Record] = &records;
         let orgs = self.platform.org_resolver().await?;
         let mut conn = self.platform.db().conn().await?;
@@ -262,7 +265,10 @@ impl Mediation {
         mode: ImportMode,
     ) -> Result<ImportReport> {
         self.require_write(actor, MEDIATORS.kind).await?;
-        let records = self.platform.ledger_records(records.into(), &MEDIATORS).await?;
+        let records = self
+            .platform
+            .ledger_records(records.into(), &MEDIATORS)
+            .await?;
         let records: &[Record] = &records;
         let mut conn = self.platform.db().conn().await?;
         let organizations: HashMap<String, Organization> = store::organizations(&mut conn)

@@ -25,7 +25,10 @@ impl Power {
         self.platform
             .require(actor, Permission::WriteRecords, "ledger", ADJUSTMENTS.kind)
             .await?;
-        let records = self.platform.ledger_records(records.into(), &ADJUSTMENTS).await?;
+        let records = self
+            .platform
+            .ledger_records(records.into(), &ADJUSTMENTS)
+            .await?;
         let records: &[Record] = &records;
         let orgs = self.platform.org_resolver().await?;
         let mut timelines = self.timelines().await?;

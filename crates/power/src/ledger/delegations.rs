@@ -25,7 +25,10 @@ impl Power {
         self.platform
             .require(actor, Permission::WriteRecords, "ledger", DELEGATIONS.kind)
             .await?;
-        let records = self.platform.ledger_records(records.into(), &DELEGATIONS).await?;
+        let records = self
+            .platform
+            .ledger_records(records.into(), &DELEGATIONS)
+            .await?;
         let records: &[Record] = &records;
         let orgs = self.platform.org_resolver().await?;
         let timelines = self.timelines().await?;

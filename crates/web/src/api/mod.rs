@@ -18,6 +18,8 @@ use utoipa::OpenApi;
 
 use crate::AppState;
 use crate::error::{ApiError, WebError};
+use crate::gate::{self, Need};
+use kernel::Permission;
 
 /// A page of a list as the API documents it: `page` from 1, `per_page` from 1 to 200; a value
 /// outside is refused (not quietly changed), so the answer is always the page asked for.
@@ -34,32 +36,59 @@ pub(crate) fn page_request(
     Ok(platform::PageRequest::new(page, per_page))
 }
 
-pub fn routes(_state: AppState) -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
+    // Who may use each route (see `gate`): checked before the request's query, form or file is read.
+    let g = |need: Need| axum::middleware::from_fn_with_state((state.clone(), need), gate::check);
     Router::new()
         .route("/me", get(platform_api::me))
-        .route("/orgs", get(orgs::list).post(orgs::create))
+        .route(
+            "/orgs",
+            get(orgs::list).merge(
+                post(orgs::create).route_layer(g(Need::Can(Permission::ManageOrganisations))),
+            ),
+        )
         .route("/orgs/{id}", get(orgs::get))
-        .route("/users", get(platform_api::users))
-        .route("/audit/events", get(platform_api::audit_events))
+        .route(
+            "/users",
+            get(platform_api::users).route_layer(g(Need::ACCOUNTS)),
+        )
+        .route(
+            "/audit/events",
+            get(platform_api::audit_events).route_layer(g(Need::Can(Permission::ReadAudit))),
+        )
         .route("/calendar/days/{date}", get(calendar::day))
         .route("/calendar/deadline", get(calendar::deadline))
         .route("/validate", post(calendar::validate))
         .route("/laws/search", get(laws::search))
         .route("/laws/cite", get(laws::cite))
-        .route("/power/items", get(power::items))
-        .route("/power/stats", get(power::stats))
+        .route("/power/items", get(power::items).route_layer(g(Need::READ)))
+        .route("/power/stats", get(power::stats).route_layer(g(Need::READ)))
         .route(
             "/reconsideration/cases",
-            get(reconsideration::cases).post(reconsideration::register),
+            get(reconsideration::cases)
+                .route_layer(g(Need::READ))
+                .merge(post(reconsideration::register).route_layer(g(Need::LEGAL))),
         )
-        .route("/reconsideration/cases/{id}", get(reconsideration::case))
+        .route(
+            "/reconsideration/cases/{id}",
+            get(reconsideration::case).route_layer(g(Need::READ)),
+        )
         .route(
             "/reconsideration/cases/{id}/steps",
-            post(reconsideration::step),
+            post(reconsideration::step).route_layer(g(Need::LEGAL)),
         )
-        .route("/reconsideration/stats", get(reconsideration::stats))
-        .route("/report/{year}", get(report::report))
-        .route("/report/{year}/figures/{key}", get(report::records))
+        .route(
+            "/reconsideration/stats",
+            get(reconsideration::stats).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/report/{year}",
+            get(report::report).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/report/{year}/figures/{key}",
+            get(report::records).route_layer(g(Need::READ)),
+        )
         .fallback(|| async { ApiError(WebError::not_found()) })
 }
 

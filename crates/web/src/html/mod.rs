@@ -22,10 +22,14 @@ use axum::routing::{get, post};
 use platform::SessionInfo;
 
 use crate::error::{PageError, PageResult, WebError};
+use crate::gate::{self, Need};
 use crate::nav::{self, NavItem};
 use crate::{AppState, UPLOAD_LIMIT};
+use kernel::Permission;
 
-pub fn routes(_state: AppState) -> Router<AppState> {
+pub fn routes(state: AppState) -> Router<AppState> {
+    // Who may use each route (see `gate`): checked before the request's query, form or file is read.
+    let g = |need: Need| axum::middleware::from_fn_with_state((state.clone(), need), gate::check);
     let upload = || DefaultBodyLimit::max(UPLOAD_LIMIT);
     Router::new()
         .route("/", get(dashboard::page))
@@ -36,131 +40,305 @@ pub fn routes(_state: AppState) -> Router<AppState> {
             get(auth::password_page).post(auth::change_password),
         )
         .route("/calendar", get(calendar::page))
-        .route("/calendar/notices", post(calendar::load).layer(upload()))
-        .route("/admin/orgs", get(orgs::list))
-        .route("/admin/orgs/new", get(orgs::new_page).post(orgs::create))
+        .route(
+            "/calendar/notices",
+            post(calendar::load)
+                .route_layer(g(Need::Can(Permission::ManageCalendar)))
+                .layer(upload()),
+        )
+        .route(
+            "/admin/orgs",
+            get(orgs::list).route_layer(g(Need::Can(Permission::ManageOrganisations))),
+        )
+        .route(
+            "/admin/orgs/new",
+            get(orgs::new_page)
+                .route_layer(g(Need::Can(Permission::ManageOrganisations)))
+                .merge(
+                    post(orgs::create).route_layer(g(Need::Can(Permission::ManageOrganisations))),
+                ),
+        )
         .route(
             "/admin/orgs/import",
-            get(orgs::import_page).post(orgs::import).layer(upload()),
+            get(orgs::import_page)
+                .route_layer(g(Need::Can(Permission::ManageOrganisations)))
+                .merge(
+                    post(orgs::import).route_layer(g(Need::Can(Permission::ManageOrganisations))),
+                )
+                .layer(upload()),
         )
-        .route("/admin/orgs/export.xlsx", get(orgs::export))
-        .route("/admin/orgs/template.xlsx", get(orgs::template))
-        .route("/admin/orgs/{id}", get(orgs::detail).post(orgs::update))
-        .route("/admin/users", get(users::list))
-        .route("/admin/users/new", get(users::new_page).post(users::create))
-        .route("/admin/users/{id}", get(users::detail))
-        .route("/admin/users/{id}/role", post(users::change_role))
-        .route("/admin/users/{id}/password", post(users::reset_password))
-        .route("/admin/users/{id}/unlock", post(users::unlock))
-        .route("/admin/users/{id}/status", post(users::set_status))
-        .route("/admin/audit", get(audit::list))
-        .route("/admin/audit/verify", post(audit::verify))
+        .route(
+            "/admin/orgs/export.xlsx",
+            get(orgs::export).route_layer(g(Need::Can(Permission::ManageOrganisations))),
+        )
+        .route(
+            "/admin/orgs/template.xlsx",
+            get(orgs::template).route_layer(g(Need::Can(Permission::ManageOrganisations))),
+        )
+        .route(
+            "/admin/orgs/{id}",
+            get(orgs::detail)
+                .route_layer(g(Need::Can(Permission::ManageOrganisations)))
+                .merge(
+                    post(orgs::update).route_layer(g(Need::Can(Permission::ManageOrganisations))),
+                ),
+        )
+        .route(
+            "/admin/users",
+            get(users::list).route_layer(g(Need::ACCOUNTS)),
+        )
+        .route(
+            "/admin/users/new",
+            get(users::new_page)
+                .route_layer(g(Need::ACCOUNTS))
+                .merge(post(users::create).route_layer(g(Need::ACCOUNTS))),
+        )
+        .route(
+            "/admin/users/{id}",
+            get(users::detail).route_layer(g(Need::ACCOUNTS)),
+        )
+        .route(
+            "/admin/users/{id}/role",
+            post(users::change_role).route_layer(g(Need::Any(&[
+                Permission::ManageUsers,
+                Permission::GrantAdminRoles,
+            ]))),
+        )
+        .route(
+            "/admin/users/{id}/password",
+            post(users::reset_password).route_layer(g(Need::Can(Permission::UnlockAccounts))),
+        )
+        .route(
+            "/admin/users/{id}/unlock",
+            post(users::unlock).route_layer(g(Need::Can(Permission::UnlockAccounts))),
+        )
+        .route(
+            "/admin/users/{id}/status",
+            post(users::set_status).route_layer(g(Need::Any(&[
+                Permission::ManageUsers,
+                Permission::GrantAdminRoles,
+            ]))),
+        )
+        .route(
+            "/admin/audit",
+            get(audit::list).route_layer(g(Need::Can(Permission::ReadAudit))),
+        )
+        .route(
+            "/admin/audit/verify",
+            post(audit::verify).route_layer(g(Need::Can(Permission::ReadAudit))),
+        )
         .route(
             "/admin/settings",
-            get(settings::page).post(settings::update),
+            get(settings::page)
+                .route_layer(g(Need::Any(&[
+                    Permission::ManageCalendar,
+                    Permission::ManageSecuritySettings,
+                ])))
+                .merge(post(settings::update).route_layer(g(Need::Any(&[
+                    Permission::ManageCalendar,
+                    Permission::ManageSecuritySettings,
+                ])))),
         )
         .route("/laws", get(laws::search))
         .route("/laws/cite", get(laws::cite))
         .route("/laws/{id}", get(laws::law))
-        .route("/laws/{id}/repeal", post(laws::repeal))
-        .route("/laws/{id}/amend", post(laws::amend))
+        .route(
+            "/laws/{id}/repeal",
+            post(laws::repeal).route_layer(g(Need::LEGAL)),
+        )
+        .route(
+            "/laws/{id}/amend",
+            post(laws::amend).route_layer(g(Need::LEGAL)),
+        )
         .route("/gongkai/falv", get(laws::public_search))
         .route("/gongkai/falv/{id}", get(laws::public_law))
-        .route("/power", get(power::list))
-        .route("/power/compare", get(power::compare))
-        .route("/power/worklist", get(power::worklist))
+        .route("/power", get(power::list).route_layer(g(Need::READ)))
+        .route(
+            "/power/compare",
+            get(power::compare).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/power/worklist",
+            get(power::worklist).route_layer(g(Need::READ)),
+        )
         .route(
             "/power/import",
             get(power::ledger::import_page)
-                .post(power::ledger::import)
+                .route_layer(g(Need::WRITE))
+                .merge(post(power::ledger::import).route_layer(g(Need::WRITE)))
                 .layer(upload()),
         )
-        .route("/power/export.xlsx", get(power::ledger::export))
-        .route("/power/template.xlsx", get(power::ledger::template))
+        .route(
+            "/power/export.xlsx",
+            get(power::ledger::export).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/power/template.xlsx",
+            get(power::ledger::template).route_layer(g(Need::WRITE)),
+        )
         .route(
             "/power/adjustments",
-            get(power::adjust::list).post(power::adjust::create),
+            get(power::adjust::list)
+                .route_layer(g(Need::READ))
+                .merge(post(power::adjust::create).route_layer(g(Need::WRITE))),
         )
-        .route("/power/adjustments/new", get(power::adjust::new_page))
-        .route("/power/adjustments/{id}", get(power::adjust::detail))
+        .route(
+            "/power/adjustments/new",
+            get(power::adjust::new_page).route_layer(g(Need::WRITE)),
+        )
+        .route(
+            "/power/adjustments/{id}",
+            get(power::adjust::detail).route_layer(g(Need::READ)),
+        )
         .route(
             "/power/adjustments/{id}/review",
-            post(power::adjust::review),
+            post(power::adjust::review).route_layer(g(Need::LEGAL)),
         )
         .route(
             "/power/adjustments/{id}/decide",
-            post(power::adjust::decide),
+            post(power::adjust::decide).route_layer(g(Need::LEGAL)),
         )
         .route(
             "/power/delegations",
-            get(power::delegate::matrix).post(power::delegate::create),
+            get(power::delegate::matrix)
+                .route_layer(g(Need::READ))
+                .merge(post(power::delegate::create).route_layer(g(Need::WRITE))),
         )
-        .route("/power/delegations/{id}/state", post(power::delegate::step))
-        .route("/power/{id}", get(power::item))
+        .route(
+            "/power/delegations/{id}/state",
+            post(power::delegate::step).route_layer(g(Need::WRITE)),
+        )
+        .route("/power/{id}", get(power::item).route_layer(g(Need::READ)))
         .route("/gongkai/quanze", get(power::public::list))
         .route("/gongkai/quanze/{id}", get(power::public::item))
         .route("/gongkai", get(portal::home))
         .route(
             "/reconsideration",
-            get(reconsideration::list).post(reconsideration::create),
+            get(reconsideration::list)
+                .route_layer(g(Need::READ))
+                .merge(post(reconsideration::create).route_layer(g(Need::LEGAL))),
         )
-        .route("/reconsideration/new", get(reconsideration::new_page))
-        .route("/reconsideration/stats", get(reconsideration::stats::stats))
+        .route(
+            "/reconsideration/new",
+            get(reconsideration::new_page).route_layer(g(Need::LEGAL)),
+        )
+        .route(
+            "/reconsideration/stats",
+            get(reconsideration::stats::stats).route_layer(g(Need::READ)),
+        )
         .route(
             "/reconsideration/import",
             get(reconsideration::ledger::import_page)
-                .post(reconsideration::ledger::import)
+                .route_layer(g(Need::LEGAL))
+                .merge(post(reconsideration::ledger::import).route_layer(g(Need::LEGAL)))
                 .layer(upload()),
         )
         .route(
             "/reconsideration/export.xlsx",
-            get(reconsideration::ledger::export),
+            get(reconsideration::ledger::export).route_layer(g(Need::READ)),
         )
         .route(
             "/reconsideration/template.xlsx",
-            get(reconsideration::ledger::template),
+            get(reconsideration::ledger::template).route_layer(g(Need::LEGAL)),
         )
         .route(
             "/reconsideration/documents/{id}",
-            get(reconsideration::document),
+            get(reconsideration::document).route_layer(g(Need::READ)),
         )
-        .route("/reconsideration/{id}", get(reconsideration::case))
-        .route("/reconsideration/{id}/steps", post(reconsideration::step))
+        .route(
+            "/reconsideration/{id}",
+            get(reconsideration::case).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/reconsideration/{id}/steps",
+            post(reconsideration::step).route_layer(g(Need::LEGAL)),
+        )
         .route(
             "/reconsideration/{id}/documents",
-            post(reconsideration::generate),
+            post(reconsideration::generate).route_layer(g(Need::LEGAL)),
         )
         .route("/gongkai/fuyi", get(reconsideration::public::list))
         .route("/gongkai/fuyi/{id}", get(reconsideration::public::case))
-        .route("/mediation", get(mediation::list).post(mediation::create))
-        .route("/mediation/new", get(mediation::new_page))
-        .route("/mediation/organizations", get(mediation::organizations))
-        .route("/mediation/roster/notices", post(mediation::roster_notice))
-        .route("/mediation/stats", get(mediation::stats))
+        .route(
+            "/mediation",
+            get(mediation::list)
+                .route_layer(g(Need::READ))
+                .merge(post(mediation::create).route_layer(g(Need::WRITE))),
+        )
+        .route(
+            "/mediation/new",
+            get(mediation::new_page).route_layer(g(Need::WRITE)),
+        )
+        .route(
+            "/mediation/organizations",
+            get(mediation::organizations).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/mediation/roster/notices",
+            post(mediation::roster_notice).route_layer(g(Need::WRITE)),
+        )
+        .route(
+            "/mediation/stats",
+            get(mediation::stats).route_layer(g(Need::READ)),
+        )
         .route(
             "/mediation/import",
             get(mediation::ledger::import_page)
-                .post(mediation::ledger::import)
+                .route_layer(g(Need::WRITE))
+                .merge(post(mediation::ledger::import).route_layer(g(Need::WRITE)))
                 .layer(upload()),
         )
-        .route("/mediation/export.xlsx", get(mediation::ledger::export))
-        .route("/mediation/template.xlsx", get(mediation::ledger::template))
-        .route("/mediation/{id}", get(mediation::dispute))
-        .route("/mediation/{id}/conclude", post(mediation::conclude))
-        .route("/mediation/{id}/notes", post(mediation::note))
-        .route("/mediation/{id}/agreement.docx", get(mediation::agreement))
+        .route(
+            "/mediation/export.xlsx",
+            get(mediation::ledger::export).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/mediation/template.xlsx",
+            get(mediation::ledger::template).route_layer(g(Need::WRITE)),
+        )
+        .route(
+            "/mediation/{id}",
+            get(mediation::dispute).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/mediation/{id}/conclude",
+            post(mediation::conclude).route_layer(g(Need::WRITE)),
+        )
+        .route(
+            "/mediation/{id}/notes",
+            post(mediation::note).route_layer(g(Need::WRITE)),
+        )
+        .route(
+            "/mediation/{id}/agreement.docx",
+            get(mediation::agreement).route_layer(g(Need::READ)),
+        )
         .route("/gongkai/tiaojie", get(mediation::public::roster))
         .route("/gongkai/jigou", get(portal::directory))
-        .route("/report", get(report::index))
-        .route("/report/{year}", get(report::editor))
-        .route("/report/{year}/preview", get(report::preview))
-        .route("/report/{year}/download/{format}", get(report::download))
-        .route("/report/{year}/publish", post(report::publish))
+        .route("/report", get(report::index).route_layer(g(Need::READ)))
+        .route(
+            "/report/{year}",
+            get(report::editor).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/report/{year}/preview",
+            get(report::preview).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/report/{year}/download/{format}",
+            get(report::download).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/report/{year}/publish",
+            post(report::publish).route_layer(g(Need::WRITE)),
+        )
         .route(
             "/report/{year}/sections/{section}",
-            post(report::save_section),
+            post(report::save_section).route_layer(g(Need::WRITE)),
         )
-        .route("/report/{year}/figures/{key}", get(report::figure))
+        .route(
+            "/report/{year}/figures/{key}",
+            get(report::figure).route_layer(g(Need::READ)),
+        )
         .route("/gongkai/baogao", get(report::public::list))
         .route("/gongkai/baogao/{org}/{year}", get(report::public::report))
         .route(

@@ -99,8 +99,13 @@ pub async fn import(
 ) -> PageResult<Response> {
     let mut kind = String::new();
     let result = async {
-        let upload =
-            read_upload(&state, &session, kernel::Permission::WriteRecords, multipart).await?;
+        let upload = read_upload(
+            &state,
+            &session,
+            kernel::Permission::WriteRecords,
+            multipart,
+        )
+        .await?;
         kind = upload.fields.get("kind").cloned().unwrap_or_default();
         let layout = layout(&kind)?;
         let actor = &session.0.actor;

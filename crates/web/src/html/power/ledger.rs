@@ -123,8 +123,13 @@ pub async fn import(
     let mut kind = String::new();
     let mut effective = String::new();
     let result = async {
-        let upload =
-            read_upload(&state, &session, kernel::Permission::WriteRecords, multipart).await?;
+        let upload = read_upload(
+            &state,
+            &session,
+            kernel::Permission::WriteRecords,
+            multipart,
+        )
+        .await?;
         kind = upload.fields.get("kind").cloned().unwrap_or_default();
         effective = upload.fields.get("effective").cloned().unwrap_or_default();
         let layout = layout(&kind)?;

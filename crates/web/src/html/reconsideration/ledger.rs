@@ -57,8 +57,13 @@ pub async fn import(
     multipart: Multipart,
 ) -> PageResult<Response> {
     let result = async {
-        let upload =
-            read_upload(&state, &session, kernel::Permission::WriteRecords, multipart).await?;
+        let upload = read_upload(
+            &state,
+            &session,
+            kernel::Permission::WriteRecords,
+            multipart,
+        )
+        .await?;
         Ok::<_, WebError>(
             state
                 .reconsideration
@@ -87,7 +92,11 @@ pub async fn export(
     Query(q): Query<StatsQuery>,
 ) -> PageResult<Response> {
     let layout = &reconsideration::ledger::CASES;
-    let (service, actor, year) = (state.reconsideration.clone(), session.0.actor.clone(), q.year);
+    let (service, actor, year) = (
+        state.reconsideration.clone(),
+        session.0.actor.clone(),
+        q.year,
+    );
     let rows = async move { service.export_cases(&actor, year).await };
     let bytes = export_xlsx(&state, layout, rows).await?;
     let name = match q.year {
