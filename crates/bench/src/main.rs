@@ -9,6 +9,7 @@
 
 mod foundation;
 mod generate;
+mod hostile;
 mod http;
 mod laws;
 mod mediation;
@@ -167,6 +168,16 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// The server under the worst uploads and heavy requests: private memory and /healthz
+    Hostile {
+        #[arg(long, default_value_t = 10)]
+        seconds: u64,
+        /// The fazhi binary to serve with (default: next to this one)
+        #[arg(long)]
+        fazhi: Option<std::path::PathBuf>,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
     /// 年度报告: the report of the demo year, and of a province-sized year
     Report {
         /// Districts in the province-sized year (the demo's records repeated)
@@ -233,6 +244,11 @@ async fn main() -> std::process::ExitCode {
             )
             .await
         }
+        Command::Hostile {
+            seconds,
+            fazhi,
+            out,
+        } => hostile::run(&sibling(fazhi), seconds.max(1), &out).await,
         Command::Peers { python, quick, out } => peers::run(&python, quick, &out).await,
         Command::Stats {
             python,
