@@ -8,6 +8,7 @@
 //! BENCHMARKS.md (`--out` to change).
 
 mod foundation;
+mod fuzz;
 mod generate;
 mod hostile;
 mod http;
@@ -168,6 +169,18 @@ enum Command {
         #[arg(long, default_value = "BENCHMARKS.md")]
         out: std::path::PathBuf,
     },
+    /// Mutation fuzzing of the parsers outsiders feed: ledger (.xlsx/.csv), citations, identifiers,
+    /// holiday notices; a panic is a crash, saved under --out
+    Fuzz {
+        #[arg(long, value_enum)]
+        target: fuzz::Target,
+        #[arg(long, default_value_t = 1_000_000)]
+        runs: u64,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value = "target/fuzz-crashes")]
+        out: std::path::PathBuf,
+    },
     /// The server under the worst uploads and heavy requests: private memory and /healthz
     Hostile {
         #[arg(long, default_value_t = 10)]
@@ -244,6 +257,12 @@ async fn main() -> std::process::ExitCode {
             )
             .await
         }
+        Command::Fuzz {
+            target,
+            runs,
+            seed,
+            out,
+        } => fuzz::run(target, runs, seed, &out),
         Command::Hostile {
             seconds,
             fazhi,

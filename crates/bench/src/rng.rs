@@ -10,4 +10,9 @@ impl Rng {
         self.0 ^= self.0 << 17;
         (self.0 % n.max(1) as u64) as usize
     }
+
+    /// A number below `n`, as u64.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.next(n.max(1) as usize) as u64
+    }
 }

@@ -58,7 +58,19 @@ pub fn read_bytes_within(name: &str, bytes: &[u8], limits: &Limits) -> Result<Sh
         .unwrap_or_default();
     let rows = match extension.as_str() {
         "csv" => read_csv(bytes, limits)?,
-        "xlsx" | "xlsm" => read_workbook(bytes, limits)?,
+        "xlsx" | "xlsm" => {
+            // The workbook reader is another crate's: a panic in it (fuzzing found an overflow
+            // in its cell-reference arithmetic, on a reference with too many letters) is a file
+            // it cannot read, not a request that fails without a word.
+            std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                read_workbook(bytes, limits)
+            }))
+            .unwrap_or_else(|_| {
+                Err(LedgerError::Unreadable(
+                    "工作簿的内部结构有误（可能已损坏）".into(),
+                ))
+            })?
+        }
         "xls" => return Err(LedgerError::OldExcel),
         other => return Err(LedgerError::UnsupportedFormat(format!(".{other}"))),
     };
