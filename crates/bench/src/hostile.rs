@@ -279,7 +279,7 @@ async fn load(base: &str, pid: u32, password: &str, seconds: u64) -> Result<Stri
             *outcomes.entry((what, status)).or_default() += 1;
         }
     }
-    watcher.await.ok();
+    watcher.await.map_err(|x| e(&x))?;
     let mut times: Vec<f64> = health.iter().map(|(ms, _)| *ms).collect();
     times.sort_by(f64::total_cmp);
     let quantile = |q: f64| times[((times.len() - 1) as f64 * q) as usize];

@@ -47,10 +47,22 @@ fn copy_dir(from: &Path, to: &Path) {
     }
 }
 
+/// Rows in `table`, read through the storage layer as a restarted server would (SQLite
+/// recovers the log of the killed process on opening).
 fn count(dir: &Path, table: &str) -> i64 {
-    let conn = rusqlite::Connection::open(dir.join("fazhi.db")).unwrap();
-    conn.query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0))
-        .unwrap()
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let url = db::DatabaseUrl::sqlite_file(&dir.join("fazhi.db"));
+        let db = db::Db::open(&url).await.unwrap();
+        let mut conn = db.conn().await.unwrap();
+        let n: i64 = db::query_scalar(format!("SELECT COUNT(*) FROM {table}"))
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+        drop(conn);
+        db.close().await;
+        n
+    })
 }
 
 /// A small xorshift generator: the kill moments differ from run to run, and the seed is printed
