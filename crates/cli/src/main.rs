@@ -77,6 +77,16 @@ enum Command {
     },
     /// 写出台账模板（.xlsx，含填写说明）
     Template { kind: String, file: PathBuf },
+    /// 备份整个数据库到一个新的 SQLite 文件（服务运行时也可进行）
+    Backup { file: PathBuf },
+    /// 从备份文件恢复到（空的）数据库
+    Restore { file: PathBuf },
+    /// 把 SQLite 数据库的全部数据迁移到（空的）PostgreSQL 数据库
+    Move {
+        /// 目标数据库，如 postgres://user@host/fazhi
+        #[arg(long)]
+        to: String,
+    },
     /// 审计日志
     Audit {
         #[command(subcommand)]
@@ -246,6 +256,9 @@ async fn run(context: Context, command: Command) -> Result<ExitCode, String> {
         }
         Command::Template { kind, file } => commands::ledgers::template(&kind, &file),
         Command::Audit { command } => commands::audit::run(&context, command).await,
+        Command::Backup { file } => commands::backup::backup(&context, &file).await,
+        Command::Restore { file } => commands::backup::restore(&context, &file).await,
+        Command::Move { to } => commands::backup::move_to(&context, &to).await,
         Command::Calendar { command } => commands::calendar::run(&context, command).await,
         Command::Laws { command } => commands::laws::run(&context, command).await,
         Command::Report { command } => commands::report::run(&context, command).await,

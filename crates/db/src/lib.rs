@@ -11,6 +11,7 @@ pub mod admin;
 pub mod audit;
 pub mod calendar;
 mod conn;
+pub mod copy;
 mod migrate;
 mod page;
 pub mod params;
@@ -283,6 +284,16 @@ impl Db {
 
     /// Upkeep that is not a change of record (a session's last-seen time, an expired session):
     /// written by the writer like any write, without an audit event.
+    /// A job without an audit event that gives back a value: a whole database copied in
+    /// (`copy::copy_all`), whose events are the copied chain's own.
+    pub(crate) async fn upkeep_returning<T, F>(&self, job: F) -> Result<T, DbError>
+    where
+        F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<T, DbError>> + Send + 'static,
+        T: Send + 'static,
+    {
+        writer::submit(&self.inner.writer, &Who::system(), false, job).await
+    }
+
     pub async fn upkeep<F>(&self, job: F) -> Result<(), DbError>
     where
         F: for<'t> FnOnce(&'t mut Tx) -> BoxFuture<'t, Result<(), DbError>> + Send + 'static,

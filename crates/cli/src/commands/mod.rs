@@ -2,6 +2,7 @@
 
 pub mod admin;
 pub mod audit;
+pub mod backup;
 pub mod calendar;
 pub mod laws;
 pub mod ledgers;
