@@ -36,7 +36,13 @@ fn ok(o: Output) -> String {
 fn figures(dir: &Path, url: Option<&str>) -> Vec<String> {
     let mut out: Vec<String> = ["power", "reconsideration", "mediation"]
         .iter()
-        .map(|module| ok(fazhi(dir, url, &["stats", module, "--year", "2020", "--json"])))
+        .map(|module| {
+            ok(fazhi(
+                dir,
+                url,
+                &["stats", module, "--year", "2020", "--json"],
+            ))
+        })
         .collect();
     let verified = ok(fazhi(dir, url, &["audit", "verify"]));
     assert!(verified.contains("审计链完整"), "{verified}");
@@ -57,7 +63,10 @@ async fn backup_restore_and_the_move_to_postgresql_keep_every_figure() {
     let said = ok(fazhi(&original, None, &["backup", file.to_str().unwrap()]));
     assert!(said.contains("备份完成"), "{said}");
     let again = fazhi(&original, None, &["backup", file.to_str().unwrap()]);
-    assert!(!again.status.success(), "an existing file is not overwritten");
+    assert!(
+        !again.status.success(),
+        "an existing file is not overwritten"
+    );
 
     let restored = work.path().join("restored");
     let said = ok(fazhi(&restored, None, &["restore", file.to_str().unwrap()]));
@@ -79,7 +88,11 @@ async fn backup_restore_and_the_move_to_postgresql_keep_every_figure() {
         );
         // And back: a backup taken from PostgreSQL restores into SQLite.
         let from_pg = work.path().join("from-postgres.db");
-        ok(fazhi(&original, Some(&pg.raw_url), &["backup", from_pg.to_str().unwrap()]));
+        ok(fazhi(
+            &original,
+            Some(&pg.raw_url),
+            &["backup", from_pg.to_str().unwrap()],
+        ));
         let back = work.path().join("back");
         ok(fazhi(&back, None, &["restore", from_pg.to_str().unwrap()]));
         assert_eq!(figures(&back, None), before, "PostgreSQL → backup → SQLite");

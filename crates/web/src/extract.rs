@@ -148,7 +148,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Source {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        let channel = if parts.uri.path().starts_with("/api/") {
+        let channel = if crate::session::requested_path(parts).starts_with("/api/") {
             "api"
         } else {
             "web"

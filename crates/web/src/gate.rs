@@ -62,6 +62,7 @@ pub async fn check(
     next: Next,
 ) -> Response {
     let (mut parts, body) = request.into_parts();
+    let path = session::requested_path(&parts);
     // Without a session the handler's own extractor sends the browser to the login page (401 on
     // the API); the gate only judges accounts.
     if let Ok(info) = session::resolve(&mut parts, &state).await
@@ -71,13 +72,13 @@ pub async fn check(
             Need::Role(roles) => {
                 state
                     .platform
-                    .refuse_role(&info.actor, roles, "route", parts.uri.path())
+                    .refuse_role(&info.actor, roles, "route", &path)
                     .await
             }
             _ => {
                 match state
                     .platform
-                    .require(&info.actor, need.permission(), "route", parts.uri.path())
+                    .require(&info.actor, need.permission(), "route", &path)
                     .await
                 {
                     Err(e) => e,

@@ -85,7 +85,7 @@ pub(crate) async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Sessi
     }
     let token = cookie::get(&parts.headers, cookie::SESSION).ok_or(Error::SessionExpired)?;
     let mut info = state.platform.session(&token).await?;
-    let channel = if parts.uri.path().starts_with("/api/") {
+    let channel = if is_api(&requested_path(parts)) {
         "api"
     } else {
         "web"
@@ -97,6 +97,16 @@ pub(crate) async fn resolve(parts: &mut Parts, state: &AppState) -> Result<Sessi
 
 fn is_api(path: &str) -> bool {
     path.starts_with("/api/")
+}
+
+/// The path the client asked for: inside the API's nested router `parts.uri` has lost its
+/// `/api/v1` prefix, and an API request must still be answered as one (JSON, `api` source).
+pub(crate) fn requested_path(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map(|o| o.0.path().to_string())
+        .unwrap_or_else(|| parts.uri.path().to_string())
 }
 
 /// Refuses any state-changing request without the right CSRF token.
@@ -149,7 +159,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
     };
     let ok = matches!((&expected, &sent), (Some(e), Some(s)) if constant_time_eq(e.as_bytes(), s.as_bytes()));
     if !ok {
-        if stale_session && !is_api(parts.uri.path()) {
+        if stale_session && !is_api(&requested_path(&parts)) {
             return Redirect::to("/login").into_response();
         }
         tracing::warn!(path = %parts.uri.path(), "CSRF token missing or wrong");
@@ -162,7 +172,7 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
 }
 
 pub(crate) fn refuse(parts: &Parts, error: WebError) -> Response {
-    if is_api(parts.uri.path()) {
+    if is_api(&requested_path(parts)) {
         ApiError(error).into_response()
     } else {
         PageError(error).into_response()

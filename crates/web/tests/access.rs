@@ -361,6 +361,17 @@ async fn every_route_answers_every_role_as_the_table_says() {
                 Some(r) => may.allows(r),
                 None => may == May::Public,
             };
+            if outcome == Outcome::Refused && path.starts_with("/api/") {
+                let json = response
+                    .headers()
+                    .get("content-type")
+                    .is_some_and(|v| v.to_str().unwrap_or("").starts_with("application/json"));
+                if !json {
+                    wrong.push(format!(
+                        "{method} {path} as {who}: a refusal that is not JSON"
+                    ));
+                }
+            }
             let fine = if status.is_server_error() {
                 false
             } else if path == "/logout" {
