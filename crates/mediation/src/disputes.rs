@@ -80,10 +80,7 @@ impl Mediation {
             .require(actor, Permission::WriteRecords, "mediation_dispute", "new")
             .await?;
         if new.received_on > kernel::time::china_today() {
-            return Err(Error::Invalid(format!(
-                "受理日期{}晚于今天",
-                new.received_on
-            )));
+            return Err(Error::Rule(format!("受理日期{}晚于今天", new.received_on)));
         }
         let (org, _) = self
             .organization(actor, new.organization_id.as_str())

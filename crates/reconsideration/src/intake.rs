@@ -50,7 +50,7 @@ impl Reconsideration {
             return Err(Error::Invalid(format!("请填写{}", missing.join("、"))));
         }
         if received_on > kernel::time::china_today() {
-            return Err(Error::Invalid(format!("收到申请日期{received_on}晚于今天")));
+            return Err(Error::Rule(format!("收到申请日期{received_on}晚于今天")));
         }
         let applicant_id = match new.applicant_id.trim() {
             "" => None,

@@ -32,6 +32,9 @@ pub enum Error {
     Rule(String),
     #[error("未找到{0}")]
     NotFound(String),
+    /// A key that names no figure (the records behind it asked for): why, in words.
+    #[error("{0}")]
+    UnknownFigure(String),
     #[error(transparent)]
     Platform(#[from] platform::Error),
     #[error(transparent)]
@@ -49,7 +52,7 @@ impl Error {
         match self {
             Error::Invalid(_) => ErrorCode::InvalidInput,
             Error::Rule(_) => ErrorCode::RuleViolation,
-            Error::NotFound(_) => ErrorCode::NotFound,
+            Error::NotFound(_) | Error::UnknownFigure(_) => ErrorCode::NotFound,
             Error::Platform(e) => e.code(),
             Error::Power(e) => e.code(),
             Error::Reconsideration(e) => e.code(),
@@ -474,11 +477,11 @@ impl Report {
         let figure = figures
             .get(key)
             .cloned()
-            .ok_or_else(|| Error::Invalid(figures.why_unknown(key)))?;
+            .ok_or_else(|| Error::UnknownFigure(figures.why_unknown(key)))?;
         let (module, rest) = key
             .split_once('.')
             .and_then(|(m, r)| Some((Module::parse(m)?, r)))
-            .ok_or_else(|| Error::Invalid(figures.why_unknown(key)))?;
+            .ok_or_else(|| Error::UnknownFigure(figures.why_unknown(key)))?;
         let records = match module {
             Module::Power => {
                 power::Power::new(self.platform.clone())

@@ -34,7 +34,11 @@ async fn checked<I: Iterator<Item = String>>(
         .await
         .map_err(|_| WebError::new(ErrorCode::PayloadTooLarge, "提交的内容过大"))?;
     if let Some(reason) = texts(&bytes).find_map(|t| kernel::text::refusal(&t)) {
-        return Err(WebError::invalid(format!("提交的内容中有一项{reason}")));
+        // A well-formed request whose text breaks a named rule: 422, like any rule refusal.
+        return Err(WebError::new(
+            ErrorCode::RuleViolation,
+            format!("提交的内容中有一项{reason}（文字内容规则）"),
+        ));
     }
     Ok(Request::from_parts(parts, Body::from(bytes)))
 }

@@ -67,7 +67,7 @@ async fn the_login_error_never_says_whether_the_account_exists() {
         let strange = app.try_login(&client, "a\u{0}b\u{7}\u{202e}", "x").await;
         assert_eq!(
             strange.status(),
-            StatusCode::BAD_REQUEST,
+            StatusCode::UNPROCESSABLE_ENTITY,
             "control characters are refused as text (rule 文字内容), not a 500"
         );
         assert!(strange.text().await.unwrap().contains("空字符"));
@@ -550,7 +550,11 @@ async fn the_api_answers_json_and_refuses_bad_input_with_a_code() {
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(refused.status(), StatusCode::BAD_REQUEST, "{name:?}");
+            assert_eq!(
+                refused.status(),
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "{name:?}"
+            );
             assert!(refused.text().await.unwrap().contains(reason), "{name:?}");
             let page = admin
                 .post(app.url("/admin/orgs/new"))
@@ -563,7 +567,7 @@ async fn the_api_answers_json_and_refuses_bad_input_with_a_code() {
                 .send()
                 .await
                 .unwrap();
-            assert_eq!(page.status(), StatusCode::BAD_REQUEST, "{name:?}");
+            assert_eq!(page.status(), StatusCode::UNPROCESSABLE_ENTITY, "{name:?}");
             assert!(page.text().await.unwrap().contains(reason), "{name:?}");
             assert!(
                 app.platform.resolve_org(name.trim()).await.is_err(),

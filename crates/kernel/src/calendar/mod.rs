@@ -95,6 +95,9 @@ impl Default for CalendarPolicy {
     }
 }
 
+/// The longest period a deadline counts: a hundred years of days (no statute comes near).
+pub const MAX_PERIOD: u32 = 36_500;
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CalendarError {
     #[error("{date} 所在的{year}年没有国务院节假日安排（已载入：{known}），无法判断是否为工作日")]
@@ -107,6 +110,8 @@ pub enum CalendarError {
     UnknownUnit(String),
     #[error("期间天数应为正整数")]
     EmptyPeriod,
+    #[error("期间过长：最多{max}日（{given}超出了可计算的范围）")]
+    PeriodTooLong { given: u32, max: u32 },
     #[error("节假日安排数据有误：{0}")]
     InvalidNotice(String),
 }
@@ -289,6 +294,7 @@ impl Calendar {
     }
 
     /// The deadline `count` units after `start` (the start day itself is never counted).
+    /// Adds a period of `count` units to `start` (at most [`MAX_PERIOD`]).
     pub fn add(
         &self,
         start: NaiveDate,
@@ -297,6 +303,12 @@ impl Calendar {
     ) -> Result<Deadline, CalendarError> {
         if count == 0 {
             return Err(CalendarError::EmptyPeriod);
+        }
+        if count > MAX_PERIOD {
+            return Err(CalendarError::PeriodTooLong {
+                given: count,
+                max: MAX_PERIOD,
+            });
         }
         let mut skipped = Vec::new();
         let (due, rolled_from) = match unit {

@@ -22,7 +22,7 @@ pub struct DayDto {
 }
 
 /// Whether a date is a workday. A date in a year without a known holiday notice: 422.
-#[utoipa::path(get, path = "/api/v1/calendar/days/{date}", params(("date" = String, Path, description = "YYYY-MM-DD")), responses((status = 200, body = DayDto), (status = 422, body = super::ErrorBody)))]
+#[utoipa::path(get, path = "/api/v1/calendar/days/{date}", params(("date" = chrono::NaiveDate, Path, description = "YYYY-MM-DD")), responses((status = 200, body = DayDto), (status = 422, body = super::ErrorBody)))]
 pub async fn day(
     State(state): State<AppState>,
     _session: ApiSession,
@@ -50,9 +50,12 @@ pub async fn day(
 #[into_params(parameter_in = Query)]
 pub struct DeadlineQuery {
     /// YYYY-MM-DD; the start day itself is not counted.
+    #[param(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     start: String,
+    #[param(minimum = 1, maximum = 36500)]
     count: u32,
     /// workdays or days
+    #[param(pattern = "^(workdays|days)$")]
     unit: String,
 }
 
@@ -94,6 +97,7 @@ pub async fn deadline(
 #[derive(Deserialize, ToSchema)]
 pub struct ValidateRequest {
     /// uscc, id, division or doc_number
+    #[schema(pattern = "^(uscc|id|division|doc_number)$")]
     pub kind: String,
     pub value: String,
 }

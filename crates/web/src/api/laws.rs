@@ -15,7 +15,11 @@ use crate::session::ApiSession;
 pub struct SearchParams {
     /// Words separated by spaces must all occur.
     q: String,
+    /// 1 to 100 (10 when absent).
+    #[param(minimum = 1, maximum = 100)]
     limit: Option<usize>,
+    /// 0 to 1000.
+    #[param(minimum = 0, maximum = 1000)]
     offset: Option<usize>,
     /// A level code, e.g. `law`, `administrative_regulation`.
     level: Option<String>,
@@ -51,9 +55,15 @@ pub async fn search(
     _session: ApiSession,
     ApiQuery(p): ApiQuery<SearchParams>,
 ) -> ApiResult<Json<SearchDto>> {
+    if p.limit.is_some_and(|n| !(1..=100).contains(&n)) {
+        return Err(WebError::invalid("条数应为1–100").into());
+    }
+    if p.offset.is_some_and(|n| n > 1000) {
+        return Err(WebError::invalid("起始位置应为0–1000").into());
+    }
     let query = search::SearchQuery {
         limit: p.limit.unwrap_or(10),
-        offset: p.offset.unwrap_or(0).min(1000),
+        offset: p.offset.unwrap_or(0),
         kind: Some(search::LAW_ARTICLE.to_string()),
         level: p.level,
         current_only: !p.all_versions.unwrap_or(false),
@@ -89,6 +99,7 @@ pub async fn search(
 pub struct CiteParams {
     text: String,
     /// The date whose versions apply (YYYY-MM-DD, default today).
+    #[param(format = Date)]
     on: Option<String>,
 }
 
@@ -114,8 +125,8 @@ pub async fn cite(
     _session: ApiSession,
     ApiQuery(p): ApiQuery<CiteParams>,
 ) -> ApiResult<Json<Vec<CitationDto>>> {
-    let on = match p.on.filter(|d| !d.is_empty()) {
-        Some(d) => kernel::time::parse_date(&d).map_err(WebError::invalid)?,
+    let on = match p.on {
+        Some(d) => super::date(&d, "日期")?,
         None => kernel::time::china_today(),
     };
     let resolved = state.laws.resolve(&p.text, on).await?;

@@ -30,10 +30,53 @@ pub(crate) fn page_request(
     if page == Some(0) {
         return Err(ApiError(WebError::invalid("页码从1开始")));
     }
+    if page.is_some_and(|p| p > i32::MAX as u32) {
+        return Err(ApiError(WebError::invalid("页码过大")));
+    }
     if per_page.is_some_and(|n| !(1..=200).contains(&n)) {
         return Err(ApiError(WebError::invalid("每页条数应为1–200")));
     }
     Ok(platform::PageRequest::new(page, per_page))
+}
+
+/// A date the API was sent, as its schema says: `YYYY-MM-DD` (an empty text is not a date here;
+/// the pages' forms take an empty date as today, the API does not guess).
+pub(crate) fn date(text: &str, what: &str) -> Result<chrono::NaiveDate, WebError> {
+    chrono::NaiveDate::parse_from_str(text.trim(), "%Y-%m-%d")
+        .map_err(|_| WebError::invalid(format!("{what}“{text}”不是有效日期，应为 YYYY-MM-DD")))
+}
+
+/// A year the API was sent: 1949 to 9998, as documented.
+pub(crate) fn year(year: i32) -> Result<i32, WebError> {
+    if (1949..=9998).contains(&year) {
+        Ok(year)
+    } else {
+        Err(WebError::invalid(format!(
+            "年份{year}无效，应在1949至9998之间"
+        )))
+    }
+}
+
+/// Path parameters for API handlers: a malformed one is a JSON 400, like every other refusal.
+pub struct ApiPath<T>(pub T);
+
+impl<S: Send + Sync, T: serde::de::DeserializeOwned + Send> axum::extract::FromRequestParts<S>
+    for ApiPath<T>
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        match axum::extract::Path::<T>::from_request_parts(parts, state).await {
+            Ok(axum::extract::Path(v)) => Ok(ApiPath(v)),
+            Err(e) => Err(ApiError(WebError::invalid(format!(
+                "路径参数有误：{}",
+                e.body_text()
+            )))),
+        }
+    }
 }
 
 pub fn routes(state: AppState) -> Router<AppState> {
@@ -165,5 +208,55 @@ pub struct ErrorDto {
 }
 
 pub async fn openapi() -> impl IntoResponse {
-    Json(ApiDoc::openapi())
+    Json(document())
+}
+
+/// The OpenAPI document, with the answers every operation may give beside its own: 400 (the
+/// request is malformed or a value is refused, the message says which), 401 (not signed in), 403
+/// (the account may not, or the record is outside its scope), 404 for a record named in the
+/// path, and 409/413/422 for what a POST may meet (a duplicate, a body over the limit, a named
+/// rule). Every error body is `ErrorBody`.
+pub fn document() -> serde_json::Value {
+    let mut doc = serde_json::to_value(ApiDoc::openapi()).unwrap_or_default();
+    let error = |description: &str| {
+        serde_json::json!({
+            "description": description,
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}}
+        })
+    };
+    if let Some(paths) = doc.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        for (path, item) in paths.iter_mut() {
+            let Some(item) = item.as_object_mut() else {
+                continue;
+            };
+            for (method, operation) in item.iter_mut() {
+                let Some(responses) = operation
+                    .get_mut("responses")
+                    .and_then(|r| r.as_object_mut())
+                else {
+                    continue;
+                };
+                let mut add = |code: &str, description: &str| {
+                    responses
+                        .entry(code.to_string())
+                        .or_insert_with(|| error(description));
+                };
+                add(
+                    "400",
+                    "请求有误：格式不对，或某项的值不被接受（message 说明是哪一项、为什么）",
+                );
+                add("401", "未登录");
+                add("403", "无权操作，或记录超出管辖范围");
+                if path.contains('{') {
+                    add("404", "路径所指的记录不存在");
+                }
+                if method == "post" {
+                    add("409", "与已有记录冲突");
+                    add("413", "提交的内容过大");
+                    add("422", "违反业务规则（message 写明规则和条款）");
+                }
+            }
+        }
+    }
+    doc
 }

@@ -14,12 +14,17 @@ use crate::session::ApiSession;
 #[into_params(parameter_in = Query)]
 pub struct ItemParams {
     /// The day (YYYY-MM-DD); today when absent.
+    #[param(format = Date)]
     on: Option<String>,
     /// An organisation id (实施主体).
     department: Option<String>,
     /// A type code, e.g. `licensing`, `penalty`.
+    #[param(
+        pattern = "^(|licensing|penalty|coercion|levy|benefit|inspection|confirmation|award|adjudication|other|public_service)$"
+    )]
     r#type: Option<String>,
     /// `district` or `town`.
+    #[param(pattern = "^(|district|town)$")]
     level: Option<String>,
     /// Only items delegated to this town or street (its id).
     town: Option<String>,
@@ -95,7 +100,10 @@ pub async fn items(
     session: ApiSession,
     ApiQuery(p): ApiQuery<ItemParams>,
 ) -> ApiResult<Json<ItemPageDto>> {
-    let on = crate::html::power::form_date(p.on.as_deref().unwrap_or(""), "日期")?;
+    let on = match &p.on {
+        Some(on) => super::date(on, "日期")?,
+        None => kernel::time::china_today(),
+    };
     let known = |what: &str, code: &Option<String>, ok: bool| match code {
         Some(c) if !c.is_empty() && !ok => Err(WebError::invalid(format!("未知的{what}“{c}”"))),
         _ => Ok(()),
@@ -133,6 +141,7 @@ pub async fn items(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
+    #[param(minimum = 1949, maximum = 9998)]
     year: i32,
 }
 
@@ -157,5 +166,10 @@ pub async fn stats(
         platform::Scope::Everything => None,
         platform::Scope::Subtree { root, .. } => Some(state.platform.org(root).await?),
     };
-    Ok(Json(state.power.stats(p.year, org.as_ref()).await?))
+    Ok(Json(
+        state
+            .power
+            .stats(super::year(p.year)?, org.as_ref())
+            .await?,
+    ))
 }

@@ -14,21 +14,26 @@ use utoipa::{IntoParams, ToSchema};
 use crate::AppState;
 use crate::error::{ApiResult, WebError};
 use crate::extract::{ApiQuery, Json};
-use crate::html::power::form_date;
 use crate::session::ApiSession;
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct CaseParams {
     /// A stage code: received, correcting, in_review, suspended, not_accepted, concluded.
+    #[param(pattern = "^(|received|correcting|in_review|suspended|not_accepted|concluded)$")]
     stage: Option<String>,
     /// `2017` or `2023`.
+    #[param(pattern = "^(|2017|2023)$")]
     regime: Option<String>,
     /// A decision type code, e.g. `set_aside`.
+    #[param(
+        pattern = "^(|uphold|reject_request|dismiss|set_aside|partly_set_aside|vary|unlawful|perform|void)$"
+    )]
     decision: Option<String>,
     /// In the number, applicant, respondent or act.
     q: Option<String>,
     /// Received in this year.
+    #[param(minimum = 1949, maximum = 9998)]
     year: Option<i32>,
     /// From 1.
     #[param(minimum = 1)]
@@ -73,7 +78,7 @@ pub async fn cases(
         regime: parsed("适用法律", p.regime, Regime::parse)?,
         decision_type: parsed("决定类型", p.decision, DecisionType::parse)?,
         text: p.q.filter(|q| !q.trim().is_empty()),
-        year: p.year,
+        year: p.year.map(super::year).transpose()?,
         ..Default::default()
     };
     let page = state
@@ -116,19 +121,24 @@ pub struct NewCaseDto {
     pub number: String,
     /// `written`, `online` or `oral`.
     #[serde(default)]
+    #[schema(pattern = "^(|written|online|oral)$")]
     pub channel: Option<String>,
+    #[schema(pattern = "\\S")]
     pub applicant: String,
     #[serde(default)]
     pub applicant_id: String,
     #[serde(default)]
     pub third_party: String,
+    #[schema(pattern = "\\S")]
     pub respondent: String,
+    #[schema(pattern = "\\S")]
     pub act_category: String,
     #[serde(default)]
     pub act_description: String,
     #[serde(default)]
     pub request: String,
     /// YYYY-MM-DD.
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub received_on: String,
     #[serde(default)]
     pub note: String,
@@ -151,7 +161,7 @@ pub async fn register(
         act_category: dto.act_category,
         act_description: dto.act_description,
         request: dto.request,
-        received_on: Some(form_date(&dto.received_on, "收到申请日期")?),
+        received_on: Some(super::date(&dto.received_on, "收到申请日期")?),
         note: dto.note,
     };
     let case = state
@@ -165,8 +175,12 @@ pub async fn register(
 #[derive(Deserialize, ToSchema)]
 pub struct StepDto {
     /// A step code, e.g. `accept`, `copy_sent`, `investigation`, `conclude`.
+    #[schema(
+        pattern = "^(correction_notice|corrected|accept|not_accept|copy_sent|reply|investigation|hearing_notice|hearing|committee|mediation|suspend|resume|extend|procedure_change|conclude|opinion_letter|opinion_report|recommendation_letter|publish)$"
+    )]
     pub kind: String,
     /// YYYY-MM-DD.
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub on: String,
     #[serde(default)]
     pub text: String,
@@ -174,6 +188,7 @@ pub struct StepDto {
     pub staff: Vec<String>,
     /// The hearing's date on a `hearing_notice`.
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: Option<String>,
     #[serde(default)]
     pub days: Option<u32>,
@@ -203,12 +218,12 @@ pub async fn step(
 ) -> ApiResult<AxumJson<reconsideration::Case>> {
     let kind = parsed("办理环节", Some(dto.kind), StepKind::parse)?
         .ok_or_else(|| WebError::invalid("缺少办理环节"))?;
-    let mut req = StepRequest::new(kind, form_date(&dto.on, "日期")?).text(dto.text);
+    let mut req = StepRequest::new(kind, super::date(&dto.on, "日期")?).text(dto.text);
     req.staff = dto.staff;
     req.date = dto
         .date
         .filter(|d| !d.trim().is_empty())
-        .map(|d| form_date(&d, "日期"))
+        .map(|d| super::date(&d, "日期"))
         .transpose()?;
     req.days = dto.days;
     req.approved_by = dto.approved_by;
@@ -229,6 +244,7 @@ pub async fn step(
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct StatsParams {
+    #[param(minimum = 1949, maximum = 9998)]
     year: i32,
 }
 
@@ -263,7 +279,10 @@ pub async fn stats(
         platform::Scope::Subtree { root, .. } => Some(state.platform.org(root).await?),
     };
     Ok(AxumJson(StatsDto {
-        figures: state.reconsideration.stats(p.year, org.as_ref()).await?,
+        figures: state
+            .reconsideration
+            .stats(super::year(p.year)?, org.as_ref())
+            .await?,
         definitions: state.reconsideration.definitions().await?,
     }))
 }

@@ -2,7 +2,7 @@
 //! figures, each figure with its definition) with the check, and the records behind a figure.
 
 use axum::Json as AxumJson;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
@@ -21,11 +21,11 @@ pub struct ReportDto {
 }
 
 /// The caller's report of `year` as it reads now.
-#[utoipa::path(get, path = "/api/v1/report/{year}", params(("year" = i32, Path, description = "报告年度")), responses((status = 200, body = ReportDto)))]
+#[utoipa::path(get, path = "/api/v1/report/{year}", params(("year" = i32, Path, description = "报告年度", minimum = 1949, maximum = 9998)), responses((status = 200, body = ReportDto)))]
 pub async fn report(
     State(state): State<AppState>,
     session: ApiSession,
-    Path(year): Path<i32>,
+    super::ApiPath(year): super::ApiPath<i32>,
 ) -> ApiResult<AxumJson<ReportDto>> {
     let actor = &session.0.actor;
     Ok(AxumJson(ReportDto {
@@ -61,11 +61,11 @@ pub struct RecordsDto {
 }
 
 /// The records behind a figure of the caller's report (`reconsideration.direct_corrections`).
-#[utoipa::path(get, path = "/api/v1/report/{year}/figures/{key}", params(("year" = i32, Path, description = "报告年度"), ("key" = String, Path, description = "数据项"), RecordParams), responses((status = 200, body = RecordsDto)))]
+#[utoipa::path(get, path = "/api/v1/report/{year}/figures/{key}", params(("year" = i32, Path, description = "报告年度", minimum = 1949, maximum = 9998), ("key" = String, Path, description = "数据项"), RecordParams), responses((status = 200, body = RecordsDto)))]
 pub async fn records(
     State(state): State<AppState>,
     session: ApiSession,
-    Path((year, key)): Path<(i32, String)>,
+    super::ApiPath((year, key)): super::ApiPath<(i32, String)>,
     ApiQuery(p): ApiQuery<RecordParams>,
 ) -> ApiResult<AxumJson<RecordsDto>> {
     let (figure, page) = state
