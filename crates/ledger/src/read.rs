@@ -139,6 +139,26 @@ fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetRow>, LedgerError>
             + 1;
         return Err(LedgerError::NotUtf8 { line });
     }
+    // Records are counted first, keeping nothing: a file over the row limit is refused before
+    // a single cell is copied (a million tiny rows would otherwise fill the limit's worth of
+    // memory before the count passed it).
+    let mut counter = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(bytes);
+    let mut record = csv::ByteRecord::new();
+    let mut records = 0usize;
+    while counter
+        .read_byte_record(&mut record)
+        .map_err(|e| LedgerError::Unreadable(e.to_string()))?
+    {
+        if record.iter().any(|c| !c.trim_ascii().is_empty()) {
+            records += 1;
+            if records > limits.rows {
+                return Err(LedgerError::TooManyRows(limits.rows));
+            }
+        }
+    }
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(false)
         .flexible(true)
