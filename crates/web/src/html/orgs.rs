@@ -428,12 +428,18 @@ pub async fn read_upload(
             )
         }
     };
-    while let Some(field) = multipart.next_field().await.map_err(bad)? {
+    while let Some(mut field) = multipart.next_field().await.map_err(bad)? {
         match field.name().unwrap_or("") {
             "file" => {
                 upload.file.name = field.file_name().unwrap_or("").to_string();
-                // The body's buffer itself, not a copy of it (a 20 MB upload is held once).
-                upload.file.bytes = field.bytes().await.map_err(bad)?.into();
+                // Read chunk by chunk into one buffer with room for the largest upload: the
+                // pages are only taken as the file fills them, and nothing is copied as it
+                // grows (collecting the body and copying it out held a 17 MB file three times).
+                let mut bytes = Vec::with_capacity(crate::UPLOAD_LIMIT);
+                while let Some(chunk) = field.chunk().await.map_err(bad)? {
+                    bytes.extend_from_slice(&chunk);
+                }
+                upload.file.bytes = bytes;
             }
             "mode" => upload.mode.dry_run = field.text().await.map_err(bad)? != "import",
             "only_valid" => upload.mode.only_valid = field.text().await.map_err(bad)? == "on",
