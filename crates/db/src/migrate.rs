@@ -41,6 +41,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (11, "list order", "0011_list_order.sql"),
     (12, "power year end", "0012_power_year_end.sql"),
     (13, "audit checkpoints", "0013_audit_checkpoints.sql"),
+    (14, "import jobs", "0014_import_jobs.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

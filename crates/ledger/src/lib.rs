@@ -58,7 +58,7 @@ impl Layout {
 }
 
 /// What went wrong in one cell.
-#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct RowError {
     /// The spreadsheet row number (the header row is usually 1).
     pub line: usize,
@@ -200,7 +200,7 @@ pub struct ImportMode {
 }
 
 /// What an import did (or, on a dry run, would do).
-#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ImportReport {
     pub kind: String,
     pub rows: usize,

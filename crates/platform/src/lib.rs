@@ -6,6 +6,8 @@
 mod actor;
 mod audit;
 pub use audit::AnchoredReport;
+mod jobs;
+pub use jobs::{Job, JobId, JobOutcome};
 mod auth;
 mod calendar;
 mod model;

@@ -31,10 +31,22 @@ use tower_http::trace::TraceLayer;
 pub use crate::error::WebError;
 
 /// Settings of the web layer.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub struct WebConfig {
     /// Mark cookies `Secure` (serve behind HTTPS).
     pub secure_cookies: bool,
+    /// How long an upload's page waits for its import before sending the browser to the job's
+    /// page (the import goes on either way).
+    pub job_wait: Duration,
+}
+
+impl Default for WebConfig {
+    fn default() -> Self {
+        WebConfig {
+            secure_cookies: false,
+            job_wait: Duration::from_secs(5),
+        }
+    }
 }
 
 /// What every handler shares. Holds no state that matters beyond the database (the search index

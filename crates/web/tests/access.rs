@@ -131,6 +131,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("GET", "/gongkai/quanze/{id}", May::Public),
     ("GET", "/gongkai/tiaojie", May::Public),
     ("GET", "/healthz", May::Public),
+    ("GET", "/jobs/{id}", May::Staff),
     ("GET", "/laws", May::Staff),
     ("GET", "/laws/cite", May::Staff),
     ("GET", "/laws/{id}", May::Staff),

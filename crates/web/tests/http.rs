@@ -1166,3 +1166,74 @@ async fn a_reset_password_opens_only_its_change_and_a_change_ends_other_sessions
         finish(app).await;
     }
 }
+
+/// Issue 16, build 1: an import that outlasts the page's wait goes on as a job; the browser is
+/// sent to its page, which refreshes until the report (or the refusal, with its rows) is there.
+/// Another account cannot see the job.
+#[tokio::test]
+async fn a_long_import_runs_as_a_job_with_a_page_that_follows_it() {
+    for db in testkit::backends().await {
+        let config = web::WebConfig {
+            job_wait: std::time::Duration::ZERO,
+            ..Default::default()
+        };
+        let app = TestApp::spawn_with(db, config).await;
+        let admin = app.login("sysadmin").await;
+        let csrf = app.csrf(&admin).await;
+        let upload = |text: &'static str| {
+            let form = reqwest::multipart::Form::new()
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(text.as_bytes().to_vec()).file_name("机构.csv"),
+                )
+                .text("mode", "import");
+            admin
+                .post(app.url(&format!("/admin/orgs/import?_csrf={csrf}")))
+                .multipart(form)
+                .send()
+        };
+        let follow = |url: String| {
+            let admin = admin.clone();
+            async move {
+                for _ in 0..100 {
+                    let page = admin.get(&url).send().await.unwrap();
+                    let refreshing = page.headers().contains_key("refresh");
+                    let text = page.text().await.unwrap();
+                    if !refreshing {
+                        return text;
+                    }
+                    assert!(text.contains("正在导入"), "{text}");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+                panic!("the job did not end");
+            }
+        };
+        let started = upload("名称,类型,上级\n后台部门,部门,示例区\n")
+            .await
+            .unwrap();
+        let job_url = started.url().to_string();
+        assert!(started.url().path().starts_with("/jobs/"), "{job_url}");
+        let done = follow(job_url.clone()).await;
+        assert!(
+            done.contains("导入完成") && done.contains("新增1"),
+            "{done}"
+        );
+        assert!(app.platform.resolve_org("后台部门").await.is_ok());
+
+        let refused = upload("名称,类型,上级\n坏镇,镇,后台部门\n").await.unwrap();
+        let text = follow(refused.url().to_string()).await;
+        assert!(
+            text.contains("第2行") && text.contains("镇不能设在部门之下"),
+            "{text}"
+        );
+
+        let other = app.login("secadmin").await;
+        let hidden = other.get(&job_url).send().await.unwrap();
+        assert_eq!(
+            hidden.status(),
+            StatusCode::NOT_FOUND,
+            "another account's job"
+        );
+        finish(app).await;
+    }
+}

@@ -130,7 +130,14 @@ pub async fn run(
     tracing::info!(addr = %local, database = %platform.db().url(), startup_ms = started.elapsed().as_millis() as u64, "fazhi is serving");
     println!("fazhi 已启动：http://{local}/ （政务公开：http://{local}/gongkai）");
     let index = context.search_index()?;
-    let state = web::AppState::new(platform.clone(), index, web::WebConfig { secure_cookies });
+    let state = web::AppState::new(
+        platform.clone(),
+        index,
+        web::WebConfig {
+            secure_cookies,
+            ..Default::default()
+        },
+    );
     web::serve(listener, state, shutdown_signal())
         .await
         .map_err(|e| e.to_string())?;

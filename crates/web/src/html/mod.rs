@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod dashboard;
+mod jobs;
 mod laws;
 mod mediation;
 mod orgs;
@@ -40,6 +41,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(auth::password_page).post(auth::change_password),
         )
         .route("/calendar", get(calendar::page))
+        .route("/jobs/{id}", get(jobs::page))
         .route(
             "/calendar/notices",
             post(calendar::load)

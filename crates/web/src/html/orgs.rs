@@ -386,7 +386,8 @@ pub struct Upload {
     pub file: ledger::Upload,
     pub mode: ImportMode,
     pub fields: std::collections::HashMap<String, String>,
-    _place: tokio::sync::OwnedSemaphorePermit,
+    /// The upload's place among those in flight: moved into the import's task.
+    pub place: tokio::sync::OwnedSemaphorePermit,
 }
 
 /// Reads an upload's form. Before a byte of the body is read, the account must hold
@@ -413,7 +414,7 @@ pub async fn read_upload(
         file: ledger::Upload::default(),
         mode: ImportMode::default(),
         fields: std::collections::HashMap::new(),
-        _place: place,
+        place,
     };
     let bad = |e: axum::extract::multipart::MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
@@ -470,16 +471,22 @@ pub async fn import(
             multipart,
         )
         .await?;
-        Ok::<_, WebError>(
-            state
-                .platform
-                .import_orgs(&session.0.actor, upload.file, upload.mode)
-                .await?,
-        )
+        let (actor, platform) = (session.0.actor.clone(), state.platform.clone());
+        let (file, mode, place) = (upload.file, upload.mode, upload.place);
+        let work = async move {
+            let _place = place;
+            Ok(platform.import_orgs(&actor, file, mode).await?)
+        };
+        super::jobs::run(&state, &session, "导入机构台账", "/admin/orgs/import", work).await
     }
     .await;
     match result {
-        Ok(report) => Ok(render(import_page_with(&session, Some(report), None))?.into_response()),
+        Ok(super::jobs::Finished::Now(report)) => {
+            Ok(render(import_page_with(&session, Some(report), None))?.into_response())
+        }
+        Ok(super::jobs::Finished::Later(id)) => {
+            Ok(Redirect::to(&format!("/jobs/{id}")).into_response())
+        }
         Err(e)
             if e.code == kernel::ErrorCode::ImportRejected
                 || e.code == kernel::ErrorCode::InvalidInput =>

@@ -36,6 +36,10 @@ pub struct TestApp {
 
 impl TestApp {
     pub async fn spawn(db: TestDb) -> TestApp {
+        TestApp::spawn_with(db, web::WebConfig::default()).await
+    }
+
+    pub async fn spawn_with(db: TestDb, config: web::WebConfig) -> TestApp {
         let platform = Platform::new(db.db.clone(), SealKey::generate());
         let cli = Actor::cli("test");
         let records = ledger::read_bytes("orgs.csv", ORGS.as_bytes())
@@ -62,7 +66,7 @@ impl TestApp {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let index = search::Search::open(&db.dir.path().join("search-index")).unwrap();
-        let state = web::AppState::new(platform.clone(), index, web::WebConfig::default());
+        let state = web::AppState::new(platform.clone(), index, config);
         tokio::spawn(web::serve(listener, state, std::future::pending()));
         TestApp { addr, platform, db }
     }

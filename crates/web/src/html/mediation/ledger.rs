@@ -4,13 +4,14 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use ledger::{ImportReport, Layout as LedgerLayout};
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::Query;
+use crate::html::jobs;
 use crate::html::orgs::{export_xlsx, read_upload, xlsx_download};
 use crate::html::power::ledger::Columns;
 use crate::html::{Choice, Layout, render};
@@ -108,19 +109,26 @@ pub async fn import(
         .await?;
         kind = upload.fields.get("kind").cloned().unwrap_or_default();
         let layout = layout(&kind)?;
-        let actor = &session.0.actor;
-        let m = &state.mediation;
-        let (file, mode) = (upload.file, upload.mode);
-        let report = match layout.kind {
-            "mediation-organizations" => m.import_organizations(actor, file, mode).await,
-            "mediators" => m.import_mediators(actor, file, mode).await,
-            _ => m.import_disputes(actor, file, mode).await,
-        }?;
-        Ok::<_, WebError>(report)
+        let (actor, m) = (session.0.actor.clone(), state.mediation.clone());
+        let (file, mode, place) = (upload.file, upload.mode, upload.place);
+        let work = async move {
+            let _place = place;
+            let report = match layout.kind {
+                "mediation-organizations" => m.import_organizations(&actor, file, mode).await,
+                "mediators" => m.import_mediators(&actor, file, mode).await,
+                _ => m.import_disputes(&actor, file, mode).await,
+            }?;
+            Ok(report)
+        };
+        let title = format!("导入{}", layout.title);
+        jobs::run(&state, &session, &title, "/mediation/import", work).await
     }
     .await;
     match result {
-        Ok(report) => Ok(render(page(&session, &kind, Some(report), None))?.into_response()),
+        Ok(jobs::Finished::Now(report)) => {
+            Ok(render(page(&session, &kind, Some(report), None))?.into_response())
+        }
+        Ok(jobs::Finished::Later(id)) => Ok(Redirect::to(&format!("/jobs/{id}")).into_response()),
         Err(e)
             if e.code == kernel::ErrorCode::ImportRejected
                 || e.code == kernel::ErrorCode::InvalidInput =>

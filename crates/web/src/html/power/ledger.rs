@@ -4,7 +4,7 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use ledger::{ImportReport, Layout as LedgerLayout};
 use serde::Deserialize;
 
@@ -12,6 +12,7 @@ use super::form_date;
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::Query;
+use crate::html::jobs;
 use crate::html::orgs::{export_xlsx, read_upload, xlsx_download};
 use crate::html::{Choice, Layout, render};
 use crate::session::Session;
@@ -141,21 +142,26 @@ pub async fn import(
         if date.is_some() && layout.kind != power::ledger::ITEMS.kind {
             return Err(WebError::invalid("生效日期只适用于权责清单台账"));
         }
-        let actor = &session.0.actor;
-        let power = &state.power;
-        let (file, mode) = (upload.file, upload.mode);
-        let report = match layout.kind {
-            "power-items" => power.import_items(actor, file, date, mode).await,
-            "power-adjustments" => power.import_adjustments(actor, file, mode).await,
-            _ => power.import_delegations(actor, file, mode).await,
-        }?;
-        Ok::<_, WebError>(report)
+        let (actor, power) = (session.0.actor.clone(), state.power.clone());
+        let (file, mode, place) = (upload.file, upload.mode, upload.place);
+        let work = async move {
+            let _place = place;
+            let report = match layout.kind {
+                "power-items" => power.import_items(&actor, file, date, mode).await,
+                "power-adjustments" => power.import_adjustments(&actor, file, mode).await,
+                _ => power.import_delegations(&actor, file, mode).await,
+            }?;
+            Ok(report)
+        };
+        let title = format!("导入{}", layout.title);
+        jobs::run(&state, &session, &title, "/power/import", work).await
     }
     .await;
     match result {
-        Ok(report) => {
+        Ok(jobs::Finished::Now(report)) => {
             Ok(render(page(&session, &kind, &effective, Some(report), None))?.into_response())
         }
+        Ok(jobs::Finished::Later(id)) => Ok(Redirect::to(&format!("/jobs/{id}")).into_response()),
         Err(e)
             if e.code == kernel::ErrorCode::ImportRejected
                 || e.code == kernel::ErrorCode::InvalidInput =>

@@ -4,13 +4,14 @@
 use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use ledger::ImportReport;
 
 use super::stats::StatsQuery;
 use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::Query;
+use crate::html::jobs;
 use crate::html::orgs::{export_xlsx, read_upload, xlsx_download};
 use crate::html::{Layout, render};
 use crate::session::Session;
@@ -64,16 +65,27 @@ pub async fn import(
             multipart,
         )
         .await?;
-        Ok::<_, WebError>(
-            state
-                .reconsideration
-                .import_cases(&session.0.actor, upload.file, upload.mode)
-                .await?,
+        let (actor, service) = (session.0.actor.clone(), state.reconsideration.clone());
+        let (file, mode, place) = (upload.file, upload.mode, upload.place);
+        let work = async move {
+            let _place = place;
+            Ok(service.import_cases(&actor, file, mode).await?)
+        };
+        jobs::run(
+            &state,
+            &session,
+            "导入行政复议案件台账",
+            "/reconsideration/import",
+            work,
         )
+        .await
     }
     .await;
     match result {
-        Ok(report) => Ok(render(import_view(&session, Some(report), None))?.into_response()),
+        Ok(jobs::Finished::Now(report)) => {
+            Ok(render(import_view(&session, Some(report), None))?.into_response())
+        }
+        Ok(jobs::Finished::Later(id)) => Ok(Redirect::to(&format!("/jobs/{id}")).into_response()),
         Err(e)
             if e.code == kernel::ErrorCode::ImportRejected
                 || e.code == kernel::ErrorCode::InvalidInput =>
