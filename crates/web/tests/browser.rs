@@ -425,3 +425,69 @@ async fn a_town_officer_logs_and_concludes_a_dispute_and_the_public_roster_masks
     let _ = s.client.close().await;
     app.db.finish().await;
 }
+
+/// Issue 16: an import that outlasts the page's wait is followed on its job page until its
+/// report is there; an account whose password another administrator reset is told who did it.
+#[tokio::test]
+async fn an_import_is_followed_on_its_job_page_and_a_reset_password_is_announced() {
+    let Some(driver) = start_driver().await else {
+        return;
+    };
+    let config = web::WebConfig {
+        job_wait: std::time::Duration::ZERO,
+        ..Default::default()
+    };
+    let app = TestApp::spawn_with(testkit::sqlite().await, config).await;
+    let file = tempfile_dir().join("机构.csv");
+    std::fs::write(&file, "名称,类型,上级\n后台部门,部门,示例区\n").unwrap();
+    let s = Steps {
+        client: browser(&driver).await,
+        name: "jobs",
+    };
+    s.login(&app, "sysadmin", PASSWORD).await;
+    s.goto(&app.url("/admin/orgs/import")).await;
+    s.fill("choose the file", "#file", file.to_str().unwrap())
+        .await;
+    s.click("import mode", "input[name=mode][value=import]")
+        .await;
+    s.click("upload", "#import-submit").await;
+    s.wait_text(
+        "the job's report",
+        "#import-report",
+        "导入完成：共1行，新增1",
+    )
+    .await;
+    if !s.path().await.starts_with("/jobs/") {
+        s.fail("on the job page", s.path().await).await;
+    }
+    s.keep_screenshot("job-page").await;
+
+    // The security administrator resets the audit administrator's password.
+    let cli = platform::Actor::cli("test");
+    let users = app
+        .platform
+        .users(&cli, platform::PageRequest::new(Some(1), Some(200)), None)
+        .await
+        .unwrap();
+    let auditor = users
+        .items
+        .iter()
+        .find(|u| u.username == "auditor")
+        .unwrap();
+    s.logout("sysadmin leaves").await;
+    s.login(&app, "secadmin", PASSWORD).await;
+    s.goto(&app.url(&format!("/admin/users/{}", auditor.id)))
+        .await;
+    s.fill("new password", "#reset", "Reset#2026ab").await;
+    s.click("reset", "#reset-submit").await;
+    s.wait_text("reset done", "main", "密码已重置").await;
+    s.logout("secadmin leaves").await;
+    s.login(&app, "auditor", "Reset#2026ab").await;
+    s.wait_text(
+        "the owner is told",
+        "#password-reset-notice",
+        "由安全管理员",
+    )
+    .await;
+    s.keep_screenshot("reset-notice").await;
+}

@@ -122,6 +122,16 @@ impl Steps {
         );
     }
 
+    /// Saves a screenshot under target/browser-screenshots/ to look at (not on failure only).
+    pub async fn keep_screenshot(&self, what: &str) {
+        let dir =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-screenshots");
+        let _ = std::fs::create_dir_all(&dir);
+        if let Ok(png) = self.client.screenshot().await {
+            let _ = std::fs::write(dir.join(format!("{}-{what}.png", self.name)), png);
+        }
+    }
+
     pub async fn goto(&self, url: &str) {
         if let Err(e) = self.client.goto(url).await {
             self.fail("goto", e.to_string()).await;
