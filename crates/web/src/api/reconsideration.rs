@@ -58,7 +58,7 @@ fn parsed<T>(
     text: Option<String>,
     parse: fn(&str) -> Option<T>,
 ) -> Result<Option<T>, WebError> {
-    match text.filter(|t| !t.trim().is_empty()) {
+    match text.filter(|t| !t.is_empty()) {
         None => Ok(None),
         Some(t) => parse(&t)
             .map(Some)
@@ -197,14 +197,21 @@ pub struct StepDto {
     #[serde(default)]
     pub number: String,
     #[serde(default)]
+    #[schema(pattern = "^(|ordinary|simplified)$")]
     pub procedure: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(|on_the_spot|warning|small_amount|disclosure|agreed)$")]
     pub ground: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(|decision|mediation|withdrawal|termination)$")]
     pub method: Option<String>,
     #[serde(default)]
+    #[schema(
+        pattern = "^(|uphold|reject_request|dismiss|set_aside|partly_set_aside|vary|unlawful|perform|void)$"
+    )]
     pub decision_type: Option<String>,
     #[serde(default)]
+    #[schema(pattern = "^(|after_mediation|after_correction|voluntary)$")]
     pub withdrawal_reason: Option<String>,
 }
 
