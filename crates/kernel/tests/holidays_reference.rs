@@ -1,4 +1,4 @@
-//! Every day 2020–2026 of the shipped calendar against the State Council notices as published
+//! Every day 2007–2026 of the shipped calendar against the State Council notices as published
 //! in ../shared/reference/holidays (holiday-cn JSON, one file per notice year).
 
 use std::collections::HashMap;
@@ -12,10 +12,10 @@ fn reference_dir() -> PathBuf {
 }
 
 #[test]
-fn every_day_2020_to_2026_agrees_with_the_notices() {
+fn every_day_2007_to_2026_agrees_with_the_notices() {
     let mut overrides: HashMap<NaiveDate, bool> = HashMap::new();
     // Notices can list days of the neighbouring year; read one year either side too.
-    for year in 2019..=2027 {
+    for year in 2007..=2027 {
         let path = reference_dir().join(format!("{year}.json"));
         let text = std::fs::read_to_string(&path)
             .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
@@ -28,7 +28,7 @@ fn every_day_2020_to_2026_agrees_with_the_notices() {
     }
     let calendar = Calendar::official();
     let mut checked = 0;
-    let mut date = NaiveDate::from_ymd_opt(2020, 1, 1).unwrap();
+    let mut date = NaiveDate::from_ymd_opt(2007, 1, 1).unwrap();
     while date.year() <= 2026 {
         let expected = overrides
             .get(&date)
@@ -38,5 +38,5 @@ fn every_day_2020_to_2026_agrees_with_the_notices() {
         checked += 1;
         date = date.succ_opt().unwrap();
     }
-    assert_eq!(checked, 2557);
+    assert_eq!(checked, 7305);
 }

@@ -212,6 +212,22 @@ pub struct ImportReport {
     pub dry_run: bool,
 }
 
+impl ImportReport {
+    /// The rows skipped for their errors (a row with several errors counts once).
+    pub fn skipped_rows(&self) -> usize {
+        distinct_lines(&self.errors)
+    }
+}
+
+/// How many rows `errors` are in.
+pub fn distinct_lines(errors: &[RowError]) -> usize {
+    errors
+        .iter()
+        .map(|e| e.line)
+        .collect::<std::collections::BTreeSet<_>>()
+        .len()
+}
+
 impl fmt::Display for ImportReport {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let verb = if self.dry_run {
@@ -225,7 +241,7 @@ impl fmt::Display for ImportReport {
             self.rows, self.created, self.updated, self.unchanged
         )?;
         if !self.errors.is_empty() {
-            write!(f, "，跳过有错误的{}行：", self.errors.len())?;
+            write!(f, "，跳过有错误的{}行：", self.skipped_rows())?;
             for e in &self.errors {
                 write!(f, "\n  {e}")?;
             }
@@ -242,8 +258,11 @@ pub struct Rejected {
 
 impl fmt::Display for Rejected {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let lines: std::collections::BTreeSet<usize> = self.errors.iter().map(|e| e.line).collect();
-        write!(f, "{}行有错误，未导入任何数据：", lines.len())?;
+        write!(
+            f,
+            "{}行有错误，未导入任何数据：",
+            distinct_lines(&self.errors)
+        )?;
         for e in &self.errors {
             write!(f, "\n  {e}")?;
         }

@@ -166,14 +166,27 @@ fn read_csv(bytes: &[u8], limits: &Limits) -> Result<Vec<SheetRow>, LedgerError>
     let mut tally = Tally::new(limits);
     let mut rows = Vec::new();
     let mut record = csv::StringRecord::new();
+    let (mut counted_to, mut line_so_far) = (0usize, 1usize);
     while reader
         .read_record(&mut record)
         .map_err(|e| LedgerError::Unreadable(e.to_string()))?
     {
-        let line = record
-            .position()
-            .map(|p| p.line() as usize)
-            .unwrap_or(rows.len() + 1);
+        // The line the record starts on, counted here from the byte where it starts: the csv
+        // crate's own count is one short after a CRLF line end (files saved by Excel on
+        // Windows), and the clerk is told the row number their editor shows.
+        let mut at = record.position().map_or(counted_to, |p| p.byte() as usize);
+        // The position can stand on the line end the record follows (after a CR, the LF).
+        while bytes.get(at).is_some_and(|b| *b == b'\n' || *b == b'\r') {
+            at += 1;
+        }
+        if at > counted_to {
+            line_so_far += bytes[counted_to..at.min(bytes.len())]
+                .iter()
+                .filter(|b| **b == b'\n')
+                .count();
+            counted_to = at.min(bytes.len());
+        }
+        let line = line_so_far;
         let mut cells = Vec::with_capacity(record.len().min(limits.columns));
         for (i, c) in record.iter().enumerate() {
             let c = clean(c);

@@ -131,3 +131,52 @@ fn csv_cells_are_never_formulas_and_round_trip() {
     let written: Vec<&str> = live.iter().chain(kept.iter()).copied().collect();
     assert_eq!(read, written);
 }
+
+/// DESIGN §4.4: the header is 第1行 and the first data row 第2行, as Excel and any editor show
+/// them — also in a CSV saved with Windows line ends (the first data row was reported as 第1行),
+/// and after a cell that spans lines.
+#[test]
+fn csv_rows_are_numbered_as_an_editor_shows_them() {
+    for text in [
+        "名称,日期\r\n示例区,2020-04-01\r\n示例镇,2020-05-01\r\n",
+        "名称,日期\n示例区,2020-04-01\n示例镇,2020-05-01\n",
+    ] {
+        let records = read_bytes("x.csv", text.as_bytes())
+            .unwrap()
+            .records(&LAYOUT)
+            .unwrap();
+        let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
+        assert_eq!(lines, vec![2, 3], "{text:?}");
+    }
+    let spanning = "名称,日期\r\n\"示例\r\n区\",2020-04-01\r\n示例镇,2020-05-01\r\n";
+    let records = read_bytes("x.csv", spanning.as_bytes())
+        .unwrap()
+        .records(&LAYOUT)
+        .unwrap();
+    let lines: Vec<usize> = records.iter().map(|r| r.line).collect();
+    assert_eq!(lines, vec![2, 4]);
+}
+
+#[test]
+fn a_row_with_several_errors_is_one_row() {
+    let errors = vec![
+        ledger::RowError {
+            line: 2,
+            column: "名称".into(),
+            reason: "必填".into(),
+        },
+        ledger::RowError {
+            line: 2,
+            column: "日期".into(),
+            reason: "无效".into(),
+        },
+        ledger::RowError {
+            line: 3,
+            column: "日期".into(),
+            reason: "无效".into(),
+        },
+    ];
+    assert_eq!(ledger::distinct_lines(&errors), 2);
+    let rejected = ledger::Rejected { errors };
+    assert!(rejected.to_string().starts_with("2行有错误"));
+}

@@ -48,7 +48,10 @@ impl From<platform::Error> for WebError {
         match e {
             platform::Error::Rejected(rejected) => WebError {
                 code,
-                message: format!("{}行有错误，未导入任何数据", rejected.errors.len()),
+                message: format!(
+                    "{}行有错误，未导入任何数据",
+                    ledger::distinct_lines(&rejected.errors)
+                ),
                 rows: rejected.errors,
             },
             other if code == ErrorCode::Internal || code == ErrorCode::DatabaseUnavailable => {

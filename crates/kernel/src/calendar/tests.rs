@@ -12,8 +12,8 @@ fn cal() -> &'static Calendar {
 }
 
 #[test]
-fn the_shipped_file_covers_2020_to_2026() {
-    assert_eq!(cal().known_years(), (2020..=2026).collect::<Vec<_>>());
+fn the_shipped_file_covers_every_notice_2007_to_2026() {
+    assert_eq!(cal().known_years(), (2007..=2026).collect::<Vec<_>>());
 }
 
 #[test]
@@ -105,7 +105,7 @@ fn make_up_days_can_be_treated_as_rest_days() {
 fn unknown_years_are_errors_not_guesses() {
     let err = cal().day(d("2031-01-01")).unwrap_err();
     assert!(matches!(err, CalendarError::UnknownYear { year: 2031, .. }));
-    assert!(err.to_string().contains("2020—2026"));
+    assert!(err.to_string().contains("2007—2026"), "{err}");
     // A period that runs past the last known year is an error too.
     assert!(cal().add(d("2026-12-20"), 30, PeriodUnit::Days).is_err());
     assert!(
