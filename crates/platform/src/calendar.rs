@@ -38,6 +38,18 @@ impl Platform {
         if notices.is_empty() {
             return Err(Error::Invalid("文件中没有节假日安排".into()));
         }
+        self.store_notices(actor, notices).await
+    }
+
+    /// Loads one year's notice typed into the calendar page (already checked by
+    /// [`YearNotice::from_typed`]). Returns the year loaded.
+    pub async fn load_typed_notice(&self, actor: &Actor, notice: YearNotice) -> Result<Vec<i32>> {
+        self.require(actor, Permission::ManageCalendar, "calendar_notice", "new")
+            .await?;
+        self.store_notices(actor, vec![notice]).await
+    }
+
+    async fn store_notices(&self, actor: &Actor, notices: Vec<YearNotice>) -> Result<Vec<i32>> {
         // Check that the whole calendar still builds with them before storing anything.
         let mut loaded = db::calendar::loaded_notices(&self.db).await?;
         loaded.extend(notices.iter().cloned());

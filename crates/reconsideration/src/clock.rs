@@ -57,8 +57,9 @@ pub struct Clock {
     pub decision_due: Option<NaiveDate>,
     /// 2023 law 第三十条: the day the case counts as accepted if it has not been refused.
     pub deemed_accepted_on: Option<NaiveDate>,
-    /// Periods that end in a year whose holiday notice is not loaded yet, with the reason.
-    pub unknown: Vec<String>,
+    /// Periods computed provisionally (暂定: a year they pass through has no holiday notice
+    /// loaded, so only weekends were taken as rest days), each with the reason.
+    pub provisional: Vec<String>,
 }
 
 impl Clock {
@@ -106,7 +107,7 @@ struct Builder<'a> {
     regime: Regime,
     procedure: Procedure,
     lines: Vec<DueLine>,
-    unknown: Vec<String>,
+    provisional: Vec<String>,
 }
 
 impl Builder<'_> {
@@ -122,17 +123,15 @@ impl Builder<'_> {
         let Some(rule) = rules::period(self.regime, self.procedure, period) else {
             return Ok(None);
         };
-        let computed = self.calendar.add(start, rule.count + extra_days, rule.unit);
-        // A deadline in a year whose holiday notice is not loaded yet cannot be computed: the
-        // case goes on, and the page says which period waits for the notice.
-        let mut deadline = match computed {
-            Ok(d) => d,
-            Err(e @ CalendarError::UnknownYear { .. }) => {
-                self.unknown.push(format!("{}：{e}", rule.name));
-                return Ok(None);
-            }
-            Err(e) => return Err(e),
-        };
+        // A deadline in a year whose holiday notice is not loaded yet is computed with weekends
+        // only and marked 暂定: the case clock always shows a date, and the date is computed
+        // again (from the notice) on every reading once the notice is loaded.
+        let mut deadline =
+            self.calendar
+                .add_provisional(start, rule.count + extra_days, rule.unit)?;
+        if let Some(reason) = deadline.provisional_reason() {
+            self.provisional.push(format!("{}：{reason}", rule.name));
+        }
         deadline.rule = Some(kernel::calendar::RuleRef {
             name: rule.name.into(),
             basis: rule.basis.into(),
@@ -153,7 +152,7 @@ impl Builder<'_> {
         let workdays_left = (state == DueState::Running)
             .then(|| {
                 self.calendar
-                    .workdays_between(self.today, deadline.due)
+                    .workdays_between_provisional(self.today, deadline.due)
                     .ok()
             })
             .flatten();
@@ -182,7 +181,7 @@ pub fn clock(
         regime: case.regime,
         procedure: case.procedure,
         lines: Vec::new(),
-        unknown: Vec::new(),
+        provisional: Vec::new(),
     };
     let mut out = Clock::default();
     let decided = |kinds: &[StepKind]| steps.iter().find(|s| kinds.contains(&s.kind)).map(|s| s.on);
@@ -284,12 +283,13 @@ pub fn clock(
         )?;
     }
     out.lines = b.lines;
-    out.unknown = b.unknown;
+    out.provisional = b.provisional;
     Ok(out)
 }
 
 /// The decision deadline of a case whose steps are not known (ledger imports): the decision
-/// period from acceptance.
+/// period from acceptance, provisional where it runs into a year without a notice (a ledger
+/// states its dates; a missing notice never refuses a row).
 pub fn plain_decision_due(
     regime: Regime,
     procedure: Procedure,
@@ -298,5 +298,7 @@ pub fn plain_decision_due(
 ) -> Result<NaiveDate, CalendarError> {
     let rule = rules::period(regime, procedure, Period::Decision)
         .expect("every regime has a decision period");
-    Ok(calendar.apply(&rule, accepted_on)?.due)
+    Ok(calendar
+        .add_provisional(accepted_on, rule.count, rule.unit)?
+        .due)
 }

@@ -169,7 +169,9 @@ impl Reconsideration {
         let settings = self.platform.settings_for(actor).await?;
         let days: u32 = settings.value(&DUE_SOON).parse().unwrap_or(3);
         let calendar = self.platform.calendar_for(actor).await?;
-        let horizon = calendar.add(today, days, kernel::PeriodUnit::Workdays)?.due;
+        let horizon = calendar
+            .add_provisional(today, days, kernel::PeriodUnit::Workdays)?
+            .due;
         let filter = CaseFilter {
             due_by: Some(horizon),
             ..Default::default()
@@ -264,6 +266,7 @@ fn action_label(action: &str) -> &str {
         "register" => "登记",
         "import" => "台账导入",
         "document" => "生成文书",
+        "recompute" => "载入节假日安排后重新计算期限",
         "denied" => "拒绝访问",
         other => other,
     }

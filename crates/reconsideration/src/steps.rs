@@ -252,3 +252,77 @@ pub fn offered(case: &Case, kind: StepKind) -> bool {
         Stage::NotAccepted => false,
     }
 }
+
+impl Reconsideration {
+    /// Once holiday notices for `years` are loaded: the stored decision deadline of every case
+    /// whose deadline runs to one of those years or later is computed again, from its steps and
+    /// the calendar now in force (a deadline computed before was 暂定, weekends only). Allowed to
+    /// whoever may load notices; returns how many deadlines changed, each with its audit event.
+    pub async fn recompute_deadlines(&self, actor: &Actor, years: &[i32]) -> Result<usize> {
+        self.platform
+            .require(
+                actor,
+                kernel::Permission::ManageCalendar,
+                "calendar_notice",
+                "recompute",
+            )
+            .await?;
+        let Some(from) = years
+            .iter()
+            .min()
+            .and_then(|y| NaiveDate::from_ymd_opt(*y, 1, 1))
+        else {
+            return Ok(0);
+        };
+        let calendar = self.platform.calendar().await?;
+        let mut conn = self.platform.db().conn().await?;
+        let mut changed = Vec::new();
+        for mut case in store::cases_due_from(&mut conn, from).await? {
+            let steps = store::steps(&mut conn, case.id.as_str()).await?;
+            // The clock as it stood after the case's last step (a suspension counts to then).
+            let as_of = steps
+                .last()
+                .map(|s| s.on)
+                .or(case.accepted_on)
+                .unwrap_or(case.received_on);
+            let due = if steps.is_empty() {
+                case.accepted_on
+                    .map(|a| clock::plain_decision_due(case.regime, case.procedure, a, &calendar))
+                    .transpose()?
+            } else {
+                clock::clock(&case, &steps, &calendar, as_of)?.decision_due
+            };
+            if due.is_some() && due != case.decision_due {
+                let before = case.decision_due;
+                case.decision_due = due;
+                changed.push((case, before));
+            }
+        }
+        drop(conn);
+        let n = changed.len();
+        if n > 0 {
+            self.platform
+                .db()
+                .write(&actor.who(), move |tx| {
+                    Box::pin(async move {
+                        for (case, before) in &changed {
+                            store::update_case(tx, case).await?;
+                            tx.record(
+                                Event::new("reconsideration_case", case.id.as_str(), "recompute")
+                                    .org(Some(case.office_org_id.as_str()))
+                                    .changes(Changes::new().change(
+                                        "decision_due",
+                                        before.map(store::day),
+                                        case.decision_due.map(store::day),
+                                    )),
+                            )
+                            .await?;
+                        }
+                        Ok::<_, db::DbError>(())
+                    })
+                })
+                .await?;
+        }
+        Ok(n)
+    }
+}

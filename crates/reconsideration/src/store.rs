@@ -200,6 +200,22 @@ pub(crate) async fn all_cases(conn: &mut db::Conn) -> Result<Vec<Case>, db::DbEr
     .collect()
 }
 
+/// Accepted cases whose stored decision deadline is on or after `from`.
+pub(crate) async fn cases_due_from(
+    conn: &mut db::Conn,
+    from: NaiveDate,
+) -> Result<Vec<Case>, db::DbError> {
+    db::query(format!(
+        "SELECT {CASE_COLUMNS} FROM reconsideration_cases c WHERE c.decision_due >= $1 ORDER BY c.number"
+    ))
+    .bind(day(from))
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(read_case)
+    .collect()
+}
+
 /// A case that came from a ledger, rewritten from a newer ledger row.
 pub(crate) async fn update_imported(tx: &mut Tx, c: &Case) -> Result<(), db::DbError> {
     db::query(

@@ -652,3 +652,97 @@ async fn departments_read_the_cases_against_them_and_only_the_office_acts() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_deadline_in_a_year_without_a_notice_is_provisional_until_the_notice_is_loaded() {
+    for t in testkit::backends().await {
+        let (p, r) = setup(&t).await;
+        let staff = user(&p, "fuyi", "示例区司法局", Role::LegalAffairs).await;
+        let case = r
+            .register(&staff, application("示复〔2026〕5号", "2026-11-20"))
+            .await
+            .unwrap();
+        let id = case.id.to_string();
+        let case = r
+            .record_step(&staff, &id, step(StepKind::Accept, "2026-11-25"))
+            .await
+            .unwrap();
+        // 60 days end on Sunday 2027-01-24: with no 2027 notice, weekends only → Monday.
+        assert_eq!(case.decision_due, Some(d("2027-01-25")), "{}", t.name());
+        let page = r.case_page(&staff, &id, d("2026-11-30")).await.unwrap();
+        let decision = page.clock.decision().unwrap();
+        assert_eq!(decision.deadline.provisional, vec![2027]);
+        assert!(
+            decision.explanation.contains("暂定"),
+            "{}",
+            decision.explanation
+        );
+        assert_eq!(
+            page.clock.provisional.len(),
+            1,
+            "{:?}",
+            page.clock.provisional
+        );
+        assert!(page.clock.provisional[0].contains("2027年的国务院节假日安排尚未载入"));
+
+        // A ledger row accepted in December is imported, not refused for the missing notice.
+        let row = "案件编号,申请人,被申请人,行政行为类别,收到申请日期,受理情况,受理日期,适用程序,结案日期,结案方式,撤回原因,决定类型,是否制发意见书,是否制发建议书,是否实地调查,备注\n示复〔2026〕6号,李某,示例区司法局,行政确认,2026-12-01,受理,2026-12-02,普通程序,,,,,否,否,否,\n";
+        let report = r
+            .import_cases(
+                &cli(),
+                &records(&reconsideration::ledger::CASES, row),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(report.created, 1);
+
+        // The notice, typed in: 2027-01-25 and 26 are rest days. Loading it is the
+        // administrator's; the provisional deadlines are then computed again.
+        let notice = kernel::calendar::YearNotice::from_typed(
+            2027,
+            "",
+            vec![kernel::calendar::TypedHoliday {
+                name: "测试假日".into(),
+                off_from: d("2027-01-25"),
+                off_to: d("2027-01-26"),
+                work: vec![],
+            }],
+        )
+        .unwrap();
+        assert!(p.load_typed_notice(&staff, notice.clone()).await.is_err());
+        assert_eq!(
+            p.load_typed_notice(&cli(), notice).await.unwrap(),
+            vec![2027]
+        );
+        assert!(r.recompute_deadlines(&staff, &[2027]).await.is_err());
+        // The registered case moves; the imported one ends after the typed days and stays.
+        assert_eq!(r.recompute_deadlines(&cli(), &[2027]).await.unwrap(), 1);
+        let page = r.case_page(&staff, &id, d("2026-11-30")).await.unwrap();
+        assert_eq!(page.case.decision_due, Some(d("2027-01-27")));
+        assert!(page.clock.provisional.is_empty());
+        assert!(
+            page.clock
+                .decision()
+                .unwrap()
+                .deadline
+                .provisional
+                .is_empty()
+        );
+        let imported = r
+            .case_list(
+                &cli(),
+                CaseFilter {
+                    text: Some("示复〔2026〕6号".into()),
+                    ..Default::default()
+                },
+                PageRequest::new(None, None),
+            )
+            .await
+            .unwrap();
+        // 2026-12-02 + 60 days = 2027-01-31, a Sunday → Monday 2027-02-01.
+        assert_eq!(imported.items[0].decision_due, Some(d("2027-02-01")));
+        // Nothing changes when loaded again.
+        assert_eq!(r.recompute_deadlines(&cli(), &[2027]).await.unwrap(), 0);
+    }
+}

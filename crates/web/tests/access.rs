@@ -114,6 +114,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("POST", "/api/v1/validate", May::Staff),
     ("GET", "/calendar", May::Staff),
     ("POST", "/calendar/notices", May::System),
+    ("POST", "/calendar/typed", May::System),
     ("GET", "/gongkai", May::Public),
     ("GET", "/gongkai/baogao", May::Public),
     ("GET", "/gongkai/baogao/{org}/{year}", May::Public),

@@ -1237,3 +1237,108 @@ async fn a_long_import_runs_as_a_job_with_a_page_that_follows_it() {
         finish(app).await;
     }
 }
+
+#[tokio::test]
+async fn a_year_s_notice_can_be_typed_into_the_calendar_page() {
+    for app in apps().await {
+        let admin = app.login("sysadmin").await;
+        let page = admin
+            .get(app.url("/calendar"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("手工录入一年的节假日安排"), "{page}");
+        let csrf = app.csrf(&admin).await;
+        let post = |fields: Vec<(&'static str, &'static str)>| {
+            let mut form = vec![("_csrf".to_string(), csrf.clone())];
+            form.extend(
+                fields
+                    .into_iter()
+                    .map(|(k, v)| (k.to_string(), v.to_string())),
+            );
+            admin.post(app.url("/calendar/typed")).form(&form).send()
+        };
+        // A holiday that ends before it begins is refused, naming the row and the holiday.
+        let bad = post(vec![
+            ("year", "2027"),
+            ("name_1", "元旦"),
+            ("from_1", "2027-01-01"),
+            ("to_1", "2027-01-01"),
+            ("name_2", "春节"),
+            ("from_2", "2027-02-12"),
+            ("to_2", "2027-02-05"),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let text = bad.text().await.unwrap();
+        assert!(
+            text.contains("春节：放假结束日2027-02-05早于开始日2027-02-12"),
+            "{text}"
+        );
+        let wrong = post(vec![
+            ("year", "2027"),
+            ("name_1", "春节"),
+            ("from_1", "二月"),
+        ])
+        .await
+        .unwrap();
+        let text = wrong.text().await.unwrap();
+        assert!(
+            text.contains("第1个节日（春节）：放假开始日“二月”不是有效日期"),
+            "{text}"
+        );
+        // A whole notice is stored; the year is then known and make-up days are workdays.
+        let ok = post(vec![
+            ("year", "2027"),
+            (
+                "notice",
+                "国务院办公厅关于2027年部分节假日安排的通知（测试）",
+            ),
+            ("name_1", "元旦"),
+            ("from_1", "2027-01-01"),
+            ("to_1", "2027-01-03"),
+            ("name_2", "春节"),
+            ("from_2", "2027-02-05"),
+            ("to_2", "2027-02-12"),
+            ("work_2", "2027-02-14、2027-02-20"),
+        ])
+        .await
+        .unwrap();
+        assert_eq!(ok.status(), StatusCode::OK, "followed to the calendar page");
+        let page = ok.text().await.unwrap();
+        assert!(page.contains("<td>2027</td>"), "{page}");
+        let day: serde_json::Value = admin
+            .get(app.url("/api/v1/calendar/days/2027-02-20"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(day["kind"], "make_up_workday", "{day}");
+        // The form is the administrator's only.
+        let officer = app.login("justice").await;
+        let csrf = app.csrf(&officer).await;
+        let refused = officer
+            .post(app.url("/calendar/typed"))
+            .form(&[("_csrf", csrf.as_str()), ("year", "2028")])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        let page = officer
+            .get(app.url("/calendar"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("手工录入"), "not offered to an officer");
+        finish(app).await;
+    }
+}

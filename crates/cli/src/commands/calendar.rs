@@ -71,8 +71,16 @@ pub async fn run(context: &Context, command: CalendarCommand) -> Result<ExitCode
                 .load_notices(&context.actor(), &text)
                 .await
                 .map_err(|e| e.to_string())?;
+            // Deadlines computed provisionally (暂定) for those years are computed again.
+            let recomputed = reconsideration::Reconsideration::new(platform.clone())
+                .recompute_deadlines(&context.actor(), &years)
+                .await
+                .map_err(|e| e.to_string())?;
             let years: Vec<String> = years.iter().map(|y| format!("{y}年")).collect();
             println!("已载入{}的节假日安排", years.join("、"));
+            if recomputed > 0 {
+                println!("{recomputed}件行政复议案件的审理期限已按新载入的安排重新计算");
+            }
         }
         CalendarCommand::Years => {
             let calendar = context.calendar().await?;

@@ -40,6 +40,9 @@ pub struct Deadline {
     /// Rest days not counted (working-day periods) or moved past (calendar-day periods).
     pub skipped: Vec<SkippedDay>,
     pub rule: Option<RuleRef>,
+    /// Years the count passed through whose holiday notice is not loaded: there only weekends
+    /// were taken as rest days, and the date is provisional (暂定) until the notices are loaded.
+    pub provisional: Vec<i32>,
 }
 
 impl Deadline {
@@ -65,10 +68,31 @@ impl Deadline {
             _ => {}
         }
         s.push_str(&format!("；届满日 {}", self.due));
+        if let Some(reason) = self.provisional_reason() {
+            s.push_str(&format!("（暂定：{reason}）"));
+        }
         if let Some(rule) = &self.rule {
             s.push_str(&format!("。依据：{}", rule.basis));
         }
         s
+    }
+}
+
+impl Deadline {
+    /// Why the date is provisional, or None when every year it passed through is known.
+    pub fn provisional_reason(&self) -> Option<String> {
+        if self.provisional.is_empty() {
+            return None;
+        }
+        let years = self
+            .provisional
+            .iter()
+            .map(|y| format!("{y}年"))
+            .collect::<Vec<_>>()
+            .join("、");
+        Some(format!(
+            "{years}的国务院节假日安排尚未载入，暂按周六、周日休息计算，载入后自动重新计算"
+        ))
     }
 }
 

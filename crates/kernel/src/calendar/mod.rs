@@ -20,7 +20,7 @@ use chrono::{Datelike, Days, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
 
 pub use deadline::{Deadline, PeriodRule, RuleRef, SkippedDay};
-pub use notice::{Holiday, YearNotice};
+pub use notice::{Holiday, TypedHoliday, YearNotice};
 
 /// The notices shipped with fazhi, 2020 onwards.
 const OFFICIAL: &str = include_str!("../../data/calendar.toml");
@@ -114,6 +114,15 @@ pub enum CalendarError {
     PeriodTooLong { given: u32, max: u32 },
     #[error("节假日安排数据有误：{0}")]
     InvalidNotice(String),
+}
+
+/// How a date in a year without a notice is read.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Lookup {
+    /// It is an error (the calendar never guesses).
+    Strict,
+    /// Weekends only, for a deadline marked 暂定.
+    Provisional,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -252,9 +261,15 @@ impl Calendar {
         }
     }
 
-    fn mark(&self, date: NaiveDate) -> Result<Mark, CalendarError> {
+    /// Whether the notice of `year` is known.
+    pub fn knows(&self, year: i32) -> bool {
+        self.years.contains_key(&year)
+    }
+
+    fn mark(&self, date: NaiveDate, lookup: Lookup) -> Result<Mark, CalendarError> {
         match self.years.get(&date.year()) {
             Some(table) => Ok(table.marks[date.ordinal0() as usize]),
+            None if lookup == Lookup::Provisional => Ok(Mark::Plain),
             None => Err(CalendarError::UnknownYear {
                 date,
                 year: date.year(),
@@ -265,7 +280,11 @@ impl Calendar {
 
     /// What kind of day `date` is.
     pub fn day(&self, date: NaiveDate) -> Result<DayKind, CalendarError> {
-        Ok(match self.mark(date)? {
+        self.day_in(date, Lookup::Strict)
+    }
+
+    fn day_in(&self, date: NaiveDate, lookup: Lookup) -> Result<DayKind, CalendarError> {
+        Ok(match self.mark(date, lookup)? {
             Mark::Off(i) => DayKind::Holiday(self.names[i as usize].clone()),
             Mark::Work(i) if is_weekend(date) => {
                 DayKind::MakeUpWorkday(self.names[i as usize].clone())
@@ -277,7 +296,11 @@ impl Calendar {
 
     /// Whether `date` is a workday under this calendar's policy.
     pub fn is_workday(&self, date: NaiveDate) -> Result<bool, CalendarError> {
-        Ok(match self.mark(date)? {
+        self.is_workday_in(date, Lookup::Strict)
+    }
+
+    fn is_workday_in(&self, date: NaiveDate, lookup: Lookup) -> Result<bool, CalendarError> {
+        Ok(match self.mark(date, lookup)? {
             Mark::Off(_) => false,
             Mark::Work(_) if is_weekend(date) => self.policy.make_up_days_are_workdays,
             _ => !is_weekend(date),
@@ -285,8 +308,8 @@ impl Calendar {
     }
 
     /// Whether a calendar-day period ending on `date` moves to the next workday.
-    fn rolls_past(&self, date: NaiveDate) -> Result<bool, CalendarError> {
-        Ok(match self.mark(date)? {
+    fn rolls_past(&self, date: NaiveDate, lookup: Lookup) -> Result<bool, CalendarError> {
+        Ok(match self.mark(date, lookup)? {
             Mark::Off(_) => true,
             Mark::Work(_) => false,
             Mark::Plain => self.policy.roll_over_weekends && is_weekend(date),
@@ -300,6 +323,29 @@ impl Calendar {
         start: NaiveDate,
         count: u32,
         unit: PeriodUnit,
+    ) -> Result<Deadline, CalendarError> {
+        self.add_in(start, count, unit, Lookup::Strict)
+    }
+
+    /// Like [`Calendar::add`], but a day in a year whose notice is not loaded counts as a workday
+    /// Monday to Friday and a rest day at the weekend: the deadline is provisional (暂定), lists
+    /// those years in [`Deadline::provisional`], and is computed again once their notices are
+    /// loaded. For a case clock, which must show a date; never for `calendar day`.
+    pub fn add_provisional(
+        &self,
+        start: NaiveDate,
+        count: u32,
+        unit: PeriodUnit,
+    ) -> Result<Deadline, CalendarError> {
+        self.add_in(start, count, unit, Lookup::Provisional)
+    }
+
+    fn add_in(
+        &self,
+        start: NaiveDate,
+        count: u32,
+        unit: PeriodUnit,
+        lookup: Lookup,
     ) -> Result<Deadline, CalendarError> {
         if count == 0 {
             return Err(CalendarError::EmptyPeriod);
@@ -317,12 +363,12 @@ impl Calendar {
                 let mut counted = 0;
                 while counted < count {
                     day = next_day(day, self)?;
-                    if self.is_workday(day)? {
+                    if self.is_workday_in(day, lookup)? {
                         counted += 1;
                     } else {
                         skipped.push(SkippedDay {
                             date: day,
-                            kind: self.day(day)?,
+                            kind: self.day_in(day, lookup)?,
                         });
                     }
                 }
@@ -333,10 +379,10 @@ impl Calendar {
                     .checked_add_days(Days::new(u64::from(count)))
                     .ok_or(CalendarError::EmptyPeriod)?;
                 let mut day = last;
-                while self.rolls_past(day)? {
+                while self.rolls_past(day, lookup)? {
                     skipped.push(SkippedDay {
                         date: day,
-                        kind: self.day(day)?,
+                        kind: self.day_in(day, lookup)?,
                     });
                     day = next_day(day, self)?;
                 }
@@ -351,6 +397,10 @@ impl Calendar {
             rolled_from,
             skipped,
             rule: None,
+            // The days looked at run from the day after the start to the due day.
+            provisional: (start.succ_opt().unwrap_or(start).year()..=due.year())
+                .filter(|y| !self.knows(*y))
+                .collect(),
         })
     }
 
@@ -366,11 +416,29 @@ impl Calendar {
 
     /// Workdays after `from` up to and including `to` (0 when `to` is not after `from`).
     pub fn workdays_between(&self, from: NaiveDate, to: NaiveDate) -> Result<u32, CalendarError> {
+        self.workdays_between_in(from, to, Lookup::Strict)
+    }
+
+    /// Like [`Calendar::workdays_between`], with weekends only in years without a notice.
+    pub fn workdays_between_provisional(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<u32, CalendarError> {
+        self.workdays_between_in(from, to, Lookup::Provisional)
+    }
+
+    fn workdays_between_in(
+        &self,
+        from: NaiveDate,
+        to: NaiveDate,
+        lookup: Lookup,
+    ) -> Result<u32, CalendarError> {
         let mut n = 0;
         let mut day = from;
         while day < to {
             day = next_day(day, self)?;
-            if self.is_workday(day)? {
+            if self.is_workday_in(day, lookup)? {
                 n += 1;
             }
         }

@@ -25,6 +25,15 @@ pub struct Holiday {
     pub work: Vec<String>,
 }
 
+/// One holiday typed into a form: rest days `off_from..=off_to`, and make-up workdays.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TypedHoliday {
+    pub name: String,
+    pub off_from: NaiveDate,
+    pub off_to: NaiveDate,
+    pub work: Vec<NaiveDate>,
+}
+
 #[derive(Deserialize, Serialize)]
 struct NoticeFile {
     year: Vec<YearNotice>,
@@ -86,6 +95,56 @@ impl YearNotice {
             year: file.year,
             notices: file.papers,
             holiday: holidays,
+        };
+        notice.expand()?;
+        Ok(notice)
+    }
+
+    /// A year's notice as typed into the calendar page: each holiday's rest days from the first
+    /// to the last (both included) and its make-up workdays. Checked like a loaded file.
+    pub fn from_typed(
+        year: i32,
+        title: &str,
+        holidays: Vec<TypedHoliday>,
+    ) -> Result<YearNotice, CalendarError> {
+        if holidays.is_empty() {
+            return Err(CalendarError::InvalidNotice(
+                "至少填写一个节日的放假日期".into(),
+            ));
+        }
+        let mut out = Vec::new();
+        for h in holidays {
+            let name = h.name.trim();
+            if name.is_empty() {
+                return Err(CalendarError::InvalidNotice("每个节日都要填写名称".into()));
+            }
+            if h.off_to < h.off_from {
+                return Err(CalendarError::InvalidNotice(format!(
+                    "{name}：放假结束日{}早于开始日{}",
+                    h.off_to, h.off_from
+                )));
+            }
+            if (h.off_to - h.off_from).num_days() > 30 {
+                return Err(CalendarError::InvalidNotice(format!(
+                    "{name}：放假{}日，超过一个月，请检查日期",
+                    (h.off_to - h.off_from).num_days() + 1
+                )));
+            }
+            out.push(Holiday {
+                name: name.into(),
+                off: vec![format!("{}..{}", h.off_from, h.off_to)],
+                work: h.work.iter().map(|d| d.to_string()).collect(),
+            });
+        }
+        let title = title.trim();
+        let notice = YearNotice {
+            year,
+            notices: if title.is_empty() {
+                vec![format!("国务院办公厅关于{year}年部分节假日安排的通知")]
+            } else {
+                vec![title.into()]
+            },
+            holiday: out,
         };
         notice.expand()?;
         Ok(notice)

@@ -120,6 +120,75 @@ fn unknown_years_are_errors_not_guesses() {
 }
 
 #[test]
+fn a_provisional_deadline_counts_weekends_only_where_no_notice_is_loaded() {
+    // 2026-12-20 + 60 days = 2027-02-18, a Thursday: with 2027 unknown it stands, marked 暂定.
+    let dl = cal()
+        .add_provisional(d("2026-12-20"), 60, PeriodUnit::Days)
+        .unwrap();
+    assert_eq!(dl.due, d("2027-02-18"));
+    assert_eq!(dl.provisional, vec![2027]);
+    let text = dl.explain();
+    assert!(
+        text.contains("暂定：2027年的国务院节假日安排尚未载入"),
+        "{text}"
+    );
+    // A last day on a Saturday moves to Monday; working days skip weekends only.
+    let sat = cal()
+        .add_provisional(d("2026-12-01"), 40, PeriodUnit::Days)
+        .unwrap();
+    assert_eq!(
+        (sat.due, sat.rolled_from),
+        (d("2027-01-11"), Some(d("2027-01-10")))
+    );
+    let wd = cal()
+        .add_provisional(d("2026-12-25"), 10, PeriodUnit::Workdays)
+        .unwrap();
+    // 12-28..12-31 (4), 2027-01-01 (Fri) .. : 1-1, 1-4, 1-5, 1-6, 1-7, 1-8 → 10th is 01-08.
+    assert_eq!(wd.due, d("2027-01-08"));
+    assert_eq!(wd.provisional, vec![2027]);
+    // Within known years nothing is provisional, and the date is the strict one.
+    let known = cal()
+        .add_provisional(d("2020-09-28"), 5, PeriodUnit::Workdays)
+        .unwrap();
+    assert!(known.provisional.is_empty());
+    assert_eq!(
+        known,
+        cal().add(d("2020-09-28"), 5, PeriodUnit::Workdays).unwrap()
+    );
+    // Once the year is loaded the same period is computed from its notice.
+    let mut notices = Calendar::official_notices();
+    notices.push(YearNotice {
+        year: 2027,
+        notices: vec![],
+        holiday: vec![kernel_holiday("春节", "2027-02-06..2027-02-13")],
+    });
+    let loaded = Calendar::build(notices, Default::default()).unwrap();
+    let strict = loaded
+        .add_provisional(d("2026-12-20"), 60, PeriodUnit::Days)
+        .unwrap();
+    assert!(strict.provisional.is_empty());
+    assert_eq!(strict.due, d("2027-02-18"));
+    let moved = loaded
+        .add_provisional(d("2026-12-10"), 60, PeriodUnit::Days)
+        .unwrap();
+    assert_eq!(
+        moved.due,
+        d("2027-02-15"),
+        "2027-02-08 falls in the typed holiday"
+    );
+    // `day` still refuses the unknown year.
+    assert!(cal().day(d("2027-01-04")).is_err());
+}
+
+fn kernel_holiday(name: &str, off: &str) -> super::Holiday {
+    super::Holiday {
+        name: name.into(),
+        off: vec![off.into()],
+        work: vec![],
+    }
+}
+
+#[test]
 fn a_deadline_explains_itself() {
     const RULE: PeriodRule = PeriodRule {
         name: "受理审查期限",

@@ -394,7 +394,9 @@ pub fn check_step(
                 return Err("听证通知须写明听证日期".into());
             };
             if let Some(rule) = period(facts.regime, facts.procedure, Period::HearingNotice) {
-                let earliest = calendar.apply(&rule, on).map_err(|e| e.to_string())?;
+                let earliest = calendar
+                    .add_provisional(on, rule.count, rule.unit)
+                    .map_err(|e| e.to_string())?;
                 if hearing_on < earliest.due {
                     return Err(format!(
                         "应当在听证的五日前将听证的时间、地点和拟听证事项书面通知当事人（2023年行政复议法第五十一条）：{on}通知的听证最早在{}举行",

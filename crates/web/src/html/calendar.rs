@@ -5,14 +5,15 @@ use askama::Template;
 use axum::extract::{Multipart, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
+use chrono::Datelike;
 use kernel::Permission;
-use kernel::calendar::PeriodUnit;
+use kernel::calendar::{PeriodUnit, TypedHoliday, YearNotice};
 use serde::Deserialize;
 
 use super::{Layout, render};
 use crate::AppState;
 use crate::error::{PageResult, WebError};
-use crate::extract::Query;
+use crate::extract::{Form, Query};
 use crate::session::Session;
 
 pub struct YearRow {
@@ -28,6 +29,9 @@ struct CalendarPage {
     form: DeadlineQuery,
     result: Option<Result<(String, String), String>>,
     can_load: bool,
+    /// The rows of the typed-notice form, and the year it proposes (the first year not known).
+    typed_rows: Vec<usize>,
+    next_unknown: i32,
     error: Option<String>,
 }
 
@@ -79,6 +83,10 @@ async fn page_with(
         form: q,
         result,
         can_load: session.0.actor.can(Permission::ManageCalendar),
+        typed_rows: (1..=TYPED_ROWS).collect(),
+        next_unknown: (kernel::time::china_today().year()..)
+            .find(|y| !calendar.knows(*y))
+            .unwrap_or_default(),
         error,
     })
 }
@@ -106,14 +114,114 @@ pub async fn load(
         .await?;
         let text = String::from_utf8(upload.file.bytes)
             .map_err(|_| WebError::invalid("文件不是UTF-8文本"))?;
-        Ok::<_, WebError>(state.platform.load_notices(&session.0.actor, &text).await?)
+        let years = state.platform.load_notices(&session.0.actor, &text).await?;
+        recompute(&state, &session, &years).await
     }
     .await;
+    answer(&state, &session, outcome).await
+}
+
+/// Deadlines computed provisionally (暂定) for the loaded years are computed again.
+async fn recompute(state: &AppState, session: &Session, years: &[i32]) -> Result<(), WebError> {
+    state
+        .reconsideration
+        .recompute_deadlines(&session.0.actor, years)
+        .await?;
+    Ok(())
+}
+
+/// The most holidays the form offers (a notice has seven).
+pub const TYPED_ROWS: usize = 8;
+
+/// 手工录入: one year's notice typed into the form — the year, the notice's title, and for each
+/// holiday its name, first and last rest day, and make-up workdays.
+pub async fn typed(
+    State(state): State<AppState>,
+    session: Session,
+    Form(fields): Form<Vec<(String, String)>>,
+) -> PageResult<Response> {
+    let outcome = async {
+        let notice = typed_notice(&fields)?;
+        let years = state
+            .platform
+            .load_typed_notice(&session.0.actor, notice)
+            .await?;
+        recompute(&state, &session, &years).await
+    }
+    .await;
+    answer(&state, &session, outcome).await
+}
+
+/// The form's fields as a notice, or which row is wrong and why.
+fn typed_notice(fields: &[(String, String)]) -> Result<YearNotice, WebError> {
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.trim())
+            .unwrap_or_default()
+    };
+    let year: i32 = field("year")
+        .parse()
+        .map_err(|_| WebError::invalid("请填写年份（如 2027）"))?;
+    let mut holidays = Vec::new();
+    for i in 1..=TYPED_ROWS {
+        let (name, from, to, work) = (
+            field(&format!("name_{i}")),
+            field(&format!("from_{i}")),
+            field(&format!("to_{i}")),
+            field(&format!("work_{i}")),
+        );
+        if [name, from, to, work].iter().all(|v| v.is_empty()) {
+            continue;
+        }
+        let row = |what: &str| WebError::invalid(format!("第{i}个节日{}：{what}", label(name)));
+        if name.is_empty() {
+            return Err(row("请填写节日名称"));
+        }
+        let date = |v: &str, what: &str| {
+            kernel::time::parse_date(v).map_err(|_| row(&format!("{what}“{v}”不是有效日期")))
+        };
+        let off_from = date(from, "放假开始日")?;
+        let off_to = if to.is_empty() {
+            off_from
+        } else {
+            date(to, "放假结束日")?
+        };
+        let work = work
+            .split(['、', ',', '，', ';', '；', ' '])
+            .filter(|w| !w.trim().is_empty())
+            .map(|w| date(w.trim(), "调休上班日"))
+            .collect::<Result<Vec<_>, _>>()?;
+        holidays.push(TypedHoliday {
+            name: name.into(),
+            off_from,
+            off_to,
+            work,
+        });
+    }
+    YearNotice::from_typed(year, field("notice"), holidays)
+        .map_err(|e| WebError::invalid(e.to_string()))
+}
+
+fn label(name: &str) -> String {
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!("（{name}）")
+    }
+}
+
+async fn answer(
+    state: &AppState,
+    session: &Session,
+    outcome: Result<(), WebError>,
+) -> PageResult<Response> {
     match outcome {
         Ok(_) => Ok(Redirect::to("/calendar?ok=loaded").into_response()),
         Err(e) if e.code == kernel::ErrorCode::InvalidInput => {
             let page = render(
-                page_with(&state, &session, DeadlineQuery::default(), Some(e.message)).await?,
+                page_with(state, session, DeadlineQuery::default(), Some(e.message)).await?,
             )?;
             Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
         }

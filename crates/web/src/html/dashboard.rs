@@ -55,6 +55,16 @@ fn next_holiday(calendar: &Calendar, today: chrono::NaiveDate) -> Option<String>
     None
 }
 
+/// From 1 November: next year's notice is missing, and what that means for deadlines.
+fn calendar_warning(calendar: &Calendar, today: chrono::NaiveDate) -> Option<String> {
+    let next_year = today.year() + 1;
+    (today.month() >= 11 && !calendar.knows(next_year)).then(|| {
+        format!(
+            "尚未载入{next_year}年国务院节假日安排：届满日落在{next_year}年的期限暂按周六、周日休息计算，标为“暂定”；通知发布后载入，即自动重新计算。"
+        )
+    })
+}
+
 pub async fn page(
     State(state): State<AppState>,
     session: Session,
@@ -80,9 +90,7 @@ pub async fn page(
         .day(today)
         .map(|k| k.label())
         .unwrap_or_else(|e| e.to_string());
-    let next_year = today.year() + 1;
-    let calendar_warning = (today.month() >= 11 && !calendar.known_years().contains(&next_year))
-        .then(|| format!("尚未载入{next_year}年国务院节假日安排，{next_year}年的期限将无法计算。"));
+    let calendar_warning = calendar_warning(&calendar, today);
 
     let mut tasks = Vec::new();
     if actor.role.is_some_and(Role::is_admin) && !actor.can(Permission::ReadAudit) {
@@ -160,4 +168,23 @@ pub async fn page(
         calendar_warning,
         tasks,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::NaiveDate;
+    use kernel::calendar::Calendar;
+
+    #[test]
+    fn next_year_s_missing_notice_is_told_from_november() {
+        let cal = Calendar::official();
+        let last = *cal.known_years().last().unwrap();
+        let day = |m, d| NaiveDate::from_ymd_opt(last, m, d).unwrap();
+        assert_eq!(super::calendar_warning(cal, day(10, 31)), None);
+        let w = super::calendar_warning(cal, day(11, 1)).unwrap();
+        assert!(w.contains(&format!("尚未载入{}年", last + 1)), "{w}");
+        // A known next year: nothing to say.
+        let prior = NaiveDate::from_ymd_opt(last - 1, 12, 1).unwrap();
+        assert_eq!(super::calendar_warning(cal, prior), None);
+    }
 }

@@ -49,6 +49,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
                 .layer(upload()),
         )
         .route(
+            "/calendar/typed",
+            post(calendar::typed).route_layer(g(Need::Can(Permission::ManageCalendar))),
+        )
+        .route(
             "/admin/orgs",
             get(orgs::list).route_layer(g(Need::Can(Permission::ManageOrganisations))),
         )

@@ -10,7 +10,7 @@ use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use kernel::{Permission, Role};
 use platform::PageRequest;
 use reconsideration::{
@@ -45,9 +45,11 @@ pub struct Row {
     pub outcome: String,
     pub due: String,
     pub overdue: bool,
+    /// The deadline falls in a year without a loaded holiday notice (暂定).
+    pub provisional: bool,
 }
 
-fn row(c: &CaseSummary, today: NaiveDate) -> Row {
+fn row(c: &CaseSummary, today: NaiveDate, calendar: &kernel::calendar::Calendar) -> Row {
     let outcome = match (c.method, c.decision_type, c.withdrawal_reason) {
         (Some(Method::Decision), Some(d), _) => d.label().to_string(),
         (Some(Method::Withdrawal), _, Some(r)) => format!("撤回（{}）", r.label()),
@@ -65,6 +67,7 @@ fn row(c: &CaseSummary, today: NaiveDate) -> Row {
         outcome,
         due: c.decision_due.map(|d| d.to_string()).unwrap_or_default(),
         overdue: c.is_open() && c.decision_due.is_some_and(|d| d < today),
+        provisional: c.decision_due.is_some_and(|d| !calendar.knows(d.year())),
     }
 }
 
@@ -127,6 +130,7 @@ pub async fn list(
 ) -> PageResult<impl IntoResponse> {
     let today = kernel::time::china_today();
     let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    let calendar = state.platform.calendar_for(&session.0.actor).await?;
     let due_by = match form.due.as_str() {
         "" => None,
         "overdue" => today.pred_opt(),
@@ -134,10 +138,9 @@ pub async fn list(
             let n: u32 = days
                 .parse()
                 .map_err(|_| WebError::invalid("期限筛选应为工作日数"))?;
-            let calendar = state.platform.calendar_for(&session.0.actor).await?;
             Some(
                 calendar
-                    .add(today, n.max(1), kernel::PeriodUnit::Workdays)?
+                    .add_provisional(today, n.max(1), kernel::PeriodUnit::Workdays)?
                     .due,
             )
         }
@@ -162,7 +165,11 @@ pub async fn list(
     render(ListPage {
         layout: Layout::staff(&session.0, "行政复议", "reconsideration")
             .with_notice(form.ok.as_deref()),
-        rows: page.items.iter().map(|c| row(c, today)).collect(),
+        rows: page
+            .items
+            .iter()
+            .map(|c| row(c, today, &calendar))
+            .collect(),
         pager: Pager::new(&page, form.base()),
         stages: choices(Stage::ALL, Stage::code, Stage::label, &form.stage),
         regimes: choices(Regime::ALL, Regime::code, Regime::label, &form.regime),
@@ -335,6 +342,8 @@ pub struct ClockRow {
     pub state: &'static str,
     pub css: &'static str,
     pub left: String,
+    /// 暂定: a year the period runs through has no holiday notice loaded.
+    pub provisional: bool,
 }
 
 #[derive(Template)]
@@ -386,6 +395,7 @@ async fn case_view(
                 .workdays_left
                 .map(|n| format!("剩{n}个工作日"))
                 .unwrap_or_default(),
+            provisional: !l.deadline.provisional.is_empty(),
         })
         .collect();
     let allowed = reconsideration::rules::allowed_decisions(p.case.regime);
