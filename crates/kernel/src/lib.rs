@@ -10,6 +10,7 @@ pub mod figures;
 pub mod identifiers;
 pub mod ids;
 pub mod money;
+pub mod numbering;
 pub mod org;
 pub mod password;
 pub mod settings;

@@ -18,6 +18,9 @@ pub enum SettingKind {
     Boolean,
     /// Free text, at most 200 characters (a name, a path).
     Text,
+    /// A numbering series such as 新复〔{年}〕{号}号 (see [`crate::numbering`]); empty: follow
+    /// the series the latest numbers already use.
+    NumberPattern,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -47,6 +50,13 @@ impl SettingDef {
             },
             SettingKind::Text if v.chars().count() <= 200 => Ok(v.to_string()),
             SettingKind::Text => Err(format!("“{}”最多200个字", self.label)),
+            SettingKind::NumberPattern if v.is_empty() => Ok(String::new()),
+            SettingKind::NumberPattern if v.chars().count() > 50 => {
+                Err(format!("“{}”最多50个字", self.label))
+            }
+            SettingKind::NumberPattern => crate::numbering::check_pattern(v)
+                .map(|()| v.to_string())
+                .map_err(|e| format!("“{}”：{e}", self.label)),
         }
     }
 }

@@ -1,10 +1,11 @@
 //! 纠纷登记与调处: the fast intake of a dispute, its conclusion (with the agreement form and
 //! judicial confirmation), the lists, the organisations with their warnings and the roster.
 
+use chrono::Datelike;
 use chrono::NaiveDate;
 use db::{Changes, Event, Page, PageRequest};
-use kernel::Permission;
 use kernel::ids::OrgId;
+use kernel::{Permission, numbering};
 use platform::Actor;
 use serde::Serialize;
 
@@ -12,12 +13,13 @@ use crate::model::{
     AgreementForm, Dispute, DisputeId, DisputeType, Mediator, MediatorId, Organization,
     OrganizationId, Outcome, Source,
 };
-use crate::{Error, Mediation, Result, TARGET_DAYS, rules, store};
+use crate::{Error, Mediation, NUMBER_PATTERN, Result, TARGET_DAYS, rules, store};
 
 /// A dispute as the intake form takes it.
 #[derive(Clone, Debug)]
 pub struct NewDispute {
-    /// Empty: the next 调〔YEAR〕N号 of the organisation's town.
+    /// Empty: the next number of the year in the disputes' series ([`NUMBER_PATTERN`];
+    /// {镇}调〔YEAR〕N号 of the organisation's town when there is none).
     pub number: String,
     pub received_on: NaiveDate,
     pub dispute_type: DisputeType,
@@ -58,6 +60,9 @@ pub struct OrganizationView {
     pub warnings: Vec<String>,
 }
 
+/// New numbers where no dispute and no setting gives the series.
+const DEFAULT_PATTERN: &str = "{镇}调〔{年}〕{号}号";
+
 impl Mediation {
     async fn organization(&self, actor: &Actor, id: &str) -> Result<(Organization, String)> {
         let mut conn = self.platform.db().conn().await?;
@@ -95,23 +100,22 @@ impl Mediation {
                 .map(|x| x.name)
                 .ok_or_else(|| Error::Invalid(format!("该调解员不在“{}”的名册上", org.name)))?,
         };
-        let number = match new.number.trim() {
-            "" => {
-                store::next_number(
-                    &mut conn,
-                    &org.town_name,
-                    chrono::Datelike::year(&new.received_on),
-                )
+        // A number given is checked here; a new one is taken inside the write, where no other
+        // registration can take it first.
+        let number = new.number.trim().to_string();
+        if !number.is_empty()
+            && store::dispute_by_number(&mut conn, &number)
                 .await?
-            }
-            n => n.to_string(),
-        };
-        if store::dispute_by_number(&mut conn, &number)
-            .await?
-            .is_some()
+                .is_some()
         {
             return Err(Error::Invalid(format!("纠纷编号“{number}”已存在")));
         }
+        let pattern = self
+            .platform
+            .settings_for(actor)
+            .await?
+            .value(&NUMBER_PATTERN)
+            .replace("{镇}", &org.town_name);
         drop(conn);
         let d = Dispute {
             id: DisputeId::generate(),
@@ -131,12 +135,34 @@ impl Mediation {
             summary: new.summary.trim().into(),
             source_kind: "登记".into(),
         };
-        {
-            let d = d.clone();
+        let fallback = DEFAULT_PATTERN.replace("{镇}", &org.town_name);
+        let d = {
+            let mut d = d;
             self.platform
                 .db()
                 .write(&actor.who(), move |tx| {
                     Box::pin(async move {
+                        if d.number.is_empty() {
+                            let year = d.received_on.year();
+                            let (town, all) =
+                                store::numbers_of_year(tx.conn(), &org.town_id, year).await?;
+                            let mut all = all;
+                            loop {
+                                let next = numbering::next_number(
+                                    Some(pattern.as_str()).filter(|p| !p.is_empty()),
+                                    &fallback,
+                                    year,
+                                    &town,
+                                    &all,
+                                );
+                                // A number from another year's intake can hold the text.
+                                if store::dispute_by_number(tx.conn(), &next).await?.is_none() {
+                                    d.number = next;
+                                    break;
+                                }
+                                all.push(next);
+                            }
+                        }
                         store::upsert_dispute(tx, &d, &org.town_id, false).await?;
                         tx.record(
                             Event::new("mediation_dispute", d.id.as_str(), "register")
@@ -150,11 +176,11 @@ impl Mediation {
                                 ),
                         )
                         .await?;
-                        Ok::<_, db::DbError>(())
+                        Ok::<_, db::DbError>(d)
                     })
                 })
-                .await?;
-        }
+                .await?
+        };
         Ok(d)
     }
 
@@ -186,6 +212,26 @@ impl Mediation {
         }
         if c.outcome == Outcome::Ongoing {
             return Err(Error::Invalid("请选择调解结果".into()));
+        }
+        // Rule 日期: a conclusion is recorded once it happened, after the sessions it ends.
+        let today = kernel::time::china_today();
+        if c.concluded_on > today {
+            return Err(Error::Rule(format!(
+                "结案日期{}晚于今天（{today}）",
+                c.concluded_on
+            )));
+        }
+        if let Some(last) = self
+            .notes(actor, id)
+            .await?
+            .iter()
+            .rfind(|n| n.kind == crate::NoteKind::Session)
+            && c.concluded_on < last.on
+        {
+            return Err(Error::Rule(format!(
+                "结案日期{}早于最近一次调解（{}）",
+                c.concluded_on, last.on
+            )));
         }
         rules::check_conclusion(
             d.received_on,

@@ -36,8 +36,18 @@ pub const TARGET_DAYS: SettingDef = SettingDef {
     permission: Permission::ManageOrganisations,
 };
 
+/// The series of new dispute numbers.
+pub const NUMBER_PATTERN: SettingDef = SettingDef {
+    key: "mediation.number_pattern",
+    label: "矛盾纠纷编号格式",
+    help: "{镇}为镇（街道）名称，{年}为年份，{号}为序号，如 新北调〔{年}〕{号}；留空则沿用本镇（街道）本年、否则全区最近的编号格式，都没有时为 {镇}调〔{年}〕{号}号。新编号接续该格式当年最大的序号，不会重号",
+    default: "",
+    kind: SettingKind::NumberPattern,
+    permission: Permission::ManageOrganisations,
+};
+
 /// 人民调解's settings, for the settings page.
-pub const SETTINGS: &[SettingDef] = &[TARGET_DAYS];
+pub const SETTINGS: &[SettingDef] = &[TARGET_DAYS, NUMBER_PATTERN];
 
 /// The door to 人民调解.
 #[derive(Clone, Debug)]

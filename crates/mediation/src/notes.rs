@@ -81,6 +81,24 @@ impl Mediation {
                 d.received_on
             )));
         }
+        // Rule 日期: the record is what happened, in order.
+        let today = kernel::time::china_today();
+        if on > today {
+            return Err(Error::Rule(format!(
+                "{}日期{on}晚于今天（{today}）：只记录已经发生的调解和回访",
+                kind.label()
+            )));
+        }
+        if let Some(last) = self.notes(actor, dispute_id).await?.last()
+            && on < last.on
+        {
+            return Err(Error::Rule(format!(
+                "{}日期{on}早于上一次{}的日期{}：应按时间先后记录",
+                kind.label(),
+                last.kind.label(),
+                last.on
+            )));
+        }
         if kind == NoteKind::ReturnVisit {
             match d.concluded_on {
                 Some(c) if d.outcome != Outcome::Ongoing && on >= c => {}

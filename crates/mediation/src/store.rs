@@ -316,32 +316,32 @@ pub(crate) async fn dispute_by_number(
         .transpose()
 }
 
-/// The next free `{town}调〔{year}〕N号`.
-pub(crate) async fn next_number(
+/// The dispute numbers of `year`'s intake: the town's, and everyone's (the series to continue),
+/// with the latest few of earlier years (the series to follow in a year without disputes yet).
+pub(crate) async fn numbers_of_year(
     conn: &mut db::Conn,
-    town: &str,
+    town: &OrgId,
     year: i32,
-) -> Result<String, db::DbError> {
-    let prefix = format!("{town}调〔{year}〕");
-    let numbers: Vec<String> =
-        db::query("SELECT number FROM mediation_disputes WHERE number LIKE $1")
-            .bind(format!("{prefix}%"))
-            .fetch_all(conn)
-            .await?
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-    let highest = numbers
-        .iter()
-        .filter_map(|n| {
-            n.strip_prefix(&prefix)?
-                .strip_suffix('号')?
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    Ok(format!("{prefix}{}号", highest + 1))
+) -> Result<(Vec<String>, Vec<String>), db::DbError> {
+    let (from, to) = (format!("{year}-01-01"), format!("{year}-12-31"));
+    let rows = db::query(
+        "SELECT number, town_id FROM mediation_disputes WHERE received_on >= $1 AND received_on <= $2 \
+         UNION SELECT number, town_id FROM (SELECT number, town_id FROM mediation_disputes WHERE received_on < $1 \
+         ORDER BY received_on DESC, number DESC LIMIT 5) latest",
+    )
+    .bind(&from)
+    .bind(&to)
+    .fetch_all(conn)
+    .await?;
+    let (mut mine, mut all) = (Vec::new(), Vec::with_capacity(rows.len()));
+    for r in rows {
+        let (number, t): (String, String) = (r.try_get(0)?, r.try_get(1)?);
+        if t == town.as_str() {
+            mine.push(number.clone());
+        }
+        all.push(number);
+    }
+    Ok((mine, all))
 }
 
 /// One page of the disputes a filter selects (none when `limit` is 0), and how many it selects.

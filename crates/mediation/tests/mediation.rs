@@ -228,7 +228,56 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
             )
             .await
             .unwrap();
-        assert_eq!(d.number, "示例镇调〔2020〕1号");
+        // The ledger's series of the year (示调〔2020〕1–4号) is continued, not restarted.
+        assert_eq!(d.number, "示调〔2020〕5号");
+        // A series set by the administrator: the town's own, from 1; never a duplicate.
+        m.platform()
+            .update_setting_in(
+                &cli(),
+                mediation::SETTINGS,
+                "mediation.number_pattern",
+                "{镇}调〔{年}〕{号}号",
+            )
+            .await
+            .unwrap();
+        let second = mediation::NewDispute {
+            number: String::new(),
+            received_on: "2020-06-02".parse().unwrap(),
+            dispute_type: mediation::DisputeType::Neighbour,
+            source: mediation::Source::Screening,
+            organization_id: village.organization.id.clone(),
+            mediator_id: None,
+            parties: "王某、赵某".into(),
+            summary: "排水纠纷".into(),
+        };
+        let own = m.register_dispute(&cli(), second.clone()).await.unwrap();
+        assert_eq!(own.number, "示例镇调〔2020〕1号");
+        let next = m.register_dispute(&cli(), second.clone()).await.unwrap();
+        assert_eq!(next.number, "示例镇调〔2020〕2号");
+        let e = m
+            .register_dispute(
+                &cli(),
+                mediation::NewDispute {
+                    number: "示例镇调〔2020〕2号".into(),
+                    ..second
+                },
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("已存在"), "{e}");
+        let e = m
+            .platform()
+            .update_setting_in(
+                &cli(),
+                mediation::SETTINGS,
+                "mediation.number_pattern",
+                "调解{号}",
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("{年}"), "{e}");
         let id = d.id.to_string();
         // A return visit before the conclusion is refused; a session is recorded.
         let e = m
@@ -251,6 +300,44 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
         )
         .await
         .unwrap();
+        // Dates that cannot be: a session before the last one, a session or a conclusion ahead
+        // of today, a conclusion before the last session.
+        for (kind, on, why) in [
+            (
+                mediation::NoteKind::Session,
+                "2020-06-01",
+                "早于上一次调解记录的日期2020-06-02",
+            ),
+            (mediation::NoteKind::Session, "2099-01-01", "晚于今天"),
+        ] {
+            let e = m
+                .record_note(&cli(), &id, kind, on.parse().unwrap(), "再次调解")
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(why), "{e}");
+        }
+        for (on, why) in [
+            ("2099-01-01", "晚于今天"),
+            ("2020-06-01", "早于最近一次调解（2020-06-02）"),
+        ] {
+            let e = m
+                .conclude(
+                    &cli(),
+                    &id,
+                    mediation::Conclusion {
+                        outcome: mediation::Outcome::Failure,
+                        concluded_on: on.parse().unwrap(),
+                        agreement: None,
+                        judicial_confirmation: false,
+                        note: String::new(),
+                    },
+                )
+                .await
+                .unwrap_err()
+                .to_string();
+            assert!(e.contains(why), "{e}");
+        }
         // Success without an agreement form: refused with the article.
         let e = m
             .conclude(

@@ -3,16 +3,17 @@
 
 use chrono::{Datelike, NaiveDate};
 use db::{Changes, Event};
-use kernel::IdNumber;
+use kernel::{IdNumber, numbering};
 use platform::Actor;
 
 use crate::model::{Case, CaseId, Channel, Procedure, Stage};
-use crate::{Error, Reconsideration, Result, rules, store};
+use crate::{Error, NUMBER_PATTERN, Reconsideration, Result, rules, store};
 
 /// An application as the intake form takes it.
 #[derive(Clone, Debug, Default)]
 pub struct NewCase {
-    /// 案件编号; empty: the next number of the year (行复〔2020〕N号).
+    /// 案件编号; empty: the next number of the year in the case numbers' series
+    /// ([`NUMBER_PATTERN`]; 行复〔2020〕N号 when there is none).
     pub number: String,
     pub channel: Option<Channel>,
     pub applicant: String,
@@ -67,22 +68,23 @@ impl Reconsideration {
             .resolve(new.respondent.trim())
             .ok()
             .map(|o| o.id.clone());
-        let mut conn = self.platform.db().conn().await?;
-        let number = match new.number.trim() {
-            "" => {
-                let year = received_on.year();
-                let existing = store::numbers(&mut conn, &number_prefix(year)).await?;
-                next_number(&existing, year)
+        // A number given is checked here; a new one is taken inside the write, where no other
+        // registration can take it first.
+        let given = new.number.trim().to_string();
+        if !given.is_empty() {
+            let mut conn = self.platform.db().conn().await?;
+            if store::case_by_number(&mut conn, &given).await?.is_some() {
+                return Err(Error::Invalid(format!("案件编号“{given}”已存在")));
             }
-            n => n.to_string(),
-        };
-        if store::case_by_number(&mut conn, &number).await?.is_some() {
-            return Err(Error::Invalid(format!("案件编号“{number}”已存在")));
         }
-        drop(conn);
+        let pattern = self
+            .platform
+            .settings_for(actor)
+            .await?
+            .value(&NUMBER_PATTERN);
         let case = Case {
             id: CaseId::generate(),
-            number,
+            number: given,
             regime: rules::regime_on(received_on),
             channel: new.channel.unwrap_or(Channel::Written),
             applicant: new.applicant.trim().into(),
@@ -118,12 +120,24 @@ impl Reconsideration {
         let sealed = applicant_id
             .as_ref()
             .map(|i| self.platform.seal().seal(i.as_str()));
-        let written = case.clone();
-        self.platform
+        let written = case;
+        let case = self
+            .platform
             .db()
             .write(&actor.who(), move |tx| {
                 Box::pin(async move {
-                    let case = written;
+                    let mut case = written;
+                    if case.number.is_empty() {
+                        let year = case.received_on.year();
+                        let existing = store::numbers_near(tx.conn(), year).await?;
+                        case.number = numbering::next_number(
+                            Some(pattern.as_str()).filter(|p| !p.is_empty()),
+                            DEFAULT_PATTERN,
+                            year,
+                            &[],
+                            &existing,
+                        );
+                    }
                     store::insert_case(tx, &case, sealed).await?;
                     tx.record(
                         Event::new("reconsideration_case", case.id.as_str(), "register")
@@ -137,7 +151,8 @@ impl Reconsideration {
                                     .set("received_on", store::day(case.received_on)),
                             ),
                     )
-                    .await
+                    .await?;
+                    Ok::<_, db::DbError>(case)
                 })
             })
             .await?;
@@ -145,36 +160,5 @@ impl Reconsideration {
     }
 }
 
-/// The next free 行复〔YEAR〕N号.
-fn number_prefix(year: i32) -> String {
-    format!("行复〔{year}〕")
-}
-
-fn next_number(existing: &[String], year: i32) -> String {
-    let prefix = number_prefix(year);
-    let highest = existing
-        .iter()
-        .filter_map(|n| {
-            n.strip_prefix(&prefix)?
-                .strip_suffix('号')?
-                .parse::<u32>()
-                .ok()
-        })
-        .max()
-        .unwrap_or(0);
-    format!("{prefix}{}号", highest + 1)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers_count_up_within_the_year() {
-        let existing = vec![
-            "行复〔2020〕1号".to_string(),
-            "行复〔2020〕7号".into(),
-            "行复〔2019〕9号".into(),
-        ];
-        assert_eq!(super::next_number(&existing, 2020), "行复〔2020〕8号");
-        assert_eq!(super::next_number(&existing, 2021), "行复〔2021〕1号");
-    }
-}
+/// New numbers where no case and no setting gives the series (行复〔2020〕1号).
+const DEFAULT_PATTERN: &str = "行复〔{年}〕{号}号";

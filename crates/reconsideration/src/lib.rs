@@ -81,6 +81,16 @@ pub const DUE_SOON: SettingDef = SettingDef {
     permission: Permission::ManageOrganisations,
 };
 
+/// The series of new case numbers.
+pub const NUMBER_PATTERN: SettingDef = SettingDef {
+    key: "reconsideration.number_pattern",
+    label: "行政复议案件编号格式",
+    help: "{年}为年份，{号}为序号，如 新复〔{年}〕{号}号；留空则沿用本年（或最近一年）已有案件编号的格式，都没有时为 行复〔{年}〕{号}号。新编号接续该格式当年最大的序号，不会重号",
+    default: "",
+    kind: SettingKind::NumberPattern,
+    permission: Permission::ManageOrganisations,
+};
+
 /// 行政复议's settings, for the settings page.
 pub const SETTINGS: &[SettingDef] = &[
     OFFICE,
@@ -88,6 +98,7 @@ pub const SETTINGS: &[SettingDef] = &[
     COMPREHENSIVE_PARTS,
     RATE_BASE,
     DUE_SOON,
+    NUMBER_PATTERN,
 ];
 
 /// A page of the case list's rows and how many cases its filter selects.

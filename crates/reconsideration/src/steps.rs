@@ -104,6 +104,7 @@ impl Reconsideration {
             date: req.date,
             days: req.days,
             approved: !req.approved_by.trim().is_empty(),
+            today: Some(kernel::time::china_today()),
         };
         rules::check_step(&facts(&case, &steps), req.kind, req.on, &input, &calendar)
             .map_err(Error::Rule)?;

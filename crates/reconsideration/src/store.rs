@@ -234,15 +234,22 @@ pub(crate) async fn update_imported(tx: &mut Tx, c: &Case) -> Result<(), db::DbE
     update_case(tx, c).await
 }
 
-/// The case numbers that begin with `prefix` (one year's 行复〔YYYY〕…号).
-pub(crate) async fn numbers(conn: &mut db::Conn, prefix: &str) -> Result<Vec<String>, db::DbError> {
-    db::query("SELECT number FROM reconsideration_cases WHERE number LIKE $1")
-        .bind(format!("{}%", prefix.replace(['%', '_'], "")))
-        .fetch_all(conn)
-        .await?
-        .iter()
-        .map(|r| r.try_get(0))
-        .collect()
+/// The case numbers that mention `year` (its series), and the latest few (the series to follow
+/// in a year without cases yet).
+pub(crate) async fn numbers_near(
+    conn: &mut db::Conn,
+    year: i32,
+) -> Result<Vec<String>, db::DbError> {
+    db::query(
+        "SELECT number FROM reconsideration_cases WHERE number LIKE $1 \
+         UNION SELECT number FROM (SELECT number FROM reconsideration_cases ORDER BY received_on DESC, number DESC LIMIT 5) latest",
+    )
+    .bind(format!("%{year}%"))
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| r.try_get(0))
+    .collect()
 }
 
 pub(crate) async fn steps(conn: &mut db::Conn, case: &str) -> Result<Vec<Step>, db::DbError> {

@@ -746,3 +746,49 @@ async fn a_deadline_in_a_year_without_a_notice_is_provisional_until_the_notice_i
         assert_eq!(r.recompute_deadlines(&cli(), &[2027]).await.unwrap(), 0);
     }
 }
+
+#[tokio::test]
+async fn a_new_case_continues_the_series_of_the_ledger() {
+    for t in testkit::backends().await {
+        let (p, r) = setup(&t).await;
+        r.import_cases(
+            &cli(),
+            &records(&reconsideration::ledger::CASES, CASES),
+            ImportMode::default(),
+        )
+        .await
+        .unwrap();
+        let staff = user(&p, "fuyi", "示例区司法局", Role::LegalAffairs).await;
+        let case = r
+            .register(&staff, application("", "2020-10-09"))
+            .await
+            .unwrap();
+        assert_eq!(case.number, "示复〔2020〕5号", "{}", t.name());
+        // The next year starts the same series at 1.
+        let next_year = r
+            .register(&staff, application("", "2021-01-05"))
+            .await
+            .unwrap();
+        assert_eq!(next_year.number, "示复〔2021〕1号");
+        // A pattern set by the administrator is followed; a number given twice is refused.
+        p.update_setting_in(
+            &cli(),
+            reconsideration::SETTINGS,
+            "reconsideration.number_pattern",
+            "行复〔{年}〕{号}号",
+        )
+        .await
+        .unwrap();
+        let own = r
+            .register(&staff, application("", "2020-10-10"))
+            .await
+            .unwrap();
+        assert_eq!(own.number, "行复〔2020〕1号");
+        let e = r
+            .register(&staff, application("行复〔2020〕1号", "2020-10-10"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("已存在"), "{e}");
+    }
+}

@@ -378,6 +378,14 @@ pub async fn load(platform: &Platform, password: &str) -> Result<String, String>
             d.step(&id, step(StepKind::Resume, after(accept_on, 30)))
                 .await?;
         }
+        // A withdrawal follows talks between the parties.
+        if matches!(end, End::Withdraw(_)) {
+            d.step(
+                &id,
+                step(StepKind::Mediation, after(accept_on, 35)).text("组织双方协商"),
+            )
+            .await?;
+        }
         // One needed more time: an approved extension.
         if i == 11 {
             let mut ext =
@@ -395,27 +403,19 @@ pub async fn load(platform: &Platform, password: &str) -> Result<String, String>
                 end_step.text = "经审理查明的事实见决定书".into();
             }
             End::Withdraw(reason) => {
-                d.step(
-                    &id,
-                    step(StepKind::Mediation, after(accept_on, 25)).text("组织双方协商"),
-                )
-                .await?;
                 end_step.method = Some(Method::Withdrawal);
                 end_step.withdrawal_reason = Some(*reason);
                 end_step.text = "申请人书面申请撤回，经审查同意".into();
             }
         }
         d.step(&id, end_step).await?;
+        // What follows the conclusion, in date order: the letters, publication, the report on
+        // the opinion letter.
         if *opinion {
             let mut letter =
                 step(StepKind::OpinionLetter, after(concluded, 3)).text("执法程序不规范");
             letter.number = format!("新复意〔2020〕{}号", i + 1);
             d.step(&id, letter).await?;
-            d.step(
-                &id,
-                step(StepKind::OpinionReport, after(concluded, 40)).text("已整改并报送落实情况"),
-            )
-            .await?;
         }
         if i == 0 {
             let mut rec = step(StepKind::RecommendationLetter, after(concluded, 5))
@@ -426,6 +426,13 @@ pub async fn load(platform: &Platform, password: &str) -> Result<String, String>
         if matches!(end, End::Decide(_)) {
             d.step(&id, step(StepKind::Publish, after(concluded, 7)))
                 .await?;
+        }
+        if *opinion {
+            d.step(
+                &id,
+                step(StepKind::OpinionReport, after(concluded, 40)).text("已整改并报送落实情况"),
+            )
+            .await?;
         }
         if i == 3 {
             for kind in [

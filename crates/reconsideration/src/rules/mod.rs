@@ -292,6 +292,8 @@ pub struct StepInput {
     pub date: Option<NaiveDate>,
     pub days: Option<u32>,
     pub approved: bool,
+    /// Today in China: no step is recorded before it happened (None: not checked).
+    pub today: Option<NaiveDate>,
 }
 
 /// Rule 程序顺序: whether `step` may be recorded on `on` in a case with these facts.
@@ -304,6 +306,25 @@ pub fn check_step(
 ) -> Result<(), String> {
     use Stage::*;
     use StepKind::*;
+    // Rule 日期: the history is what happened, in order. A date still to come (a hearing, a
+    // deadline) is written into the step that schedules it, not recorded as a step.
+    if let Some(today) = input.today
+        && on > today
+    {
+        return Err(format!(
+            "{}的日期{on}晚于今天（{today}）：办理经过只记录已经发生的事；预定的听证日期请填在听证通知中",
+            step.label()
+        ));
+    }
+    if let Some((last, last_on)) = facts.steps.last()
+        && on < *last_on
+    {
+        return Err(format!(
+            "{}的日期{on}早于上一步“{}”的日期{last_on}：办理经过应按时间先后记录",
+            step.label(),
+            last.label()
+        ));
+    }
     if on < facts.received_on {
         return Err(format!(
             "{}的日期{on}早于收到申请日期{}",

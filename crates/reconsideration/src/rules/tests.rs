@@ -91,6 +91,34 @@ fn the_simplified_procedure_needs_the_2023_law_and_a_ground() {
 }
 
 #[test]
+fn a_step_in_the_future_or_before_the_last_one_is_refused() {
+    let cal = Calendar::official();
+    let mut f = facts(Regime::Law2023, Stage::InReview);
+    f.received_on = d("2024-03-01");
+    f.accepted_on = Some(d("2024-03-04"));
+    f.steps = vec![
+        (StepKind::Accept, d("2024-03-04")),
+        (StepKind::CopySent, d("2024-03-05")),
+    ];
+    let today = StepInput {
+        today: Some(d("2024-03-20")),
+        ..Default::default()
+    };
+    // A hearing three weeks ahead is not a step yet.
+    let e = check_step(&f, StepKind::Hearing, d("2024-04-10"), &today, cal).unwrap_err();
+    assert!(e.contains("晚于今天（2024-03-20）"), "{e}");
+    // Before the step it follows.
+    let e = check_step(&f, StepKind::Reply, d("2024-03-04"), &today, cal).unwrap_err();
+    assert!(
+        e.contains("早于上一步“发送申请书副本”的日期2024-03-05"),
+        "{e}"
+    );
+    // The same day as the last step, up to today: fine.
+    assert!(check_step(&f, StepKind::Reply, d("2024-03-05"), &today, cal).is_ok());
+    assert!(check_step(&f, StepKind::Reply, d("2024-03-20"), &today, cal).is_ok());
+}
+
+#[test]
 fn steps_out_of_order_are_refused_with_their_article() {
     let cal = Calendar::official();
     let input = StepInput::default();

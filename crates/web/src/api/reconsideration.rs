@@ -116,7 +116,7 @@ pub async fn case(
 /// An application to register.
 #[derive(Deserialize, ToSchema)]
 pub struct NewCaseDto {
-    /// Empty: the next 行复〔YYYY〕N号.
+    /// Empty: the next number of the year in the series of the existing numbers (or the setting 行政复议案件编号格式).
     #[serde(default)]
     pub number: String,
     /// `written`, `online` or `oral`.

@@ -75,11 +75,12 @@ async fn page_with(
             value,
             default: def.default,
             boolean: def.kind == SettingKind::Boolean,
-            text: def.kind == SettingKind::Text,
+            text: matches!(def.kind, SettingKind::Text | SettingKind::NumberPattern),
             range: match def.kind {
                 SettingKind::Integer { min, max } => format!("{min}–{max}"),
                 SettingKind::Boolean => "是 / 否".into(),
                 SettingKind::Text => "文字".into(),
+                SettingKind::NumberPattern => "编号格式，如 新复〔{年}〕{号}号".into(),
             },
             editable: actor.can(def.permission),
         })
