@@ -60,6 +60,10 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
         "overdue",
         "当年受理、受理后超过调处时限（设置，默认30日）才结案或年末仍未结案的纠纷数",
     ),
+    (
+        "open_overdue",
+        "年末（当年为今天）仍未调结、受理已超过调处时限的纠纷数（不论受理年份）",
+    ),
 ];
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
@@ -81,6 +85,9 @@ pub struct MediationStats {
     pub oral_agreements: u64,
     pub judicial_confirmations: u64,
     pub overdue: u64,
+    /// Disputes open on the reference day (the year's end, or today while it runs) longer
+    /// than the target, whenever received.
+    pub open_overdue: u64,
 }
 
 fn in_towns(q: &mut Params, column: &str, towns: Option<&OrgScope>) {
@@ -256,6 +263,24 @@ impl Mediation {
         rows.group_by(&mut q, "received_on, concluded_on");
         let overdue = (tally.wants_any(&["overdue"]), q);
 
+        // Open past the target on the reference day (the year's end, or today while it runs),
+        // whenever received.
+        let reference = end.min(kernel::time::china_today());
+        let cut = reference
+            .checked_sub_days(chrono::Days::new(target.max(0) as u64))
+            .unwrap_or(reference);
+        let mut q = rows.select(
+            "'', '', ''",
+            ["id", "number", "received_on"],
+            "mediation_disputes WHERE received_on < ",
+        );
+        q.bind(store::day(cut))
+            .push(" AND (concluded_on IS NULL OR concluded_on > ")
+            .bind(store::day(reference))
+            .push(")");
+        in_towns(&mut q, "town_id", towns);
+        let open_overdue = (tally.wants_any(&["open_overdue"]), q);
+
         // Organisations founded by year end.
         let standardized = "CASE WHEN standardized = 1 THEN 'y' ELSE 'n' END";
         let mut q = rows.select(
@@ -296,13 +321,14 @@ impl Mediation {
             ]),
             q,
         );
-        // The five queries side by side, each on a connection and a thread of its own, then
+        // The six queries side by side, each on a connection and a thread of its own, then
         // counted in order.
         let pool = self.platform.db();
-        let (received, concluded, overdue, organizations, roster) = tokio::try_join!(
+        let (received, concluded, overdue, open_overdue, organizations, roster) = tokio::try_join!(
             rows.read_if(received.0, pool, &received.1, DISPUTE),
             rows.read_if(concluded.0, pool, &concluded.1, DISPUTE),
             rows.read_if(overdue.0, pool, &overdue.1, DISPUTE),
+            rows.read_if(open_overdue.0, pool, &open_overdue.1, DISPUTE),
             rows.read_if(
                 organizations.0,
                 pool,
@@ -358,6 +384,10 @@ impl Mediation {
                 s.overdue += row.n;
                 tally.note("overdue", row.record.as_ref());
             }
+        }
+        for row in open_overdue {
+            s.open_overdue += row.n;
+            tally.note("open_overdue", row.record.as_ref());
         }
         for row in organizations {
             let Some(kind) = row.a.as_deref().and_then(OrganizationKind::parse) else {

@@ -89,6 +89,16 @@ async fn the_ledgers_give_the_year_figures() {
         );
         // 示调4 took 61 days: overdue against the 30-day target; 示调3 is 11 days old at year end.
         assert_eq!(s.overdue, 1);
+        // Open past the target: none at the end of 2020 (示调3 is 11 days old); at the end of
+        // 2021 示调3 is, though it was received the year before.
+        assert_eq!(s.open_overdue, 0);
+        let later = m.stats(2021, None).await.unwrap();
+        assert_eq!((later.overdue, later.open_overdue), (0, 1));
+        let behind = m.records_behind(2021, None, "open_overdue").await.unwrap();
+        assert_eq!(
+            behind.iter().map(|r| r.title.as_str()).collect::<Vec<_>>(),
+            ["示调〔2020〕3号"]
+        );
         // One town's figures.
         let street = m.platform().resolve_org("示例街道").await.unwrap();
         let s = m.stats(2021, Some(&street)).await.unwrap();

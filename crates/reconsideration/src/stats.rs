@@ -35,6 +35,9 @@ pub struct ReconsiderationStats {
     pub field_investigations: u64,
     pub field_investigation_rate: f64,
     pub overdue: u64,
+    /// Accepted cases still open on the reference day (the year's last day, or today during
+    /// the year) whose decision deadline has passed.
+    pub open_overdue: u64,
     /// The denominator of the rates (concluded cases, or those concluded by a decision).
     pub rate_base: u64,
 }
@@ -190,8 +193,19 @@ impl Counting {
                 "overdue",
                 "当年审结、结案日期晚于审理期限（含中止不计入的期间与经批准的延长）的案件数",
             ),
+            d(
+                "open_overdue",
+                "年末（当年为今天）已受理、尚未结案且已过审理期限的案件数；正在中止审理的案件不计",
+            ),
         ]
     }
+}
+
+/// The day a year's open cases are counted on: its last day, or today while it runs.
+pub fn reference_day(year: i32, today: chrono::NaiveDate) -> chrono::NaiveDate {
+    chrono::NaiveDate::from_ymd_opt(year, 12, 31)
+        .map(|end| end.min(today))
+        .unwrap_or(today)
 }
 
 impl Reconsideration {
@@ -251,14 +265,26 @@ impl Reconsideration {
         let counting = self.counting().await?;
         let orgs = org.map(|o| db::OrgScope::under(&o.path));
         let mut conn = self.platform.db().conn().await?;
-        let counts = store::counts(&mut conn, year, orgs.as_ref(), tally.is_collecting()).await?;
+        let reference = reference_day(year, kernel::time::china_today());
+        let counts = store::counts(
+            &mut conn,
+            year,
+            reference,
+            orgs.as_ref(),
+            tally.is_collecting(),
+        )
+        .await?;
         let mut s = ReconsiderationStats {
             year,
             pending: counts.pending as u64,
+            open_overdue: counts.open_overdue as u64,
             ..Default::default()
         };
         for r in &counts.pending_records {
             tally.note("pending", Some(r));
+        }
+        for r in &counts.open_overdue_records {
+            tally.note("open_overdue", Some(r));
         }
         for g in &counts.received {
             let (n, r) = (g.n as u64, g.record.as_ref());

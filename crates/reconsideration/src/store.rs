@@ -475,6 +475,9 @@ pub(crate) struct Counts {
     pub pending: i64,
     /// The pending cases themselves, one per case (only when reading records).
     pub pending_records: Vec<RecordRef>,
+    /// Pending cases past their decision deadline on the reference day.
+    pub open_overdue: i64,
+    pub open_overdue_records: Vec<RecordRef>,
 }
 
 pub(crate) struct ReceivedGroup {
@@ -509,6 +512,7 @@ fn case_ref(r: &db::Row, at: usize) -> Result<RecordRef, db::DbError> {
 pub(crate) async fn counts(
     conn: &mut db::Conn,
     year: i32,
+    reference: NaiveDate,
     orgs: Option<&OrgScope>,
     records: bool,
 ) -> Result<Counts, db::DbError> {
@@ -583,34 +587,45 @@ pub(crate) async fn counts(
         })
         .collect::<Result<_, db::DbError>>()?;
 
-    let select = if records {
-        "SELECT c.id, c.number, c.accepted_on FROM reconsideration_cases c"
+    // Pending at the reference day, and of those the ones past their decision deadline then
+    // (a case suspended now is not: its clock stands).
+    let reference = day(reference);
+    let mut q = Params::new(if records {
+        "SELECT c.id, c.number, c.accepted_on, CASE WHEN c.decision_due < "
     } else {
-        "SELECT COUNT(*) FROM reconsideration_cases c"
-    };
-    let mut q = Params::new(&format!(
-        "{select} WHERE c.acceptance = 'accepted' AND c.accepted_on <= "
-    ));
-    q.bind(&end)
+        "SELECT COUNT(*), COALESCE(SUM(CASE WHEN c.decision_due < "
+    });
+    q.bind(&reference)
+        .push(" AND NOT (c.concluded_on IS NULL AND c.stage = 'suspended') THEN 1 ELSE 0 END");
+    q.push(if records { "" } else { "), 0)" })
+        .push(" FROM reconsideration_cases c WHERE c.acceptance = 'accepted' AND c.accepted_on <= ")
+        .bind(&reference)
         .push(" AND (c.concluded_on IS NULL OR c.concluded_on > ")
-        .bind(&end)
+        .bind(&reference)
         .push(")");
     scope(&mut q);
-    let (pending, pending_records) = if records {
+    let (pending, open_overdue, pending_records, open_overdue_records) = if records {
         let rows = q.fetch_all(&mut *conn).await?;
-        let list = rows
-            .iter()
-            .map(|r| case_ref(r, 0))
-            .collect::<Result<Vec<_>, db::DbError>>()?;
-        (list.len() as i64, list)
+        let (mut all, mut late) = (Vec::new(), Vec::new());
+        for r in &rows {
+            let record = case_ref(r, 0)?;
+            if r.try_get::<i64, _>(3)? != 0 {
+                late.push(record.clone());
+            }
+            all.push(record);
+        }
+        (all.len() as i64, late.len() as i64, all, late)
     } else {
-        (q.fetch_one(&mut *conn).await?.try_get(0)?, Vec::new())
+        let row = q.fetch_one(&mut *conn).await?;
+        (row.try_get(0)?, row.try_get(1)?, Vec::new(), Vec::new())
     };
     Ok(Counts {
         received,
         concluded,
         pending,
         pending_records,
+        open_overdue,
+        open_overdue_records,
     })
 }
 

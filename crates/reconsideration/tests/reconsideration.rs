@@ -792,3 +792,36 @@ async fn a_new_case_continues_the_series_of_the_ledger() {
         assert!(e.contains("已存在"), "{e}");
     }
 }
+
+#[tokio::test]
+async fn cases_open_past_their_deadline_are_counted_at_year_end() {
+    for t in testkit::backends().await {
+        let (_, r) = setup(&t).await;
+        // Accepted 2020-06-01 (60 days: due 2020-07-31): one concluded late in 2021, one
+        // still open; one accepted in December, not yet due at year end.
+        let rows = "案件编号,申请人,被申请人,行政行为类别,收到申请日期,受理情况,受理日期,适用程序,结案日期,结案方式,撤回原因,决定类型,是否制发意见书,是否制发建议书,是否实地调查,备注\n示复〔2020〕7号,张某,示例区司法局,行政确认,2020-05-28,受理,2020-06-01,普通程序,2021-02-01,决定,,维持,否,否,否,\n示复〔2020〕8号,李某,示例区司法局,行政确认,2020-05-28,受理,2020-06-01,普通程序,,,,,否,否,否,\n示复〔2020〕9号,王某,示例区司法局,行政确认,2020-12-01,受理,2020-12-02,普通程序,,,,,否,否,否,\n";
+        r.import_cases(
+            &cli(),
+            &records(&reconsideration::ledger::CASES, rows),
+            ImportMode::default(),
+        )
+        .await
+        .unwrap();
+        let s = r.stats(2020, None).await.unwrap();
+        assert_eq!(
+            (s.pending, s.open_overdue, s.overdue),
+            (3, 2, 0),
+            "{}",
+            t.name()
+        );
+        let behind = r.records_behind(2020, None, "open_overdue").await.unwrap();
+        let mut numbers: Vec<_> = behind.iter().map(|r| r.title.as_str()).collect();
+        numbers.sort();
+        assert_eq!(numbers, ["示复〔2020〕7号", "示复〔2020〕8号"]);
+        // In 2021 the late one is concluded (and counts as concluded late); two stay open.
+        let s = r.stats(2021, None).await.unwrap();
+        assert_eq!((s.overdue, s.open_overdue), (1, 2));
+        // Before the cases: nothing.
+        assert_eq!(r.stats(2019, None).await.unwrap().open_overdue, 0);
+    }
+}

@@ -92,6 +92,7 @@ pub struct Row {
 #[derive(Template)]
 #[template(path = "mediation/list.html")]
 struct ListPage {
+    open_overdue: u64,
     layout: Layout,
     form: ListForm,
     rows: Vec<Row>,
@@ -129,9 +130,21 @@ pub async fn list(
             PageRequest::new(form.page, Some(50)),
         )
         .await?;
+    // 超期未结 now (the figure open_overdue of this year), over the disputes the user may read.
+    let open_overdue = state
+        .mediation
+        .count_disputes(
+            &session.0.actor,
+            DisputeFilter {
+                open_before: Some(before),
+                ..Default::default()
+            },
+        )
+        .await?;
     render(ListPage {
         layout: Layout::staff(&session.0, "矛盾纠纷调处", "mediation")
             .with_notice(form.ok.as_deref()),
+        open_overdue,
         pager: Pager::new(&page, form.base()),
         rows: page
             .items

@@ -113,6 +113,7 @@ impl ListForm {
 #[derive(Template)]
 #[template(path = "reconsideration/list.html")]
 struct ListPage {
+    open_overdue: usize,
     layout: Layout,
     form: ListForm,
     rows: Vec<Row>,
@@ -162,9 +163,17 @@ pub async fn list(
             PageRequest::new(form.page, Some(PER_PAGE)),
         )
         .await?;
+    // 已逾期 now: open cases past their decision deadline (the figure open_overdue).
+    let open_overdue = state
+        .reconsideration
+        .due(&session.0.actor, today)
+        .await?
+        .1
+        .len();
     render(ListPage {
         layout: Layout::staff(&session.0, "行政复议", "reconsideration")
             .with_notice(form.ok.as_deref()),
+        open_overdue,
         rows: page
             .items
             .iter()
