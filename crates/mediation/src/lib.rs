@@ -24,7 +24,7 @@ pub use model::{
     OrganizationId, OrganizationKind, Outcome, Sex, Source,
 };
 pub use notes::{Note, NoteKind, NoticeKind, RosterNotice};
-pub use stats::{DEFINITIONS, MediationStats};
+pub use stats::{DEFINITIONS, MediationStats, NAMES};
 
 /// A dispute open longer than this is overdue (人民调解工作若干规定 第三十三条: 一般在一个月内调结).
 pub const TARGET_DAYS: SettingDef = SettingDef {

@@ -12,6 +12,27 @@ use serde::Serialize;
 use crate::model::{AgreementForm, DisputeType, Employment, OrganizationKind, Outcome, Source};
 use crate::{Error, Mediation, Result, TARGET_DAYS, rules, store};
 
+/// Every figure's name as officers say it (a `by_…` map's name is followed by its word).
+pub const NAMES: &[(&str, &str)] = &[
+    ("disputes", "受理纠纷数"),
+    ("concluded", "调结数"),
+    ("successful", "调解成功数"),
+    ("success_rate", "调解成功率"),
+    ("by_type", "受理纠纷数（按类型）"),
+    ("by_source", "受理纠纷数（按来源）"),
+    ("organizations_by_type", "调解组织数（按类型）"),
+    ("standardized_by_type", "规范化调解组织数（按类型）"),
+    ("mediators", "人民调解员数"),
+    ("mediators_full_time", "专职人民调解员数"),
+    ("mediators_published", "已向社会公开的调解员数"),
+    ("mediators_notified_to_court", "已通报人民法院的调解员数"),
+    ("written_agreements", "书面调解协议数"),
+    ("oral_agreements", "口头调解协议数"),
+    ("judicial_confirmations", "司法确认数"),
+    ("overdue", "超过调处时限数"),
+    ("open_overdue", "超期未结数"),
+];
+
 /// Every figure's definition, shown beside it in the UI and the report.
 pub const DEFINITIONS: &[(&str, &str)] = &[
     ("disputes", "受理日期在当年的矛盾纠纷数"),

@@ -29,7 +29,7 @@ pub use model::{
     ALL_TOWNS, Adjustment, AdjustmentId, AdjustmentKind, AdjustmentState, Delegation, DelegationId,
     DelegationState, Item, ItemFields, ItemId, ItemType, Level,
 };
-pub use stats::{DEFINITIONS, PowerStats};
+pub use stats::{DEFINITIONS, NAMES, PowerStats};
 pub use store::ItemFilter;
 pub use worklist::WorkItem;
 

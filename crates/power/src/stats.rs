@@ -12,6 +12,24 @@ use crate::model::{DelegationState, ItemType};
 use crate::{Power, Result};
 use crate::{store, store_stats};
 
+/// Every figure's name as officers say it (a `by_…` map's name is followed by its word).
+pub const NAMES: &[(&str, &str)] = &[
+    ("total_items", "权力事项总数"),
+    ("by_type", "事项数（按类型）"),
+    ("by_department", "事项数（按实施主体）"),
+    ("adjustments", "动态调整数"),
+    ("adjusted_departments", "有调整的实施主体数"),
+    ("adjustments_by_type", "动态调整数（按调整类型）"),
+    ("delegated_by_type", "下放事项数（按类别）"),
+    (
+        "pending_delegations_by_type",
+        "拟下放待核准事项数（按类别）",
+    ),
+    ("delegated_items", "下放事项数"),
+    ("pending_delegations", "拟下放待核准事项数"),
+    ("unresolved_legal_basis", "设定依据未对应法规的事项数"),
+];
+
 /// Every figure's definition, shown beside it in the UI and the report.
 pub const DEFINITIONS: &[(&str, &str)] = &[
     ("total_items", "年末（12月31日）在清单中的权力事项数"),

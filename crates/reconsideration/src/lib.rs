@@ -27,7 +27,7 @@ pub use model::{
     WithdrawalReason,
 };
 pub use query::{CasePage, TimelineEntry};
-pub use stats::{Definition, ReconsiderationStats};
+pub use stats::{Definition, NAMES, ReconsiderationStats};
 pub use steps::StepRequest;
 pub use store::CaseFilter;
 

@@ -42,6 +42,32 @@ pub struct ReconsiderationStats {
     pub rate_base: u64,
 }
 
+/// Every figure's name as officers say it (a `by_…` map's name is followed by its word).
+pub const NAMES: &[(&str, &str)] = &[
+    ("received", "收到申请数"),
+    ("accepted", "受理数"),
+    ("not_accepted", "不予受理数"),
+    ("concluded", "审结数"),
+    ("pending", "未结数"),
+    ("by_decision_type", "审结数（按决定类型）"),
+    ("by_method", "审结数（按结案方式）"),
+    ("direct_corrections", "直接纠错数"),
+    ("direct_correction_rate", "直接纠错率"),
+    ("opinion_letters", "行政复议意见书数"),
+    ("recommendation_letters", "行政复议建议书数"),
+    ("withdrawn", "撤回申请数"),
+    ("withdrawn_after_mediation", "和解或纠正后撤回数"),
+    ("mediated", "调解结案数"),
+    ("terminated", "终止数"),
+    ("comprehensive_corrections", "综合纠错数"),
+    ("comprehensive_correction_rate", "综合纠错率"),
+    ("field_investigations", "实地调查数"),
+    ("field_investigation_rate", "实地调查率"),
+    ("overdue", "超过审理期限结案数"),
+    ("open_overdue", "逾期未结数"),
+    ("rate_base", "比率的分母"),
+];
+
 /// A figure's key and its definition as the settings make it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Definition {

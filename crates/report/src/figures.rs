@@ -65,6 +65,44 @@ pub struct ModuleFigures {
     pub definitions: Vec<(String, String)>,
 }
 
+impl Module {
+    /// The figures' Chinese names (收到申请数), declared by the module beside its statistics.
+    pub fn names(self) -> &'static [(&'static str, &'static str)] {
+        match self {
+            Module::Power => power::NAMES,
+            Module::Reconsideration => reconsideration::NAMES,
+            Module::Mediation => mediation::NAMES,
+        }
+    }
+}
+
+/// The Chinese name of a module's figure `key` (`by_decision_type.撤销`: the map's name and the
+/// word), or the key itself for a figure the module has not named.
+pub fn name(module: Module, key: &str) -> String {
+    let (map, word) = key.split_once('.').unwrap_or((key, ""));
+    let base = module
+        .names()
+        .iter()
+        .find(|(k, _)| *k == map)
+        .map_or(map, |(_, n)| *n);
+    if word.is_empty() {
+        base.to_string()
+    } else {
+        format!("{base}：{word}")
+    }
+}
+
+/// The Chinese name of a full key (`reconsideration.received` → 行政复议·收到申请数).
+pub fn full_name(key: &str) -> String {
+    match key
+        .split_once('.')
+        .and_then(|(m, rest)| Some((Module::parse(m)?, rest)))
+    {
+        Some((module, rest)) => format!("{}·{}", module.label(), name(module, rest)),
+        None => key.to_string(),
+    }
+}
+
 fn json(v: impl Serialize) -> Result<serde_json::Value> {
     serde_json::to_value(v).map_err(|e| Error::Invalid(e.to_string()))
 }
@@ -140,15 +178,12 @@ pub enum Value {
 }
 
 impl Value {
-    /// As the report states it: `26`, `15.38%`, `100%`.
+    /// As the report states it: `26`, `15.38%`, `100.00%` (a rate with two decimals, as
+    /// every rate is defined).
     pub fn shown(self) -> String {
         match self {
             Value::Count(n) => n.to_string(),
-            Value::Rate(r) => {
-                let text = format!("{r:.2}");
-                let text = text.trim_end_matches('0').trim_end_matches('.');
-                format!("{text}%")
-            }
+            Value::Rate(r) => format!("{r:.2}%"),
         }
     }
 
@@ -160,12 +195,26 @@ impl Value {
     }
 }
 
-/// One figure: its key, value and definition.
+/// One figure: its key (kept in texts and links), Chinese name, value and definition.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Figure {
     pub key: String,
+    /// 行政复议·直接纠错率 (empty in reports stored before names existed: see [`Figure::label`]).
+    #[serde(default)]
+    pub name: String,
     pub value: Value,
     pub definition: String,
+}
+
+impl Figure {
+    /// The name to show.
+    pub fn label(&self) -> String {
+        if self.name.is_empty() {
+            full_name(&self.key)
+        } else {
+            self.name.clone()
+        }
+    }
 }
 
 /// Every figure of a year, by key.
@@ -256,6 +305,7 @@ impl Figures {
         self.by_key.insert(
             key.clone(),
             Figure {
+                name: full_name(&key),
                 key,
                 value,
                 definition,
@@ -263,8 +313,12 @@ impl Figures {
         );
     }
 
+    /// The figure a key (`reconsideration.received`) or a Chinese name (行政复议·收到申请数)
+    /// names.
     pub fn get(&self, key: &str) -> Option<&Figure> {
-        self.by_key.get(key)
+        self.by_key
+            .get(key)
+            .or_else(|| self.by_key.values().find(|f| f.name == key))
     }
 
     /// Every figure, by key.
@@ -335,12 +389,55 @@ mod tests {
     use super::*;
 
     #[test]
-    fn rates_are_stated_with_their_percent_sign_and_no_trailing_zeros() {
+    fn rates_are_stated_with_two_decimals_as_defined() {
         assert_eq!(Value::Rate(15.38).shown(), "15.38%");
-        assert_eq!(Value::Rate(100.0).shown(), "100%");
-        assert_eq!(Value::Rate(42.3).shown(), "42.3%");
-        assert_eq!(Value::Rate(0.0).shown(), "0%");
+        assert_eq!(Value::Rate(100.0).shown(), "100.00%");
+        assert_eq!(Value::Rate(42.3).shown(), "42.30%");
+        assert_eq!(Value::Rate(0.0).shown(), "0.00%");
         assert_eq!(Value::Count(4840).shown(), "4840");
+    }
+
+    #[test]
+    fn figures_have_chinese_names_and_are_found_by_them() {
+        assert_eq!(
+            full_name("reconsideration.direct_correction_rate"),
+            "行政复议·直接纠错率"
+        );
+        assert_eq!(full_name("reconsideration.received"), "行政复议·收到申请数");
+        assert_eq!(
+            full_name("power.by_type.行政许可"),
+            "权责清单·事项数（按类型）：行政许可"
+        );
+        // Every figure a module's statistics state has a name (no key shown to a reader).
+        for module in Module::ALL {
+            let stats = match module {
+                Module::Power => json(power::PowerStats::default()),
+                Module::Mediation => json(mediation::MediationStats::default()),
+                Module::Reconsideration => json(reconsideration::ReconsiderationStats::default()),
+            }
+            .unwrap();
+            for key in stats.as_object().unwrap().keys().filter(|k| *k != "year") {
+                assert!(
+                    module.names().iter().any(|(k, _)| k == key),
+                    "{module:?}.{key} has no name"
+                );
+            }
+        }
+        let mut f = Figures::empty(2020);
+        f.insert(
+            "reconsideration.received".into(),
+            Value::Count(4),
+            String::new(),
+        );
+        assert_eq!(
+            f.get("行政复议·收到申请数").unwrap().key,
+            "reconsideration.received"
+        );
+        let text = crate::template::readable(
+            "收到{reconsideration.received}件，{year}年{{注}}",
+            |k| f.get(k).map(|x| x.label()),
+        );
+        assert_eq!(text, "收到{行政复议·收到申请数}件，{年度}年{{注}}");
     }
 
     #[test]

@@ -18,7 +18,7 @@ use kernel::{ErrorCode, Permission};
 use platform::{Actor, Org, Platform, Scope};
 use serde::Serialize;
 
-pub use figures::{Figure, Figures, Module, ModuleFigures, Value, module_figures};
+pub use figures::{Figure, Figures, Module, ModuleFigures, Value, full_name, module_figures};
 pub use model::{AnnualReport, Piece, Section};
 pub use render::Links;
 pub use sections::{Author, SECTIONS, SectionDef};
@@ -459,6 +459,7 @@ impl Report {
                 if let Some(value) = value {
                     let figure = Figure {
                         key: key.to_string(),
+                        name: figures::full_name(key),
                         value,
                         definition: figures::definition(module, rest),
                     };

@@ -61,10 +61,10 @@ impl AnnualReport {
         figures: &Figures,
         staff: &HashMap<String, String>,
     ) -> AnnualReport {
-        let context = |key: &str| match key {
-            "year" => Some(year.to_string()),
-            "next_year" => Some((year + 1).to_string()),
-            "org" => Some(org.to_string()),
+        let context = |key: &str| match template::context_name(key) {
+            Some("年度") => Some(year.to_string()),
+            Some("下一年度") => Some((year + 1).to_string()),
+            Some("机构") => Some(org.to_string()),
             _ => None,
         };
         let mut used: Vec<Figure> = Vec::new();
@@ -83,7 +83,7 @@ impl AnnualReport {
                                 used.push(f.clone());
                             }
                             Piece::Figure {
-                                key: k.to_string(),
+                                key: f.key.clone(),
                                 shown: f.value.shown(),
                             }
                         } else {

@@ -38,8 +38,8 @@ pub fn to_markdown(r: &AnnualReport) -> String {
         ));
         for f in &r.figures {
             out.push_str(&format!(
-                "| `{}` | {} | {} |\n",
-                f.key,
+                "| {} | {} | {} |\n",
+                f.label().replace('|', "\\|"),
                 f.value.shown(),
                 f.definition.replace('|', "\\|")
             ));
@@ -144,8 +144,8 @@ pub fn html_body(r: &AnnualReport, links: Links) -> String {
                 None => escape(&f.value.shown()),
             };
             out.push_str(&format!(
-                "<tr><td><code>{}</code></td><td>{value}</td><td>{}</td></tr>\n",
-                escape(&f.key),
+                "<tr><td>{}</td><td>{value}</td><td>{}</td></tr>\n",
+                escape(&f.label()),
                 escape(&f.definition)
             ));
         }
@@ -189,7 +189,7 @@ pub fn to_paper(r: &AnnualReport) -> Document {
         for f in &r.figures {
             doc.paragraph(format!(
                 "{}（{}）：{}。",
-                f.key,
+                f.label(),
                 f.value.shown(),
                 f.definition
             ));

@@ -1,6 +1,7 @@
-//! The text of a section: words with figures named by key in braces —
-//! `全年共收到行政复议申请{reconsideration.received}件`. `{year}`, `{next_year}` and `{org}` name the
-//! report's own year and organisation; `{{` and `}}` write a brace. Pure: no storage.
+//! The text of a section: words with figures named in braces, by key or by Chinese name —
+//! `全年共收到行政复议申请{reconsideration.received}件` or `{行政复议·收到申请数}件`. `{year}`
+//! (`{年度}`), `{next_year}` (`{下一年度}`) and `{org}` (`{机构}`) name the report's own year and
+//! organisation; `{{` and `}}` write a brace. Pure: no storage.
 
 use serde::{Deserialize, Serialize};
 
@@ -16,8 +17,44 @@ pub enum Part<'a> {
 #[error("{0}")]
 pub struct TemplateError(pub String);
 
-/// The words the report itself fills in.
-pub const CONTEXT_KEYS: &[&str] = &["year", "next_year", "org"];
+/// The words the report itself fills in, by key and by their Chinese names.
+pub const CONTEXT_KEYS: &[&str] = &["year", "next_year", "org", "年度", "下一年度", "机构"];
+
+/// The Chinese name of a context key.
+pub fn context_name(key: &str) -> Option<&'static str> {
+    match key {
+        "year" | "年度" => Some("年度"),
+        "next_year" | "下一年度" => Some("下一年度"),
+        "org" | "机构" => Some("机构"),
+        _ => None,
+    }
+}
+
+/// `text` with each `{key}` written by its Chinese name (`{行政复议·收到申请数}`, `{年度}`), for
+/// the editor: `name` gives a figure's name, or None to keep what was written. A text that does
+/// not parse is returned as it is (the editor shows the error on saving).
+pub fn readable(text: &str, name: impl Fn(&str) -> Option<String>) -> String {
+    let brace = |t: &str| t.replace('{', "{{").replace('}', "}}");
+    text.lines()
+        .map(|line| match parse(line) {
+            Ok(parts) => parts
+                .into_iter()
+                .map(|p| match p {
+                    Part::Text(t) => brace(&t),
+                    Part::Key(k) => {
+                        let shown = context_name(k)
+                            .map(str::to_string)
+                            .or_else(|| name(k))
+                            .unwrap_or_else(|| k.to_string());
+                        format!("{{{shown}}}")
+                    }
+                })
+                .collect(),
+            Err(_) => line.to_string(),
+        })
+        .collect::<Vec<String>>()
+        .join("\n")
+}
 
 /// Splits a line into text and keys.
 pub fn parse(line: &str) -> Result<Vec<Part<'_>>, TemplateError> {

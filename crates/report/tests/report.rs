@@ -376,7 +376,7 @@ async fn a_department_writes_its_own_report_from_its_own_records() {
         let md = report::render::to_markdown(&draft);
         // Two of the four applications were against the market regulator, one corrected.
         assert!(md.contains("全年共收到行政复议申请2件"), "{md}");
-        assert!(md.contains("直接纠错率50%"), "{md}");
+        assert!(md.contains("直接纠错率50.00%"), "{md}");
         let (_, page) = report
             .records_behind(
                 &officer,

@@ -160,6 +160,7 @@ pub fn router(state: AppState) -> Router {
         .route("/api/openapi.json", get(api::openapi))
         .route("/healthz", get(healthz))
         .route("/static/fazhi.css", get(stylesheet))
+        .route("/static/fazhi.js", get(script))
         .fallback(html::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -259,6 +260,16 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 
 async fn ping(state: &AppState) -> Result<(), platform::Error> {
     state.platform.ping().await
+}
+
+async fn script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        include_str!("../static/fazhi.js"),
+    )
 }
 
 async fn stylesheet() -> impl IntoResponse {

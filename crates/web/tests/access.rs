@@ -180,6 +180,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("POST", "/reconsideration/import", May::Legal),
     ("GET", "/reconsideration/new", May::Legal),
     ("GET", "/reconsideration/stats", May::Read),
+    ("GET", "/power/stats", May::Read),
     ("GET", "/reconsideration/template.xlsx", May::Legal),
     ("GET", "/reconsideration/{id}", May::Read),
     ("POST", "/reconsideration/{id}/documents", May::Legal),
@@ -192,6 +193,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("POST", "/report/{year}/publish", May::Write),
     ("POST", "/report/{year}/sections/{section}", May::Write),
     ("GET", "/static/fazhi.css", May::Public),
+    ("GET", "/static/fazhi.js", May::Public),
 ];
 
 /// Every (method, path) the router declares, read from its source: the pages' routes, the API's

@@ -153,7 +153,7 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
         )
         .await;
         assert!(
-            page.contains("id=\"figure-disputes\"") && page.contains("100%"),
+            page.contains("id=\"figure-disputes\"") && page.contains("100.00%"),
             "{page}"
         );
         let market = app.login("market").await;

@@ -463,6 +463,28 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             market_stats["total_items"], 2,
             "its own items: {market_stats}"
         );
+        // The statistics page: the same figures by their Chinese names, the department's own.
+        for (who, total) in [(&justice, "3"), (&market, "2")] {
+            let page = who
+                .get(app.url("/power/stats?year=2020"))
+                .send()
+                .await
+                .unwrap()
+                .text()
+                .await
+                .unwrap();
+            let row = page
+                .split("id=\"figure-total_items\"")
+                .nth(1)
+                .and_then(|r| r.split("</tr>").next())
+                .unwrap_or_default();
+            assert!(
+                row.contains("权力事项总数") && row.contains(&format!(">{total}<")),
+                "{row}"
+            );
+            assert!(page.contains("下放事项数（按类别）"), "{page}");
+            assert!(!page.contains("total_items<"), "no key shown: {page}");
+        }
 
         for page in ["/power/worklist", "/power/adjustments", "/power/import"] {
             let r = justice.get(app.url(page)).send().await.unwrap();

@@ -56,7 +56,14 @@ async fn the_report_is_written_checked_traced_and_published() {
         assert_eq!(status, StatusCode::OK, "{page}");
         assert!(page.contains("2021-04-01"), "the deadline: {page}");
         assert_eq!(page.matches("【须完善】").count(), 3, "{page}");
-        assert!(page.contains("{reconsideration.direct_correction_rate}"));
+        // Figures by their Chinese names, never by key; a picker beside every text.
+        assert!(page.contains("{行政复议·直接纠错率}"), "{page}");
+        assert!(!page.contains("{reconsideration."), "{page}");
+        assert!(page.contains("id=\"picker-reconsideration\""), "{page}");
+        assert!(
+            page.contains("<option value=\"行政复议·收到申请数\">"),
+            "{page}"
+        );
 
         // An unknown key: refused, the text kept in its box, the reason beside it.
         let typed = "全年收到申请{reconsideration.recieved}件";
@@ -80,8 +87,8 @@ async fn the_report_is_written_checked_traced_and_published() {
         assert!(page.contains("id=\"publish-error\""), "{page}");
         for (section, body) in [
             ("first_responsible", "主要负责人履行第一责任人职责。"),
-            ("problems", "{mediation.overdue}件纠纷超期。"),
-            ("plan", "{next_year}年继续推进。"),
+            ("problems", "{人民调解·超过调处时限数}件纠纷超期。"),
+            ("plan", "{下一年度}年继续推进。"),
         ] {
             let (status, page) = save(&app, &justice, section, body).await;
             assert_eq!(status, StatusCode::OK);
@@ -102,6 +109,13 @@ async fn the_report_is_written_checked_traced_and_published() {
                 && preview.contains(">33.33%</a>"),
             "{preview}"
         );
+        // Names typed by officers are read; the appendix names figures in Chinese.
+        assert!(preview.contains("2021年继续推进"), "{preview}");
+        assert!(
+            preview.contains("<td>行政复议·直接纠错率</td>"),
+            "{preview}"
+        );
+        assert!(!preview.contains("<code>"), "{preview}");
         let viewer = app.login("viewer").await;
         let (status, records) = text(
             viewer

@@ -277,7 +277,7 @@ pub async fn load(platform: &Platform, actor: &Actor) -> Result<String, String> 
     .map_err(|e| e.to_string())?;
     let s = m.stats(2020, None).await.map_err(|e| e.to_string())?;
     Ok(format!(
-        "人民调解：调解组织{}个（企业{}、商会{}、家事{}），调解员{mediators}人；2020年受理纠纷{}件，调解成功率{}%",
+        "人民调解：调解组织{}个（企业{}、商会{}、家事{}），调解员{mediators}人；2020年受理纠纷{}件，调解成功率{:.2}%",
         orgs.len(),
         s.organizations_by_type.get("企业").copied().unwrap_or(0),
         s.organizations_by_type.get("商会").copied().unwrap_or(0),

@@ -564,7 +564,7 @@ pub async fn load(platform: &Platform, password: &str) -> Result<String, String>
     }
     let s = r.stats(2020, None).await.map_err(|e| e.to_string())?;
     Ok(format!(
-        "行政复议：2020年收到{}件、审结{}件，直接纠错{}件（{}%），综合纠错{}件（{}%）；2024年以来按2023年行政复议法办理4件，在办{open}件",
+        "行政复议：2020年收到{}件、审结{}件，直接纠错{}件（{:.2}%），综合纠错{}件（{:.2}%）；2024年以来按2023年行政复议法办理4件，在办{open}件",
         s.received,
         s.concluded,
         s.direct_corrections,

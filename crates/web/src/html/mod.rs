@@ -4,6 +4,7 @@ mod audit;
 mod auth;
 mod calendar;
 mod dashboard;
+pub(crate) mod figures;
 mod jobs;
 mod laws;
 mod mediation;
@@ -159,6 +160,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/gongkai/falv", get(laws::public_search))
         .route("/gongkai/falv/{id}", get(laws::public_law))
         .route("/power", get(power::list).route_layer(g(Need::READ)))
+        .route(
+            "/power/stats",
+            get(power::stats::stats).route_layer(g(Need::READ)),
+        )
         .route(
             "/power/compare",
             get(power::compare).route_layer(g(Need::READ)),

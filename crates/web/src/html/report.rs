@@ -89,6 +89,8 @@ async fn editor_page(
         .published(org.id.as_str(), year)
         .await?
         .map(|p| (p.published_on, p.published_by));
+    // The texts as officers read them: every figure by its Chinese name.
+    let readable = |t: &str| report::template::readable(t, |k| figures.get(k).map(|f| f.label()));
     let sections = drafts
         .into_iter()
         .map(|d| {
@@ -96,11 +98,12 @@ async fn editor_page(
             SectionView {
                 text: match failed_here {
                     Some(f) => f.text.clone(),
-                    None => d
-                        .saved
-                        .as_ref()
-                        .map(|s| s.body.clone())
-                        .unwrap_or_else(|| d.default_text.to_string()),
+                    None => readable(
+                        d.saved
+                            .as_ref()
+                            .map(|s| s.body.as_str())
+                            .unwrap_or(d.default_text),
+                    ),
                 },
                 error: failed_here.map(|f| f.error.clone()),
                 draft: d,
@@ -349,7 +352,7 @@ pub async fn figure(
     page(FigurePage {
         layout: Layout::staff(
             &session.0,
-            &format!("{year}年 {}：{}", figure.key, figure.value.shown()),
+            &format!("{year}年 {}：{}", figure.label(), figure.value.shown()),
             "report",
         ),
         year,

@@ -18,6 +18,9 @@ use mediation::{
 use platform::PageRequest;
 use serde::Deserialize;
 
+use report::Module;
+
+use super::figures::{ModuleView, module_view};
 use super::power::form_date;
 use super::{Choice, Layout, Pager, choices, render};
 use crate::AppState;
@@ -528,6 +531,8 @@ pub struct StatsQuery {
 pub struct TownLine {
     pub town: String,
     pub s: mediation::MediationStats,
+    /// The success rate as a rate is shown: two decimals.
+    pub rate: String,
 }
 
 #[derive(Template)]
@@ -535,7 +540,8 @@ pub struct TownLine {
 struct StatsPage {
     layout: Layout,
     year: i32,
-    figures: Vec<(&'static str, String, &'static str)>,
+    caption: String,
+    view: ModuleView,
     towns: Vec<TownLine>,
 }
 
@@ -558,35 +564,24 @@ pub async fn stats(
         platform::Scope::Everything => None,
         platform::Scope::Subtree { root, .. } => Some(state.platform.org(root).await?),
     };
-    let s = state.mediation.stats(year, root.as_ref()).await?;
-    let value = serde_json::to_value(&s).unwrap_or_default();
-    let figures = mediation::DEFINITIONS
-        .iter()
-        .map(|(k, def)| {
-            let v = &value[*k];
-            let shown = match v {
-                serde_json::Value::Number(n) if k.ends_with("_rate") => format!("{n}%"),
-                serde_json::Value::Object(m) => m
-                    .iter()
-                    .map(|(a, b)| format!("{a} {b}"))
-                    .collect::<Vec<_>>()
-                    .join("，"),
-                other => other.to_string(),
-            };
-            (*k, shown, *def)
-        })
-        .collect();
+    let view = module_view(&state, Module::Mediation, year, root.as_ref()).await?;
     let mut towns = Vec::new();
     for town in state.platform.orgs_in_scope(&session.0.actor).await? {
         if town.kind.is_town_or_street() {
             let s = state.mediation.stats(year, Some(&town)).await?;
-            towns.push(TownLine { town: town.name, s });
+            let rate = report::Value::Rate(s.success_rate).shown();
+            towns.push(TownLine {
+                town: town.name,
+                s,
+                rate,
+            });
         }
     }
     render(StatsPage {
         layout: Layout::staff(&session.0, &format!("{year}年人民调解统计"), "mediation"),
         year,
-        figures,
+        caption: format!("{year}年人民调解统计（每项数字旁为其统计口径）"),
+        view,
         towns,
     })
 }

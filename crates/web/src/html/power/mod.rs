@@ -6,6 +6,7 @@ pub mod adjust;
 pub mod delegate;
 pub mod ledger;
 pub mod public;
+pub mod stats;
 
 use askama::Template;
 use axum::extract::{Path, State};

@@ -4,12 +4,13 @@ use askama::Template;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use kernel::Permission;
-use reconsideration::{Definition, ReconsiderationStats};
+use report::Module;
 use serde::Deserialize;
 
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::Query;
+use crate::html::figures::{ModuleView, module_view};
 use crate::html::{Layout, render};
 use crate::session::Session;
 
@@ -18,40 +19,13 @@ pub struct StatsQuery {
     pub year: Option<i32>,
 }
 
-/// A figure with its definition.
-pub struct Figure {
-    pub key: &'static str,
-    pub value: String,
-    pub definition: String,
-}
-
 #[derive(Template)]
 #[template(path = "reconsideration/stats.html")]
 struct StatsPage {
     layout: Layout,
     year: i32,
-    figures: Vec<Figure>,
-    by_decision: Vec<(String, u64)>,
-}
-
-fn figures(s: &ReconsiderationStats, definitions: Vec<Definition>) -> Vec<Figure> {
-    let value = serde_json::to_value(s).unwrap_or_default();
-    definitions
-        .into_iter()
-        .filter(|d| !matches!(d.key, "by_decision_type" | "by_method"))
-        .map(|d| {
-            let v = &value[d.key];
-            let shown = match v {
-                serde_json::Value::Number(n) if d.key.ends_with("_rate") => format!("{n}%"),
-                other => other.to_string(),
-            };
-            Figure {
-                key: d.key,
-                value: shown,
-                definition: d.text,
-            }
-        })
-        .collect()
+    caption: String,
+    view: ModuleView,
 }
 
 pub async fn stats(
@@ -78,8 +52,7 @@ pub async fn stats(
             (org.parent_id.is_some() || !org.kind.is_government()).then_some(org)
         }
     };
-    let s = state.reconsideration.stats(year, org.as_ref()).await?;
-    let definitions = state.reconsideration.definitions().await?;
+    let view = module_view(&state, Module::Reconsideration, year, org.as_ref()).await?;
     render(StatsPage {
         layout: Layout::staff(
             &session.0,
@@ -87,11 +60,7 @@ pub async fn stats(
             "reconsideration",
         ),
         year,
-        by_decision: s
-            .by_decision_type
-            .iter()
-            .map(|(k, v)| (k.clone(), *v))
-            .collect(),
-        figures: figures(&s, definitions),
+        caption: format!("{year}年行政复议统计（每项数字旁为其统计口径，可在系统设置中调整）"),
+        view,
     })
 }

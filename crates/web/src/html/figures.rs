@@ -1,0 +1,83 @@
+//! A module's year figures as its statistics page shows them: each by its Chinese name, its
+//! value (rates with two decimals) and its definition; the counts by category (`by_…`) each in
+//! a table of their own. One call for 权责清单, 行政复议 and 人民调解 — the call `fazhi stats`
+//! and the report make.
+
+use platform::Org;
+use report::{Figures, Module};
+
+use crate::AppState;
+use crate::error::WebError;
+
+/// One figure on a statistics page.
+pub struct FigureRow {
+    /// The key, kept for the element's id and the link to the records behind it.
+    pub key: String,
+    pub name: String,
+    pub value: String,
+    pub definition: String,
+}
+
+/// The counts of one `by_…` map.
+pub struct FigureMap {
+    pub key: String,
+    pub name: String,
+    pub definition: String,
+    pub rows: Vec<(String, String)>,
+}
+
+/// A module's figures of `year` for `org` (None: everything).
+pub struct ModuleView {
+    pub figures: Vec<FigureRow>,
+    pub maps: Vec<FigureMap>,
+}
+
+pub async fn module_view(
+    state: &AppState,
+    module: Module,
+    year: i32,
+    org: Option<&Org>,
+) -> Result<ModuleView, WebError> {
+    let m = report::module_figures(&state.platform, module, year, org).await?;
+    let mut figures = Figures::empty(year);
+    figures.add(module, &m);
+    let definition = |key: &str| {
+        m.definitions
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, d)| d.clone())
+            .unwrap_or_default()
+    };
+    let mut view = ModuleView {
+        figures: Vec::new(),
+        maps: Vec::new(),
+    };
+    // In the module's own order (its definitions), maps after the plain figures.
+    for (key, _) in &m.definitions {
+        let full = format!("{}.{key}", module.code());
+        if let Some(f) = figures.get(&full) {
+            view.figures.push(FigureRow {
+                key: key.clone(),
+                name: report::figures::name(module, key),
+                value: f.value.shown(),
+                definition: f.definition.clone(),
+            });
+        } else {
+            let prefix = format!("{full}.");
+            let rows: Vec<(String, String)> = figures
+                .all()
+                .filter_map(|f| {
+                    let word = f.key.strip_prefix(&prefix)?;
+                    Some((word.to_string(), f.value.shown()))
+                })
+                .collect();
+            view.maps.push(FigureMap {
+                key: key.clone(),
+                name: report::figures::name(module, key),
+                definition: definition(key),
+                rows,
+            });
+        }
+    }
+    Ok(view)
+}

@@ -1,0 +1,52 @@
+//! 权责清单 statistics: the year's figures by their Chinese names, each beside its definition.
+
+use askama::Template;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use chrono::Datelike;
+use report::Module;
+use serde::Deserialize;
+
+use crate::AppState;
+use crate::error::PageResult;
+use crate::extract::Query;
+use crate::html::figures::{ModuleView, module_view};
+use crate::html::{Layout, render};
+use crate::session::Session;
+
+#[derive(Deserialize, Default)]
+pub struct StatsQuery {
+    pub year: Option<i32>,
+}
+
+#[derive(Template)]
+#[template(path = "power/stats.html")]
+struct StatsPage {
+    layout: Layout,
+    year: i32,
+    caption: String,
+    view: ModuleView,
+}
+
+pub async fn stats(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<impl IntoResponse> {
+    let year = q.year.unwrap_or_else(|| kernel::time::china_today().year());
+    // Within the reader's scope: a department sees its own items' figures.
+    let org = match &session.0.actor.scope {
+        platform::Scope::Everything => None,
+        platform::Scope::Subtree { root, .. } => {
+            let org = state.platform.org(root).await?;
+            (org.parent_id.is_some() || !org.kind.is_government()).then_some(org)
+        }
+    };
+    let view = module_view(&state, Module::Power, year, org.as_ref()).await?;
+    render(StatsPage {
+        layout: Layout::staff(&session.0, &format!("{year}年权责清单统计"), "power"),
+        year,
+        caption: format!("{year}年权责清单统计（每项数字旁为其统计口径）"),
+        view,
+    })
+}
