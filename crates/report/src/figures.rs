@@ -88,7 +88,7 @@ pub fn name(module: Module, key: &str) -> String {
     if word.is_empty() {
         base.to_string()
     } else {
-        format!("{base}：{word}")
+        format!("{base}·{word}")
     }
 }
 
@@ -406,7 +406,7 @@ mod tests {
         assert_eq!(full_name("reconsideration.received"), "行政复议·收到申请数");
         assert_eq!(
             full_name("power.by_type.行政许可"),
-            "权责清单·事项数（按类型）：行政许可"
+            "权责清单·事项数（按类型）·行政许可"
         );
         // Every figure a module's statistics state has a name (no key shown to a reader).
         for module in Module::ALL {
