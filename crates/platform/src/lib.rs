@@ -22,7 +22,7 @@ pub use db::audit::{ChainBroken, EventFilter, StoredEvent, VerifyReport};
 pub use db::{Page, PageRequest};
 pub use model::{NewOrg, NewUser, Org, OrgUpdate, User};
 pub use org_import::ORGANIZATIONS;
-pub use users::AccountSummary;
+pub use users::{AccountSummary, People};
 
 use std::sync::Arc;
 

@@ -558,3 +558,59 @@ impl Platform {
         Ok(n > 0)
     }
 }
+
+/// How the people behind records are named on pages and documents: an account as 姓名（机构）,
+/// the command line as 命令行（操作系统用户）— never `user:sfj`.
+#[derive(Clone, Debug, Default)]
+pub struct People {
+    by_username: std::collections::HashMap<String, String>,
+}
+
+impl People {
+    /// The name of whoever `recorded` names (an audit name such as `user:sfj` or `cli:root`, or
+    /// a name already written out, which is kept).
+    pub fn label(&self, recorded: &str) -> String {
+        match recorded.split_once(':') {
+            Some(("user", username)) => self
+                .by_username
+                .get(username)
+                .cloned()
+                .unwrap_or_else(|| format!("已删除的账户（{username}）")),
+            Some(("cli", os_user)) => format!("命令行（{os_user}）"),
+            Some(("system", _)) => "系统".into(),
+            _ if recorded == "system" => "系统".into(),
+            _ => recorded.to_string(),
+        }
+    }
+
+    /// Like [`People::label`], with the account name after the organisation (the audit log,
+    /// where the account is what is looked for).
+    pub fn label_with_account(&self, recorded: &str) -> String {
+        match recorded.split_once(':') {
+            Some(("user", username)) if self.by_username.contains_key(username) => {
+                let name = self.label(recorded);
+                format!("{name}，账户 {username}")
+            }
+            _ => self.label(recorded),
+        }
+    }
+}
+
+impl Platform {
+    /// Every account's name and organisation, for naming the people behind records.
+    pub async fn people(&self) -> Result<People> {
+        let mut conn = self.db.conn().await?;
+        let rows = query(
+            "SELECT u.username, u.display_name, o.name FROM users u JOIN orgs o ON o.id = u.org_id",
+        )
+        .fetch_all(&mut conn)
+        .await?;
+        let mut by_username = std::collections::HashMap::with_capacity(rows.len());
+        for r in rows {
+            let (username, name, org): (String, String, String) =
+                (r.try_get(0)?, r.try_get(1)?, r.try_get(2)?);
+            by_username.insert(username, format!("{name}（{org}）"));
+        }
+        Ok(People { by_username })
+    }
+}

@@ -142,7 +142,19 @@ pub async fn csrf_guard(State(state): State<AppState>, request: Request, next: N
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"));
-    let body = if is_form && sent.is_none() {
+    let is_multipart = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(multipart_boundary);
+    let body = if let (Some(boundary), None) = (&is_multipart, &sent) {
+        // An upload form carries the token as its first field, so that it never stands in the
+        // address (and the logs and history that keep addresses): read up to that field, then
+        // hand the whole body on.
+        let (token, body) = first_multipart_field(body, boundary, "_csrf").await;
+        sent = token;
+        body
+    } else if is_form && sent.is_none() {
         let bytes = match axum::body::to_bytes(body, BODY_LIMIT).await {
             Ok(b) => b,
             Err(_) => {
@@ -176,6 +188,85 @@ pub(crate) fn refuse(parts: &Parts, error: WebError) -> Response {
         ApiError(error).into_response()
     } else {
         PageError(error).into_response()
+    }
+}
+
+/// The boundary of a `multipart/form-data` content type.
+fn multipart_boundary(content_type: &str) -> Option<String> {
+    let (kind, params) = content_type.split_once(';')?;
+    if !kind.trim().eq_ignore_ascii_case("multipart/form-data") {
+        return None;
+    }
+    params.split(';').find_map(|p| {
+        let (k, v) = p.trim().split_once('=')?;
+        k.trim()
+            .eq_ignore_ascii_case("boundary")
+            .then(|| v.trim().trim_matches('"').to_string())
+    })
+}
+
+/// The most read before the first field of a multipart body must have ended.
+const FIRST_FIELD_LIMIT: usize = 16 * 1024;
+
+/// The value of the multipart body's first field when it is `name`, and the body, whole.
+async fn first_multipart_field(body: Body, boundary: &str, name: &str) -> (Option<String>, Body) {
+    use futures_util::StreamExt;
+    let mut stream = body.into_data_stream();
+    let mut read = bytes::BytesMut::new();
+    let mut value = None;
+    let mut failed = None;
+    while read.len() < FIRST_FIELD_LIMIT {
+        match stream.next().await {
+            Some(Ok(chunk)) => read.extend_from_slice(&chunk),
+            Some(Err(e)) => {
+                failed = Some(e);
+                break;
+            }
+            None => break,
+        }
+        match parse_first_field(&read, boundary, name) {
+            FirstField::Found(v) => {
+                value = Some(v);
+                break;
+            }
+            FirstField::Other => break,
+            FirstField::NeedMore => {}
+        }
+    }
+    let head = futures_util::stream::iter([Ok::<_, axum::Error>(read.freeze())]);
+    let tail = futures_util::stream::iter(failed.map(Err));
+    (value, Body::from_stream(head.chain(tail).chain(stream)))
+}
+
+enum FirstField {
+    Found(String),
+    Other,
+    NeedMore,
+}
+
+fn parse_first_field(read: &[u8], boundary: &str, name: &str) -> FirstField {
+    let text = String::from_utf8_lossy(read);
+    let opening = format!("--{boundary}\r\n");
+    let Some(rest) = text.strip_prefix(opening.as_str()) else {
+        return if opening.starts_with(text.as_ref()) {
+            FirstField::NeedMore
+        } else {
+            FirstField::Other
+        };
+    };
+    let Some((headers, after)) = rest.split_once("\r\n\r\n") else {
+        return FirstField::NeedMore;
+    };
+    let wanted = format!("name=\"{name}\"");
+    if !headers
+        .lines()
+        .any(|h| h.to_ascii_lowercase().starts_with("content-disposition") && h.contains(&wanted))
+    {
+        return FirstField::Other;
+    }
+    match after.split_once(&format!("\r\n--{boundary}")) {
+        Some((v, _)) => FirstField::Found(v.to_string()),
+        None => FirstField::NeedMore,
     }
 }
 

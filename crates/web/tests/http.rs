@@ -278,7 +278,21 @@ async fn the_audit_log_is_for_the_audit_administrator_only() {
         let page = auditor.get(app.url("/admin/audit")).send().await.unwrap();
         assert_eq!(page.status(), StatusCode::OK);
         let text = page.text().await.unwrap();
-        assert!(text.contains("user:auditor") && text.contains("login"));
+        assert!(
+            text.contains("auditor姓名（示例区），账户 auditor") && text.contains("login"),
+            "{text}"
+        );
+        assert!(!text.contains("<td>user:"), "{text}");
+        // Looked for by the account's name.
+        let mine = auditor
+            .get(app.url("/admin/audit?actor=auditor"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(mine.contains("账户 auditor"), "{mine}");
         let csrf = hidden(&text, "_csrf");
         let verified = auditor
             .post(app.url("/admin/audit/verify"))
@@ -1339,6 +1353,52 @@ async fn a_year_s_notice_can_be_typed_into_the_calendar_page() {
             .await
             .unwrap();
         assert!(!page.contains("手工录入"), "not offered to an officer");
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn an_upload_form_carries_its_token_in_the_body_not_the_address() {
+    for app in apps().await {
+        let admin = app.login("sysadmin").await;
+        let page = admin
+            .get(app.url("/calendar"))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(!page.contains("_csrf="), "no token in an address: {page}");
+        let csrf = app.csrf(&admin).await;
+        let notice =
+            "[[year]]\nyear = 2028\n\n[[year.holiday]]\nname = \"元旦\"\noff = [\"2028-01-01\"]\n";
+        let upload = |token: Option<String>| {
+            let mut form = reqwest::multipart::Form::new();
+            if let Some(t) = token {
+                form = form.text("_csrf", t);
+            }
+            form = form.part(
+                "file",
+                reqwest::multipart::Part::bytes(notice.as_bytes().to_vec()).file_name("2028.toml"),
+            );
+            admin
+                .post(app.url("/calendar/notices"))
+                .multipart(form)
+                .send()
+        };
+        assert_eq!(
+            upload(None).await.unwrap().status(),
+            StatusCode::FORBIDDEN,
+            "no token"
+        );
+        assert_eq!(
+            upload(Some("wrong".into())).await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        let ok = upload(Some(csrf)).await.unwrap();
+        assert_eq!(ok.status(), StatusCode::OK);
+        assert!(ok.text().await.unwrap().contains("<td>2028</td>"));
         finish(app).await;
     }
 }

@@ -11,7 +11,7 @@ use kernel::Role;
 use platform::{Actor, NewUser};
 use reqwest::StatusCode;
 
-const ITEMS: &str = "事项编码,事项名称,子项名称,事项类型,实施主体,设定依据,实施层级,责任事项,追责情形,备注\nE0001,食品经营许可,,行政许可,示例区市场监督管理局,《中华人民共和国食品安全法》第三十五条,区级,受理、审查、决定,,\nE0002,对未取得食品经营许可从事食品经营活动的处罚,,行政处罚,示例区市场监督管理局,《中华人民共和国食品安全法》第一百二十二条,区级,,,\nE0003,法律援助咨询,,公共服务,示例区司法局,《中华人民共和国法律援助法》第三十六条,区级,,,\n";
+const ITEMS: &str = "事项编码,事项名称,子项名称,事项类型,实施主体,设定依据,实施层级,责任事项,追责情形,备注\nE0001,食品经营许可,,行政许可,示例区市场监督管理局,《中华人民共和国食品安全法》第三十五条,区级,受理、审查、决定,,\nE0002,对未取得食品经营许可从事食品经营活动的处罚,,行政处罚,示例区市场监督管理局,《中华人民共和国食品安全法》第一百二十二条第一款,区级,,,\nE0003,法律援助咨询,,公共服务,示例区司法局,《中华人民共和国法律援助法》第三十六条,区级,,,\n";
 
 async fn apps() -> Vec<TestApp> {
     let mut out = Vec::new();
@@ -183,6 +183,23 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             item.contains("第三十五条") && item.contains("href=\"/laws/"),
             "{item}"
         );
+        // 款 and 项 in Chinese numerals, as the law writes them.
+        let id2 = list
+            .split("href=\"/power/")
+            .find(|s| s.contains(">E0002<"))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let (_, item2) = text(
+            justice
+                .get(app.url(&format!("/power/{id2}")))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(item2.contains("第一百二十二条第一款"), "{item2}");
+        assert!(!item2.contains("第1款"), "{item2}");
         // The link goes to the article on the law page.
         let link = item
             .split("href=\"/laws/")

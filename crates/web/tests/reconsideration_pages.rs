@@ -121,6 +121,10 @@ async fn a_case_from_intake_to_its_published_decision() {
         )
         .await;
         assert_eq!(status, StatusCode::OK);
+        // People by name and organisation; no account codes, no audit sequence numbers.
+        assert!(page.contains("justice姓名（示例区司法局）"), "{page}");
+        assert!(!page.contains("user:"), "{page}");
+        assert!(!page.contains("class=\"muted\">#"), "{page}");
         let href = page
             .split("href=\"/reconsideration/documents/")
             .nth(1)

@@ -99,7 +99,7 @@ fn label(code: &str) -> String {
     format!("{word}（{code}）")
 }
 
-fn row(e: StoredEvent, orgs: &HashMap<String, String>) -> EventRow {
+fn row(e: StoredEvent, orgs: &HashMap<String, String>, people: &platform::People) -> EventRow {
     let org = e
         .org_id
         .as_ref()
@@ -108,7 +108,7 @@ fn row(e: StoredEvent, orgs: &HashMap<String, String>) -> EventRow {
     EventRow {
         seq: e.seq,
         at: kernel::time::display_stored(&e.at),
-        actor: e.actor,
+        actor: people.label_with_account(&e.actor),
         org,
         record: format!("{} {}", label(&e.record_type), e.record_id),
         action: label(&e.action),
@@ -129,7 +129,14 @@ async fn page_with(
 ) -> PageResult<AuditPage> {
     let actor = &session.0.actor;
     let filter = EventFilter {
-        actor: non_empty(&q.actor),
+        // An account is looked for by its name (sfj); the log stores it as user:sfj.
+        actor: non_empty(&q.actor).map(|a| {
+            if a.contains(':') {
+                a
+            } else {
+                format!("user:{a}")
+            }
+        }),
         record_type: non_empty(&q.record_type),
         record_id: non_empty(&q.record_id),
         action: non_empty(&q.action),
@@ -147,6 +154,7 @@ async fn page_with(
         .into_iter()
         .map(|o| (o.id.to_string(), o.name))
         .collect();
+    let people = state.platform.people().await?;
     let next_before = (events.len() == PAGE as usize)
         .then(|| events.last().map(|e| e.seq))
         .flatten();
@@ -160,7 +168,7 @@ async fn page_with(
         .finish();
     Ok(AuditPage {
         layout: Layout::staff(&session.0, "审计日志", "audit"),
-        rows: events.into_iter().map(|e| row(e, &orgs)).collect(),
+        rows: events.into_iter().map(|e| row(e, &orgs, &people)).collect(),
         filter: q,
         next_before,
         next_query,

@@ -56,6 +56,7 @@ struct EditorPage {
     findings: Vec<Finding>,
     sections: Vec<SectionView>,
     figures: Vec<Figure>,
+    people: platform::People,
     can_write: bool,
     error: Option<String>,
 }
@@ -89,6 +90,8 @@ async fn editor_page(
         .published(org.id.as_str(), year)
         .await?
         .map(|p| (p.published_on, p.published_by));
+    let people = state.platform.people().await?;
+    let published = published.map(|(on, by)| (on, people.label(&by)));
     // The texts as officers read them: every figure by its Chinese name.
     let readable = |t: &str| report::template::readable(t, |k| figures.get(k).map(|f| f.label()));
     let sections = drafts
@@ -120,6 +123,7 @@ async fn editor_page(
         findings,
         sections,
         figures: figures.all().cloned().collect(),
+        people,
         can_write: actor.can(Permission::WriteRecords),
         error,
     })?

@@ -281,6 +281,11 @@ struct DetailPage {
     a: Adjustment,
     proposed_basis: Vec<BasisLine>,
     org_name: String,
+    /// Who proposed, reviewed and decided, by name and organisation; when it was proposed.
+    proposed_by: String,
+    proposed_at: String,
+    reviewed_by: Option<String>,
+    decided_by: Option<String>,
     can_review: bool,
     can_decide: bool,
 }
@@ -306,10 +311,15 @@ pub async fn detail(
     };
     let legal = actor.role == Some(Role::LegalAffairs) || actor.role.is_none();
     let me = actor.audit_name();
+    let people = state.platform.people().await?;
     render(DetailPage {
         layout: Layout::staff(&session.0, "权力事项调整", "power").with_notice(q.ok.as_deref()),
         proposed_basis,
         org_name,
+        proposed_by: people.label(&a.proposed_by),
+        proposed_at: kernel::time::display_stored(&a.proposed_at),
+        reviewed_by: a.reviewed_by.as_deref().map(|r| people.label(r)),
+        decided_by: a.decided_by.as_deref().map(|d| people.label(d)),
         can_review: legal && a.state == AdjustmentState::Proposed,
         can_decide: legal
             && a.state == AdjustmentState::Reviewed

@@ -248,11 +248,12 @@ pub async fn basis(
         .into_iter()
         .map(|r| {
             let mut article = r.article.clone().unwrap_or_default();
+            // 款 and 项 as the law writes them: 第五十八条第一款第（二）项 is read 第一款第二项.
             if let Some(p) = r.paragraph {
-                article.push_str(&format!("第{p}款"));
+                article.push_str(&format!("第{}款", laws::numerals::write(p)));
             }
             if let Some(i) = r.item {
-                article.push_str(&format!("第{i}项"));
+                article.push_str(&format!("第{}项", laws::numerals::write(i)));
             }
             let at = r
                 .article_number

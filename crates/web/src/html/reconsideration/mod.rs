@@ -360,6 +360,7 @@ pub struct ClockRow {
 struct CaseView {
     layout: Layout,
     p: CasePage,
+    people: platform::People,
     clock: Vec<ClockRow>,
     forms: Vec<StepForm>,
     can_handle: bool,
@@ -407,6 +408,7 @@ async fn case_view(
             provisional: !l.deadline.provisional.is_empty(),
         })
         .collect();
+    let people = state.platform.people().await?;
     let allowed = reconsideration::rules::allowed_decisions(p.case.regime);
     let decisions = allowed
         .iter()
@@ -448,6 +450,7 @@ async fn case_view(
             "reconsideration",
         )
         .with_notice(notice),
+        people,
         clock,
         forms: p.next_steps.iter().map(|k| step_form(*k)).collect(),
         can_handle: handles(session),
