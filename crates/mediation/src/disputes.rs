@@ -79,6 +79,12 @@ impl Mediation {
         Ok((org, town.path))
     }
 
+    /// Whether `actor` can log a dispute: may write records and has a mediation organisation
+    /// within its scope (a department has none). The pages offer the intake only then.
+    pub async fn may_register(&self, actor: &Actor) -> Result<bool> {
+        Ok(actor.can(Permission::WriteRecords) && !self.organizations(actor).await?.is_empty())
+    }
+
     /// Logs a dispute (the fast intake form).
     pub async fn register_dispute(&self, actor: &Actor, new: NewDispute) -> Result<Dispute> {
         self.platform

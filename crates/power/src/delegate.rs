@@ -40,6 +40,11 @@ pub struct Matrix {
 }
 
 impl Power {
+    /// Whether `actor` may record delegations (the pages offer the form only then).
+    pub fn may_record_delegations(actor: &Actor) -> bool {
+        actor.can(kernel::Permission::WriteRecords) && Self::require_legal_affairs(actor).is_ok()
+    }
+
     fn require_legal_affairs(actor: &Actor) -> Result<()> {
         if actor.scope == Scope::Everything || actor.role == Some(Role::LegalAffairs) {
             Ok(())

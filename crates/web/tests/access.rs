@@ -164,8 +164,8 @@ const RULES: &[(&str, &str, May)] = &[
     ("POST", "/power/adjustments/{id}/review", May::Legal),
     ("GET", "/power/compare", May::Read),
     ("GET", "/power/delegations", May::Read),
-    ("POST", "/power/delegations", May::Write),
-    ("POST", "/power/delegations/{id}/state", May::Write),
+    ("POST", "/power/delegations", May::Legal),
+    ("POST", "/power/delegations/{id}/state", May::Legal),
     ("GET", "/power/export.xlsx", May::Read),
     ("GET", "/power/import", May::Write),
     ("POST", "/power/import", May::Write),
@@ -404,6 +404,108 @@ async fn every_route_answers_every_role_as_the_table_says() {
         "{} routes × {} identities = {tried} tries, all as the table says",
         routes.len(),
         ROLES.len() + 1
+    );
+    app.db.finish().await;
+}
+
+/// The route pattern (`/power/{id}`) a concrete path (`/power/abc`) is an address of.
+fn pattern_of<'a>(routes: &'a [(String, String)], method: &str, path: &str) -> Option<&'a str> {
+    let segments: Vec<&str> = path.split('/').collect();
+    let matching = |pattern: &str| {
+        let p: Vec<&str> = pattern.split('/').collect();
+        p.len() == segments.len()
+            && p.iter()
+                .zip(&segments)
+                .all(|(a, b)| a == b || (a.starts_with('{') && a.ends_with('}')))
+    };
+    // A literal route wins over one with a placeholder (`/power/stats` before `/power/{id}`).
+    let mut candidates: Vec<&str> = routes
+        .iter()
+        .filter(|(m, p)| m == method && matching(p))
+        .map(|(_, p)| p.as_str())
+        .collect();
+    candidates.sort_by_key(|p| p.matches('{').count());
+    candidates.first().copied()
+}
+
+/// Issue 17, item 9: a page offers no form and no link to a form that its reader may not use.
+/// Every page each role may open is read; each form it holds (its action, by the method it
+/// posts) and each link to a page of the application are checked against [`RULES`].
+#[tokio::test]
+async fn no_page_offers_what_its_reader_may_not_use() {
+    let db = testkit::backends().await.into_iter().next().unwrap();
+    let app = TestApp::spawn(db).await;
+    let routes = declared_routes();
+    let rules: BTreeMap<(&str, &str), May> =
+        RULES.iter().map(|(m, p, may)| ((*m, *p), *may)).collect();
+    let attribute = |tag: &str, name: &str| -> Option<String> {
+        let at = tag.find(&format!("{name}=\""))? + name.len() + 2;
+        Some(tag[at..].split('"').next()?.replace("&amp;", "&"))
+    };
+    let mut wrong = Vec::new();
+    let mut pages = 0;
+    for role in ROLES {
+        let client = app.login(role).await;
+        for (method, path) in &routes {
+            if method != "GET"
+                || path.starts_with("/api/")
+                || path.contains('.')
+                || path == "/logout"
+                || !rules[&(method.as_str(), path.as_str())].allows(role)
+            {
+                continue;
+            }
+            let url = app.url(&fill(&app, path).await);
+            let response = client.get(&url).send().await.unwrap();
+            let html = response
+                .headers()
+                .get("content-type")
+                .is_some_and(|v| v.to_str().unwrap_or("").starts_with("text/html"));
+            if response.status() != StatusCode::OK || !html {
+                continue;
+            }
+            pages += 1;
+            let page = response.text().await.unwrap();
+            for (tag_start, default_method) in [("<form", "GET"), ("<a ", "GET")] {
+                for piece in page.split(tag_start).skip(1) {
+                    let tag = piece.split('>').next().unwrap_or("");
+                    let target = if tag_start == "<form" {
+                        attribute(tag, "action")
+                    } else {
+                        attribute(tag, "href")
+                    };
+                    let Some(target) = target else { continue };
+                    if !target.starts_with('/') || target.starts_with("//") {
+                        continue;
+                    }
+                    let target_path = target.split(['?', '#']).next().unwrap_or("");
+                    let method = if tag_start == "<form" {
+                        attribute(tag, "method")
+                            .map(|m| m.to_uppercase())
+                            .unwrap_or(default_method.into())
+                    } else {
+                        default_method.into()
+                    };
+                    let Some(pattern) = pattern_of(&routes, &method, target_path) else {
+                        continue;
+                    };
+                    let may = rules[&(method.as_str(), pattern)];
+                    if !may.allows(role) && pattern != "/logout" {
+                        wrong.push(format!(
+                            "{path} offers {role} {method} {target_path} ({may:?})"
+                        ));
+                    }
+                }
+            }
+        }
+    }
+    wrong.sort();
+    wrong.dedup();
+    assert!(pages > 40, "{pages} pages read");
+    assert!(
+        wrong.is_empty(),
+        "offered but not allowed:\n{}",
+        wrong.join("\n")
     );
     app.db.finish().await;
 }

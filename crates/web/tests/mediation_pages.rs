@@ -159,6 +159,22 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
         let market = app.login("market").await;
         let (_, page) = text(market.get(app.url("/mediation")).send().await.unwrap()).await;
         assert!(page.contains("没有符合条件的纠纷"), "{page}");
+        // A department has no mediation organisation: no intake is offered to it.
+        assert!(!page.contains("id=\"register\""), "{page}");
+        let (_, new) = text(market.get(app.url("/mediation/new")).send().await.unwrap()).await;
+        assert!(
+            new.contains("id=\"no-organizations\"") && !new.contains("id=\"intake\""),
+            "{new}"
+        );
+        let (_, list) = text(
+            market
+                .get(app.url("/reconsideration"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(!list.contains("登记申请"), "{list}");
         let (status, _) = text(market.get(app.url(&url)).send().await.unwrap()).await;
         assert_eq!(status, StatusCode::FORBIDDEN);
 

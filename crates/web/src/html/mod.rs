@@ -213,11 +213,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/power/delegations",
             get(power::delegate::matrix)
                 .route_layer(g(Need::READ))
-                .merge(post(power::delegate::create).route_layer(g(Need::WRITE))),
+                .merge(post(power::delegate::create).route_layer(g(Need::LEGAL))),
         )
         .route(
             "/power/delegations/{id}/state",
-            post(power::delegate::step).route_layer(g(Need::WRITE)),
+            post(power::delegate::step).route_layer(g(Need::LEGAL)),
         )
         .route("/power/{id}", get(power::item).route_layer(g(Need::READ)))
         .route("/gongkai/quanze", get(power::public::list))

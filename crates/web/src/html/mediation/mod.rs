@@ -165,7 +165,7 @@ pub async fn list(
             DisputeType::label,
             &form.dispute_type,
         ),
-        can_write: session.0.actor.can(Permission::WriteRecords),
+        can_write: state.mediation.may_register(&session.0.actor).await?,
         form,
     })
 }

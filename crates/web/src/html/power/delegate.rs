@@ -55,6 +55,8 @@ struct MatrixPage {
     codes: String,
     states: Vec<Choice>,
     today: chrono::NaiveDate,
+    /// Whether the reader may record delegations (else the form is not offered).
+    can_record: bool,
     error: Option<String>,
 }
 
@@ -109,6 +111,7 @@ async fn matrix_page(
         .collect();
     Ok(MatrixPage {
         layout: Layout::staff(&session.0, "赋权（下放镇街）", "power").with_notice(q.ok.as_deref()),
+        can_record: power::Power::may_record_delegations(&session.0.actor),
         towns: super::town_choices(state, &[]).await?,
         columns: towns.into_iter().map(|(_, name)| name).collect(),
         lines,

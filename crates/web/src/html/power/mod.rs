@@ -360,8 +360,7 @@ pub async fn item(
         adjustments: state.power.adjustments(actor, None, Some(&id)).await?,
         delegations: state.power.delegations(actor, Some(&id)).await?,
         can_propose: actor.can(Permission::WriteRecords),
-        can_delegate: actor.can(Permission::WriteRecords)
-            && matches!(actor.role, Some(Role::LegalAffairs) | None),
+        can_delegate: power::Power::may_record_delegations(actor),
         today,
         item,
     })
