@@ -3,6 +3,8 @@
 use kernel::{Permission, Role};
 
 pub struct NavItem {
+    /// The module's key (the to-do counts are given by it).
+    pub key: &'static str,
     pub label: &'static str,
     pub href: &'static str,
     pub active: bool,
@@ -98,6 +100,7 @@ pub fn items(role: Option<Role>, active: &str) -> Vec<NavItem> {
         .iter()
         .filter(|e| e.any_of.is_empty() || e.any_of.iter().any(|p| role.is_none_or(|r| r.can(*p))))
         .map(|e| NavItem {
+            key: e.key,
             label: e.label,
             href: e.href,
             active: e.key == active,

@@ -20,3 +20,25 @@
     });
   });
 })();
+
+// 待办: the number of things waiting, beside each menu entry (from the 工作台's list).
+(function () {
+  const nav = document.querySelector("nav.side");
+  if (!nav || !window.fetch) return;
+  fetch("/api/v1/todo", { credentials: "same-origin" })
+    .then(function (r) { return r.ok ? r.json() : null; })
+    .then(function (todo) {
+      if (!todo) return;
+      const counts = Object.assign({}, todo.by_module, { dashboard: todo.total });
+      Object.keys(counts).forEach(function (module) {
+        const link = nav.querySelector('a[data-module="' + module + '"]');
+        if (!link || !counts[module]) return;
+        const badge = document.createElement("span");
+        badge.className = "badge";
+        badge.textContent = counts[module];
+        badge.setAttribute("aria-label", counts[module] + "项待办");
+        link.append(" ", badge);
+      });
+    })
+    .catch(function () {});
+})();

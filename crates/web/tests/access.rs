@@ -90,6 +90,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("GET", "/api/openapi.json", May::Public),
     ("GET", "/api/v1/audit/events", May::Audit),
     ("GET", "/api/v1/calendar/days/{date}", May::Staff),
+    ("GET", "/api/v1/todo", May::Staff),
     ("GET", "/api/v1/calendar/deadline", May::Staff),
     ("GET", "/api/v1/laws/cite", May::Staff),
     ("GET", "/api/v1/laws/search", May::Staff),

@@ -241,6 +241,15 @@ async fn an_application_is_registered_accepted_investigated_set_aside_and_the_ra
         name: "reconsideration",
     };
     s.login(&app, "justice", PASSWORD).await;
+    // The menu counts what waits: last year's report is not yet published.
+    s.goto(&app.url("/")).await;
+    s.wait_text(
+        "the menu counts the report to publish",
+        "nav.side a[data-module='report'] .badge",
+        "1",
+    )
+    .await;
+    s.keep_screenshot("dashboard").await;
     let stats = app.url(&format!("/reconsideration/stats?year={year}"));
     s.goto(&stats).await;
     s.expect_text(

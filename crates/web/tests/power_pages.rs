@@ -265,6 +265,37 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             .await
             .unwrap();
         assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+        // The 工作台 as a to-do list: the 司法局 sees the proposal to review, counted beside
+        // the menu; the department sees its own request waiting; a town officer sees neither.
+        let (_, desk) = text(justice.get(app.url("/")).send().await.unwrap()).await;
+        assert!(desk.contains("1项权责清单调整待审核"), "{desk}");
+        assert!(
+            desk.contains("href=\"/power/adjustments?state=proposed\""),
+            "{desk}"
+        );
+        let todo: serde_json::Value = justice
+            .get(app.url("/api/v1/todo"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(todo["by_module"]["power"], 1, "{todo}");
+        assert!(todo["total"].as_u64().unwrap() >= 1, "{todo}");
+        let (_, desk) = text(market.get(app.url("/")).send().await.unwrap()).await;
+        assert!(desk.contains("我的调整申请 E0001：待审核"), "{desk}");
+        assert!(
+            !desk.contains("待审核</a> <span class=\"muted\">部门"),
+            "{desk}"
+        );
+        let town = app.login("town").await;
+        let (_, desk) = text(town.get(app.url("/")).send().await.unwrap()).await;
+        assert!(!desk.contains("权责清单调整待审核"), "{desk}");
+        assert!(
+            !desk.contains("法治政府建设年度报告"),
+            "a town officer writes no report: {desk}"
+        );
         // The administrators (三员) read no business records (issue 16, item 7).
         for admin in ["sysadmin", "secadmin", "auditor"] {
             let client = app.login(admin).await;

@@ -63,22 +63,42 @@ async fn a_legal_officer_writes_a_section_and_follows_a_figure_to_its_records() 
         "{reconsideration.recieved}",
     )
     .await;
+    // The picker writes a figure by its Chinese name where the text ends.
+    s.fill(
+        "start again",
+        "#text-reconsideration",
+        "全年收到行政复议申请",
+    )
+    .await;
+    s.select(
+        "pick a figure by its name",
+        "#picker-reconsideration",
+        "行政复议·收到申请数",
+    )
+    .await;
+    s.click_and_wait("save the picked figure", "#save-reconsideration")
+        .await;
+    s.wait_text("saved", "p.notice", "已保存").await;
+    s.goto(&app.url("/report/2020/preview")).await;
+    s.expect_text("the picked figure", "#report", "全年收到行政复议申请2")
+        .await;
+    s.goto(&app.url("/report/2020")).await;
     s.fill(
         "correct it",
         "#text-reconsideration",
-        "全年收到行政复议申请{reconsideration.received}件，直接纠错率{reconsideration.direct_correction_rate}。",
+        "全年收到行政复议申请{行政复议·收到申请数}件，直接纠错率{reconsideration.direct_correction_rate}。",
     )
     .await;
     s.click_and_wait("save again", "#save-reconsideration")
         .await;
     s.wait_text("saved", "p.notice", "已保存").await;
 
-    // The preview states the figures; one of them leads to its records.
+    // The preview states the figures (names and keys alike); one leads to its records.
     s.goto(&app.url("/report/2020/preview")).await;
     s.expect_text(
         "the staff text with its figures",
         "#report",
-        "全年收到行政复议申请2件，直接纠错率50%。",
+        "全年收到行政复议申请2件，直接纠错率50.00%。",
     )
     .await;
     s.click_and_wait(

@@ -99,6 +99,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/audit/events",
             get(platform_api::audit_events).route_layer(g(Need::Can(Permission::ReadAudit))),
         )
+        .route("/todo", get(platform_api::todo))
         .route("/calendar/days/{date}", get(calendar::day))
         .route("/calendar/deadline", get(calendar::deadline))
         .route("/validate", post(calendar::validate))
@@ -145,6 +146,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         platform_api::me,
         platform_api::users,
         platform_api::audit_events,
+        platform_api::todo,
         orgs::list,
         orgs::get,
         orgs::create,
@@ -165,6 +167,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
     ),
     components(schemas(
         platform_api::MeDto,
+        platform_api::TodoDto,
         platform_api::UserDto,
         platform_api::UserPage,
         platform_api::EventDto,

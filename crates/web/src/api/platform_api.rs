@@ -204,3 +204,29 @@ pub async fn audit_events(
             .collect(),
     ))
 }
+
+/// How many things wait for the signed-in user, in all and by menu entry (the 工作台's list).
+#[derive(Serialize, ToSchema)]
+pub struct TodoDto {
+    pub total: usize,
+    /// By menu entry: dashboard, power, reconsideration, mediation, report, calendar, users.
+    pub by_module: std::collections::BTreeMap<String, usize>,
+}
+
+/// The counts of the user's to-do list, shown beside the menu.
+#[utoipa::path(get, path = "/api/v1/todo", responses((status = 200, body = TodoDto), (status = 401, body = super::ErrorBody)))]
+pub async fn todo(State(state): State<AppState>, session: ApiSession) -> ApiResult<Json<TodoDto>> {
+    let tasks = crate::html::dashboard::todo(&state, &session.0.actor, kernel::time::china_today())
+        .await
+        .map_err(|e| e.0)?;
+    let mut by_module = std::collections::BTreeMap::new();
+    for t in &tasks {
+        if t.count > 0 {
+            *by_module.entry(t.module.to_string()).or_insert(0) += t.count;
+        }
+    }
+    Ok(Json(TodoDto {
+        total: by_module.values().sum(),
+        by_module,
+    }))
+}

@@ -14,11 +14,41 @@ use crate::error::PageResult;
 use crate::extract::Query;
 use crate::session::Session;
 
-/// One line of "my tasks and deadlines". Module crates add their own as they arrive.
+/// One line of the to-do list: what, why, where it is done, and how many things it stands for
+/// (counted beside the module in the menu; 0 for a line that waits on someone else).
 pub struct Task {
+    pub module: &'static str,
+    pub count: usize,
     pub title: String,
     pub detail: String,
     pub href: String,
+}
+
+impl Task {
+    pub fn one(
+        module: &'static str,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+        href: impl Into<String>,
+    ) -> Task {
+        Task::many(module, 1, title, detail, href)
+    }
+
+    pub fn many(
+        module: &'static str,
+        count: usize,
+        title: impl Into<String>,
+        detail: impl Into<String>,
+        href: impl Into<String>,
+    ) -> Task {
+        Task {
+            module,
+            count,
+            title: title.into(),
+            detail: detail.into(),
+            href: href.into(),
+        }
+    }
 }
 
 #[derive(Template)]
@@ -65,6 +95,185 @@ fn calendar_warning(calendar: &Calendar, today: chrono::NaiveDate) -> Option<Str
     })
 }
 
+/// What waits for `actor` on `today`, each line linking to where it is done: the to-do list of
+/// the 工作台 and the counts beside the menu.
+pub async fn todo(
+    state: &AppState,
+    actor: &platform::Actor,
+    today: chrono::NaiveDate,
+) -> PageResult<Vec<Task>> {
+    let p = &state.platform;
+    let calendar = p.calendar_for(actor).await?;
+    let mut tasks = Vec::new();
+    if actor.role.is_some_and(Role::is_admin) && !actor.can(Permission::ReadAudit) {
+        let summary = p.account_summary(actor).await?;
+        if summary.locked > 0 && actor.can(Permission::UnlockAccounts) {
+            tasks.push(Task::many(
+                "users",
+                summary.locked as usize,
+                format!("{}个账户因连续登录失败被锁定", summary.locked),
+                "核实后可提前解锁",
+                "/admin/users",
+            ));
+        }
+        if summary.must_change_password > 0 {
+            tasks.push(Task::many(
+                "users",
+                summary.must_change_password as usize,
+                format!("{}个账户尚未修改初始密码", summary.must_change_password),
+                "用户首次登录时须修改",
+                "/admin/users",
+            ));
+        }
+    }
+    // 行政复议: decisions falling due within the set working days, and overdue ones.
+    if actor.can(Permission::ReadRecords) {
+        let (soon, overdue) = state.reconsideration.due(actor, today).await?;
+        for (case, due) in overdue.iter().take(20) {
+            tasks.push(Task::one(
+                "reconsideration",
+                format!("行政复议 {} 已逾期", case.number),
+                format!(
+                    "审理期限{due}已届满（{}诉{}）",
+                    case.applicant, case.respondent
+                ),
+                format!("/reconsideration/{}", case.id),
+            ));
+        }
+        for (case, due) in soon.iter().take(20) {
+            tasks.push(Task::one(
+                "reconsideration",
+                format!("行政复议 {} 将于{due}届满", case.number),
+                format!("{}，{}", case.stage.label(), case.respondent),
+                format!("/reconsideration/{}", case.id),
+            ));
+        }
+    }
+    // 人民调解: disputes open longer than the target.
+    if actor.can(Permission::ReadRecords) {
+        let before = state.mediation.overdue_before(actor, today).await?;
+        let filter = mediation::DisputeFilter {
+            open_before: Some(before),
+            ..Default::default()
+        };
+        let open = state.mediation.count_disputes(actor, filter).await?;
+        if open > 0 {
+            tasks.push(Task::many(
+                "mediation",
+                open as usize,
+                format!("{open}件矛盾纠纷超期未结"),
+                format!("受理已超过调处时限（{before}前受理）"),
+                "/mediation?overdue=1",
+            ));
+        }
+    }
+    // 权责清单: adjustments to review or approve, the law-change worklist, one's own requests.
+    power_tasks(state, actor, &mut tasks).await?;
+    // 年度报告: last year's report waits for publication (before 1 April).
+    if let Some(task) = super::report::task(state, actor, today).await? {
+        tasks.push(task);
+    }
+    if let (Some(warning), true) = (
+        calendar_warning(&calendar, today),
+        actor.can(Permission::ManageCalendar),
+    ) {
+        tasks.push(Task::one(
+            "calendar",
+            "载入新一年的节假日安排",
+            warning,
+            "/calendar",
+        ));
+    }
+    Ok(tasks)
+}
+
+/// 权责清单's lines: for the 司法局, the proposals to review and the reviewed ones to approve
+/// (not one's own review); for everyone who reads the list, the items whose legal basis a law
+/// change touched; for whoever proposed, their requests still open or returned.
+async fn power_tasks(
+    state: &AppState,
+    actor: &platform::Actor,
+    tasks: &mut Vec<Task>,
+) -> PageResult<()> {
+    use power::model::AdjustmentState;
+    if !actor.can(Permission::ReadRecords) {
+        return Ok(());
+    }
+    let me = actor.audit_name();
+    let legal = actor.can(Permission::WriteRecords)
+        && matches!(actor.role, Some(Role::LegalAffairs) | None);
+    let proposed = state
+        .power
+        .adjustments(actor, Some(AdjustmentState::Proposed), None)
+        .await?;
+    let reviewed = state
+        .power
+        .adjustments(actor, Some(AdjustmentState::Reviewed), None)
+        .await?;
+    if legal {
+        if !proposed.is_empty() {
+            tasks.push(Task::many(
+                "power",
+                proposed.len(),
+                format!("{}项权责清单调整待审核", proposed.len()),
+                "部门提出的新增、取消、变更申请，由法制机构审核",
+                "/power/adjustments?state=proposed",
+            ));
+        }
+        let to_approve = reviewed
+            .iter()
+            .filter(|a| a.reviewed_by.as_deref() != Some(me.as_str()))
+            .count();
+        if to_approve > 0 {
+            tasks.push(Task::many(
+                "power",
+                to_approve,
+                format!("{to_approve}项权责清单调整待批准"),
+                "已审核通过，由审核人以外的人员批准",
+                "/power/adjustments?state=reviewed",
+            ));
+        }
+    }
+    let worklist = state.power.worklist(actor).await?.len();
+    if worklist > 0 && actor.can(Permission::WriteRecords) {
+        tasks.push(Task::many(
+            "power",
+            worklist,
+            format!("{worklist}项事项的设定依据因法律法规修改或废止待调整"),
+            "核对设定依据，需要时提出调整",
+            "/power/worklist",
+        ));
+    }
+    let returned = state
+        .power
+        .adjustments(actor, Some(AdjustmentState::Rejected), None)
+        .await?;
+    for a in proposed
+        .iter()
+        .chain(&reviewed)
+        .chain(&returned)
+        .filter(|a| a.proposed_by == me)
+        .take(20)
+    {
+        let (title, count) = match a.state {
+            AdjustmentState::Rejected => (format!("我的调整申请 {} 被退回", a.item_code), 1),
+            // Waiting for others: shown, not counted as one's own to-do.
+            _ => (
+                format!("我的调整申请 {}：{}", a.item_code, a.state.label()),
+                0,
+            ),
+        };
+        tasks.push(Task {
+            module: "power",
+            count,
+            title,
+            detail: format!("{}，{}生效", a.kind.label(), a.effective_on),
+            href: format!("/power/adjustments/{}", a.id),
+        });
+    }
+    Ok(())
+}
+
 pub async fn page(
     State(state): State<AppState>,
     session: Session,
@@ -92,72 +301,7 @@ pub async fn page(
         .unwrap_or_else(|e| e.to_string());
     let calendar_warning = calendar_warning(&calendar, today);
 
-    let mut tasks = Vec::new();
-    if actor.role.is_some_and(Role::is_admin) && !actor.can(Permission::ReadAudit) {
-        let summary = p.account_summary(actor).await?;
-        if summary.locked > 0 && actor.can(Permission::UnlockAccounts) {
-            tasks.push(Task {
-                title: format!("{}个账户因连续登录失败被锁定", summary.locked),
-                detail: "核实后可提前解锁".into(),
-                href: "/admin/users".into(),
-            });
-        }
-        if summary.must_change_password > 0 {
-            tasks.push(Task {
-                title: format!("{}个账户尚未修改初始密码", summary.must_change_password),
-                detail: "用户首次登录时须修改".into(),
-                href: "/admin/users".into(),
-            });
-        }
-    }
-    // 行政复议: decisions falling due within the set working days, and overdue ones.
-    if actor.can(Permission::ReadRecords) {
-        let (soon, overdue) = state.reconsideration.due(actor, today).await?;
-        for (case, due) in overdue.iter().take(20) {
-            tasks.push(Task {
-                title: format!("行政复议 {} 已逾期", case.number),
-                detail: format!(
-                    "审理期限{due}已届满（{}诉{}）",
-                    case.applicant, case.respondent
-                ),
-                href: format!("/reconsideration/{}", case.id),
-            });
-        }
-        for (case, due) in soon.iter().take(20) {
-            tasks.push(Task {
-                title: format!("行政复议 {} 将于{due}届满", case.number),
-                detail: format!("{}，{}", case.stage.label(), case.respondent),
-                href: format!("/reconsideration/{}", case.id),
-            });
-        }
-    }
-    // 人民调解: disputes open longer than the target.
-    if actor.can(Permission::ReadRecords) {
-        let before = state.mediation.overdue_before(actor, today).await?;
-        let filter = mediation::DisputeFilter {
-            open_before: Some(before),
-            ..Default::default()
-        };
-        let open = state.mediation.count_disputes(actor, filter).await?;
-        if open > 0 {
-            tasks.push(Task {
-                title: format!("{open}件矛盾纠纷超期未结"),
-                detail: format!("受理已超过调处时限（{before}前受理）"),
-                href: "/mediation?overdue=1".into(),
-            });
-        }
-    }
-    // 年度报告: last year's report waits for publication (before 1 April).
-    if let Some(task) = super::report::task(&state, actor, today).await? {
-        tasks.push(task);
-    }
-    if let (Some(warning), true) = (&calendar_warning, actor.can(Permission::ManageCalendar)) {
-        tasks.push(Task {
-            title: "载入新一年的节假日安排".into(),
-            detail: warning.clone(),
-            href: "/calendar".into(),
-        });
-    }
+    let tasks = todo(&state, actor, today).await?;
     render(DashboardPage {
         layout: Layout::staff(&session.0, "工作台", "dashboard").with_notice(q.ok.as_deref()),
         org_kind: org.kind.label(),

@@ -3,7 +3,7 @@
 mod audit;
 mod auth;
 mod calendar;
-mod dashboard;
+pub(crate) mod dashboard;
 pub(crate) mod figures;
 mod jobs;
 mod laws;

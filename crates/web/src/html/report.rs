@@ -468,10 +468,6 @@ pub async fn task(
                 format!("应于{}前向社会公开（督察工作规定第二十四条）", d.deadline),
             )
         };
-        super::dashboard::Task {
-            title,
-            detail,
-            href: format!("/report/{}", d.year),
-        }
+        super::dashboard::Task::one("report", title, detail, format!("/report/{}", d.year))
     }))
 }
