@@ -312,7 +312,7 @@ impl Mediation {
         Ok(total as u64)
     }
 
-    async fn dispute_page(
+    pub(crate) async fn dispute_page(
         &self,
         actor: &Actor,
         mut f: DisputeFilter,

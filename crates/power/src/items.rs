@@ -57,7 +57,7 @@ fn differing(a: &ItemFields, b: &ItemFields) -> Vec<&'static str> {
 impl Power {
     /// Narrows a filter to what the actor may read: their organisations' items, and for a town
     /// or street the powers delegated to it.
-    async fn scoped(&self, actor: &Actor, mut filter: ItemFilter) -> Result<ItemFilter> {
+    pub(crate) async fn scoped(&self, actor: &Actor, mut filter: ItemFilter) -> Result<ItemFilter> {
         if !actor.can(Permission::ReadRecords) {
             self.platform
                 .require(actor, Permission::ReadRecords, "power_item", "list")

@@ -407,15 +407,22 @@ impl Reconsideration {
         Ok(report)
     }
 
-    /// The ledger's rows for export: the cases received in `year` or concluded in it (all without
-    /// a year), within the actor's scope.
-    pub async fn export_cases(&self, actor: &Actor, year: Option<i32>) -> Result<Vec<Vec<String>>> {
+    /// The ledger's rows for export: the cases `view` selects (a list's filters; the default
+    /// selects all) received in `year` or concluded in it (all without a year), within the
+    /// actor's scope.
+    pub async fn export_cases(
+        &self,
+        actor: &Actor,
+        year: Option<i32>,
+        view: crate::CaseFilter,
+    ) -> Result<Vec<Vec<String>>> {
         self.platform
             .require(actor, Permission::ReadRecords, "ledger", CASES.kind)
             .await?;
         let filter = crate::CaseFilter {
             orgs: actor.scope.orgs(),
-            ..Default::default()
+            published: false,
+            ..view
         };
         let mut conn = self.platform.db().conn().await?;
         let (cases, _) = store::list(

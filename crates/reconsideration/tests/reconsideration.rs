@@ -127,7 +127,10 @@ async fn the_contract_ledger_gives_the_contract_figures() {
             .await
             .unwrap();
         assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 4));
-        let rows = r.export_cases(&cli(), Some(2020)).await.unwrap();
+        let rows = r
+            .export_cases(&cli(), Some(2020), Default::default())
+            .await
+            .unwrap();
         assert_eq!(rows.len(), 4);
         let bytes = ledger::to_csv(&reconsideration::ledger::CASES, &rows).unwrap();
         let back = r

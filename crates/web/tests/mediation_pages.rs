@@ -103,6 +103,28 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
         // Open since 2020: the list counts it among those open past the target.
         let (_, list) = text(town.get(app.url("/mediation")).send().await.unwrap()).await;
         assert!(list.contains("超期未结（1件）"), "{list}");
+        // 导出 from the list gives exactly its view.
+        for (query, n) in [("overdue=1", 1), ("outcome=success", 0)] {
+            let bytes = town
+                .get(app.url(&format!(
+                    "/mediation/export.xlsx?{query}&kind=mediation-cases&list=1"
+                )))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            // A sheet with its header alone reads as empty.
+            let rows = match ledger::read_bytes("x.xlsx", &bytes)
+                .and_then(|t| t.records(&mediation::ledger::CASES))
+            {
+                Ok(records) => records.len(),
+                Err(ledger::LedgerError::Empty) => 0,
+                Err(e) => panic!("{e}"),
+            };
+            assert_eq!(rows, n, "{query}");
+        }
         let conclude = |fields: Vec<(&'static str, &'static str)>| {
             let mut form = vec![("_csrf", csrf.clone())];
             form.extend(fields.into_iter().map(|(k, v)| (k, v.to_string())));

@@ -511,6 +511,43 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             market_stats["total_items"], 2,
             "its own items: {market_stats}"
         );
+        // 导出 gives exactly the filtered view: the list's link carries its filters.
+        let (_, filtered) = text(
+            justice
+                .get(app.url("/power?q=%E6%B3%95%E5%BE%8B%E6%8F%B4%E5%8A%A9"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let link = filtered
+            .split("id=\"export-view\"")
+            .next()
+            .and_then(|s| s.rsplit("href=\"").next())
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .replace("&amp;", "&");
+        assert!(link.contains("list=1") && link.contains("q="), "{link}");
+        let rows_of = |bytes: Vec<u8>| {
+            ledger::read_bytes("x.xlsx", &bytes)
+                .unwrap()
+                .records(&power::ledger::ITEMS)
+                .unwrap()
+                .len()
+        };
+        let view = justice.get(app.url(&link)).send().await.unwrap();
+        assert_eq!(view.status(), StatusCode::OK, "{link}");
+        assert_eq!(
+            rows_of(view.bytes().await.unwrap().to_vec()),
+            1,
+            "法律援助咨询 only"
+        );
+        let whole = justice
+            .get(app.url("/power/export.xlsx?kind=power-items"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(rows_of(whole.bytes().await.unwrap().to_vec()), 3);
         // The statistics page: the same figures by their Chinese names, the department's own.
         for (who, total) in [(&justice, "3"), (&market, "2")] {
             let page = who

@@ -154,7 +154,7 @@ pub async fn export(
                 .map_err(|e| e.to_string())?
         }
         "reconsideration-cases" => reconsideration::Reconsideration::new(platform.clone())
-            .export_cases(&context.actor(), year)
+            .export_cases(&context.actor(), year, Default::default())
             .await
             .map_err(|e| e.to_string())?,
         mediation_kind @ ("mediation-organizations" | "mediators" | "mediation-cases") => {

@@ -502,22 +502,7 @@ impl Mediation {
                 .await?
                 .into_iter()
                 .filter(|d| year.is_none_or(|y| d.received_on.year() == y))
-                .map(|d| {
-                    vec![
-                        d.number,
-                        store::day(d.received_on),
-                        d.dispute_type.label().into(),
-                        d.source.label().into(),
-                        d.organization_name,
-                        d.mediator_name,
-                        d.outcome.label().into(),
-                        day(d.concluded_on),
-                        d.agreement
-                            .map(|a| a.label().to_string())
-                            .unwrap_or_default(),
-                        yes(d.judicial_confirmation),
-                    ]
-                })
+                .map(dispute_row)
                 .collect(),
             other => return Err(crate::Error::Invalid(format!("未知的台账类型“{other}”"))),
         };
@@ -528,4 +513,45 @@ impl Mediation {
             .await?;
         Ok(rows)
     }
+
+    /// The disputes a list's filters select, as rows of the disputes' ledger (the list's 导出).
+    pub async fn export_disputes(
+        &self,
+        actor: &Actor,
+        filter: crate::DisputeFilter,
+    ) -> Result<Vec<Vec<String>>> {
+        self.platform
+            .require(actor, Permission::ReadRecords, "ledger", CASES.kind)
+            .await?;
+        let (disputes, _) = self.dispute_page(actor, filter, i64::MAX / 4, 0).await?;
+        self.platform
+            .db()
+            .record(&actor.who(), Event::new("ledger", CASES.kind, "export"))
+            .await?;
+        Ok(disputes.into_iter().map(dispute_row).collect())
+    }
+}
+
+/// A dispute as a row of the disputes' ledger.
+fn dispute_row(d: crate::model::Dispute) -> Vec<String> {
+    let day = |d: Option<NaiveDate>| d.map(store::day).unwrap_or_default();
+    vec![
+        d.number,
+        store::day(d.received_on),
+        d.dispute_type.label().into(),
+        d.source.label().into(),
+        d.organization_name,
+        d.mediator_name,
+        d.outcome.label().into(),
+        day(d.concluded_on),
+        d.agreement
+            .map(|a| a.label().to_string())
+            .unwrap_or_default(),
+        if d.judicial_confirmation {
+            "是"
+        } else {
+            "否"
+        }
+        .to_string(),
+    ]
 }

@@ -358,6 +358,13 @@ pub fn routes(state: AppState) -> Router<AppState> {
         )
 }
 
+/// How a ledger export is asked for: `list=1` from a list (exactly its filtered view), absent for
+/// the ledger of a year.
+#[derive(serde::Deserialize, Default)]
+pub struct ExportMode {
+    pub list: Option<String>,
+}
+
 /// The logged-in user shown in the header.
 pub struct UserBar {
     pub display_name: String,

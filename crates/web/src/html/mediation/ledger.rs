@@ -141,14 +141,29 @@ pub async fn import(
     }
 }
 
+/// 导出: a ledger (of a year), or from the list (`list=1`) exactly the disputes it shows.
 pub async fn export(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<KindQuery>,
+    Query(view): Query<super::ListForm>,
+    Query(mode): Query<crate::html::ExportMode>,
 ) -> PageResult<Response> {
     let layout = layout(&q.kind)?;
     let (service, actor, year) = (state.mediation.clone(), session.0.actor.clone(), q.year);
-    let rows = async move { service.export(&actor, layout.kind, year).await };
+    let filter = if mode.list.is_some() && layout.kind == mediation::ledger::CASES.kind {
+        let today = kernel::time::china_today();
+        let before = state.mediation.overdue_before(&actor, today).await?;
+        Some(super::dispute_filter(&view, before))
+    } else {
+        None
+    };
+    let rows = async move {
+        match filter {
+            Some(f) => service.export_disputes(&actor, f).await,
+            None => service.export(&actor, layout.kind, year).await,
+        }
+    };
     let bytes = export_xlsx(&state, layout, rows).await?;
     let name = match q.year {
         Some(y) => format!("{}（{y}年）.xlsx", layout.title),

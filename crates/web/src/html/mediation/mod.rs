@@ -65,7 +65,7 @@ pub struct ListForm {
 }
 
 impl ListForm {
-    fn base(&self) -> String {
+    pub fn base(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
             ("town", &self.town),
@@ -106,6 +106,20 @@ struct ListPage {
     can_write: bool,
 }
 
+/// The disputes a list's filters select (the list and its 导出 alike); `before`: the day before
+/// which an open dispute is overdue.
+pub(crate) fn dispute_filter(form: &ListForm, before: chrono::NaiveDate) -> DisputeFilter {
+    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
+    DisputeFilter {
+        town: some(&form.town),
+        outcome: Outcome::parse(&form.outcome),
+        dispute_type: DisputeType::parse(&form.dispute_type),
+        year: form.year,
+        text: some(&form.q),
+        open_before: (form.overdue == "1").then_some(before),
+    }
+}
+
 pub async fn list(
     State(state): State<AppState>,
     session: Session,
@@ -116,15 +130,7 @@ pub async fn list(
         .mediation
         .overdue_before(&session.0.actor, today)
         .await?;
-    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
-    let filter = DisputeFilter {
-        town: some(&form.town),
-        outcome: Outcome::parse(&form.outcome),
-        dispute_type: DisputeType::parse(&form.dispute_type),
-        year: form.year,
-        text: some(&form.q),
-        open_before: (form.overdue == "1").then_some(before),
-    };
+    let filter = dispute_filter(&form, before);
     let page = state
         .mediation
         .disputes(

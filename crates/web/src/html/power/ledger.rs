@@ -178,14 +178,28 @@ pub async fn import(
     }
 }
 
+/// 导出: a ledger (of a year), or from the list (`list=1`) exactly the items it shows on its
+/// date.
 pub async fn export(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<KindQuery>,
+    Query(view): Query<super::ListForm>,
+    Query(mode): Query<crate::html::ExportMode>,
 ) -> PageResult<Response> {
     let layout = layout(&q.kind)?;
     let (service, actor, year) = (state.power.clone(), session.0.actor.clone(), q.year);
-    let rows = async move { service.export(&actor, layout.kind, year).await };
+    let list = if mode.list.is_some() && layout.kind == power::ledger::ITEMS.kind {
+        Some((form_date(&view.on, "日期")?, view.filter()))
+    } else {
+        None
+    };
+    let rows = async move {
+        match list {
+            Some((on, filter)) => service.export_items(&actor, on, filter).await,
+            None => service.export(&actor, layout.kind, year).await,
+        }
+    };
     let bytes = export_xlsx(&state, layout, rows).await?;
     let name = match q.year {
         Some(y) => format!("{}（{y}年）.xlsx", layout.title),

@@ -98,18 +98,26 @@ pub async fn import(
     }
 }
 
+/// 导出: the ledger of a year (`?year=`), or exactly the list's view (the list's own filters).
 pub async fn export(
     State(state): State<AppState>,
     session: Session,
     Query(q): Query<StatsQuery>,
+    Query(view): Query<super::ListForm>,
+    Query(mode): Query<crate::html::ExportMode>,
 ) -> PageResult<Response> {
     let layout = &reconsideration::ledger::CASES;
-    let (service, actor, year) = (
-        state.reconsideration.clone(),
-        session.0.actor.clone(),
-        q.year,
-    );
-    let rows = async move { service.export_cases(&actor, year).await };
+    // From the list (`list=1`): exactly its view. Otherwise the ledger of a year: the cases
+    // received or concluded in it.
+    let (year, filter) = if mode.list.is_some() {
+        let calendar = state.platform.calendar_for(&session.0.actor).await?;
+        let today = kernel::time::china_today();
+        (None, super::case_filter(&view, &calendar, today)?)
+    } else {
+        (q.year, Default::default())
+    };
+    let (service, actor) = (state.reconsideration.clone(), session.0.actor.clone());
+    let rows = async move { service.export_cases(&actor, year, filter).await };
     let bytes = export_xlsx(&state, layout, rows).await?;
     let name = match q.year {
         Some(y) => format!("{}（{y}年）.xlsx", layout.title),

@@ -71,6 +71,42 @@ fn row(c: &CaseSummary, today: NaiveDate, calendar: &kernel::calendar::Calendar)
     }
 }
 
+/// The cases a list's filters select (the list and its 导出 alike).
+pub(crate) fn case_filter(
+    form: &ListForm,
+    calendar: &kernel::calendar::Calendar,
+    today: NaiveDate,
+) -> Result<CaseFilter, WebError> {
+    let due_by = match form.due.as_str() {
+        "" => None,
+        "overdue" => today.pred_opt(),
+        days => {
+            let n: u32 = days
+                .parse()
+                .map_err(|_| WebError::invalid("期限筛选应为工作日数"))?;
+            Some(
+                calendar
+                    .add_provisional(today, n.max(1), kernel::PeriodUnit::Workdays)
+                    .map_err(platform::Error::from)?
+                    .due,
+            )
+        }
+    };
+    Ok(CaseFilter {
+        stage: Stage::parse(&form.stage),
+        regime: Regime::parse(&form.regime),
+        decision_type: DecisionType::parse(&form.decision),
+        text: some(&form.q),
+        due_by,
+        year: form.year,
+        ..Default::default()
+    })
+}
+
+fn some(s: &str) -> Option<String> {
+    (!s.trim().is_empty()).then(|| s.trim().to_string())
+}
+
 #[derive(Deserialize, Default, Clone)]
 pub struct ListForm {
     #[serde(default)]
@@ -89,7 +125,7 @@ pub struct ListForm {
 }
 
 impl ListForm {
-    fn base(&self) -> String {
+    pub fn base(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
             ("stage", &self.stage),
@@ -130,31 +166,8 @@ pub async fn list(
     Query(form): Query<ListForm>,
 ) -> PageResult<impl IntoResponse> {
     let today = kernel::time::china_today();
-    let some = |s: &str| (!s.trim().is_empty()).then(|| s.trim().to_string());
     let calendar = state.platform.calendar_for(&session.0.actor).await?;
-    let due_by = match form.due.as_str() {
-        "" => None,
-        "overdue" => today.pred_opt(),
-        days => {
-            let n: u32 = days
-                .parse()
-                .map_err(|_| WebError::invalid("期限筛选应为工作日数"))?;
-            Some(
-                calendar
-                    .add_provisional(today, n.max(1), kernel::PeriodUnit::Workdays)?
-                    .due,
-            )
-        }
-    };
-    let filter = CaseFilter {
-        stage: Stage::parse(&form.stage),
-        regime: Regime::parse(&form.regime),
-        decision_type: DecisionType::parse(&form.decision),
-        text: some(&form.q),
-        due_by,
-        year: form.year,
-        ..Default::default()
-    };
+    let filter = case_filter(&form, &calendar, today)?;
     let page = state
         .reconsideration
         .case_list(
