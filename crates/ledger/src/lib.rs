@@ -23,6 +23,9 @@ pub struct Column {
     pub required: bool,
     /// What may be written in it, for the template's 填写说明.
     pub help: &'static str,
+    /// The words it takes, when they form a closed list: the template offers them as a
+    /// drop-down (Excel data validation), so that a wrong word is caught while typing.
+    pub choices: &'static [&'static str],
 }
 
 impl Column {
@@ -31,6 +34,7 @@ impl Column {
             name,
             required: true,
             help,
+            choices: &[],
         }
     }
 
@@ -39,7 +43,14 @@ impl Column {
             name,
             required: false,
             help,
+            choices: &[],
         }
+    }
+
+    /// The column with its closed list of words.
+    pub const fn choices(mut self, choices: &'static [&'static str]) -> Column {
+        self.choices = choices;
+        self
     }
 }
 

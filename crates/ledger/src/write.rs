@@ -1,7 +1,9 @@
 //! Writing ledgers: .xlsx with a header row, frozen panes and a 填写说明 sheet; .csv with a BOM
 //! so that Excel opens it as UTF-8.
 
-use rust_xlsxwriter::{Format, FormatBorder, Workbook};
+use rust_xlsxwriter::{
+    DataValidation, DataValidationErrorStyle, Format, FormatBorder, Formula, Workbook,
+};
 
 use crate::{Layout, LedgerError};
 
@@ -43,6 +45,7 @@ pub fn to_xlsx(layout: &Layout, rows: &[Vec<String>]) -> Result<Vec<u8>, LedgerE
         }
     }
     sheet.set_freeze_panes(1, 0).map_err(xlsx_error)?;
+    add_choices(&mut workbook, layout)?;
     add_help_sheet(&mut workbook, layout)?;
     workbook.save_to_buffer().map_err(xlsx_error)
 }
@@ -50,6 +53,59 @@ pub fn to_xlsx(layout: &Layout, rows: &[Vec<String>]) -> Result<Vec<u8>, LedgerE
 /// An empty ledger with its headers and 填写说明: the template offered for download.
 pub fn template(layout: &Layout) -> Result<Vec<u8>, LedgerError> {
     to_xlsx(layout, &[])
+}
+
+/// The sheet the drop-downs read their words from (hidden), and a drop-down on every data row of
+/// each column with a closed list of words. A word not in the list is warned about while typing;
+/// the import still decides (it also takes the codes).
+fn add_choices(workbook: &mut Workbook, layout: &Layout) -> Result<(), LedgerError> {
+    const SHEET: &str = "选项";
+    if layout.columns.iter().all(|c| c.choices.is_empty()) {
+        return Ok(());
+    }
+    let mut rules = Vec::new();
+    let lists = workbook.add_worksheet();
+    lists.set_name(SHEET).map_err(xlsx_error)?;
+    let mut list_col: u16 = 0;
+    for (c, column) in layout.columns.iter().enumerate() {
+        if column.choices.is_empty() {
+            continue;
+        }
+        lists
+            .write_string(0, list_col, column.name)
+            .map_err(xlsx_error)?;
+        for (r, word) in column.choices.iter().enumerate() {
+            lists
+                .write_string(r as u32 + 1, list_col, *word)
+                .map_err(xlsx_error)?;
+        }
+        let letter = rust_xlsxwriter::utility::column_number_to_name(list_col);
+        let range = format!(
+            "='{SHEET}'!${letter}$2:${letter}${}",
+            column.choices.len() + 1
+        );
+        rules.push((c as u16, column, range));
+        list_col += 1;
+    }
+    lists.set_hidden(true);
+    let sheet = workbook.worksheet_from_index(0).map_err(xlsx_error)?;
+    for (c, column, range) in rules {
+        let rule = DataValidation::new()
+            .allow_list_formula(Formula::new(range))
+            .set_error_style(DataValidationErrorStyle::Warning)
+            .set_error_title("不在可选范围内")
+            .map_err(xlsx_error)?
+            .set_error_message(format!(
+                "“{}”应为：{}",
+                column.name,
+                column.choices.join("、")
+            ))
+            .map_err(xlsx_error)?;
+        sheet
+            .add_data_validation(1, c, 1_048_575, c, &rule)
+            .map_err(xlsx_error)?;
+    }
+    Ok(())
 }
 
 fn add_help_sheet(workbook: &mut Workbook, layout: &Layout) -> Result<(), LedgerError> {

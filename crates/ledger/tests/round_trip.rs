@@ -180,3 +180,58 @@ fn a_row_with_several_errors_is_one_row() {
     let rejected = ledger::Rejected { errors };
     assert!(rejected.to_string().starts_with("2行有错误"));
 }
+
+const CHOOSING: Layout = Layout {
+    kind: "choosing",
+    title: "选择台账",
+    columns: &[
+        Column::required("名称", "必填"),
+        Column::required("结果", "成功 或 不成功").choices(&["成功", "不成功"]),
+        Column::optional("是否确认", "是 或 否").choices(&["是", "否"]),
+    ],
+};
+
+fn part(bytes: &[u8], name: &str) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut text = String::new();
+    zip.by_name(name)
+        .unwrap()
+        .read_to_string(&mut text)
+        .unwrap();
+    text
+}
+
+#[test]
+fn a_template_offers_each_closed_list_as_a_drop_down() {
+    let bytes = template(&CHOOSING).unwrap();
+    let sheet = part(&bytes, "xl/worksheets/sheet1.xml");
+    // Columns B and C, every data row, from the hidden sheet of words.
+    assert!(
+        sheet.contains("<dataValidation type=\"list\" errorStyle=\"warning\""),
+        "{sheet}"
+    );
+    assert!(sheet.contains("sqref=\"B2:B1048576\""), "{sheet}");
+    assert!(sheet.contains("'选项'!$A$2:$A$3"), "{sheet}");
+    assert!(
+        sheet.contains("sqref=\"C2:C1048576\"") && sheet.contains("'选项'!$B$2:$B$3"),
+        "{sheet}"
+    );
+    assert!(!sheet.contains("A2:A1048576"), "名称 has no list");
+    let words = part(&bytes, "xl/sharedStrings.xml");
+    assert!(
+        words.contains("不成功") && words.contains("是否确认"),
+        "{words}"
+    );
+    let workbook = part(&bytes, "xl/workbook.xml");
+    assert!(
+        workbook.contains("name=\"选项\"") && workbook.contains("state=\"hidden\""),
+        "{workbook}"
+    );
+    // The data sheet still reads first, and a layout without lists gets no extra sheet.
+    assert!(matches!(
+        read_bytes("x.xlsx", &bytes).unwrap().records(&CHOOSING),
+        Err(LedgerError::Empty)
+    ));
+    assert!(!part(&template(&LAYOUT).unwrap(), "xl/workbook.xml").contains("选项"));
+}

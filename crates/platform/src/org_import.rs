@@ -20,7 +20,8 @@ pub const ORGANIZATIONS: Layout = Layout {
     title: "机构",
     columns: &[
         Column::required("名称", "机构全称；同一上级下不得重名，不含“/”"),
-        Column::required("类型", "省 / 市 / 区 / 县 / 部门 / 镇 / 街道 / 科室 / 其他"),
+        Column::required("类型", "省 / 市 / 区 / 县 / 部门 / 镇 / 街道 / 科室 / 其他")
+            .choices(&["省", "市", "区", "县", "部门", "镇", "街道", "科室", "其他"]),
         Column::optional(
             "上级",
             "上级机构的名称，顶层机构留空；名称不唯一时写路径，如 新北区/司法局",

@@ -32,28 +32,44 @@ pub const CASES: Layout = Layout {
             "收到申请日期",
             "YYYY-MM-DD；2024年1月1日前收到的适用2017年行政复议法",
         ),
-        Column::optional("受理情况", "受理 或 不予受理；尚在审查的留空"),
+        Column::optional("受理情况", "受理 或 不予受理；尚在审查的留空")
+            .choices(&["受理", "不予受理"]),
         Column::optional("受理日期", "受理的填写，YYYY-MM-DD"),
         Column::optional(
             "适用程序",
             "普通程序（默认）或 简易程序（仅2023年行政复议法）",
-        ),
+        )
+        .choices(&["普通程序", "简易程序"]),
         Column::optional("结案日期", "已结案的填写，YYYY-MM-DD"),
-        Column::optional("结案方式", "决定、调解、撤回、终止"),
+        Column::optional("结案方式", "决定、调解、撤回、终止")
+            .choices(&["决定", "调解", "撤回", "终止"]),
         Column::optional(
             "撤回原因",
             "调解和解后撤回、被申请人纠正后撤回、申请人主动撤回",
-        ),
+        )
+        .choices(&["调解和解后撤回", "被申请人纠正后撤回", "申请人主动撤回"]),
         Column::optional(
             "决定类型",
             "维持、驳回复议请求、驳回申请、撤销、部分撤销、变更、确认违法、责令履行、确认无效",
-        ),
-        Column::optional("是否制发意见书", "是 或 否"),
+        )
+        .choices(&[
+            "维持",
+            "驳回复议请求",
+            "驳回申请",
+            "撤销",
+            "部分撤销",
+            "变更",
+            "确认违法",
+            "责令履行",
+            "确认无效",
+        ]),
+        Column::optional("是否制发意见书", "是 或 否").choices(&["是", "否"]),
         Column::optional(
             "是否制发建议书",
             "是 或 否（建议书仅见于2017年行政复议法实施条例）",
-        ),
-        Column::optional("是否实地调查", "是 或 否"),
+        )
+        .choices(&["是", "否"]),
+        Column::optional("是否实地调查", "是 或 否").choices(&["是", "否"]),
         Column::optional("备注", "可空"),
     ],
 };

@@ -27,9 +27,16 @@ pub const ORGANIZATIONS: Layout = Layout {
             "组织名称",
             "如 孟河镇XX村人民调解委员会、XX公司调解室；不得重复",
         ),
-        Column::required("组织类型", "村居、企业、商会、家事、行业性专业性、其他"),
+        Column::required("组织类型", "村居、企业、商会、家事、行业性专业性、其他").choices(&[
+            "村居",
+            "企业",
+            "商会",
+            "家事",
+            "行业性专业性",
+            "其他",
+        ]),
         Column::required("所属镇街", "镇或街道的名称"),
-        Column::optional("是否标准化", "是 或 否"),
+        Column::optional("是否标准化", "是 或 否").choices(&["是", "否"]),
         Column::required("设立日期", "YYYY-MM-DD"),
         Column::optional("委员人数", "人民调解委员会委员人数（三至九人）"),
         Column::optional("本届起始日期", "本届委员会任期开始日期（每届三年）"),
@@ -41,9 +48,9 @@ pub const MEDIATORS: Layout = Layout {
     title: "人民调解员名册",
     columns: &[
         Column::required("姓名", "调解员姓名"),
-        Column::required("性别", "男 或 女"),
+        Column::required("性别", "男 或 女").choices(&["男", "女"]),
         Column::required("所属组织", "已登记的调解组织名称"),
-        Column::required("专兼职", "专职 或 兼职"),
+        Column::required("专兼职", "专职 或 兼职").choices(&["专职", "兼职"]),
         Column::optional(
             "联系电话",
             "11位手机号或座机号；加密保存，公开名册只显示脱敏号码",
@@ -62,14 +69,15 @@ pub const CASES: Layout = Layout {
         Column::required(
             "纠纷类型",
             "婚姻家庭、邻里、房屋宅基地、合同、损害赔偿、劳动争议、村务管理、征地拆迁、环境污染、医疗、道路交通、物业、其他",
-        ),
-        Column::required("来源", "排查、申请、移交、委派"),
+        )
+        .choices(&["婚姻家庭", "邻里", "房屋宅基地", "合同", "损害赔偿", "劳动争议", "村务管理", "征地拆迁", "环境污染", "医疗", "道路交通", "物业", "其他"]),
+        Column::required("来源", "排查、申请、移交、委派").choices(&["排查", "申请", "移交", "委派"]),
         Column::required("调解组织", "已登记的调解组织名称"),
         Column::optional("调解员", "该组织名册上的调解员姓名"),
-        Column::required("调解结果", "调解成功、调解不成功、调解中、终止"),
+        Column::required("调解结果", "调解成功、调解不成功、调解中、终止").choices(&["调解成功", "调解不成功", "调解中", "终止"]),
         Column::optional("结案日期", "已结案的填写，YYYY-MM-DD"),
-        Column::optional("协议形式", "调解成功的填写：书面 或 口头"),
-        Column::optional("是否司法确认", "是 或 否"),
+        Column::optional("协议形式", "调解成功的填写：书面 或 口头").choices(&["书面", "口头"]),
+        Column::optional("是否司法确认", "是 或 否").choices(&["是", "否"]),
     ],
 };
 

@@ -30,13 +30,14 @@ pub const ITEMS: Layout = Layout {
         Column::required(
             "事项类型",
             "行政许可、行政处罚、行政强制、行政征收、行政给付、行政检查、行政确认、行政奖励、行政裁决、其他行政权力、公共服务",
-        ),
+        )
+        .choices(&["行政许可", "行政处罚", "行政强制", "行政征收", "行政给付", "行政检查", "行政确认", "行政奖励", "行政裁决", "其他行政权力", "公共服务"]),
         Column::required("实施主体", "机构名称；重名时写路径，如 新北区/司法局"),
         Column::required(
             "设定依据",
             "法律法规名称及条款，如《中华人民共和国行政许可法》第十二条",
         ),
-        Column::required("实施层级", "区级 或 镇街"),
+        Column::required("实施层级", "区级 或 镇街").choices(&["区级", "镇街"]),
         Column::optional("责任事项", "受理、审查、决定、送达、事后监管等环节的责任"),
         Column::optional("追责情形", "可空"),
         Column::optional("备注", "可空"),
@@ -49,7 +50,8 @@ pub const ADJUSTMENTS: Layout = Layout {
     title: "动态调整台账",
     columns: &[
         Column::required("事项编码", "已在权责清单中的事项编码"),
-        Column::required("调整类型", "新增、取消、变更、下放"),
+        Column::required("调整类型", "新增、取消、变更、下放")
+            .choices(&["新增", "取消", "变更", "下放"]),
         Column::required("调整日期", "调整生效的日期，YYYY-MM-DD"),
         Column::required("实施主体", "提出调整的部门（机构名称或路径）"),
         Column::required("调整原因", "如 上位法修改"),
@@ -64,7 +66,12 @@ pub const DELEGATIONS: Layout = Layout {
         Column::required("事项编码", "已在权责清单中的事项编码"),
         Column::required("承接主体", "一个镇或街道的名称，或 各镇（街道）"),
         Column::required("下放类别", "该事项的事项类型"),
-        Column::required("状态", "拟下放待核准、已核准、已下放、已撤回"),
+        Column::required("状态", "拟下放待核准、已核准、已下放、已撤回").choices(&[
+            "拟下放待核准",
+            "已核准",
+            "已下放",
+            "已撤回",
+        ]),
         Column::required("批次文号", "如 常新政发〔2020〕1号"),
         Column::required("日期", "该状态的日期，YYYY-MM-DD"),
     ],
