@@ -11,6 +11,17 @@ use kernel::Role;
 use platform::{Actor, NewUser};
 use reqwest::StatusCode;
 
+/// A statistics workbook's columns.
+const STATS: ledger::Layout = ledger::Layout {
+    kind: "stats",
+    title: "统计",
+    columns: &[
+        ledger::Column::required("数据项", ""),
+        ledger::Column::required("数值", ""),
+        ledger::Column::required("统计口径", ""),
+    ],
+};
+
 const ITEMS: &str = "事项编码,事项名称,子项名称,事项类型,实施主体,设定依据,实施层级,责任事项,追责情形,备注\nE0001,食品经营许可,,行政许可,示例区市场监督管理局,《中华人民共和国食品安全法》第三十五条,区级,受理、审查、决定,,\nE0002,对未取得食品经营许可从事食品经营活动的处罚,,行政处罚,示例区市场监督管理局,《中华人民共和国食品安全法》第一百二十二条第一款,区级,,,\nE0003,法律援助咨询,,公共服务,示例区司法局,《中华人民共和国法律援助法》第三十六条,区级,,,\n";
 
 async fn apps() -> Vec<TestApp> {
@@ -568,6 +579,28 @@ async fn the_power_list_from_upload_to_the_public_portal() {
                 "{row}"
             );
             assert!(page.contains("下放事项数（按类别）"), "{page}");
+            // The same table as a workbook.
+            let bytes = who
+                .get(app.url("/power/stats.xlsx?year=2020"))
+                .send()
+                .await
+                .unwrap()
+                .bytes()
+                .await
+                .unwrap();
+            let rows = ledger::read_bytes("x.xlsx", &bytes)
+                .unwrap()
+                .records(&STATS)
+                .unwrap();
+            let row = rows
+                .iter()
+                .find(|r| r.get("数据项") == "权力事项总数")
+                .unwrap();
+            assert_eq!(row.get("数值"), total);
+            assert!(
+                rows.iter()
+                    .any(|r| r.get("数据项") == "事项数（按类型）·行政许可")
+            );
             assert!(!page.contains("total_items<"), "no key shown: {page}");
         }
 

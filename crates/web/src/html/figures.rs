@@ -81,3 +81,39 @@ pub async fn module_view(
     }
     Ok(view)
 }
+
+/// A statistics page's table as a workbook: 数据项, 数值, 统计口径 (counts by category one row
+/// each, named 名称·类别).
+const STATS_SHEET: ledger::Layout = ledger::Layout {
+    kind: "stats",
+    title: "统计",
+    columns: &[
+        ledger::Column::required("数据项", ""),
+        ledger::Column::required("数值", ""),
+        ledger::Column::required("统计口径", ""),
+    ],
+};
+
+/// The workbook of a module's figures of `year` (built on a heavy-work thread).
+pub async fn view_xlsx(state: &AppState, view: ModuleView) -> Result<Vec<u8>, WebError> {
+    let mut rows: Vec<Vec<String>> = view
+        .figures
+        .into_iter()
+        .map(|f| vec![f.name, f.value, f.definition])
+        .collect();
+    for m in view.maps {
+        for (word, value) in m.rows {
+            rows.push(vec![
+                format!("{}·{word}", m.name),
+                value,
+                format!("{}：{word}", m.definition),
+            ]);
+        }
+    }
+    let bytes = state
+        .platform
+        .heavy(move || ledger::to_xlsx(&STATS_SHEET, &rows))
+        .await?
+        .map_err(platform::Error::from)?;
+    Ok(bytes)
+}

@@ -165,6 +165,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(power::stats::stats).route_layer(g(Need::READ)),
         )
         .route(
+            "/power/stats.xlsx",
+            get(power::stats::xlsx).route_layer(g(Need::READ)),
+        )
+        .route(
             "/power/compare",
             get(power::compare).route_layer(g(Need::READ)),
         )
@@ -238,6 +242,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(reconsideration::stats::stats).route_layer(g(Need::READ)),
         )
         .route(
+            "/reconsideration/stats.xlsx",
+            get(reconsideration::stats::xlsx).route_layer(g(Need::READ)),
+        )
+        .route(
             "/reconsideration/import",
             get(reconsideration::ledger::import_page)
                 .route_layer(g(Need::LEGAL))
@@ -291,6 +299,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route(
             "/mediation/stats",
             get(mediation::stats).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/mediation/stats.xlsx",
+            get(mediation::stats_xlsx).route_layer(g(Need::READ)),
         )
         .route(
             "/mediation/import",

@@ -555,11 +555,12 @@ struct StatsPage {
     towns: Vec<TownLine>,
 }
 
-pub async fn stats(
-    State(state): State<AppState>,
-    session: Session,
-    Query(q): Query<StatsQuery>,
-) -> PageResult<impl IntoResponse> {
+/// The year and the reader's view of the figures (the towns under the reader).
+async fn read_stats(
+    state: &AppState,
+    session: &Session,
+    q: &StatsQuery,
+) -> PageResult<(i32, ModuleView)> {
     state
         .platform
         .require(
@@ -574,7 +575,30 @@ pub async fn stats(
         platform::Scope::Everything => None,
         platform::Scope::Subtree { root, .. } => Some(state.platform.org(root).await?),
     };
-    let view = module_view(&state, Module::Mediation, year, root.as_ref()).await?;
+    let view = module_view(state, Module::Mediation, year, root.as_ref()).await?;
+    Ok((year, view))
+}
+
+/// The statistics as a workbook.
+pub async fn stats_xlsx(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<Response> {
+    let (year, view) = read_stats(&state, &session, &q).await?;
+    let bytes = super::figures::view_xlsx(&state, view).await?;
+    Ok(super::orgs::xlsx_download(
+        &format!("{year}年人民调解统计.xlsx"),
+        bytes,
+    ))
+}
+
+pub async fn stats(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<impl IntoResponse> {
+    let (year, view) = read_stats(&state, &session, &q).await?;
     let mut towns = Vec::new();
     for town in state.platform.orgs_in_scope(&session.0.actor).await? {
         if town.kind.is_town_or_street() {

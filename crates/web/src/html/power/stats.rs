@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::Query;
-use crate::html::figures::{ModuleView, module_view};
+use crate::html::figures::{ModuleView, module_view, view_xlsx};
 use crate::html::{Layout, render};
 use crate::session::Session;
 
@@ -28,13 +28,13 @@ struct StatsPage {
     view: ModuleView,
 }
 
-pub async fn stats(
-    State(state): State<AppState>,
-    session: Session,
-    Query(q): Query<StatsQuery>,
-) -> PageResult<impl IntoResponse> {
+/// The year and the reader's view of the figures (a department sees its own items').
+async fn read(
+    state: &AppState,
+    session: &Session,
+    q: &StatsQuery,
+) -> PageResult<(i32, ModuleView)> {
     let year = q.year.unwrap_or_else(|| kernel::time::china_today().year());
-    // Within the reader's scope: a department sees its own items' figures.
     let org = match &session.0.actor.scope {
         platform::Scope::Everything => None,
         platform::Scope::Subtree { root, .. } => {
@@ -42,7 +42,30 @@ pub async fn stats(
             (org.parent_id.is_some() || !org.kind.is_government()).then_some(org)
         }
     };
-    let view = module_view(&state, Module::Power, year, org.as_ref()).await?;
+    let view = module_view(state, Module::Power, year, org.as_ref()).await?;
+    Ok((year, view))
+}
+
+/// The statistics as a workbook.
+pub async fn xlsx(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<axum::response::Response> {
+    let (year, view) = read(&state, &session, &q).await?;
+    let bytes = view_xlsx(&state, view).await?;
+    Ok(crate::html::orgs::xlsx_download(
+        &format!("{year}年权责清单统计.xlsx"),
+        bytes,
+    ))
+}
+
+pub async fn stats(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<StatsQuery>,
+) -> PageResult<impl IntoResponse> {
+    let (year, view) = read(&state, &session, &q).await?;
     render(StatsPage {
         layout: Layout::staff(&session.0, &format!("{year}年权责清单统计"), "power"),
         year,
