@@ -50,6 +50,9 @@ pub struct DisputeFilter {
     pub text: Option<String>,
     /// Open disputes received before this day (older than the target).
     pub open_before: Option<NaiveDate>,
+    /// The list's order chosen by its reader: a key of the store's sorts and whether
+    /// descending; None (or an unknown key): the latest received first.
+    pub sort: Option<(String, bool)>,
 }
 
 /// An organisation with the warnings its committee raises (人民调解法 第九条).

@@ -344,6 +344,17 @@ pub(crate) async fn numbers_of_year(
     Ok((mine, all))
 }
 
+/// The columns a dispute list may be ordered by, and their SQL.
+pub const SORTS: &[(&str, &str)] = &[
+    ("number", "d.number"),
+    ("received", "d.received_on"),
+    ("type", "d.dispute_type"),
+    ("source", "d.source"),
+    ("organization", "m.name"),
+    ("mediator", "p.name"),
+    ("outcome", "d.outcome"),
+];
+
 /// One page of the disputes a filter selects (none when `limit` is 0), and how many it selects.
 pub(crate) async fn dispute_page(
     db: &db::Db,
@@ -400,10 +411,22 @@ pub(crate) async fn dispute_page(
         return Ok((Vec::new(), total));
     }
     let mut q = filtered(DISPUTE_SELECT);
-    q.push(" ORDER BY d.received_on DESC, d.number DESC LIMIT ")
-        .bind(limit)
-        .push(" OFFSET ")
-        .bind(offset);
+    let order = match &f.sort {
+        Some((key, desc)) => SORTS.iter().find(|(k, _)| k == key).map(|(_, column)| {
+            let dir = if *desc { "DESC" } else { "ASC" };
+            format!(" ORDER BY {column} {dir}, d.number {dir}")
+        }),
+        None => None,
+    };
+    q.push(
+        order
+            .as_deref()
+            .unwrap_or(" ORDER BY d.received_on DESC, d.number DESC"),
+    )
+    .push(" LIMIT ")
+    .bind(limit)
+    .push(" OFFSET ")
+    .bind(offset);
     let items = q
         .fetch_all(conn)
         .await?

@@ -317,7 +317,21 @@ pub struct CaseFilter {
     /// Published decisions only (the public portal); its text is not matched on the applicant,
     /// whom the public sees masked.
     pub published: bool,
+    /// The list's order chosen by its reader: a key of [`SORTS`] and whether descending; None
+    /// (or an unknown key): the list's own order.
+    pub sort: Option<(String, bool)>,
 }
+
+/// The columns a case list may be ordered by, and their SQL.
+pub const SORTS: &[(&str, &str)] = &[
+    ("number", "c.number"),
+    ("applicant", "c.applicant"),
+    ("respondent", "c.respondent"),
+    ("act", "c.act_category"),
+    ("received", "c.received_on"),
+    ("stage", "c.stage"),
+    ("due", "c.decision_due"),
+];
 
 /// Cases the scope reaches, as the office or as the respondent.
 fn reaching(q: &mut Params, orgs: &OrgScope) {
@@ -397,7 +411,13 @@ fn read_summary(row: &db::Row) -> Result<CaseSummary, db::DbError> {
     })
 }
 
-fn order(f: &CaseFilter) -> &'static str {
+fn order(f: &CaseFilter) -> String {
+    if let Some((key, desc)) = &f.sort
+        && let Some((_, column)) = SORTS.iter().find(|(k, _)| k == key)
+    {
+        let dir = if *desc { "DESC" } else { "ASC" };
+        return format!(" ORDER BY {column} {dir}, c.number {dir}");
+    }
     if f.due_by.is_some() {
         " ORDER BY c.decision_due, c.number"
     } else if f.published {
@@ -405,6 +425,7 @@ fn order(f: &CaseFilter) -> &'static str {
     } else {
         " ORDER BY c.received_on DESC, c.number DESC"
     }
+    .to_string()
 }
 
 /// One page of the list's rows for `f`, and how many cases `f` selects (the count kept beside the
@@ -428,7 +449,7 @@ pub(crate) async fn summaries(
         &format!("SELECT {SUMMARY_COLUMNS} FROM reconsideration_cases c"),
         f,
     );
-    q.push(order(f))
+    q.push(&order(f))
         .push(" LIMIT ")
         .bind(limit)
         .push(" OFFSET ")
@@ -457,7 +478,7 @@ pub(crate) async fn list(
         &format!("SELECT {CASE_COLUMNS} FROM reconsideration_cases c"),
         f,
     );
-    q.push(order(f))
+    q.push(&order(f))
         .push(" LIMIT ")
         .bind(limit)
         .push(" OFFSET ")

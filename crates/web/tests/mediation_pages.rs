@@ -103,6 +103,20 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
         // Open since 2020: the list counts it among those open past the target.
         let (_, list) = text(town.get(app.url("/mediation")).send().await.unwrap()).await;
         assert!(list.contains("超期未结（1件）"), "{list}");
+        // Sortable by any column, the order marked.
+        let (_, sorted) = text(
+            town.get(app.url("/mediation?sort=-received&per=20"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            sorted.contains("aria-sort=\"descending\"")
+                && sorted.contains("href=\"?per=20&#38;sort=received\"")
+                && sorted.contains("<option value=\"20\" selected>"),
+            "{sorted}"
+        );
         // 导出 from the list gives exactly its view.
         for (query, n) in [("overdue=1", 1), ("outcome=success", 0)] {
             let bytes = town

@@ -491,6 +491,64 @@ pub fn choices<T: Copy>(
 }
 
 /// Page numbers around the current one, for the pager.
+/// A sortable column's header: a link that orders the list by the column (again: the other way),
+/// with the current order marked for the eye and for screen readers.
+pub struct SortHeader {
+    pub label: &'static str,
+    pub href: String,
+    /// ▲ or ▼ on the column the list is ordered by.
+    pub mark: &'static str,
+    /// aria-sort: ascending, descending or none.
+    pub aria: &'static str,
+}
+
+/// The headers of a list's sortable columns. `base`: the list's query without its order and
+/// page (ending in `&` when not empty); `current`: the order in force (`received`, `-received`).
+pub fn sort_headers(
+    base: &str,
+    current: &str,
+    columns: &[(&'static str, &'static str)],
+) -> Vec<SortHeader> {
+    columns
+        .iter()
+        .map(|(key, label)| {
+            let (mark, aria, next) = match current.strip_prefix('-') {
+                Some(k) if k == *key => ("▼", "descending", key.to_string()),
+                None if current == *key => ("▲", "ascending", format!("-{key}")),
+                _ => ("", "none", key.to_string()),
+            };
+            SortHeader {
+                label,
+                href: format!("?{base}sort={next}"),
+                mark,
+                aria,
+            }
+        })
+        .collect()
+}
+
+/// The order a list's `sort` parameter asks for: (key, descending).
+pub fn sort_of(sort: &str) -> Option<(String, bool)> {
+    let sort = sort.trim();
+    match sort.strip_prefix('-') {
+        Some(k) if !k.is_empty() => Some((k.to_string(), true)),
+        None if !sort.is_empty() => Some((sort.to_string(), false)),
+        _ => None,
+    }
+}
+
+/// The page sizes a list offers, the one in force selected (`default` when none was asked).
+pub fn page_sizes(per: Option<u32>, default: u32) -> Vec<Choice> {
+    [20, 50, 100, 200]
+        .into_iter()
+        .map(|n| Choice {
+            value: n.to_string(),
+            label: format!("{n}条"),
+            selected: per.unwrap_or(default) == n,
+        })
+        .collect()
+}
+
 pub struct Pager {
     pub page: u32,
     pub pages: u32,

@@ -62,10 +62,36 @@ pub struct ListForm {
     year: Option<i32>,
     page: Option<u32>,
     ok: Option<String>,
+    /// The order: a column's key, `-` before it for descending.
+    #[serde(default)]
+    pub sort: String,
+    /// Rows per page.
+    pub per: Option<u32>,
 }
+
+/// The dispute list's sortable columns.
+const SORTABLE: &[(&str, &str)] = &[
+    ("number", "纠纷编号"),
+    ("received", "受理日期"),
+    ("type", "类型"),
+    ("source", "来源"),
+    ("organization", "调解组织"),
+    ("mediator", "调解员"),
+    ("outcome", "结果"),
+];
 
 impl ListForm {
     pub fn base(&self) -> String {
+        let mut s = self.filters();
+        if !self.sort.is_empty() {
+            let sort: String = form_urlencoded::byte_serialize(self.sort.as_bytes()).collect();
+            s.push_str(&format!("sort={sort}&"));
+        }
+        s
+    }
+
+    /// The query of the filters and page size alone (for the sortable headers).
+    pub fn filters(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
             ("town", &self.town),
@@ -80,6 +106,9 @@ impl ListForm {
         }
         if let Some(y) = self.year {
             s.append_pair("year", &y.to_string());
+        }
+        if let Some(p) = self.per {
+            s.append_pair("per", &p.to_string());
         }
         let s = s.finish();
         if s.is_empty() { s } else { format!("{s}&") }
@@ -96,6 +125,8 @@ pub struct Row {
 #[template(path = "mediation/list.html")]
 struct ListPage {
     open_overdue: u64,
+    headers: Vec<super::SortHeader>,
+    sizes: Vec<Choice>,
     layout: Layout,
     form: ListForm,
     rows: Vec<Row>,
@@ -117,6 +148,7 @@ pub(crate) fn dispute_filter(form: &ListForm, before: chrono::NaiveDate) -> Disp
         year: form.year,
         text: some(&form.q),
         open_before: (form.overdue == "1").then_some(before),
+        sort: super::sort_of(&form.sort),
     }
 }
 
@@ -136,7 +168,7 @@ pub async fn list(
         .disputes(
             &session.0.actor,
             filter,
-            PageRequest::new(form.page, Some(50)),
+            PageRequest::new(form.page, Some(form.per.unwrap_or(50))),
         )
         .await?;
     // 超期未结 now (the figure open_overdue of this year), over the disputes the user may read.
@@ -154,6 +186,8 @@ pub async fn list(
         layout: Layout::staff(&session.0, "矛盾纠纷调处", "mediation")
             .with_notice(form.ok.as_deref()),
         open_overdue,
+        headers: super::sort_headers(&form.filters(), &form.sort, SORTABLE),
+        sizes: super::page_sizes(form.per, 50),
         pager: Pager::new(&page, form.base()),
         rows: page
             .items

@@ -99,9 +99,25 @@ pub(crate) fn case_filter(
         text: some(&form.q),
         due_by,
         year: form.year,
+        sort: super::sort_of(&form.sort),
         ..Default::default()
     })
 }
+
+fn urlencode(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
+/// The case list's sortable columns.
+const SORTABLE: &[(&str, &str)] = &[
+    ("number", "案件编号"),
+    ("applicant", "申请人"),
+    ("respondent", "被申请人"),
+    ("act", "行政行为"),
+    ("received", "收到申请"),
+    ("stage", "阶段"),
+    ("due", "审理期限"),
+];
 
 fn some(s: &str) -> Option<String> {
     (!s.trim().is_empty()).then(|| s.trim().to_string())
@@ -109,6 +125,11 @@ fn some(s: &str) -> Option<String> {
 
 #[derive(Deserialize, Default, Clone)]
 pub struct ListForm {
+    /// The order: a column's key, `-` before it for descending.
+    #[serde(default)]
+    pub sort: String,
+    /// Rows per page.
+    pub per: Option<u32>,
     #[serde(default)]
     stage: String,
     #[serde(default)]
@@ -126,6 +147,15 @@ pub struct ListForm {
 
 impl ListForm {
     pub fn base(&self) -> String {
+        let mut s = self.filters();
+        if !self.sort.is_empty() {
+            s.push_str(&format!("sort={}&", urlencode(&self.sort)));
+        }
+        s
+    }
+
+    /// The query of the filters and page size alone (for the sortable headers).
+    pub fn filters(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
             ("stage", &self.stage),
@@ -141,6 +171,9 @@ impl ListForm {
         if let Some(y) = self.year {
             s.append_pair("year", &y.to_string());
         }
+        if let Some(p) = self.per {
+            s.append_pair("per", &p.to_string());
+        }
         let s = s.finish();
         if s.is_empty() { s } else { format!("{s}&") }
     }
@@ -150,6 +183,8 @@ impl ListForm {
 #[template(path = "reconsideration/list.html")]
 struct ListPage {
     open_overdue: usize,
+    headers: Vec<super::SortHeader>,
+    sizes: Vec<Choice>,
     layout: Layout,
     form: ListForm,
     rows: Vec<Row>,
@@ -173,7 +208,7 @@ pub async fn list(
         .case_list(
             &session.0.actor,
             filter,
-            PageRequest::new(form.page, Some(PER_PAGE)),
+            PageRequest::new(form.page, Some(form.per.unwrap_or(PER_PAGE))),
         )
         .await?;
     // 已逾期 now: open cases past their decision deadline (the figure open_overdue).
@@ -187,6 +222,8 @@ pub async fn list(
         layout: Layout::staff(&session.0, "行政复议", "reconsideration")
             .with_notice(form.ok.as_deref()),
         open_overdue,
+        headers: super::sort_headers(&form.filters(), &form.sort, SORTABLE),
+        sizes: super::page_sizes(form.per, PER_PAGE),
         rows: page
             .items
             .iter()
