@@ -186,6 +186,34 @@ struct Row {
 
 impl Mediation {
     /// The figures of `year`, for the whole database or for the towns under `org`.
+    /// Disputes received in each month of `year` (for the charts), for the whole database or
+    /// the towns under `org`.
+    pub async fn monthly(&self, year: i32, org: Option<&Org>) -> Result<[u64; 12]> {
+        let towns = org.map(|o| OrgScope::under(&o.path));
+        let mut q = Params::new(
+            "SELECT substr(received_on, 6, 2), COUNT(*) FROM mediation_disputes WHERE received_on >= ",
+        );
+        q.bind(format!("{year:04}-01-01"))
+            .push(" AND received_on <= ")
+            .bind(format!("{year:04}-12-31"));
+        in_towns(&mut q, "town_id", towns.as_ref());
+        q.push(" GROUP BY substr(received_on, 6, 2)");
+        let mut conn = self.platform.db().conn().await?;
+        let mut out = [0u64; 12];
+        for r in q.fetch_all(&mut conn).await? {
+            let month: String = r.try_get(0)?;
+            let n: i64 = r.try_get(1)?;
+            if let Some(slot) = month
+                .parse::<usize>()
+                .ok()
+                .and_then(|m| out.get_mut(m.wrapping_sub(1)))
+            {
+                *slot = n as u64;
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<MediationStats> {
         self.tally(year, org, &mut Tally::counting()).await
     }

@@ -243,6 +243,14 @@ impl Reconsideration {
 
     /// The figures of `year`, for the whole database or for the cases handled by or brought
     /// against `org` and everything below it.
+    /// Applications received in each month of `year` (for the charts), for the whole database or
+    /// for the cases handled by or brought against `org` and below.
+    pub async fn monthly(&self, year: i32, org: Option<&Org>) -> Result<[u64; 12]> {
+        let orgs = org.map(|o| db::OrgScope::under(&o.path));
+        let mut conn = self.platform.db().conn().await?;
+        Ok(store::monthly(&mut conn, year, orgs.as_ref()).await?)
+    }
+
     pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<ReconsiderationStats> {
         self.tally(year, org, &mut Tally::counting()).await
     }

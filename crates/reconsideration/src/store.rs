@@ -333,6 +333,37 @@ pub const SORTS: &[(&str, &str)] = &[
     ("due", "c.decision_due"),
 ];
 
+/// Applications received in each month of `year` (January first), within `orgs`.
+pub(crate) async fn monthly(
+    conn: &mut db::Conn,
+    year: i32,
+    orgs: Option<&OrgScope>,
+) -> Result<[u64; 12], db::DbError> {
+    let mut q = Params::new(
+        "SELECT substr(c.received_on, 6, 2), COUNT(*) FROM reconsideration_cases c WHERE c.received_on >= ",
+    );
+    q.bind(format!("{year:04}-01-01"))
+        .push(" AND c.received_on <= ")
+        .bind(format!("{year:04}-12-31"));
+    if let Some(orgs) = orgs {
+        reaching(&mut q, orgs);
+    }
+    q.push(" GROUP BY substr(c.received_on, 6, 2)");
+    let mut out = [0u64; 12];
+    for r in q.fetch_all(conn).await? {
+        let month: String = r.try_get(0)?;
+        let n: i64 = r.try_get(1)?;
+        if let Some(slot) = month
+            .parse::<usize>()
+            .ok()
+            .and_then(|m| out.get_mut(m.wrapping_sub(1)))
+        {
+            *slot = n as u64;
+        }
+    }
+    Ok(out)
+}
+
 /// Cases the scope reaches, as the office or as the respondent.
 fn reaching(q: &mut Params, orgs: &OrgScope) {
     q.push(" AND (")

@@ -161,6 +161,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/static/fazhi.css", get(stylesheet))
         .route("/static/fazhi.js", get(script))
+        .route("/static/echarts.min.js", get(echarts))
         .fallback(html::not_found)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
@@ -260,6 +261,18 @@ async fn healthz(axum::extract::State(state): axum::extract::State<AppState>) ->
 
 async fn ping(state: &AppState) -> Result<(), platform::Error> {
     state.platform.ping().await
+}
+
+/// Apache ECharts (npm `echarts`, vendored by scripts/vendor-echarts), served from the binary:
+/// pages with charts load it, never from a CDN.
+async fn echarts() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        include_str!("../static/vendor/echarts-6.1.0.min.js"),
+    )
 }
 
 async fn script() -> impl IntoResponse {

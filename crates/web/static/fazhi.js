@@ -42,3 +42,37 @@
     })
     .catch(function () {});
 })();
+
+// 图表: an element with data-chart='{"type":"bar"|"line"|"pie","title":…,"labels":[…],"values":[…]}'
+// becomes an ECharts chart. ECharts (served by fazhi itself) is loaded only on pages with charts;
+// the table beside each chart states the same figures for readers without scripts.
+(function () {
+  const charts = document.querySelectorAll("[data-chart]");
+  if (!charts.length) return;
+  const draw = function () {
+    charts.forEach(function (el) {
+      let spec;
+      try { spec = JSON.parse(el.dataset.chart); } catch (e) { return; }
+      const chart = window.echarts.init(el, null, { renderer: "svg" });
+      const series = spec.type === "pie"
+        ? [{ type: "pie", radius: "65%", data: spec.labels.map(function (l, i) { return { name: l, value: spec.values[i] }; }) }]
+        : [{ type: spec.type, data: spec.values, itemStyle: { color: "#b42318" }, label: { show: spec.values.length <= 16, position: "top" } }];
+      chart.setOption({
+        title: { text: spec.title, left: "center", textStyle: { fontSize: 14 } },
+        tooltip: { trigger: spec.type === "pie" ? "item" : "axis" },
+        grid: { left: 48, right: 16, top: 40, bottom: 64 },
+        xAxis: spec.type === "pie" ? undefined : { type: "category", data: spec.labels, axisLabel: { interval: 0, rotate: spec.labels.length > 8 ? 40 : 0 } },
+        yAxis: spec.type === "pie" ? undefined : { type: "value", minInterval: 1 },
+        series: series,
+        animation: false,
+      });
+      el.dataset.drawn = "1";
+      window.addEventListener("resize", function () { chart.resize(); });
+    });
+  };
+  if (window.echarts) { draw(); return; }
+  const s = document.createElement("script");
+  s.src = "/static/echarts.min.js";
+  s.onload = draw;
+  document.head.append(s);
+})();

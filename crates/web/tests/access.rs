@@ -198,6 +198,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("POST", "/report/{year}/sections/{section}", May::Write),
     ("GET", "/static/fazhi.css", May::Public),
     ("GET", "/static/fazhi.js", May::Public),
+    ("GET", "/static/echarts.min.js", May::Public),
 ];
 
 /// Every (method, path) the router declares, read from its source: the pages' routes, the API's

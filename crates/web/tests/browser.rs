@@ -336,6 +336,16 @@ async fn an_application_is_registered_accepted_investigated_set_aside_and_the_ra
     .await;
     s.expect_text("counted", "#figure-direct_corrections .figure", "1")
         .await;
+    // The year by month and the decisions by type, drawn by ECharts served from fazhi itself.
+    s.wait_text("the monthly chart is drawn", "#chart-monthly svg", "12月")
+        .await;
+    s.wait_text(
+        "the decisions chart is drawn",
+        "#chart-by_decision_type svg",
+        "撤销",
+    )
+    .await;
+    s.keep_screenshot("stats").await;
 
     let _ = s.client.close().await;
     app.db.finish().await;

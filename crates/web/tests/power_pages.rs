@@ -522,6 +522,13 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             market_stats["total_items"], 2,
             "its own items: {market_stats}"
         );
+        let echarts = justice
+            .get(app.url("/static/echarts.min.js"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(echarts.status(), StatusCode::OK);
+        assert!(echarts.text().await.unwrap().contains("Apache"));
         // 导出 gives exactly the filtered view: the list's link carries its filters.
         let (_, filtered) = text(
             justice
@@ -579,6 +586,9 @@ async fn the_power_list_from_upload_to_the_public_portal() {
                 "{row}"
             );
             assert!(page.contains("下放事项数（按类别）"), "{page}");
+            // The counts by category as charts, drawn by the ECharts fazhi serves itself.
+            assert!(page.contains("id=\"chart-by_type\" data-chart="), "{page}");
+            assert!(!page.contains("cdn"), "{page}");
             // The same table as a workbook.
             let bytes = who
                 .get(app.url("/power/stats.xlsx?year=2020"))

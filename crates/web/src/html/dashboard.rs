@@ -62,6 +62,8 @@ struct DashboardPage {
     next_holiday: Option<String>,
     calendar_warning: Option<String>,
     tasks: Vec<Task>,
+    /// The year so far by month, for those who read the records.
+    charts: Vec<super::figures::ChartView>,
 }
 
 #[derive(Deserialize)]
@@ -302,6 +304,24 @@ pub async fn page(
     let calendar_warning = calendar_warning(&calendar, today);
 
     let tasks = todo(&state, actor, today).await?;
+    let mut charts = Vec::new();
+    if actor.can(Permission::ReadRecords) {
+        let year = today.year();
+        let root = match &actor.scope {
+            platform::Scope::Everything => None,
+            platform::Scope::Subtree { root, .. } => Some(p.org(root).await?),
+        };
+        charts.push(super::figures::ChartView::monthly(
+            "reconsideration-monthly",
+            &format!("{year}年行政复议收到申请（按月）"),
+            state.reconsideration.monthly(year, root.as_ref()).await?,
+        ));
+        charts.push(super::figures::ChartView::monthly(
+            "mediation-monthly",
+            &format!("{year}年受理矛盾纠纷（按月）"),
+            state.mediation.monthly(year, root.as_ref()).await?,
+        ));
+    }
     render(DashboardPage {
         layout: Layout::staff(&session.0, "工作台", "dashboard").with_notice(q.ok.as_deref()),
         org_kind: org.kind.label(),
@@ -311,6 +331,7 @@ pub async fn page(
         next_holiday: next_holiday(&calendar, today),
         calendar_warning,
         tasks,
+        charts,
     })
 }
 

@@ -26,10 +26,53 @@ pub struct FigureMap {
     pub rows: Vec<(String, String)>,
 }
 
+/// A chart of a statistics page: the figures it draws, for ECharts (see static/fazhi.js).
+pub struct ChartView {
+    pub id: String,
+    pub title: String,
+    /// {"type", "title", "labels", "values"} as JSON.
+    pub spec: String,
+}
+
+impl ChartView {
+    pub fn new(
+        id: &str,
+        kind: &str,
+        title: &str,
+        labels: Vec<String>,
+        values: Vec<f64>,
+    ) -> ChartView {
+        ChartView {
+            id: id.to_string(),
+            title: title.to_string(),
+            spec: serde_json::json!({
+                "type": kind,
+                "title": title,
+                "labels": labels,
+                "values": values,
+            })
+            .to_string(),
+        }
+    }
+
+    /// The year by month (1月 … 12月).
+    pub fn monthly(id: &str, title: &str, months: [u64; 12]) -> ChartView {
+        ChartView::new(
+            id,
+            "line",
+            title,
+            (1..=12).map(|m| format!("{m}月")).collect(),
+            months.iter().map(|n| *n as f64).collect(),
+        )
+    }
+}
+
 /// A module's figures of `year` for `org` (None: everything).
 pub struct ModuleView {
     pub figures: Vec<FigureRow>,
     pub maps: Vec<FigureMap>,
+    /// The year by month, and each count by category, as charts.
+    pub charts: Vec<ChartView>,
 }
 
 pub async fn module_view(
@@ -51,7 +94,23 @@ pub async fn module_view(
     let mut view = ModuleView {
         figures: Vec::new(),
         maps: Vec::new(),
+        charts: Vec::new(),
     };
+    let months = match module {
+        Module::Reconsideration => Some((
+            "收到申请数（按月）",
+            state.reconsideration.monthly(year, org).await?,
+        )),
+        Module::Mediation => Some((
+            "受理纠纷数（按月）",
+            state.mediation.monthly(year, org).await?,
+        )),
+        Module::Power => None,
+    };
+    if let Some((title, months)) = months {
+        view.charts
+            .push(ChartView::monthly("monthly", title, months));
+    }
     // In the module's own order (its definitions), maps after the plain figures.
     for (key, _) in &m.definitions {
         let full = format!("{}.{key}", module.code());
@@ -71,6 +130,19 @@ pub async fn module_view(
                     Some((word.to_string(), f.value.shown()))
                 })
                 .collect();
+            let values: Vec<f64> = rows
+                .iter()
+                .map(|(_, v)| v.trim_end_matches('%').parse().unwrap_or(0.0))
+                .collect();
+            if values.iter().any(|v| *v > 0.0) {
+                view.charts.push(ChartView::new(
+                    key,
+                    "bar",
+                    &report::figures::name(module, key),
+                    rows.iter().map(|(w, _)| w.clone()).collect(),
+                    values,
+                ));
+            }
             view.maps.push(FigureMap {
                 key: key.clone(),
                 name: report::figures::name(module, key),
