@@ -13,6 +13,7 @@ pub mod rules;
 mod stats;
 mod steps;
 mod store;
+mod store_stats;
 
 use db::DbError;
 use kernel::settings::{SettingDef, SettingKind};

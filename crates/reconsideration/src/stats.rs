@@ -10,7 +10,9 @@ use platform::Org;
 use serde::Serialize;
 
 use crate::model::{DecisionType, Method, WithdrawalReason};
-use crate::{COMPREHENSIVE_PARTS, DIRECT_TYPES, Error, RATE_BASE, Reconsideration, Result, store};
+use crate::{
+    COMPREHENSIVE_PARTS, DIRECT_TYPES, Error, RATE_BASE, Reconsideration, Result, store_stats,
+};
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct ReconsiderationStats {
@@ -248,7 +250,7 @@ impl Reconsideration {
     pub async fn monthly(&self, year: i32, org: Option<&Org>) -> Result<[u64; 12]> {
         let orgs = org.map(|o| db::OrgScope::under(&o.path));
         let mut conn = self.platform.db().conn().await?;
-        Ok(store::monthly(&mut conn, year, orgs.as_ref()).await?)
+        Ok(store_stats::monthly(&mut conn, year, orgs.as_ref()).await?)
     }
 
     pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<ReconsiderationStats> {
@@ -300,7 +302,7 @@ impl Reconsideration {
         let orgs = org.map(|o| db::OrgScope::under(&o.path));
         let mut conn = self.platform.db().conn().await?;
         let reference = reference_day(year, kernel::time::china_today());
-        let counts = store::counts(
+        let counts = store_stats::counts(
             &mut conn,
             year,
             reference,
