@@ -238,6 +238,32 @@ impl Platform {
     }
 
     /// The organisation chain from the top down to `org` (inclusive).
+    /// An organisation's full name as documents write it: the governments above it (not the
+    /// province) before its own name — 常州市新北区司法局; as a body (`as_government`) a government
+    /// or a town ends in 人民政府 (常州市新北区人民政府), a street in 办事处.
+    pub async fn full_name(&self, org: &Org, as_government: bool) -> Result<String> {
+        let ancestry = self.ancestry(org).await?;
+        let mut name: String = ancestry
+            .iter()
+            .filter(|o| o.kind.is_government() && o.id != org.id && !o.name.ends_with('省'))
+            .filter(|o| !org.name.starts_with(&o.name))
+            .map(|o| o.name.as_str())
+            .collect();
+        name.push_str(&org.name);
+        if as_government {
+            let suffix = match org.kind {
+                k if k.is_government() => "人民政府",
+                kernel::OrgKind::Town => "人民政府",
+                kernel::OrgKind::Street => "办事处",
+                _ => "",
+            };
+            if !name.ends_with(suffix) {
+                name.push_str(suffix);
+            }
+        }
+        Ok(name)
+    }
+
     pub async fn ancestry(&self, org: &Org) -> Result<Vec<Org>> {
         self.ancestry_at(&org.path).await
     }

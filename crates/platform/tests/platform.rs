@@ -722,3 +722,31 @@ async fn a_session_ended_on_one_server_ends_on_every_server() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn documents_name_organisations_by_their_full_name() {
+    for t in testkit::backends().await {
+        let p = Platform::new(t.db.clone(), SealKey::generate());
+        import(
+            &p,
+            "名称,类型,上级,行政区划代码,统一社会信用代码\n江苏省,省,,320000,\n常州市,市,江苏省,320400,\n新北区,区,常州市,320411,\n司法局,部门,新北区,,\n新北区住建局,部门,新北区,,\n孟河镇,镇,新北区,,\n",
+        )
+        .await
+        .unwrap();
+        let full = |name: &'static str, government: bool| {
+            let p = p.clone();
+            async move {
+                let org = p.resolve_org(name).await.unwrap();
+                p.full_name(&org, government).await.unwrap()
+            }
+        };
+        // The governments above, not the province; a name that already says its district
+        // is not said twice.
+        assert_eq!(full("新北区", true).await, "常州市新北区人民政府");
+        assert_eq!(full("新北区", false).await, "常州市新北区");
+        assert_eq!(full("司法局", true).await, "常州市新北区司法局");
+        assert_eq!(full("新北区住建局", true).await, "常州市新北区住建局");
+        assert_eq!(full("孟河镇", true).await, "常州市新北区孟河镇人民政府");
+        t.finish().await;
+    }
+}

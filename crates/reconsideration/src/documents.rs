@@ -273,11 +273,19 @@ impl Reconsideration {
         drop(conn);
         available(&case, &steps, kind).map_err(Error::Rule)?;
         let office = self.platform.org(&case.office_org_id).await?;
+        let office_name = self.platform.full_name(&office, false).await?;
+        // A document names the respondent of the tree by its full name (常州市新北区住建局).
+        let mut named = case.clone();
+        if let Some(id) = &case.respondent_org_id
+            && let Ok(org) = self.platform.org(id).await
+        {
+            named.respondent = self.platform.full_name(&org, true).await?;
+        }
         let doc = render(
-            &case,
+            &named,
             &steps,
             kind,
-            &office.name,
+            &office_name,
             kernel::time::china_today(),
         );
         let bytes = doc.to_docx()?;

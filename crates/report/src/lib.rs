@@ -101,6 +101,19 @@ pub struct Published {
     pub report: AnnualReport,
 }
 
+/// Who signs the government's report.
+pub const ISSUER: kernel::settings::SettingDef = kernel::settings::SettingDef {
+    key: "report.issuer",
+    label: "年度报告署名机关",
+    help: "政府年度报告落款的全称，如 常州市新北区人民政府；留空则由机构树生成（上级政府名称 + 本级名称 + 人民政府）",
+    default: "",
+    kind: kernel::settings::SettingKind::Text,
+    permission: kernel::Permission::ManageOrganisations,
+};
+
+/// The report's settings, for the settings page.
+pub const SETTINGS: &[kernel::settings::SettingDef] = &[ISSUER];
+
 /// The publication task of a year's report, for the dashboard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Due {
@@ -181,19 +194,36 @@ impl Report {
             .into_iter()
             .map(|t| (t.section, t.body))
             .collect();
-        Ok(AnnualReport::build(
-            year,
-            (org.id.as_str(), &org.name),
-            date,
-            figures,
-            &staff,
-        ))
+        let mut report =
+            AnnualReport::build(year, (org.id.as_str(), &org.name), date, figures, &staff);
+        report.issuer = self.issuer(org).await?;
+        Ok(report)
     }
 
-    /// The actor's report of `year` as it reads now.
+    /// Who signs the report of `org`: the setting 署名机关 for the top government, otherwise the
+    /// full name from the organisation tree (常州市 + 新北区 + 人民政府; 常州市新北区 + 司法局).
+    async fn issuer(&self, org: &Org) -> Result<String> {
+        let setting = db::settings::load(self.platform.db()).await?.value(&ISSUER);
+        if org.parent_id.is_none() && !setting.trim().is_empty() {
+            return Ok(setting.trim().to_string());
+        }
+        Ok(self.platform.full_name(org, true).await?)
+    }
+
+    /// The actor's report of `year` as it reads now: the published report, dated with its
+    /// publication, when nothing changed since; otherwise a draft dated `date` and marked 草稿.
     pub async fn draft(&self, actor: &Actor, year: i32, date: NaiveDate) -> Result<AnnualReport> {
         let org = self.readable(actor, year).await?;
-        self.draft_for(&org, year, date).await
+        let mut report = self.draft_for(&org, year, date).await?;
+        report.draft = true;
+        if let Some(p) = self.published(org.id.as_str(), year).await?
+            && p.report.sections == report.sections
+            && p.report.figures == report.figures
+        {
+            report.date = p.report.date;
+            report.draft = false;
+        }
+        Ok(report)
     }
 
     async fn readable(&self, actor: &Actor, year: i32) -> Result<Org> {

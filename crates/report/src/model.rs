@@ -50,6 +50,12 @@ pub struct AnnualReport {
     pub sections: Vec<Section>,
     /// The figures the text states, in the order of their first mention, with definitions.
     pub figures: Vec<Figure>,
+    /// Who signs it: the government's or the department's full name (常州市新北区人民政府).
+    #[serde(default)]
+    pub issuer: String,
+    /// Not (or no longer) the published text: dated with the day it was generated, marked 草稿.
+    #[serde(default)]
+    pub draft: bool,
 }
 
 impl AnnualReport {
@@ -120,6 +126,8 @@ impl AnnualReport {
             date,
             sections,
             figures: used,
+            issuer: org.to_string(),
+            draft: false,
         }
     }
 

@@ -12,9 +12,25 @@ fn line(pieces: &[Piece]) -> String {
     pieces.iter().map(plain).collect()
 }
 
+/// 成文日期: the publication date of a published report; a draft says so, with the day it was
+/// generated.
 fn date(r: &AnnualReport) -> String {
     use chrono::Datelike;
-    format!("{}年{}月{}日", r.date.year(), r.date.month(), r.date.day())
+    let day = format!("{}年{}月{}日", r.date.year(), r.date.month(), r.date.day());
+    if r.draft {
+        format!("草稿（生成于{day}）")
+    } else {
+        day
+    }
+}
+
+/// Who signs: the full name, or the organisation's name in reports stored before it was kept.
+fn issuer(r: &AnnualReport) -> &str {
+    if r.issuer.is_empty() {
+        &r.org
+    } else {
+        &r.issuer
+    }
 }
 
 /// The report as Markdown.
@@ -31,7 +47,7 @@ pub fn to_markdown(r: &AnnualReport) -> String {
             out.push_str("\n\n");
         }
     }
-    out.push_str(&format!("{}  \n{}\n\n", r.org, date(r)));
+    out.push_str(&format!("{}  \n{}\n\n", issuer(r), date(r)));
     if !r.figures.is_empty() {
         out.push_str(&format!(
             "## {APPENDIX}\n\n| 数据项 | 数值 | 口径 |\n|---|---|---|\n"
@@ -131,7 +147,7 @@ pub fn html_body(r: &AnnualReport, links: Links) -> String {
     }
     out.push_str(&format!(
         "<p class=\"signature\">{}<br>{}</p>\n",
-        escape(&r.org),
+        escape(issuer(r)),
         date(r)
     ));
     if !r.figures.is_empty() {
@@ -181,7 +197,7 @@ pub fn to_paper(r: &AnnualReport) -> Document {
         }
     }
     doc.push(Block::Signature {
-        issuer: r.org.clone(),
+        issuer: issuer(r).to_string(),
         date: date(r),
     });
     if !r.figures.is_empty() {

@@ -116,6 +116,8 @@ async fn the_report_is_written_checked_traced_and_published() {
             "{preview}"
         );
         assert!(!preview.contains("<code>"), "{preview}");
+        // Not yet published: a draft, dated with the day it was generated.
+        assert!(preview.contains("草稿（生成于"), "{preview}");
         let viewer = app.login("viewer").await;
         let (status, records) = text(
             viewer
@@ -210,6 +212,20 @@ async fn the_report_is_written_checked_traced_and_published() {
         assert!(
             page.contains("已向社会公开") && page.contains("已于2021-03-20公开"),
             "{page}"
+        );
+        // Published: the preview is the published text, dated with its publication and signed
+        // with the full name.
+        let (_, preview) = text(
+            justice
+                .get(app.url("/report/2020/preview"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(
+            preview.contains("示例区人民政府<br>2021年3月20日") && !preview.contains("草稿"),
+            "{preview}"
         );
         let public = app.client();
         let (_, list) = text(public.get(app.url("/gongkai/baogao")).send().await.unwrap()).await;

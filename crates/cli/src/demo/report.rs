@@ -23,6 +23,16 @@ const PLAN: &str = "{next_year}年，{org}将重点做好以下工作：
 /// Writes the staff sections of the 2020 report as the 司法局's officer and publishes it.
 pub async fn load(platform: &Platform, password: &str) -> Result<String, String> {
     let staff = super::power::login(platform, "sfj", password).await?;
+    // The district's tree begins at 新北区; the report is signed with the government's full name.
+    platform
+        .update_setting_in(
+            &platform::Actor::cli("demo"),
+            report::SETTINGS,
+            "report.issuer",
+            "常州市新北区人民政府",
+        )
+        .await
+        .map_err(|e| e.to_string())?;
     let report = Report::new(platform.clone());
     for (section, text) in [
         ("first_responsible", FIRST_RESPONSIBLE),
