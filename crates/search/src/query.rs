@@ -300,47 +300,78 @@ fn escape(text: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The text around the first occurrence of a query word.
+/// The text around the first occurrence of a query word, every occurrence of every query word
+/// in it marked (【】 in the plain text, `<mark>` in the HTML).
 fn snippet(body: &str, words: &[String]) -> (String, String) {
-    let lower = body.to_lowercase();
-    let found = words
+    let chars: Vec<char> = body.chars().collect();
+    let lower: Vec<char> = body.chars().flat_map(char::to_lowercase).collect();
+    // Lower-casing keeps one char per char for the texts searched (Chinese, ASCII); otherwise
+    // matching falls back to the text as written.
+    let hay = if lower.len() == chars.len() {
+        &lower
+    } else {
+        &chars
+    };
+    let needles: Vec<Vec<char>> = words
         .iter()
-        .filter_map(|w| lower.find(&w.to_lowercase()).map(|at| (at, w.len())))
-        .min();
-    let chars: Vec<(usize, char)> = body.char_indices().collect();
-    let (start_byte, len) = found.unwrap_or((0, 0));
-    let at = chars
-        .iter()
-        .position(|(i, _)| *i >= start_byte)
-        .unwrap_or(0);
-    let from = at.saturating_sub(30);
-    let end_byte = start_byte + len;
-    let upto = chars
-        .iter()
-        .position(|(i, _)| *i >= end_byte)
-        .unwrap_or(chars.len());
-    let to = (upto + 60).min(chars.len());
-    let piece = |a: usize, b: usize| -> String { chars[a..b].iter().map(|(_, c)| *c).collect() };
-    let (before, matched, after) = (
-        piece(from, at),
-        piece(at, upto.max(at)),
-        piece(upto.max(at), to),
-    );
+        .map(|w| {
+            w.chars()
+                .flat_map(char::to_lowercase)
+                .collect::<Vec<char>>()
+        })
+        .filter(|w| !w.is_empty())
+        .collect();
+    let mut marks: Vec<(usize, usize)> = Vec::new();
+    for needle in &needles {
+        let mut i = 0;
+        while i + needle.len() <= hay.len() {
+            if hay[i..i + needle.len()] == needle[..] {
+                marks.push((i, i + needle.len()));
+                i += needle.len();
+            } else {
+                i += 1;
+            }
+        }
+    }
+    marks.sort();
+    // Overlapping matches (行政 and 行政复议) are one mark.
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in marks {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    let Some(&(first, first_end)) = merged.first() else {
+        let to = chars.len().min(90);
+        let tail = if to < chars.len() { "…" } else { "" };
+        let plain: String = chars[..to].iter().collect::<String>() + tail;
+        return (plain.clone(), escape(&plain));
+    };
+    let from = first.saturating_sub(30);
+    let to = (first_end + 60).min(chars.len());
     let lead = if from > 0 { "…" } else { "" };
     let tail = if to < chars.len() { "…" } else { "" };
-    if matched.is_empty() {
-        let plain = format!("{}{tail}", piece(0, to.max(at)));
-        return (plain.clone(), escape(&plain));
-    }
-    (
-        format!("{lead}{before}【{matched}】{after}{tail}"),
-        format!(
-            "{lead}{}<mark>{}</mark>{}{tail}",
+    let (mut plain, mut html) = (lead.to_string(), lead.to_string());
+    let mut at = from;
+    for &(a, b) in merged.iter().filter(|(a, _)| *a >= from && *a < to) {
+        let b = b.min(to);
+        let before: String = chars[at..a].iter().collect();
+        let matched: String = chars[a..b].iter().collect();
+        plain.push_str(&format!("{before}【{matched}】"));
+        html.push_str(&format!(
+            "{}<mark>{}</mark>",
             escape(&before),
-            escape(&matched),
-            escape(&after)
-        ),
-    )
+            escape(&matched)
+        ));
+        at = b;
+    }
+    let rest: String = chars[at..to].iter().collect();
+    plain.push_str(&rest);
+    plain.push_str(tail);
+    html.push_str(&escape(&rest));
+    html.push_str(tail);
+    (plain, html)
 }
 
 #[cfg(test)]
@@ -360,6 +391,26 @@ mod tests {
         );
         let (none, _) = snippet("短文", &["不在".to_string()]);
         assert_eq!(none, "短文");
+    }
+
+    #[test]
+    fn snippets_mark_every_query_word() {
+        let (plain, html) = snippet(
+            "申请人申请行政复议，行政复议机关应当受理；申请期限为六十日。",
+            &[
+                "行政复议".to_string(),
+                "申请期限".to_string(),
+                "行政".to_string(),
+            ],
+        );
+        assert_eq!(
+            plain,
+            "申请人申请【行政复议】，【行政复议】机关应当受理；【申请期限】为六十日。"
+        );
+        assert_eq!(html.matches("<mark>").count(), 3, "{html}");
+        // Case does not matter for Latin letters.
+        let (plain, _) = snippet("依照PPP项目合同", &["ppp".to_string()]);
+        assert!(plain.contains("【PPP】"), "{plain}");
     }
 
     #[test]

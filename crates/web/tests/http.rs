@@ -836,6 +836,11 @@ async fn the_law_base_pages_search_compare_and_cite() {
             page.contains("《行政处罚法》第五十八条") && page.contains("<mark>法制审核</mark>"),
             "{page}"
         );
+        // The hit opens the law at its article.
+        assert!(
+            page.contains("#a58\">《行政处罚法》第五十八条</a>"),
+            "{page}"
+        );
         let laws = laws::Laws::new(app.platform.clone());
         let law = laws.law_named("行政复议法").await.unwrap();
         let law_page = viewer

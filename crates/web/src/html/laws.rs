@@ -36,7 +36,7 @@ pub struct SearchForm {
 
 /// One page of results, shared by the staff and the public search.
 pub struct Results {
-    pub hits: Vec<Hit>,
+    pub hits: Vec<HitView>,
     pub total: usize,
     pub note: Option<String>,
     pub page: usize,
@@ -86,7 +86,14 @@ fn run_search(
     Ok(Some(Results {
         pages: found.total.div_ceil(PER_PAGE).clamp(1, 50),
         total: found.total,
-        hits: found.hits,
+        hits: found
+            .hits
+            .into_iter()
+            .map(|h| HitView {
+                anchor: article_anchor(&h.article),
+                h,
+            })
+            .collect(),
         note: found.note,
         page,
         base,
@@ -137,6 +144,31 @@ pub struct ArticleView {
     pub citations: Vec<String>,
     /// The article's anchor on the page (`a12`, `a12-1` for 第十二条之一).
     pub anchor: String,
+}
+
+/// A search hit with the anchor of its article on the law page (the hit opens the law there).
+pub struct HitView {
+    pub h: Hit,
+    /// `#a35`, or empty when the label is not an article's.
+    pub anchor: String,
+}
+
+/// `#a35` for 第三十五条, `#a20-1` for 第二十条之一.
+fn article_anchor(label: &str) -> String {
+    let Some(rest) = label.trim().strip_prefix('第') else {
+        return String::new();
+    };
+    let Some((number, after)) = rest.split_once('条') else {
+        return String::new();
+    };
+    let suffix = after
+        .strip_prefix('之')
+        .and_then(laws::numerals::parse)
+        .unwrap_or(0);
+    match laws::numerals::parse(number) {
+        Some(n) => format!("#{}", anchor(ArticleNo { number: n, suffix })),
+        None => String::new(),
+    }
 }
 
 /// The anchor of an article on the law page, which citations link to.
