@@ -437,6 +437,9 @@ async fn a_town_officer_logs_and_concludes_a_dispute_and_the_public_roster_masks
     s.goto(&app.url("/gongkai/tiaojie")).await;
     s.expect_text("the mediator", "#roster", "甲调解员").await;
     s.expect_text("masked", "#roster", "138****5678").await;
+    s.expect_text("the portal's own header", "header.portal", "行政复议决定")
+        .await;
+    s.keep_screenshot("portal").await;
     let roster = s.text("roster", "#roster").await;
     if roster.contains("13812345678") {
         s.fail("the phone is masked", roster).await;

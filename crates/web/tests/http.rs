@@ -1407,3 +1407,35 @@ async fn an_upload_form_carries_its_token_in_the_body_not_the_address() {
         finish(app).await;
     }
 }
+
+#[tokio::test]
+async fn every_public_page_has_the_portal_s_one_layout() {
+    for app in apps().await {
+        let public = app.client();
+        for path in [
+            "/gongkai",
+            "/gongkai/quanze",
+            "/gongkai/fuyi",
+            "/gongkai/tiaojie",
+            "/gongkai/baogao",
+            "/gongkai/falv",
+            "/gongkai/jigou",
+        ] {
+            let response = public.get(app.url(path)).send().await.unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "{path}");
+            let page = response.text().await.unwrap();
+            assert!(
+                page.contains("<header class=\"top portal\">")
+                    && page.contains("aria-label=\"公开栏目\"")
+                    && page.contains("返回政务公开首页")
+                    && page.contains("· 政务公开</title>"),
+                "{path}: {page}"
+            );
+            assert!(
+                !page.contains("法治政府建设管理平台</a>"),
+                "{path}: the staff frame"
+            );
+        }
+        finish(app).await;
+    }
+}

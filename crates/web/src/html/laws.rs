@@ -519,6 +519,6 @@ pub async fn public_law(
     Path(id): Path<String>,
     Query(compare): Query<Compare>,
 ) -> PageResult<impl IntoResponse> {
-    let layout = Layout::public("法律法规");
+    let layout = Layout::portal("法律法规");
     render(law_page(&state, &id, &compare, false, layout, false).await?)
 }

@@ -386,6 +386,8 @@ pub struct UserBar {
 
 /// What every staff page's frame needs.
 pub struct Layout {
+    /// A page of the public portal: its header, navigation and footer.
+    pub portal: bool,
     pub title: String,
     pub user: Option<UserBar>,
     pub nav: Vec<NavItem>,
@@ -396,6 +398,7 @@ pub struct Layout {
 impl Layout {
     pub fn staff(session: &SessionInfo, title: &str, active: &str) -> Layout {
         Layout {
+            portal: false,
             title: title.to_string(),
             user: Some(UserBar {
                 display_name: session.actor.display_name(),
@@ -408,8 +411,17 @@ impl Layout {
         }
     }
 
+    /// A page of the public portal (/gongkai): one header, navigation and footer for all.
+    pub fn portal(title: &str) -> Layout {
+        Layout {
+            portal: true,
+            ..Layout::public(title)
+        }
+    }
+
     pub fn public(title: &str) -> Layout {
         Layout {
+            portal: false,
             title: title.to_string(),
             user: None,
             nav: Vec::new(),

@@ -20,7 +20,7 @@ struct RosterPage {
 pub async fn roster(State(state): State<AppState>) -> PageResult<impl IntoResponse> {
     let today = kernel::time::china_today();
     render(RosterPage {
-        layout: Layout::public("人民调解员名册与调解组织"),
+        layout: Layout::portal("人民调解员名册与调解组织"),
         roster: state.mediation.public_roster(today).await?,
         organizations: state.mediation.public_organizations().await?,
     })

@@ -46,7 +46,7 @@ pub async fn list(
         )
     };
     render(ListPage {
-        layout: Layout::public("行政复议决定公开"),
+        layout: Layout::portal("行政复议决定公开"),
         pager: Pager::new(&page, base),
         cases: page.items,
         q: q.q,
@@ -66,7 +66,7 @@ pub async fn case(
 ) -> PageResult<impl IntoResponse> {
     let c = state.reconsideration.published_case(&id).await?;
     render(CasePage {
-        layout: Layout::public(&format!("行政复议决定 {}", c.number)),
+        layout: Layout::portal(&format!("行政复议决定 {}", c.number)),
         c,
     })
 }
