@@ -256,7 +256,20 @@ pub struct ItemFilter {
     pub text: Option<String>,
     /// The cancelled items (their 取消 version holds on the date) instead of those in force.
     pub cancelled: bool,
+    /// The list's order chosen by its reader: a key of [`SORTS`] and whether descending; None
+    /// (or an unknown key): by code.
+    pub sort: Option<(String, bool)>,
 }
+
+/// The columns an item list may be ordered by, and their SQL.
+pub const SORTS: &[(&str, &str)] = &[
+    ("code", "i.code"),
+    ("name", "v.name"),
+    ("type", "v.item_type"),
+    ("org", "o.name"),
+    ("level", "v.level"),
+    ("from", "v.valid_from"),
+];
 
 fn filtered(select: &str, on: NaiveDate, f: &ItemFilter) -> Params {
     let mut q = Params::new(select);
@@ -324,7 +337,17 @@ pub(crate) async fn items_on(
         .count(conn, versions, &filtered(count_select, on, f))
         .await?;
     let mut q = filtered(ITEM_SELECT, on, f);
-    q.push(" ORDER BY i.code LIMIT ")
+    let order = f
+        .sort
+        .as_ref()
+        .and_then(|(key, desc)| {
+            let (_, column) = SORTS.iter().find(|(k, _)| k == key)?;
+            let dir = if *desc { "DESC" } else { "ASC" };
+            Some(format!(" ORDER BY {column} {dir}, i.code {dir}"))
+        })
+        .unwrap_or_else(|| " ORDER BY i.code".to_string());
+    q.push(&order)
+        .push(" LIMIT ")
         .bind(limit)
         .push(" OFFSET ")
         .bind(offset);

@@ -529,6 +529,30 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             .unwrap();
         assert_eq!(echarts.status(), StatusCode::OK);
         assert!(echarts.text().await.unwrap().contains("Apache"));
+        // Sortable by any column, both ways; the page size kept.
+        let (_, sorted) = text(
+            justice
+                .get(app.url("/power?sort=-code&per=20"))
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        let codes: Vec<&str> = ["E0001", "E0002", "E0003"]
+            .into_iter()
+            .filter(|c| sorted.contains(&format!(">{c}<")))
+            .collect();
+        assert_eq!(codes.len(), 3, "{sorted}");
+        let at = |c: &str| sorted.find(&format!(">{c}<")).unwrap();
+        assert!(
+            at("E0003") < at("E0002") && at("E0002") < at("E0001"),
+            "{sorted}"
+        );
+        assert!(sorted.contains("aria-sort=\"descending\""), "{sorted}");
+        assert!(
+            sorted.contains("<option value=\"20\" selected>"),
+            "{sorted}"
+        );
         // 导出 gives exactly the filtered view: the list's link carries its filters.
         let (_, filtered) = text(
             justice

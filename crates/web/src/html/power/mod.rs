@@ -116,7 +116,22 @@ pub struct ListForm {
     #[serde(default)]
     pub on: String,
     pub page: Option<u32>,
+    /// The order: a column's key, `-` before it for descending.
+    #[serde(default)]
+    pub sort: String,
+    /// Rows per page.
+    pub per: Option<u32>,
 }
+
+/// The item list's sortable columns.
+const SORTABLE: &[(&str, &str)] = &[
+    ("code", "事项编码"),
+    ("name", "事项名称"),
+    ("type", "事项类型"),
+    ("org", "实施主体"),
+    ("level", "实施层级"),
+    ("from", "本版起始"),
+];
 
 impl ListForm {
     pub fn filter(&self) -> ItemFilter {
@@ -128,12 +143,23 @@ impl ListForm {
             town: some(&self.town),
             text: some(&self.q),
             cancelled: self.status == "cancelled",
+            sort: super::sort_of(&self.sort),
             ..Default::default()
         }
     }
 
     /// The query string without the page, for the pager.
     pub fn base(&self) -> String {
+        let mut s = self.filters();
+        if !self.sort.is_empty() {
+            let sort: String = form_urlencoded::byte_serialize(self.sort.as_bytes()).collect();
+            s.push_str(&format!("sort={sort}&"));
+        }
+        s
+    }
+
+    /// The query of the filters, date and page size alone (for the sortable headers).
+    pub fn filters(&self) -> String {
         let mut s = form_urlencoded::Serializer::new(String::new());
         for (k, v) in [
             ("department", &self.department),
@@ -147,6 +173,9 @@ impl ListForm {
             if !v.is_empty() {
                 s.append_pair(k, v);
             }
+        }
+        if let Some(p) = self.per {
+            s.append_pair("per", &p.to_string());
         }
         let s = s.finish();
         if s.is_empty() { s } else { format!("{s}&") }
@@ -187,6 +216,8 @@ pub fn row(item: &Item) -> Row {
 struct ListPage {
     layout: Layout,
     form: ListForm,
+    headers: Vec<super::SortHeader>,
+    sizes: Vec<Choice>,
     on: NaiveDate,
     rows: Vec<Row>,
     pager: Pager,
@@ -204,7 +235,7 @@ pub async fn list(
     Query(form): Query<ListForm>,
 ) -> PageResult<impl IntoResponse> {
     let on = form_date(&form.on, "日期")?;
-    let request = PageRequest::new(form.page, Some(PER_PAGE));
+    let request = PageRequest::new(form.page, Some(form.per.unwrap_or(PER_PAGE)));
     let page = state
         .power
         .items(&session.0.actor, on, form.filter(), request)
@@ -215,6 +246,8 @@ pub async fn list(
         on,
         rows: page.items.iter().map(row).collect(),
         pager: Pager::new(&page, form.base()),
+        headers: super::sort_headers(&form.filters(), &form.sort, SORTABLE),
+        sizes: super::page_sizes(form.per, PER_PAGE),
         departments: department_choices(&state, Some(&session.0), &form.department).await?,
         types: type_choices(&form.item_type),
         levels: level_choices(&form.level),
