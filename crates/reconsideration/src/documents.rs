@@ -260,6 +260,30 @@ pub fn render(
 
 impl Reconsideration {
     /// Generates a document of the case and keeps it with the case.
+    /// A published decision as the public reads it: the decision document of the case with the
+    /// applicant and third party masked (张*), no ID number, dated with the decision. None when
+    /// the case was not concluded by a decision.
+    pub async fn published_decision(&self, id: &str) -> Result<Option<(Case, Document)>> {
+        let case = self.published_case(id).await?;
+        let mut conn = self.platform.db().conn().await?;
+        let steps = store::steps(&mut conn, id).await?;
+        drop(conn);
+        if available(&case, &steps, DocumentKind::Decision).is_err() {
+            return Ok(None);
+        }
+        let office = self.platform.org(&case.office_org_id).await?;
+        let office_name = self.platform.full_name(&office, false).await?;
+        let mut named = case.clone();
+        if let Some(org) = &case.respondent_org_id
+            && let Ok(org) = self.platform.org(org).await
+        {
+            named.respondent = self.platform.full_name(&org, true).await?;
+        }
+        let on = case.concluded_on.unwrap_or(case.received_on);
+        let doc = render(&named, &steps, DocumentKind::Decision, &office_name, on);
+        Ok(Some((named, doc)))
+    }
+
     pub async fn generate_document(
         &self,
         actor: &Actor,

@@ -198,6 +198,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("POST", "/report/{year}/sections/{section}", May::Write),
     ("GET", "/static/fazhi.css", May::Public),
     ("GET", "/static/fazhi.js", May::Public),
+    ("GET", "/gongkai/fuyi/{id}/decision.docx", May::Public),
     ("GET", "/static/echarts.min.js", May::Public),
 ];
 

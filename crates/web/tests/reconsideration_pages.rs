@@ -195,6 +195,52 @@ async fn a_case_from_intake_to_its_published_decision() {
             page.contains("行复〔2020〕1号") && page.contains("张*") && !page.contains("张三"),
             "{page}"
         );
+        // The decision's full text, masked, and its download.
+        let case_link = page
+            .split("href=\"")
+            .find(|s| s.starts_with("/gongkai/fuyi/"))
+            .and_then(|s| s.split('"').next())
+            .unwrap()
+            .to_string();
+        let (status, public_case) =
+            text(app.client().get(app.url(&case_link)).send().await.unwrap()).await;
+        assert_eq!(status, StatusCode::OK);
+        let full = public_case
+            .split("id=\"decision-text\"")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{public_case}"));
+        assert!(
+            full.contains("行政复议决定书") || full.contains("申请人"),
+            "{full}"
+        );
+        assert!(
+            full.contains("张*") && !public_case.contains("张三"),
+            "{full}"
+        );
+        assert!(!public_case.contains("11010519491231002X"));
+        let docx = app
+            .client()
+            .get(app.url(&format!("{case_link}/decision.docx")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(docx.status(), StatusCode::OK);
+        let bytes = docx.bytes().await.unwrap();
+        assert!(bytes.starts_with(b"PK"));
+        let xml = {
+            use std::io::Read;
+            let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes.to_vec())).unwrap();
+            let mut xml = String::new();
+            zip.by_name("word/document.xml")
+                .unwrap()
+                .read_to_string(&mut xml)
+                .unwrap();
+            xml
+        };
+        assert!(
+            xml.contains("张*") && !xml.contains("张三"),
+            "masked in the file too"
+        );
 
         // The respondent's officer reads the case but cannot act on it.
         let market = app.login("market").await;

@@ -279,6 +279,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/gongkai/fuyi", get(reconsideration::public::list))
         .route("/gongkai/fuyi/{id}", get(reconsideration::public::case))
         .route(
+            "/gongkai/fuyi/{id}/decision.docx",
+            get(reconsideration::public::decision_docx),
+        )
+        .route(
             "/mediation",
             get(mediation::list)
                 .route_layer(g(Need::READ))

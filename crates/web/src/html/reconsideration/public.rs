@@ -58,6 +58,9 @@ pub async fn list(
 struct CasePage {
     layout: Layout,
     c: Case,
+    /// The decision's text, the applicant masked, paragraph by paragraph.
+    text: Vec<String>,
+    id: String,
 }
 
 pub async fn case(
@@ -65,8 +68,56 @@ pub async fn case(
     Path(id): Path<String>,
 ) -> PageResult<impl IntoResponse> {
     let c = state.reconsideration.published_case(&id).await?;
+    let text = match state.reconsideration.published_decision(&id).await? {
+        Some((_, doc)) => doc
+            .plain_text()
+            .lines()
+            .map(str::trim)
+            .filter(|l| !l.is_empty())
+            .map(str::to_string)
+            .collect(),
+        None => Vec::new(),
+    };
     render(CasePage {
         layout: Layout::portal(&format!("行政复议决定 {}", c.number)),
         c,
+        text,
+        id,
     })
+}
+
+/// The published decision as a .docx, the applicant masked.
+pub async fn decision_docx(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> PageResult<axum::response::Response> {
+    let Some((case, doc)) = state.reconsideration.published_decision(&id).await? else {
+        return Err(crate::error::WebError::new(
+            kernel::ErrorCode::NotFound,
+            "该案件没有公开的决定书",
+        )
+        .into());
+    };
+    let bytes = state
+        .platform
+        .heavy(move || doc.to_docx())
+        .await?
+        .map_err(|e| crate::error::WebError::invalid(e.to_string()))?;
+    let name = format!("行政复议决定书-{}.docx", case.number);
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"decision.docx\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }
