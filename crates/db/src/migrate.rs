@@ -42,6 +42,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (12, "power year end", "0012_power_year_end.sql"),
     (13, "audit checkpoints", "0013_audit_checkpoints.sql"),
     (14, "import jobs", "0014_import_jobs.sql"),
+    (15, "mediation contacts", "0015_mediation_contacts.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

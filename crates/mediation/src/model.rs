@@ -107,6 +107,9 @@ pub struct Organization {
     pub members: i64,
     /// The current committee's term began (a 3-year term, 第九条).
     pub term_started_on: Option<NaiveDate>,
+    /// Where the public finds it, and its public telephone (shown on the portal as written).
+    pub address: String,
+    pub phone: String,
 }
 
 /// A mediator on the roster; the phone is sealed in storage and only its masked form leaves.

@@ -20,8 +20,8 @@ fn date(text: &str) -> Option<NaiveDate> {
 
 pub(crate) async fn organizations(conn: &mut db::Conn) -> Result<Vec<Organization>, db::DbError> {
     db::query(
-        "SELECT m.id, m.name, m.kind, m.town_id, o.name, m.standardized, m.founded_on, m.members, m.term_started_on \
-         FROM mediation_organizations m JOIN orgs o ON o.id = m.town_id ORDER BY m.name",
+        "SELECT m.id, m.name, m.kind, m.town_id, o.name, m.standardized, m.founded_on, m.members, m.term_started_on, \
+         m.address, m.phone FROM mediation_organizations m JOIN orgs o ON o.id = m.town_id ORDER BY m.name",
     )
     .fetch_all(conn)
     .await?
@@ -39,6 +39,8 @@ pub(crate) async fn organizations(conn: &mut db::Conn) -> Result<Vec<Organizatio
             founded_on: date(&founded).unwrap_or_default(),
             members: r.try_get(7)?,
             term_started_on: r.try_get::<Option<String>, _>(8)?.and_then(|t| date(&t)),
+            address: r.try_get(9)?,
+            phone: r.try_get(10)?,
         })
     })
     .collect()
@@ -52,10 +54,10 @@ pub(crate) async fn upsert_organization(
     let now = tx.now_text();
     let sql = if update {
         "UPDATE mediation_organizations SET name = $2, kind = $3, town_id = $4, standardized = $5, founded_on = $6, \
-         members = $7, term_started_on = $8, updated_at = $9 WHERE id = $1"
+         members = $7, term_started_on = $8, updated_at = $9, address = $10, phone = $11 WHERE id = $1"
     } else {
         "INSERT INTO mediation_organizations (id, name, kind, town_id, standardized, founded_on, members, term_started_on, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9)"
+         created_at, updated_at, address, phone) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11)"
     };
     db::query(sql)
         .bind(o.id.as_str())
@@ -67,6 +69,8 @@ pub(crate) async fn upsert_organization(
         .bind(o.members)
         .bind(o.term_started_on.map(day))
         .bind(now)
+        .bind(&o.address)
+        .bind(&o.phone)
         .execute(tx.conn())
         .await?;
     Ok(())

@@ -45,7 +45,7 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
             &app,
             &justice,
             "mediation-organizations",
-            "组织名称,组织类型,所属镇街,是否标准化,设立日期\n示例村人民调解委员会,村居,示例镇,是,2015-01-01\n",
+            "组织名称,组织类型,所属镇街,是否标准化,设立日期,地址,联系电话\n示例村人民调解委员会,村居,示例镇,是,2015-01-01,示例镇示例村村民委员会二楼,0519-85001234\n",
         )
         .await;
         assert_eq!(status, StatusCode::OK, "{page}");
@@ -227,6 +227,11 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
             page.contains("甲调解员")
                 && page.contains("138****5678")
                 && !page.contains("13812345678"),
+            "{page}"
+        );
+        // Where the public finds the organisation: its address and public phone.
+        assert!(
+            page.contains("<td>示例镇示例村村民委员会二楼</td><td>0519-85001234</td>"),
             "{page}"
         );
         app.db.finish().await;

@@ -40,6 +40,11 @@ pub const ORGANIZATIONS: Layout = Layout {
         Column::required("设立日期", "YYYY-MM-DD"),
         Column::optional("委员人数", "人民调解委员会委员人数（三至九人）"),
         Column::optional("本届起始日期", "本届委员会任期开始日期（每届三年）"),
+        Column::optional("地址", "群众前往调解的地址，在政务公开中公布"),
+        Column::optional(
+            "联系电话",
+            "组织的公开电话（不是个人手机），在政务公开中公布",
+        ),
     ],
 };
 
@@ -219,6 +224,8 @@ impl Mediation {
                 founded_on: founded,
                 members,
                 term_started_on: term,
+                address: record.get("地址").trim().to_string(),
+                phone: record.get("联系电话").trim().to_string(),
             };
             match existing {
                 Some(e) if *e == o => unchanged += 1,
@@ -482,6 +489,8 @@ impl Mediation {
                             String::new()
                         },
                         day(o.term_started_on),
+                        o.address,
+                        o.phone,
                     ]
                 })
                 .collect(),
