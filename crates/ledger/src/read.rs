@@ -26,9 +26,16 @@ pub struct Sheet {
 pub struct Record {
     pub line: usize,
     values: Vec<(&'static str, String)>,
+    /// The layout's columns the file has (an optional column may be absent).
+    present: Vec<&'static str>,
 }
 
 impl Record {
+    /// Whether the file has the (optional) column `column` at all.
+    pub fn has(&self, column: &str) -> bool {
+        self.present.contains(&column)
+    }
+
     /// The trimmed cell of `column` ("" when the column is absent or the cell empty).
     pub fn get(&self, column: &str) -> &str {
         self.values
@@ -454,9 +461,16 @@ impl Sheet {
                 .join("、");
             return Err(LedgerError::MissingColumns(names));
         }
+        let present: Vec<&'static str> = layout
+            .columns
+            .iter()
+            .filter(|c| index.contains_key(c.name))
+            .map(|c| c.name)
+            .collect();
         let records: Vec<Record> = self.rows[header_index + 1..]
             .iter()
             .map(|row| Record {
+                present: present.clone(),
                 line: row.line,
                 values: layout
                     .columns

@@ -186,19 +186,38 @@ pub(crate) async fn disputes(
     q.fetch_all(conn).await?.iter().map(read_dispute).collect()
 }
 
-/// (number → (id, the fields a ledger row states)) of every dispute.
+/// A dispute as a ledger states it: its id, the fields of a row as one text, and its parties and
+/// summary (columns a ledger may leave out).
+pub(crate) struct StoredKey {
+    pub id: String,
+    pub key: String,
+    pub parties: String,
+    pub summary: String,
+}
+
+/// (number, what a ledger row states) of every dispute.
 pub(crate) async fn dispute_keys(
     conn: &mut db::Conn,
-) -> Result<Vec<(String, String, String)>, db::DbError> {
+) -> Result<Vec<(String, StoredKey)>, db::DbError> {
     db::query(
         "SELECT number, id, received_on || '|' || dispute_type || '|' || source || '|' || organization_id || '|' || \
          COALESCE(mediator_id, '') || '|' || outcome || '|' || COALESCE(concluded_on, '') || '|' || COALESCE(agreement, '') || '|' || \
-         judicial_confirmation FROM mediation_disputes",
+         judicial_confirmation, parties, summary FROM mediation_disputes",
     )
     .fetch_all(conn)
     .await?
     .iter()
-    .map(|r| Ok((r.try_get(0)?, r.try_get(1)?, r.try_get(2)?)))
+    .map(|r| {
+        Ok((
+            r.try_get(0)?,
+            StoredKey {
+                id: r.try_get(1)?,
+                key: r.try_get(2)?,
+                parties: r.try_get(3)?,
+                summary: r.try_get(4)?,
+            },
+        ))
+    })
     .collect()
 }
 

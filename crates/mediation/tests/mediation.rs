@@ -423,3 +423,41 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn the_disputes_ledger_carries_parties_and_summary_when_it_has_them() {
+    for t in testkit::backends().await {
+        let m = setup(&t).await;
+        let with = "纠纷编号,受理日期,纠纷类型,来源,调解组织,调解员,调解结果,结案日期,协议形式,是否司法确认,当事人,纠纷简要情况\n示调〔2020〕9号,2020-04-01,邻里,排查,示例镇示例村人民调解委员会,,调解中,,,,张某、李某,通行纠纷\n";
+        let report = m
+            .import_disputes(
+                &cli(),
+                &records(&mediation::ledger::CASES, with),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(report.created, 1, "{}", t.name());
+        // A file without the two columns keeps them; the same file again changes nothing.
+        let without = "纠纷编号,受理日期,纠纷类型,来源,调解组织,调解员,调解结果,结案日期,协议形式,是否司法确认\n示调〔2020〕9号,2020-04-01,邻里,排查,示例镇示例村人民调解委员会,,调解中,,,\n";
+        let again = m
+            .import_disputes(
+                &cli(),
+                &records(&mediation::ledger::CASES, without),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!((again.updated, again.unchanged), (0, 1));
+        let rows = m
+            .export(&cli(), "mediation-cases", Some(2020))
+            .await
+            .unwrap();
+        let row = rows.iter().find(|r| r[0] == "示调〔2020〕9号").unwrap();
+        assert_eq!(
+            (row[10].as_str(), row[11].as_str()),
+            ("张某、李某", "通行纠纷")
+        );
+        t.finish().await;
+    }
+}

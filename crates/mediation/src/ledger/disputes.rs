@@ -35,11 +35,8 @@ impl Mediation {
             .into_iter()
             .map(|m| ((m.organization_id.to_string(), m.name), m.id))
             .collect();
-        let stored: HashMap<String, (String, String)> = store::dispute_keys(&mut conn)
-            .await?
-            .into_iter()
-            .map(|(number, id, key)| (number, (id, key)))
-            .collect();
+        let stored: HashMap<String, store::StoredKey> =
+            store::dispute_keys(&mut conn).await?.into_iter().collect();
         drop(conn);
         let towns = self.town_paths().await?;
         let today = kernel::time::china_today();
@@ -147,9 +144,20 @@ impl Mediation {
                 continue;
             };
             let existing = stored.get(&number);
+            // 当事人 and 纠纷简要情况 are optional columns: a file without them keeps what is
+            // recorded.
+            let kept = |column: &str, stored: Option<&String>| {
+                if record.has(column) {
+                    record.get(column).to_string()
+                } else {
+                    stored.cloned().unwrap_or_default()
+                }
+            };
+            let parties = kept("当事人", existing.map(|e| &e.parties));
+            let summary = kept("纠纷简要情况", existing.map(|e| &e.summary));
             let d = Dispute {
                 id: existing
-                    .map(|(id, _)| DisputeId::from_stored(id.clone()))
+                    .map(|e| DisputeId::from_stored(e.id.clone()))
                     .unwrap_or_else(DisputeId::generate),
                 number,
                 received_on: received,
@@ -163,12 +171,18 @@ impl Mediation {
                 concluded_on: concluded,
                 agreement,
                 judicial_confirmation: confirmed,
-                parties: String::new(),
-                summary: String::new(),
+                parties,
+                summary,
                 source_kind: "台账导入".into(),
             };
             match existing {
-                Some((_, key)) if *key == store::dispute_key(&d) => unchanged += 1,
+                Some(e)
+                    if e.key == store::dispute_key(&d)
+                        && e.parties == d.parties
+                        && e.summary == d.summary =>
+                {
+                    unchanged += 1
+                }
                 Some(_) => planned.push((record.line, (d, org.town_id.clone()), true)),
                 None => planned.push((record.line, (d, org.town_id.clone()), false)),
             }

@@ -83,6 +83,8 @@ pub const CASES: Layout = Layout {
         Column::optional("结案日期", "已结案的填写，YYYY-MM-DD"),
         Column::optional("协议形式", "调解成功的填写：书面 或 口头").choices(&["书面", "口头"]),
         Column::optional("是否司法确认", "是 或 否").choices(&["是", "否"]),
+        Column::optional("当事人", "当事人姓名或名称，多人用顿号分隔；不填此列则保留已登记的"),
+        Column::optional("纠纷简要情况", "纠纷的简要情况；不填此列则保留已登记的"),
     ],
 };
 
@@ -570,5 +572,7 @@ fn dispute_row(d: crate::model::Dispute) -> Vec<String> {
             "否"
         }
         .to_string(),
+        d.parties,
+        d.summary,
     ]
 }
