@@ -76,6 +76,18 @@ pub(crate) async fn upsert_organization(
     Ok(())
 }
 
+/// Each mediator's sealed phone (by id), for the roster exported to the staff who keep it.
+pub(crate) async fn mediator_phones(
+    conn: &mut db::Conn,
+) -> Result<std::collections::HashMap<String, String>, db::DbError> {
+    db::query("SELECT id, phone_sealed FROM mediators WHERE phone_sealed IS NOT NULL")
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+        .collect()
+}
+
 pub(crate) async fn mediators(conn: &mut db::Conn) -> Result<Vec<Mediator>, db::DbError> {
     db::query(
         "SELECT p.id, p.name, p.sex, p.organization_id, m.name, p.employment, p.phone_masked, p.published_on, p.notified_on \

@@ -123,7 +123,58 @@ async fn the_ledgers_give_the_year_figures() {
             .await
             .unwrap();
         assert_eq!(again.unchanged, 3);
+        // Who keeps the roster exports the real numbers (audited), so that it imports again
+        // unchanged; a reader gets them masked.
         let roster = m.export(&cli(), "mediators", Some(2020)).await.unwrap();
+        assert!(roster.iter().any(|r| r[4] == "13800000001"), "{roster:?}");
+        let unsealed = db::audit::list(
+            m.platform().db(),
+            &platform::EventFilter {
+                action: Some("unseal".into()),
+                ..Default::default()
+            },
+        )
+        .await
+        .unwrap();
+        assert_eq!(unsealed.len(), 1, "the unsealing is audited");
+        let again = m
+            .import_mediators(
+                &cli(),
+                &records(
+                    &mediation::ledger::MEDIATORS,
+                    &ledger::to_csv(&mediation::ledger::MEDIATORS, &roster)
+                        .map(|b| String::from_utf8(b).unwrap())
+                        .unwrap(),
+                ),
+                ImportMode::default(),
+            )
+            .await
+            .unwrap();
+        assert_eq!(again.unchanged, 3, "the exported roster imports unchanged");
+        let org = m.platform().resolve_org("示例区").await.unwrap().id;
+        m.platform()
+            .create_user(
+                &cli(),
+                platform::NewUser {
+                    username: "reader".into(),
+                    display_name: "读者".into(),
+                    org_id: org,
+                    role: kernel::Role::Viewer,
+                    password: "Fazhi@2020x".into(),
+                    phone: None,
+                    must_change_password: false,
+                },
+            )
+            .await
+            .unwrap();
+        let reader = m
+            .platform()
+            .login("reader", "Fazhi@2020x", "test")
+            .await
+            .unwrap()
+            .session
+            .actor;
+        let roster = m.export(&reader, "mediators", Some(2020)).await.unwrap();
         assert!(roster.iter().any(|r| r[4] == "138****0001"), "{roster:?}");
         assert!(!roster.iter().any(|r| r[4].contains("13800000001")));
         let cases = m

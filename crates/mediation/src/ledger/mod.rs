@@ -496,27 +496,60 @@ impl Mediation {
                     ]
                 })
                 .collect(),
-            "mediators" => store::mediators(&mut conn)
-                .await?
-                .into_iter()
-                .filter(|m| {
-                    town_of
-                        .get(m.organization_id.as_str())
-                        .is_some_and(|t| in_scope(t))
-                })
-                .map(|m| {
-                    vec![
-                        m.name,
-                        m.sex.label().into(),
-                        m.organization_name,
-                        m.employment.label().into(),
-                        // The export carries the masked phone: the sealed number never leaves.
-                        m.phone_masked,
-                        day(m.published_on),
-                        day(m.notified_on),
-                    ]
-                })
-                .collect(),
+            "mediators" => {
+                // Those who keep the roster (they may write it) get the real numbers, so that
+                // the file imports again unchanged; the unsealing is audited. Readers get the
+                // masked ones.
+                let keeper = actor.can(Permission::WriteRecords);
+                let phones = if keeper {
+                    store::mediator_phones(&mut conn).await?
+                } else {
+                    HashMap::new()
+                };
+                let seal = self.platform.seal();
+                let rows: Vec<Vec<String>> = store::mediators(&mut conn)
+                    .await?
+                    .into_iter()
+                    .filter(|m| {
+                        town_of
+                            .get(m.organization_id.as_str())
+                            .is_some_and(|t| in_scope(t))
+                    })
+                    .map(|m| {
+                        let phone = phones
+                            .get(m.id.as_str())
+                            .and_then(|sealed| seal.open(sealed).ok())
+                            .unwrap_or(m.phone_masked);
+                        vec![
+                            m.name,
+                            m.sex.label().into(),
+                            m.organization_name,
+                            m.employment.label().into(),
+                            phone,
+                            day(m.published_on),
+                            day(m.notified_on),
+                        ]
+                    })
+                    .collect();
+                if keeper {
+                    let unsealed = rows
+                        .iter()
+                        .filter(|r| !r[4].contains('*') && !r[4].is_empty())
+                        .count();
+                    self.platform
+                        .db()
+                        .record(
+                            &actor.who(),
+                            Event::new("mediator", "roster", "unseal").changes(
+                                db::Changes::new()
+                                    .set("field", "联系电话")
+                                    .set("count", unsealed),
+                            ),
+                        )
+                        .await?;
+                }
+                rows
+            }
             "mediation-cases" => store::disputes(&mut conn, year, scope.as_ref())
                 .await?
                 .into_iter()

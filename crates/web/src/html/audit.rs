@@ -94,6 +94,8 @@ fn label(code: &str) -> String {
         "enable" => "启用账户",
         "export" => "导出",
         "load" => "载入",
+        "unseal" => "导出完整联系电话",
+        "recompute" => "重新计算期限",
         _ => return code.to_string(),
     };
     format!("{word}（{code}）")
