@@ -43,6 +43,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (13, "audit checkpoints", "0013_audit_checkpoints.sql"),
     (14, "import jobs", "0014_import_jobs.sql"),
     (15, "mediation contacts", "0015_mediation_contacts.sql"),
+    (16, "agreement content", "0016_agreement_content.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

@@ -34,11 +34,21 @@ pub fn agreement(d: &Dispute) -> Document {
             &d.summary
         }
     ));
-    doc.paragraph(format!(
-        "经{}调解，当事人自愿达成如下协议：【……】",
-        d.organization_name
-    ));
-    doc.paragraph("履行方式、时限：【……】");
+    if d.agreement_content.is_empty() {
+        doc.paragraph(format!(
+            "经{}调解，当事人自愿达成如下协议：【……】",
+            d.organization_name
+        ));
+        doc.paragraph("履行方式、时限：【……】");
+    } else {
+        doc.paragraph(format!(
+            "经{}调解，当事人自愿达成如下协议：",
+            d.organization_name
+        ));
+        for line in d.agreement_content.lines().filter(|l| !l.trim().is_empty()) {
+            doc.paragraph(line.trim().to_string());
+        }
+    }
     doc.paragraph(
         "本协议自各方当事人签名、盖章或者按指印，人民调解员签名并加盖人民调解委员会印章之日起生效（《中华人民共和国人民调解法》第二十九条）。本协议一式三份，当事人、人民调解委员会各持一份。",
     );

@@ -38,6 +38,8 @@ pub struct Conclusion {
     pub agreement: Option<AgreementForm>,
     pub judicial_confirmation: bool,
     pub note: String,
+    /// 协议内容: required with a written agreement.
+    pub agreement_content: String,
 }
 
 /// What the dispute list can be narrowed by.
@@ -143,6 +145,7 @@ impl Mediation {
             parties: new.parties.trim().into(),
             summary: new.summary.trim().into(),
             source_kind: "登记".into(),
+            agreement_content: String::new(),
         };
         let fallback = DEFAULT_PATTERN.replace("{镇}", &org.town_name);
         let d = {
@@ -261,6 +264,17 @@ impl Mediation {
         d.concluded_on = Some(c.concluded_on);
         d.agreement = c.agreement;
         d.judicial_confirmation = c.judicial_confirmation;
+        let content = c.agreement_content.trim().to_string();
+        if c.outcome == Outcome::Success
+            && c.agreement == Some(AgreementForm::Written)
+            && content.is_empty()
+        {
+            return Err(Error::Rule(
+                "书面调解协议应当载明当事人达成调解协议的内容、履行方式和期限（人民调解法第二十九条）：请填写协议内容"
+                    .into(),
+            ));
+        }
+        d.agreement_content = content;
         if !c.note.trim().is_empty() {
             d.summary = if d.summary.is_empty() {
                 c.note.trim().into()
@@ -276,6 +290,8 @@ impl Mediation {
                 .write(&actor.who(), move |tx| {
                     Box::pin(async move {
                         store::upsert_dispute(tx, &d, &org.town_id, true).await?;
+                        store::set_agreement_content(tx, d.id.as_str(), &d.agreement_content)
+                            .await?;
                         tx.record(
                             Event::new("mediation_dispute", d.id.as_str(), "conclude")
                                 .org(Some(org.town_id.as_str()))

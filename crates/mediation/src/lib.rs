@@ -2,7 +2,7 @@
 //! roster, disputes from screening to agreement and judicial confirmation, the ledgers and the
 //! figures of the annual report. The door is [`Mediation`].
 
-mod agreement;
+pub mod agreement;
 mod disputes;
 pub mod ledger;
 pub mod model;

@@ -145,4 +145,7 @@ pub struct Dispute {
     pub parties: String,
     pub summary: String,
     pub source_kind: String,
+    /// 协议内容: what the parties agreed, and how and when it is carried out (a written agreement
+    /// states it, 人民调解法第二十九条).
+    pub agreement_content: String,
 }

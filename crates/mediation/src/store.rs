@@ -147,8 +147,8 @@ pub(crate) async fn upsert_mediator(
 }
 
 const DISPUTE_SELECT: &str = "SELECT d.id, d.number, d.received_on, d.dispute_type, d.source, d.organization_id, m.name, \
-     d.mediator_id, p.name, d.outcome, d.concluded_on, d.agreement, d.judicial_confirmation, d.parties, d.summary, d.source_kind \
-     FROM mediation_disputes d JOIN mediation_organizations m ON m.id = d.organization_id \
+     d.mediator_id, p.name, d.outcome, d.concluded_on, d.agreement, d.judicial_confirmation, d.parties, d.summary, d.source_kind, \
+     d.agreement_content FROM mediation_disputes d JOIN mediation_organizations m ON m.id = d.organization_id \
      LEFT JOIN mediators p ON p.id = d.mediator_id";
 
 fn read_dispute(r: &db::Row) -> Result<Dispute, db::DbError> {
@@ -174,7 +174,22 @@ fn read_dispute(r: &db::Row) -> Result<Dispute, db::DbError> {
         parties: r.try_get(13)?,
         summary: r.try_get(14)?,
         source_kind: r.try_get(15)?,
+        agreement_content: r.try_get(16)?,
     })
+}
+
+/// Records the agreement's content (the conclusion writes it; a ledger row never clears it).
+pub(crate) async fn set_agreement_content(
+    tx: &mut Tx,
+    id: &str,
+    content: &str,
+) -> Result<(), db::DbError> {
+    db::query("UPDATE mediation_disputes SET agreement_content = $1 WHERE id = $2")
+        .bind(content)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }
 
 /// Disputes received in `year` (every dispute without one), within the towns given.

@@ -392,6 +392,7 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
                         agreement: None,
                         judicial_confirmation: false,
                         note: String::new(),
+                        agreement_content: String::new(),
                     },
                 )
                 .await
@@ -410,11 +411,30 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
                     agreement: None,
                     judicial_confirmation: false,
                     note: String::new(),
+                    agreement_content: String::new(),
                 },
             )
             .await
             .unwrap_err();
         assert!(e.to_string().contains("第二十八条"), "{e}");
+        // A written agreement without its content: refused with the article.
+        let e = m
+            .conclude(
+                &cli(),
+                &id,
+                mediation::Conclusion {
+                    outcome: mediation::Outcome::Success,
+                    concluded_on: "2020-06-05".parse().unwrap(),
+                    agreement: Some(mediation::AgreementForm::Written),
+                    judicial_confirmation: false,
+                    note: String::new(),
+                    agreement_content: " ".into(),
+                },
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("第二十九条") && e.contains("协议内容"), "{e}");
         m.conclude(
             &cli(),
             &id,
@@ -424,6 +444,7 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
                 agreement: Some(mediation::AgreementForm::Written),
                 judicial_confirmation: false,
                 note: "达成书面协议".into(),
+                agreement_content: "李某于2020年6月30日前拆除占道围墙。".into(),
             },
         )
         .await
@@ -440,6 +461,13 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
         assert_eq!(m.notes(&cli(), &id).await.unwrap().len(), 2);
         let (name, bytes) = m.agreement_docx(&cli(), &id).await.unwrap();
         assert!(name.contains("人民调解协议书") && bytes.starts_with(b"PK"));
+        // The agreement states its own content, not a placeholder.
+        let text =
+            mediation::agreement::agreement(&m.dispute(&cli(), &id).await.unwrap()).plain_text();
+        assert!(
+            text.contains("李某于2020年6月30日前拆除占道围墙。") && !text.contains("【……】"),
+            "{text}"
+        );
         assert_eq!(m.stats(2020, None).await.unwrap().written_agreements, 2);
 
         // Notify the court of the published mediators not yet notified; then nothing is left.

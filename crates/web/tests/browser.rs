@@ -418,10 +418,22 @@ async fn a_town_officer_logs_and_concludes_a_dispute_and_the_public_roster_masks
         .await;
     s.select("written agreement", "#agreement-select", "written")
         .await;
+    s.fill(
+        "the agreement's content",
+        "#agreement_content",
+        "双方同意共用通道，李某于本月底前拆除占道杂物。",
+    )
+    .await;
     s.click_and_wait("conclude", "#conclude-submit").await;
     s.expect_text("concluded", "#outcome", "调解成功").await;
     s.expect_text("written agreement", "#agreement", "书面")
         .await;
+    s.expect_text(
+        "its content",
+        "#agreement-content",
+        "李某于本月底前拆除占道杂物",
+    )
+    .await;
 
     // Counted.
     s.goto(&stats).await;

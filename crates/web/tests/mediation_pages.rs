@@ -162,6 +162,7 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
                 ("outcome", "success"),
                 ("concluded_on", "2020-04-03"),
                 ("agreement", "written"),
+                ("agreement_content", "双方同意共用通道。"),
             ])
             .await
             .unwrap(),

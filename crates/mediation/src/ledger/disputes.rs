@@ -174,6 +174,7 @@ impl Mediation {
                 parties,
                 summary,
                 source_kind: "台账导入".into(),
+                agreement_content: String::new(),
             };
             match existing {
                 Some(e)

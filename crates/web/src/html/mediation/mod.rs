@@ -407,6 +407,8 @@ pub struct ConcludeForm {
     confirmation: String,
     #[serde(default)]
     note: String,
+    #[serde(default)]
+    agreement_content: String,
 }
 
 pub async fn conclude(
@@ -423,6 +425,7 @@ pub async fn conclude(
             agreement: AgreementForm::parse(&form.agreement),
             judicial_confirmation: form.confirmation == "on",
             note: form.note.clone(),
+            agreement_content: form.agreement_content.clone(),
         };
         Ok::<_, WebError>(state.mediation.conclude(&session.0.actor, &id, c).await?)
     }
