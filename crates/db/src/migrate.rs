@@ -44,6 +44,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (14, "import jobs", "0014_import_jobs.sql"),
     (15, "mediation contacts", "0015_mediation_contacts.sql"),
     (16, "agreement content", "0016_agreement_content.sql"),
+    (17, "mediation parties", "0017_mediation_parties.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

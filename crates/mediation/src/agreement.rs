@@ -5,6 +5,7 @@ use chrono::{Datelike, NaiveDate};
 use paper::{Block, Document};
 use platform::Actor;
 
+use crate::Party;
 use crate::model::{AgreementForm, Dispute, Outcome};
 use crate::{Error, Mediation, Result};
 
@@ -12,16 +13,35 @@ fn chinese_date(d: NaiveDate) -> String {
     format!("{}年{}月{}日", d.year(), d.month(), d.day())
 }
 
-/// The agreement's text, filled from the dispute.
-pub fn agreement(d: &Dispute) -> Document {
+/// The agreement's text, filled from the dispute and its parties (each with the basic facts the
+/// law asks for; the ID number and phone as recorded, masked).
+pub fn agreement(d: &Dispute, parties: &[Party]) -> Document {
     let mut doc = Document::new("人民调解协议书");
     doc.push(Block::DocNumber(format!("（{}）", d.number)));
-    let parties = if d.parties.is_empty() {
-        "【当事人】".to_string()
-    } else {
-        d.parties.clone()
-    };
-    doc.push(Block::Addressee(format!("当事人：{parties}")));
+    if parties.is_empty() {
+        let named = if d.parties.is_empty() {
+            "【当事人】".to_string()
+        } else {
+            d.parties.clone()
+        };
+        doc.push(Block::Addressee(format!("当事人：{named}")));
+    }
+    for p in parties {
+        let mut facts = vec![p.name.clone()];
+        if let Some(sex) = p.sex {
+            facts.push(sex.label().to_string());
+        }
+        if !p.id_masked.is_empty() {
+            facts.push(format!("身份证号码{}", p.id_masked));
+        }
+        if !p.address.is_empty() {
+            facts.push(format!("住址{}", p.address));
+        }
+        if !p.phone_masked.is_empty() {
+            facts.push(format!("联系电话{}", p.phone_masked));
+        }
+        doc.push(Block::Addressee(format!("当事人：{}", facts.join("，"))));
+    }
     doc.push(Block::Addressee(format!(
         "纠纷类型：{}",
         d.dispute_type.label()
@@ -81,7 +101,8 @@ impl Mediation {
                 "只有调解成功并达成书面协议的纠纷有调解协议书（人民调解法第二十八条）".into(),
             ));
         }
-        let bytes = agreement(&d)
+        let parties = self.parties(actor, id).await?;
+        let bytes = agreement(&d, &parties)
             .to_docx()
             .map_err(|e| Error::Invalid(e.to_string()))?;
         Ok((format!("人民调解协议书-{}.docx", d.number), bytes))

@@ -7,6 +7,7 @@ mod disputes;
 pub mod ledger;
 pub mod model;
 mod notes;
+mod parties;
 mod records;
 pub mod rules;
 mod stats;
@@ -24,6 +25,7 @@ pub use model::{
     OrganizationId, OrganizationKind, Outcome, Sex, Source,
 };
 pub use notes::{Note, NoteKind, NoticeKind, RosterNotice};
+pub use parties::{NewParty, Party};
 pub use stats::{DEFINITIONS, MediationStats, NAMES};
 
 /// A dispute open longer than this is overdue (人民调解工作若干规定 第三十三条: 一般在一个月内调结).

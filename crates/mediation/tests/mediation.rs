@@ -361,6 +361,49 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
         )
         .await
         .unwrap();
+        // The parties as records: the ID number and phone sealed, only masked forms shown.
+        let e = m
+            .add_party(
+                &cli(),
+                &id,
+                mediation::NewParty {
+                    name: "张某".into(),
+                    id_number: "110105194912310021".into(),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("身份证号码"), "{e}");
+        let party = m
+            .add_party(
+                &cli(),
+                &id,
+                mediation::NewParty {
+                    name: "张某".into(),
+                    sex: Some(mediation::model::Sex::Male),
+                    id_number: "11010519491231002X".into(),
+                    address: "示例镇示例村3组".into(),
+                    phone: "13812345678".into(),
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            (party.id_masked.as_str(), party.phone_masked.as_str()),
+            ("1101**********002X", "138****5678")
+        );
+        let stored: Vec<String> =
+            db::query_scalar("SELECT id_sealed FROM mediation_parties WHERE name = '张某'")
+                .fetch_all(&mut m.platform().db().conn().await.unwrap())
+                .await
+                .unwrap();
+        assert!(!stored[0].contains("11010519491231002X"), "sealed");
+        assert_eq!(
+            m.platform().seal().open(&stored[0]).unwrap(),
+            "11010519491231002X"
+        );
         // Dates that cannot be: a session before the last one, a session or a conclusion ahead
         // of today, a conclusion before the last session.
         for (kind, on, why) in [
@@ -461,11 +504,17 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
         assert_eq!(m.notes(&cli(), &id).await.unwrap().len(), 2);
         let (name, bytes) = m.agreement_docx(&cli(), &id).await.unwrap();
         assert!(name.contains("人民调解协议书") && bytes.starts_with(b"PK"));
-        // The agreement states its own content, not a placeholder.
+        // The agreement states its own content, not a placeholder, and the parties' facts.
+        let parties = m.parties(&cli(), &id).await.unwrap();
         let text =
-            mediation::agreement::agreement(&m.dispute(&cli(), &id).await.unwrap()).plain_text();
+            mediation::agreement::agreement(&m.dispute(&cli(), &id).await.unwrap(), &parties)
+                .plain_text();
         assert!(
             text.contains("李某于2020年6月30日前拆除占道围墙。") && !text.contains("【……】"),
+            "{text}"
+        );
+        assert!(
+            text.contains("当事人：张某，男，身份证号码1101**********002X，住址示例镇示例村3组，联系电话138****5678"),
             "{text}"
         );
         assert_eq!(m.stats(2020, None).await.unwrap().written_agreements, 2);

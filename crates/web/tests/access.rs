@@ -156,6 +156,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("GET", "/mediation/{id}/agreement.docx", May::Read),
     ("POST", "/mediation/{id}/conclude", May::Write),
     ("POST", "/mediation/{id}/notes", May::Write),
+    ("POST", "/mediation/{id}/parties", May::Write),
     ("GET", "/power", May::Read),
     ("GET", "/power/adjustments", May::Read),
     ("POST", "/power/adjustments", May::Write),

@@ -100,6 +100,29 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
             page.contains("示例镇调〔2020〕1号") && page.contains("调解中"),
             "{page}"
         );
+        // A party as a record: the ID number and phone shown masked only.
+        let (status, with_party) = text(
+            town.post(app.url(&format!("{url}/parties")))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("name", "张某"),
+                    ("sex", "male"),
+                    ("id_number", "11010519491231002X"),
+                    ("address", "示例镇示例村3组"),
+                    ("phone", "13812345678"),
+                ])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK, "{with_party}");
+        assert!(
+            with_party.contains("1101**********002X")
+                && with_party.contains("138****5678")
+                && !with_party.contains("11010519491231002X"),
+            "{with_party}"
+        );
         // Open since 2020: the list counts it among those open past the target.
         let (_, list) = text(town.get(app.url("/mediation")).send().await.unwrap()).await;
         assert!(list.contains("超期未结（1件）"), "{list}");

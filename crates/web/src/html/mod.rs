@@ -336,6 +336,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(mediation::note).route_layer(g(Need::WRITE)),
         )
         .route(
+            "/mediation/{id}/parties",
+            post(mediation::party).route_layer(g(Need::WRITE)),
+        )
+        .route(
             "/mediation/{id}/agreement.docx",
             get(mediation::agreement).route_layer(g(Need::READ)),
         )

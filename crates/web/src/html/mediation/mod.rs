@@ -339,6 +339,7 @@ struct DisputePage {
     outcomes: Vec<Choice>,
     confirmation_due: String,
     notes: Vec<mediation::Note>,
+    parties: Vec<mediation::Party>,
     people: platform::People,
     overdue: bool,
     can_write: bool,
@@ -380,6 +381,7 @@ async fn dispute_page(
         overdue: d.outcome == Outcome::Ongoing && d.received_on < before,
         can_write: session.0.actor.can(Permission::WriteRecords),
         notes: state.mediation.notes(&session.0.actor, id).await?,
+        parties: state.mediation.parties(&session.0.actor, id).await?,
         people: state.platform.people().await?,
         d,
         error,
@@ -537,6 +539,57 @@ pub struct NoteForm {
 }
 
 /// Records a session or a return visit.
+#[derive(Deserialize, Default)]
+pub struct PartyForm {
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    sex: String,
+    #[serde(default)]
+    id_number: String,
+    #[serde(default)]
+    address: String,
+    #[serde(default)]
+    phone: String,
+}
+
+/// 当事人: records a party of the dispute (ID number and phone sealed).
+pub async fn party(
+    State(state): State<AppState>,
+    session: Session,
+    Path(id): Path<String>,
+    Form(form): Form<PartyForm>,
+) -> PageResult<Response> {
+    let result = state
+        .mediation
+        .add_party(
+            &session.0.actor,
+            &id,
+            mediation::NewParty {
+                name: form.name.clone(),
+                sex: mediation::model::Sex::parse(&form.sex),
+                id_number: form.id_number.clone(),
+                address: form.address.clone(),
+                phone: form.phone.clone(),
+            },
+        )
+        .await
+        .map_err(WebError::from);
+    match result {
+        Ok(_) => Ok(Redirect::to(&format!("/mediation/{id}?ok=saved")).into_response()),
+        Err(e) if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden => {
+            let status = StatusCode::from_u16(e.code.http_status())
+                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
+            Ok((
+                status,
+                render(dispute_page(&state, &session, &id, None, Some(e.message)).await?)?,
+            )
+                .into_response())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 pub async fn note(
     State(state): State<AppState>,
     session: Session,

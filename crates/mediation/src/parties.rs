@@ -1,0 +1,161 @@
+//! 当事人: the parties of a dispute as records (人民调解法第二十九条 — the agreement states their
+//! basic facts): name, sex, address, and the ID number and phone sealed with SM4; only their masked
+//! forms leave the service.
+
+use db::{Changes, Event};
+use kernel::{IdNumber, Permission};
+use platform::Actor;
+use serde::Serialize;
+
+use crate::model::Sex;
+
+kernel::typed_id!(
+    /// A party of a dispute.
+    PartyId
+);
+use crate::{Error, Mediation, Result};
+
+/// A party as the intake of parties takes it.
+#[derive(Clone, Debug, Default)]
+pub struct NewParty {
+    pub name: String,
+    pub sex: Option<Sex>,
+    /// 身份证号 (optional): checked, sealed, shown masked.
+    pub id_number: String,
+    pub address: String,
+    /// 联系电话 (optional): sealed, shown masked.
+    pub phone: String,
+}
+
+/// A party as it is shown: the ID number and phone masked.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Party {
+    pub name: String,
+    pub sex: Option<Sex>,
+    pub id_masked: String,
+    pub address: String,
+    pub phone_masked: String,
+}
+
+impl Mediation {
+    /// Records a party of the dispute.
+    pub async fn add_party(&self, actor: &Actor, dispute_id: &str, p: NewParty) -> Result<Party> {
+        self.platform
+            .require(
+                actor,
+                Permission::WriteRecords,
+                "mediation_dispute",
+                dispute_id,
+            )
+            .await?;
+        // Within the actor's scope (the dispute is read through it).
+        let dispute = self.dispute(actor, dispute_id).await?;
+        let name = p.name.trim().to_string();
+        if name.is_empty() {
+            return Err(Error::Invalid("请填写当事人姓名或名称".into()));
+        }
+        let id = match p.id_number.trim() {
+            "" => None,
+            text => Some(
+                IdNumber::parse(text)
+                    .map_err(|e| Error::Invalid(format!("当事人身份证号码：{e}")))?,
+            ),
+        };
+        let phone = match p.phone.trim() {
+            "" => None,
+            text => {
+                let digits: String = text.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+                if !(7..=12).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit())
+                {
+                    return Err(Error::Invalid(format!("“{text}”不是电话号码")));
+                }
+                Some(digits)
+            }
+        };
+        let seal = self.platform.seal();
+        let party = Party {
+            name,
+            sex: p.sex,
+            id_masked: id.as_ref().map(|i| i.masked()).unwrap_or_default(),
+            address: p.address.trim().to_string(),
+            phone_masked: phone
+                .as_deref()
+                .map(kernel::crypto::mask_phone)
+                .unwrap_or_default(),
+        };
+        let id_sealed = id.as_ref().map(|i| seal.seal(i.as_str()));
+        let phone_sealed = phone.as_deref().map(|p| seal.seal(p));
+        let (written, dispute_id, who) =
+            (party.clone(), dispute.id.to_string(), actor.audit_name());
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    let p = written;
+                    let seq: i64 = db::query_scalar(
+                        "SELECT COUNT(*) FROM mediation_parties WHERE dispute_id = $1",
+                    )
+                    .bind(&dispute_id)
+                    .fetch_one(tx.conn())
+                    .await?;
+                    let now = tx.now_text();
+                    db::query(
+                        "INSERT INTO mediation_parties (id, dispute_id, seq, name, sex, id_sealed, id_masked, address, \
+                         phone_sealed, phone_masked, recorded_by, created_at) \
+                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+                    )
+                    .bind(PartyId::generate().as_str())
+                    .bind(&dispute_id)
+                    .bind(seq + 1)
+                    .bind(&p.name)
+                    .bind(p.sex.map(|s| s.code()).unwrap_or_default())
+                    .bind(id_sealed)
+                    .bind(&p.id_masked)
+                    .bind(&p.address)
+                    .bind(phone_sealed)
+                    .bind(&p.phone_masked)
+                    .bind(&who)
+                    .bind(now)
+                    .execute(tx.conn())
+                    .await?;
+                    // The audit log holds the masked forms only.
+                    tx.record(
+                        Event::new("mediation_dispute", &dispute_id, "party").changes(
+                            Changes::new()
+                                .set("name", &p.name)
+                                .set("id", &p.id_masked)
+                                .set("phone", &p.phone_masked),
+                        ),
+                    )
+                    .await
+                })
+            })
+            .await?;
+        Ok(party)
+    }
+
+    /// The parties of a dispute the actor may read, in the order recorded.
+    pub async fn parties(&self, actor: &Actor, dispute_id: &str) -> Result<Vec<Party>> {
+        self.dispute(actor, dispute_id).await?;
+        let mut conn = self.platform.db().conn().await?;
+        db::query(
+            "SELECT name, sex, id_masked, address, phone_masked FROM mediation_parties \
+             WHERE dispute_id = $1 ORDER BY seq",
+        )
+        .bind(dispute_id)
+        .fetch_all(&mut conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Party {
+                name: r.try_get(0)?,
+                sex: Sex::parse(&r.try_get::<String, _>(1)?),
+                id_masked: r.try_get(2)?,
+                address: r.try_get(3)?,
+                phone_masked: r.try_get(4)?,
+            })
+        })
+        .collect::<std::result::Result<_, db::DbError>>()
+        .map_err(Error::from)
+    }
+}
