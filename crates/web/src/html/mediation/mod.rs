@@ -4,12 +4,13 @@
 
 pub mod ledger;
 pub mod public;
+mod stats;
+pub use stats::{stats, stats_xlsx};
 
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::Datelike;
 use kernel::Permission;
 use mediation::{
     AgreementForm, Conclusion, Dispute, DisputeFilter, DisputeType, Mediator, MediatorId,
@@ -18,9 +19,6 @@ use mediation::{
 use platform::PageRequest;
 use serde::Deserialize;
 
-use report::Module;
-
-use super::figures::{ModuleView, module_view};
 use super::power::form_date;
 use super::{Choice, Layout, Pager, choices, render};
 use crate::AppState;
@@ -620,94 +618,6 @@ pub async fn note(
         }
         Err(e) => Err(e.into()),
     }
-}
-
-#[derive(Deserialize, Default)]
-pub struct StatsQuery {
-    year: Option<i32>,
-}
-
-/// One line of the figures by town.
-pub struct TownLine {
-    pub town: String,
-    pub s: mediation::MediationStats,
-    /// The success rate as a rate is shown: two decimals.
-    pub rate: String,
-}
-
-#[derive(Template)]
-#[template(path = "mediation/stats.html")]
-struct StatsPage {
-    layout: Layout,
-    year: i32,
-    caption: String,
-    view: ModuleView,
-    towns: Vec<TownLine>,
-}
-
-/// The year and the reader's view of the figures (the towns under the reader).
-async fn read_stats(
-    state: &AppState,
-    session: &Session,
-    q: &StatsQuery,
-) -> PageResult<(i32, ModuleView)> {
-    state
-        .platform
-        .require(
-            &session.0.actor,
-            Permission::ReadRecords,
-            "mediation_stats",
-            "view",
-        )
-        .await?;
-    let year = q.year.unwrap_or_else(|| kernel::time::china_today().year());
-    let root = match &session.0.actor.scope {
-        platform::Scope::Everything => None,
-        platform::Scope::Subtree { root, .. } => Some(state.platform.org(root).await?),
-    };
-    let view = module_view(state, Module::Mediation, year, root.as_ref()).await?;
-    Ok((year, view))
-}
-
-/// The statistics as a workbook.
-pub async fn stats_xlsx(
-    State(state): State<AppState>,
-    session: Session,
-    Query(q): Query<StatsQuery>,
-) -> PageResult<Response> {
-    let (year, view) = read_stats(&state, &session, &q).await?;
-    let bytes = super::figures::view_xlsx(&state, view).await?;
-    Ok(super::orgs::xlsx_download(
-        &format!("{year}年人民调解统计.xlsx"),
-        bytes,
-    ))
-}
-
-pub async fn stats(
-    State(state): State<AppState>,
-    session: Session,
-    Query(q): Query<StatsQuery>,
-) -> PageResult<impl IntoResponse> {
-    let (year, view) = read_stats(&state, &session, &q).await?;
-    let mut towns = Vec::new();
-    for town in state.platform.orgs_in_scope(&session.0.actor).await? {
-        if town.kind.is_town_or_street() {
-            let s = state.mediation.stats(year, Some(&town)).await?;
-            let rate = report::Value::Rate(s.success_rate).shown();
-            towns.push(TownLine {
-                town: town.name,
-                s,
-                rate,
-            });
-        }
-    }
-    render(StatsPage {
-        layout: Layout::staff(&session.0, &format!("{year}年人民调解统计"), "mediation"),
-        year,
-        caption: format!("{year}年人民调解统计（每项数字旁为其统计口径）"),
-        view,
-        towns,
-    })
 }
 
 pub async fn agreement(
