@@ -19,7 +19,7 @@ mod users;
 pub use actor::{Actor, ActorKind, Scope};
 pub use auth::{LoggedIn, SessionInfo};
 pub use db::audit::{ChainBroken, EventFilter, StoredEvent, VerifyReport};
-pub use db::{Page, PageRequest};
+pub use db::{Cache, Page, PageRequest};
 pub use model::{NewOrg, NewUser, Org, OrgUpdate, User};
 pub use org_import::ORGANIZATIONS;
 pub use users::{AccountSummary, People};

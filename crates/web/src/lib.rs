@@ -78,6 +78,11 @@ pub struct Services {
     pub config: WebConfig,
     /// Places for uploads in flight (each up to [`UPLOAD_LIMIT`] while it is read and imported).
     pub uploads: Arc<tokio::sync::Semaphore>,
+    /// Each user's to-do list of the day, kept while the tables it reads are unchanged (the
+    /// law-change worklist alone reads every item version; the menu asks on every page).
+    pub todo: platform::Cache<(String, chrono::NaiveDate), Arc<Vec<html::dashboard::Task>>>,
+    /// The 工作台's charts of the year by month, per reader's scope, kept the same way.
+    pub year_charts: platform::Cache<(String, i32), Arc<Vec<html::figures::ChartView>>>,
 }
 
 impl AppState {
@@ -94,6 +99,11 @@ impl AppState {
             search: Arc::new(search),
             config,
             uploads: Arc::new(tokio::sync::Semaphore::new(UPLOADS_IN_FLIGHT)),
+            todo: platform::Cache::new(html::dashboard::TODO_TABLES, 10_000),
+            year_charts: platform::Cache::new(
+                &["orgs", "reconsideration_cases", "mediation_disputes"],
+                1_000,
+            ),
         }))
     }
 }

@@ -220,7 +220,7 @@ pub async fn todo(State(state): State<AppState>, session: ApiSession) -> ApiResu
         .await
         .map_err(|e| e.0)?;
     let mut by_module = std::collections::BTreeMap::new();
-    for t in &tasks {
+    for t in tasks.iter() {
         if t.count > 0 {
             *by_module.entry(t.module.to_string()).or_insert(0) += t.count;
         }

@@ -16,6 +16,7 @@ use crate::session::Session;
 
 /// One line of the to-do list: what, why, where it is done, and how many things it stands for
 /// (counted beside the module in the menu; 0 for a line that waits on someone else).
+#[derive(Clone, Debug)]
 pub struct Task {
     pub module: &'static str,
     pub count: usize,
@@ -97,9 +98,81 @@ fn calendar_warning(calendar: &Calendar, today: chrono::NaiveDate) -> Option<Str
     })
 }
 
+/// The year by month within the reader's scope, kept while the cases and disputes are unchanged.
+async fn year_charts(
+    state: &AppState,
+    actor: &platform::Actor,
+    year: i32,
+) -> PageResult<std::sync::Arc<Vec<super::figures::ChartView>>> {
+    let root_id = match &actor.scope {
+        platform::Scope::Everything => String::new(),
+        platform::Scope::Subtree { root, .. } => root.to_string(),
+    };
+    state
+        .year_charts
+        .get_or_load(&actor.versions, &(root_id, year), || async {
+            let root = match &actor.scope {
+                platform::Scope::Everything => None,
+                platform::Scope::Subtree { root, .. } => Some(state.platform.org(root).await?),
+            };
+            Ok::<_, crate::error::PageError>(std::sync::Arc::new(vec![
+                super::figures::ChartView::monthly(
+                    "reconsideration-monthly",
+                    &format!("{year}年行政复议收到申请（按月）"),
+                    state.reconsideration.monthly(year, root.as_ref()).await?,
+                ),
+                super::figures::ChartView::monthly(
+                    "mediation-monthly",
+                    &format!("{year}年受理矛盾纠纷（按月）"),
+                    state.mediation.monthly(year, root.as_ref()).await?,
+                ),
+            ]))
+        })
+        .await
+}
+
+/// The tables the to-do list reads: a write to any of them computes it again.
+pub const TODO_TABLES: &[&str] = &[
+    "orgs",
+    "users",
+    "login_throttle",
+    "settings",
+    "calendar_notices",
+    "laws",
+    "law_versions",
+    "law_articles",
+    "citations",
+    "power_items",
+    "power_item_versions",
+    "power_adjustments",
+    "reconsideration_cases",
+    "reconsideration_steps",
+    "mediation_organizations",
+    "mediation_disputes",
+    "report_sections",
+    "reports",
+];
+
 /// What waits for `actor` on `today`, each line linking to where it is done: the to-do list of
-/// the 工作台 and the counts beside the menu.
+/// the 工作台 and the counts beside the menu. Kept per user and day while [`TODO_TABLES`] are
+/// unchanged.
 pub async fn todo(
+    state: &AppState,
+    actor: &platform::Actor,
+    today: chrono::NaiveDate,
+) -> PageResult<std::sync::Arc<Vec<Task>>> {
+    let key = (actor.audit_name(), today);
+    state
+        .todo
+        .get_or_load(&actor.versions, &key, || async {
+            Ok::<_, crate::error::PageError>(std::sync::Arc::new(
+                compute_todo(state, actor, today).await?,
+            ))
+        })
+        .await
+}
+
+async fn compute_todo(
     state: &AppState,
     actor: &platform::Actor,
     today: chrono::NaiveDate,
@@ -303,25 +376,15 @@ pub async fn page(
         .unwrap_or_else(|e| e.to_string());
     let calendar_warning = calendar_warning(&calendar, today);
 
-    let tasks = todo(&state, actor, today).await?;
-    let mut charts = Vec::new();
-    if actor.can(Permission::ReadRecords) {
-        let year = today.year();
-        let root = match &actor.scope {
-            platform::Scope::Everything => None,
-            platform::Scope::Subtree { root, .. } => Some(p.org(root).await?),
-        };
-        charts.push(super::figures::ChartView::monthly(
-            "reconsideration-monthly",
-            &format!("{year}年行政复议收到申请（按月）"),
-            state.reconsideration.monthly(year, root.as_ref()).await?,
-        ));
-        charts.push(super::figures::ChartView::monthly(
-            "mediation-monthly",
-            &format!("{year}年受理矛盾纠纷（按月）"),
-            state.mediation.monthly(year, root.as_ref()).await?,
-        ));
-    }
+    let tasks = todo(&state, actor, today).await?.as_ref().clone();
+    let charts = if actor.can(Permission::ReadRecords) {
+        year_charts(&state, actor, today.year())
+            .await?
+            .as_ref()
+            .clone()
+    } else {
+        Vec::new()
+    };
     render(DashboardPage {
         layout: Layout::staff(&session.0, "工作台", "dashboard").with_notice(q.ok.as_deref()),
         org_kind: org.kind.label(),

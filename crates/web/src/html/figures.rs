@@ -27,6 +27,7 @@ pub struct FigureMap {
 }
 
 /// A chart of a statistics page: the figures it draws, for ECharts (see static/fazhi.js).
+#[derive(Clone, Debug)]
 pub struct ChartView {
     pub id: String,
     pub title: String,
