@@ -190,3 +190,29 @@ pub async fn view_xlsx(state: &AppState, view: ModuleView) -> Result<Vec<u8>, We
         .map_err(platform::Error::from)?;
     Ok(bytes)
 }
+
+/// The organisation whose figures a reader sees: None (the whole database) for a reader of
+/// everything or of the top government; otherwise the root of the reader's scope (a department
+/// sees its own).
+pub async fn reader_org(
+    state: &AppState,
+    actor: &platform::Actor,
+) -> Result<Option<Org>, WebError> {
+    Ok(match &actor.scope {
+        platform::Scope::Everything => None,
+        platform::Scope::Subtree { root, .. } => {
+            let org = state.platform.org(root).await?;
+            (org.parent_id.is_some() || !org.kind.is_government()).then_some(org)
+        }
+    })
+}
+
+/// A statistics page's table as a workbook to download, named `name`.
+pub async fn xlsx_response(
+    state: &AppState,
+    view: ModuleView,
+    name: &str,
+) -> Result<axum::response::Response, WebError> {
+    let bytes = view_xlsx(state, view).await?;
+    Ok(super::orgs::xlsx_download(name, bytes))
+}

@@ -70,11 +70,10 @@ pub async fn stats_xlsx(
     Query(q): Query<StatsQuery>,
 ) -> PageResult<Response> {
     let (year, view) = read_stats(&state, &session, &q).await?;
-    let bytes = crate::html::figures::view_xlsx(&state, view).await?;
-    Ok(crate::html::orgs::xlsx_download(
-        &format!("{year}年人民调解统计.xlsx"),
-        bytes,
-    ))
+    Ok(
+        crate::html::figures::xlsx_response(&state, view, &format!("{year}年人民调解统计.xlsx"))
+            .await?,
+    )
 }
 
 pub async fn stats(

@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::AppState;
 use crate::error::PageResult;
 use crate::extract::Query;
-use crate::html::figures::{ModuleView, module_view, view_xlsx};
+use crate::html::figures::{ModuleView, module_view, reader_org, xlsx_response};
 use crate::html::{Layout, render};
 use crate::session::Session;
 
@@ -35,13 +35,7 @@ async fn read(
     q: &StatsQuery,
 ) -> PageResult<(i32, ModuleView)> {
     let year = q.year.unwrap_or_else(|| kernel::time::china_today().year());
-    let org = match &session.0.actor.scope {
-        platform::Scope::Everything => None,
-        platform::Scope::Subtree { root, .. } => {
-            let org = state.platform.org(root).await?;
-            (org.parent_id.is_some() || !org.kind.is_government()).then_some(org)
-        }
-    };
+    let org = reader_org(state, &session.0.actor).await?;
     let view = module_view(state, Module::Power, year, org.as_ref()).await?;
     Ok((year, view))
 }
@@ -53,11 +47,7 @@ pub async fn xlsx(
     Query(q): Query<StatsQuery>,
 ) -> PageResult<axum::response::Response> {
     let (year, view) = read(&state, &session, &q).await?;
-    let bytes = view_xlsx(&state, view).await?;
-    Ok(crate::html::orgs::xlsx_download(
-        &format!("{year}年权责清单统计.xlsx"),
-        bytes,
-    ))
+    Ok(xlsx_response(&state, view, &format!("{year}年权责清单统计.xlsx")).await?)
 }
 
 pub async fn stats(
