@@ -74,7 +74,9 @@ impl Reconsideration {
         if !given.is_empty() {
             let mut conn = self.platform.db().conn().await?;
             if store::case_by_number(&mut conn, &given).await?.is_some() {
-                return Err(Error::Invalid(format!("案件编号“{given}”已存在")));
+                return Err(Error::Platform(platform::Error::Conflict(format!(
+                    "案件编号“{given}”已存在"
+                ))));
             }
         }
         let pattern = self

@@ -190,7 +190,9 @@ pub struct StepDto {
     #[serde(default)]
     #[schema(format = Date)]
     pub date: Option<String>,
-    #[serde(default)]
+    /// 延长: the days (a whole number; 30 at most).
+    #[serde(default, deserialize_with = "whole_days")]
+    #[schema(minimum = 1, maximum = 30)]
     pub days: Option<u32>,
     #[serde(default)]
     pub approved_by: String,
@@ -292,4 +294,17 @@ pub async fn stats(
             .await?,
         definitions: state.reconsideration.definitions().await?,
     }))
+}
+
+/// A whole number of days, written as JSON allows a whole number to be (`30` or `30.0`).
+fn whole_days<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<u32>, D::Error> {
+    let n: Option<f64> = serde::Deserialize::deserialize(d)?;
+    n.map(|n| {
+        if n.fract() == 0.0 && (0.0..=f64::from(u32::MAX)).contains(&n) {
+            Ok(n as u32)
+        } else {
+            Err(serde::de::Error::custom("天数应为整数"))
+        }
+    })
+    .transpose()
 }
