@@ -11,6 +11,7 @@ use platform::{Actor, Platform};
 pub struct Context {
     pub data_dir: PathBuf,
     database_url: Option<String>,
+    object_store: Option<String>,
 }
 
 impl Context {
@@ -18,7 +19,15 @@ impl Context {
         Context {
             data_dir,
             database_url,
+            object_store: None,
         }
+    }
+
+    /// Attachments kept in an S3-compatible store (`s3://bucket[/prefix]`) instead of the data
+    /// directory.
+    pub fn with_object_store(mut self, url: Option<String>) -> Context {
+        self.object_store = url;
+        self
     }
 
     fn default_sqlite(&self) -> PathBuf {
@@ -43,7 +52,8 @@ impl Context {
 
     pub async fn platform(&self) -> Result<Platform, String> {
         let db = self.open_db().await?;
-        Ok(Platform::new(db, self.seal_key()?))
+        let files = platform::FileStore::open(self.object_store.as_deref(), &self.data_dir)?;
+        Ok(Platform::new(db, self.seal_key()?).with_files(files))
     }
 
     /// The calendar in force. Without any database yet (the default SQLite file absent), the

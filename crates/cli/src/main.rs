@@ -27,6 +27,9 @@ struct Cli {
     /// 数据库地址：sqlite://… 或 postgres://…（默认：数据目录中的 SQLite 文件）
     #[arg(long, env = "FAZHI_DATABASE_URL")]
     database_url: Option<String>,
+    /// 附件存储：s3://存储桶[/前缀]，由 AWS_ENDPOINT、AWS_ACCESS_KEY_ID 等变量配置（默认：数据目录下的 files）
+    #[arg(long, env = "FAZHI_OBJECT_STORE")]
+    object_store: Option<String>,
     #[command(subcommand)]
     command: Command,
 }
@@ -170,7 +173,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let context = Context::new(cli.data_dir, cli.database_url);
+    let context = Context::new(cli.data_dir, cli.database_url).with_object_store(cli.object_store);
     match runtime.block_on(run(context, cli.command)) {
         Ok(code) => code,
         Err(message) => {

@@ -45,6 +45,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (15, "mediation contacts", "0015_mediation_contacts.sql"),
     (16, "agreement content", "0016_agreement_content.sql"),
     (17, "mediation parties", "0017_mediation_parties.sql"),
+    (18, "attachments", "0018_attachments.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

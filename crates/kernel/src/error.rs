@@ -41,10 +41,12 @@ pub enum ErrorCode {
     ImportRejected,
     /// A date outside the years whose holiday notices are known.
     CalendarUnknownYear,
+    /// A stored file no longer matches the SM3 recorded when it was uploaded.
+    Tampered,
 }
 
 impl ErrorCode {
-    pub const ALL: [ErrorCode; 18] = [
+    pub const ALL: [ErrorCode; 19] = [
         ErrorCode::Internal,
         ErrorCode::DatabaseUnavailable,
         ErrorCode::InvalidInput,
@@ -63,6 +65,7 @@ impl ErrorCode {
         ErrorCode::PasswordPolicy,
         ErrorCode::ImportRejected,
         ErrorCode::CalendarUnknownYear,
+        ErrorCode::Tampered,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -85,13 +88,14 @@ impl ErrorCode {
             ErrorCode::PasswordPolicy => "password_policy",
             ErrorCode::ImportRejected => "import_rejected",
             ErrorCode::CalendarUnknownYear => "calendar_unknown_year",
+            ErrorCode::Tampered => "tampered",
         }
     }
 
     /// The HTTP status the web layer answers with.
     pub fn http_status(self) -> u16 {
         match self {
-            ErrorCode::Internal => 500,
+            ErrorCode::Internal | ErrorCode::Tampered => 500,
             ErrorCode::DatabaseUnavailable => 503,
             ErrorCode::InvalidInput | ErrorCode::MalformedBody => 400,
             ErrorCode::PayloadTooLarge => 413,
@@ -131,6 +135,7 @@ impl ErrorCode {
             ErrorCode::PasswordPolicy => "密码不符合要求",
             ErrorCode::ImportRejected => "台账未导入",
             ErrorCode::CalendarUnknownYear => "缺少节假日安排",
+            ErrorCode::Tampered => "文件校验未通过",
         }
     }
 }

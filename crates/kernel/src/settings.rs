@@ -118,6 +118,15 @@ pub const MAKE_UP_DAYS_ARE_WORKDAYS: SettingDef = SettingDef {
     permission: Permission::ManageCalendar,
 };
 
+pub const ATTACHMENT_MAX_MB: SettingDef = SettingDef {
+    key: "attachments.max_mb",
+    label: "附件大小上限（MB）",
+    help: "上传的每个附件（扫描件、照片、录音录像等）最大的大小",
+    default: "20",
+    kind: SettingKind::Integer { min: 1, max: 20 },
+    permission: Permission::ManageSecuritySettings,
+};
+
 /// The foundation's settings, in the order the settings page shows them.
 pub const FOUNDATION: &[SettingDef] = &[
     LOCKOUT_THRESHOLD,
@@ -127,6 +136,7 @@ pub const FOUNDATION: &[SettingDef] = &[
     PASSWORD_MIN_CLASSES,
     ROLL_OVER_WEEKENDS,
     MAKE_UP_DAYS_ARE_WORKDAYS,
+    ATTACHMENT_MAX_MB,
 ];
 
 /// The security settings, read together.

@@ -3,6 +3,8 @@
 //! figures of the annual report. The door is [`Mediation`].
 
 pub mod agreement;
+mod attachments;
+pub use attachments::ATTACHMENT_KINDS;
 mod disputes;
 pub mod ledger;
 pub mod model;

@@ -4,6 +4,11 @@
 //! layer, and writes in one transaction with its audit events.
 
 mod actor;
+mod attachments;
+pub use attachments::{
+    ACCEPTED, Attachment, AttachmentId, FileStore, MAX_BYTES as ATTACHMENT_MAX_BYTES,
+    NewAttachment, Owner, accept_attribute,
+};
 mod audit;
 pub use audit::AnchoredReport;
 mod jobs;
@@ -18,6 +23,7 @@ mod users;
 
 pub use actor::{Actor, ActorKind, Scope};
 pub use auth::{LoggedIn, SessionInfo};
+pub use bytes::Bytes;
 pub use db::audit::{ChainBroken, EventFilter, StoredEvent, VerifyReport};
 pub use db::{Cache, Page, PageRequest};
 pub use model::{NewOrg, NewUser, Org, OrgUpdate, User};
@@ -65,6 +71,8 @@ pub struct Platform {
     db: Arc<Db>,
     seal: Arc<SealKey>,
     caches: Arc<Caches>,
+    /// Where attachments are kept.
+    files: Arc<FileStore>,
     /// Permits for heavy work (reading an uploaded file, building a file to download): one per
     /// core, so that such work never takes the threads that answer requests.
     heavy: Arc<tokio::sync::Semaphore>,
@@ -88,10 +96,22 @@ impl Platform {
                 sessions: db::Cache::new(&["sessions", "users", "orgs"], 10_000),
                 orgs: db::Cache::new(&["orgs"], 1),
             }),
+            files: Arc::new(FileStore::memory()),
             heavy: Arc::new(tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, |n| n.get()),
             )),
         }
+    }
+
+    /// The platform keeping attachments in `files` (in memory until this is called).
+    pub fn with_files(mut self, files: FileStore) -> Platform {
+        self.files = Arc::new(files);
+        self
+    }
+
+    /// Where attachments are kept.
+    pub fn files(&self) -> &FileStore {
+        &self.files
     }
 
     /// Runs heavy work on a blocking thread once one of the heavy-work permits is free: at most
@@ -270,6 +290,9 @@ pub enum Error {
     Calendar(#[from] kernel::CalendarError),
     #[error(transparent)]
     Db(#[from] DbError),
+    /// A stored file that no longer matches its recorded hash.
+    #[error("{0}")]
+    Tampered(String),
     /// Work that failed in a way the user cannot mend (a heavy job that did not finish).
     #[error("内部错误：{0}")]
     Internal(String),
@@ -294,6 +317,7 @@ impl Error {
                 ErrorCode::CalendarUnknownYear
             }
             Error::Calendar(_) => ErrorCode::InvalidInput,
+            Error::Tampered(_) => ErrorCode::Tampered,
             Error::Db(DbError::Open { .. }) => ErrorCode::DatabaseUnavailable,
             Error::Db(_) | Error::Internal(_) => ErrorCode::Internal,
         }

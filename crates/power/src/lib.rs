@@ -4,6 +4,8 @@
 //! (赋权); the ledgers; the figures of the annual report. The door is [`Power`].
 
 mod adjust;
+mod attachments;
+pub use attachments::ATTACHMENT_KINDS;
 mod apply;
 mod delegate;
 mod items;

@@ -368,6 +368,18 @@ async fn a_department_proposes_legal_affairs_reviews_and_a_second_person_approve
         };
         let a = power.propose(&market, proposal.clone()).await.unwrap();
         assert_eq!(a.state, AdjustmentState::Proposed);
+        // The department attaches its 请示 while the adjustment is under way.
+        let request = platform::NewAttachment {
+            kind: "请示".into(),
+            name: "关于取消E0001的请示.pdf".into(),
+            bytes: platform::Bytes::from_static(b"%PDF-1.4 request"),
+        };
+        power.attach(&market, &a.id, request.clone()).await.unwrap();
+        let town_officer = user(&p, "towner", "示例镇", Role::TownOfficer).await;
+        assert!(
+            power.attachments(&town_officer, &a.id).await.is_err(),
+            "a town does not read the department's adjustment"
+        );
         let other = Proposal {
             item_code: "E0003".into(),
             ..proposal.clone()
@@ -391,6 +403,16 @@ async fn a_department_proposes_legal_affairs_reviews_and_a_second_person_approve
         );
         let done = power.decide(&approver, &a.id, true, "批准").await.unwrap();
         assert_eq!(done.state, AdjustmentState::Approved);
+        // Once approved its files are fixed; the approver still reads them.
+        let fixed = power.attach(&market, &a.id, request).await.unwrap_err();
+        assert!(fixed.to_string().contains("附件不能再增删"), "{fixed}");
+        let files = power.attachments(&approver, &a.id).await.unwrap();
+        assert_eq!(files.len(), 1);
+        let (_, bytes) = power
+            .attachment(&approver, &a.id, files[0].id.as_str())
+            .await
+            .unwrap();
+        assert_eq!(&bytes[..], b"%PDF-1.4 request");
         let yesterday = today.pred_opt().unwrap();
         let codes = |date| {
             let power = power.clone();

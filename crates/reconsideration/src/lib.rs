@@ -3,7 +3,9 @@
 //! documents they need; the ledger; the figures of the annual report (correction rates). The
 //! door is [`Reconsideration`].
 
+mod attachments;
 mod clock;
+pub use attachments::ATTACHMENT_KINDS;
 mod documents;
 mod intake;
 pub mod ledger;

@@ -268,6 +268,10 @@ fn action_label(action: &str) -> &str {
         "document" => "生成文书",
         "recompute" => "载入节假日安排后重新计算期限",
         "denied" => "拒绝访问",
+        "attach" => "上传附件",
+        "detach" => "移除附件",
+        "download" => "下载附件",
+        "tampered" => "附件校验未通过",
         other => other,
     }
 }
