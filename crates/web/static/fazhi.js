@@ -76,3 +76,9 @@
   s.onload = draw;
   document.head.append(s);
 })();
+
+// A form that undoes something asks first (data-confirm holds the question).
+document.addEventListener("submit", function (e) {
+  const question = e.target.dataset && e.target.dataset.confirm;
+  if (question && !window.confirm(question)) e.preventDefault();
+});

@@ -99,6 +99,20 @@ const RULES: &[(&str, &str, May)] = &[
     ("POST", "/api/v1/orgs", May::System),
     ("GET", "/api/v1/orgs/{id}", May::District),
     ("GET", "/api/v1/power/items", May::Read),
+    ("GET", "/api/v1/attachments/{holder}/{id}", May::Read),
+    ("POST", "/api/v1/attachments/{holder}/{id}", May::Write),
+    (
+        "GET",
+        "/api/v1/attachments/{holder}/{id}/{attachment}",
+        May::Read,
+    ),
+    ("POST", "/attachments/{holder}/{id}", May::Write),
+    ("GET", "/attachments/{holder}/{id}/{attachment}", May::Read),
+    (
+        "POST",
+        "/attachments/{holder}/{id}/{attachment}/remove",
+        May::Write,
+    ),
     ("GET", "/api/v1/power/stats", May::Read),
     ("GET", "/api/v1/reconsideration/cases", May::Read),
     ("POST", "/api/v1/reconsideration/cases", May::Legal),
@@ -281,6 +295,8 @@ async fn fill(app: &TestApp, path: &str) -> String {
         ("{format}", "docx".into()),
         ("{key}", "reconsideration.received".into()),
         ("{section}", "1".into()),
+        ("{holder}", "mediation".into()),
+        ("{attachment}", "0000000000000000000000000000beef".into()),
         ("{id}", "0000000000000000000000000000dead".into()),
     ];
     for (from, to) in substitutions {

@@ -279,6 +279,33 @@ async fn an_application_is_registered_accepted_investigated_set_aside_and_the_ra
     s.expect_text("the clock runs", "#clock", "发送申请书副本期限")
         .await;
 
+    // The scanned application is attached on the case page and listed with its hash.
+    let scan = tempfile_dir().join("申请书扫描件.pdf");
+    std::fs::write(&scan, b"%PDF-1.7\n%%EOF\n").unwrap();
+    s.goto(&app.url(&case)).await;
+    s.fill(
+        "the kind of file",
+        "#attach-form input[name=kind]",
+        "行政复议申请书",
+    )
+    .await;
+    s.fill(
+        "choose the scan",
+        "#attach-form input[type=file]",
+        scan.to_str().unwrap(),
+    )
+    .await;
+    s.click_and_wait("upload", "#attach").await;
+    s.expect_text("attached", "#attachments", "申请书扫描件.pdf")
+        .await;
+    s.expect_text(
+        "with its SM3",
+        "#attachments",
+        &kernel::crypto::sm3_hex(b"%PDF-1.7\n%%EOF\n")[..16],
+    )
+    .await;
+    s.keep_screenshot("attachments").await;
+
     // An investigation by one person is refused with its article; by two it is recorded.
     s.goto(&app.url(&case)).await;
     s.click("open the investigation form", "#step-investigation summary")

@@ -3,6 +3,7 @@
 //! The API uses the same session as the pages; a request that changes something sends the
 //! session's CSRF token (from `GET /api/v1/me`) in the `X-CSRF-Token` header.
 
+mod attachments;
 mod calendar;
 mod laws;
 mod orgs;
@@ -106,6 +107,19 @@ pub fn routes(state: AppState) -> Router<AppState> {
         .route("/laws/search", get(laws::search))
         .route("/laws/cite", get(laws::cite))
         .route("/power/items", get(power::items).route_layer(g(Need::READ)))
+        .route(
+            "/attachments/{holder}/{id}",
+            get(attachments::list)
+                .route_layer(g(Need::READ))
+                .merge(post(attachments::upload).route_layer(g(Need::WRITE)))
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    platform::ATTACHMENT_MAX_BYTES + 1024 * 1024,
+                )),
+        )
+        .route(
+            "/attachments/{holder}/{id}/{attachment}",
+            get(attachments::download).route_layer(g(Need::READ)),
+        )
         .route("/power/stats", get(power::stats).route_layer(g(Need::READ)))
         .route(
             "/reconsideration/cases",
@@ -157,6 +171,9 @@ pub fn routes(state: AppState) -> Router<AppState> {
         laws::cite,
         power::items,
         power::stats,
+        attachments::list,
+        attachments::upload,
+        attachments::download,
         reconsideration::cases,
         reconsideration::case,
         reconsideration::register,
@@ -180,6 +197,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         laws::HitDto,
         laws::SearchDto,
         laws::CitationDto,
+        attachments::AttachmentDto,
         power::ItemDto,
         power::ItemPageDto,
         reconsideration::CasePageDto,

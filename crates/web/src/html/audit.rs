@@ -96,6 +96,13 @@ fn label(code: &str) -> String {
         "load" => "载入",
         "unseal" => "导出完整联系电话",
         "recompute" => "重新计算期限",
+        "attach" => "上传附件",
+        "detach" => "移除附件",
+        "download" => "下载附件",
+        "tampered" => "附件校验未通过",
+        "reconsideration_case" => "行政复议案件",
+        "mediation_dispute" => "矛盾纠纷",
+        "power_adjustment" => "权责事项调整",
         _ => return code.to_string(),
     };
     format!("{word}（{code}）")

@@ -1,5 +1,6 @@
 //! Staff pages and the public portal: one file per page family, one askama struct per page.
 
+pub(crate) mod attachments;
 mod audit;
 mod auth;
 mod calendar;
@@ -276,6 +277,22 @@ pub fn routes(state: AppState) -> Router<AppState> {
             "/reconsideration/{id}/documents",
             post(reconsideration::generate).route_layer(g(Need::LEGAL)),
         )
+        .route(
+            "/attachments/{holder}/{id}",
+            post(attachments::upload)
+                .route_layer(g(Need::WRITE))
+                .layer(DefaultBodyLimit::max(
+                    platform::ATTACHMENT_MAX_BYTES + 1024 * 1024,
+                )),
+        )
+        .route(
+            "/attachments/{holder}/{id}/{attachment}",
+            get(attachments::download).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/attachments/{holder}/{id}/{attachment}/remove",
+            post(attachments::remove).route_layer(g(Need::WRITE)),
+        )
         .route("/gongkai/fuyi", get(reconsideration::public::list))
         .route("/gongkai/fuyi/{id}", get(reconsideration::public::case))
         .route(
@@ -467,6 +484,8 @@ fn notice_text(code: &str) -> Option<&'static str> {
         "step" => "已记录，期限已重新计算。",
         "document" => "文书已生成，随案保存。",
         "published" => "年度报告已向社会公开。",
+        "attached" => "附件已上传，已计算SM3校验值。",
+        "detached" => "附件已移除（上传记录保留在审计日志中）。",
         _ => return None,
     })
 }

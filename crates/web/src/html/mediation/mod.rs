@@ -339,6 +339,7 @@ struct DisputePage {
     notes: Vec<mediation::Note>,
     parties: Vec<mediation::Party>,
     people: platform::People,
+    attachments: crate::html::attachments::AttachmentsView,
     overdue: bool,
     can_write: bool,
     error: Option<String>,
@@ -381,6 +382,14 @@ async fn dispute_page(
         notes: state.mediation.notes(&session.0.actor, id).await?,
         parties: state.mediation.parties(&session.0.actor, id).await?,
         people: state.platform.people().await?,
+        attachments: crate::html::attachments::view(
+            state,
+            session,
+            crate::html::attachments::Holder::Dispute,
+            id,
+            session.0.actor.can(Permission::WriteRecords),
+        )
+        .await?,
         d,
         error,
     })

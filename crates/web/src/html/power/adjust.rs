@@ -288,6 +288,7 @@ struct DetailPage {
     decided_by: Option<String>,
     can_review: bool,
     can_decide: bool,
+    attachments: crate::html::attachments::AttachmentsView,
 }
 
 pub async fn detail(
@@ -312,7 +313,20 @@ pub async fn detail(
     let legal = actor.role == Some(Role::LegalAffairs) || actor.role.is_none();
     let me = actor.audit_name();
     let people = state.platform.people().await?;
+    let attachments = crate::html::attachments::view(
+        &state,
+        &session,
+        crate::html::attachments::Holder::Adjustment,
+        a.id.as_str(),
+        actor.can(kernel::Permission::WriteRecords)
+            && matches!(
+                a.state,
+                AdjustmentState::Proposed | AdjustmentState::Reviewed
+            ),
+    )
+    .await?;
     render(DetailPage {
+        attachments,
         layout: Layout::staff(&session.0, "权力事项调整", "power").with_notice(q.ok.as_deref()),
         proposed_basis,
         org_name,

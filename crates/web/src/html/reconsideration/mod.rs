@@ -410,6 +410,7 @@ pub struct ClockRow {
 struct CaseView {
     layout: Layout,
     p: CasePage,
+    attachments: crate::html::attachments::AttachmentsView,
     people: platform::People,
     clock: Vec<ClockRow>,
     forms: Vec<StepForm>,
@@ -459,6 +460,14 @@ async fn case_view(
         })
         .collect();
     let people = state.platform.people().await?;
+    let attachments = crate::html::attachments::view(
+        state,
+        session,
+        crate::html::attachments::Holder::Case,
+        id,
+        handles(session),
+    )
+    .await?;
     let allowed = reconsideration::rules::allowed_decisions(p.case.regime);
     let decisions = allowed
         .iter()
@@ -501,6 +510,7 @@ async fn case_view(
         )
         .with_notice(notice),
         people,
+        attachments,
         clock,
         forms: p.next_steps.iter().map(|k| step_form(*k)).collect(),
         can_handle: handles(session),
