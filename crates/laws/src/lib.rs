@@ -291,7 +291,8 @@ impl Laws {
 
     /// Records by hand a new version of a law (an amendment or revision adopted on
     /// `version_date`, in force from `effective_on`) with its text: the articles as the statute
-    /// prints them (第一条 …), optionally with chapter headings (## 第一章 …) and a `# 标题` line.
+    /// prints them (第一条 …), optionally with chapter headings on their own lines (第一章 总则, as
+    /// printed, or ## 第一章 …) and a `# 标题` line.
     pub async fn record_amendment(
         &self,
         actor: &Actor,
@@ -319,6 +320,7 @@ impl Laws {
             version_date.format("%-m"),
             version_date.format("%-d")
         );
+        let body = parse::mark_headings(body);
         let parsed =
             parse::parse_markdown(&format!("# {title}\n\n{history}\n\n{marker}\n\n{body}"))
                 .map_err(Error::Invalid)?;

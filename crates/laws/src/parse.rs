@@ -116,6 +116,39 @@ pub fn article_start(line: &str) -> Option<(ArticleNo, String, String)> {
 }
 
 /// Reads one corpus file. Err is the reason the file cannot be used.
+/// Marks the lines an officer types as headings the way the statute prints them — 第一编 总则,
+/// 第二分编, 第一章 总则, 第一节 一般规定, alone on their line — as the corpus marks them (`#`s, by
+/// depth), so that a text pasted from a gazette needs no Markdown. Lines already marked stay.
+pub fn mark_headings(body: &str) -> String {
+    body.lines()
+        .map(|line| {
+            let text = clean(line);
+            match heading_depth(&text) {
+                Some(depth) => format!("{} {text}", "#".repeat(depth)),
+                None => line.to_string(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn heading_depth(text: &str) -> Option<usize> {
+    let rest = text.strip_prefix('第')?;
+    let numerals = rest
+        .chars()
+        .take_while(|c| "〇零一二三四五六七八九十百千".contains(*c))
+        .count();
+    if numerals == 0 || text.chars().count() > 40 {
+        return None;
+    }
+    let after: String = rest.chars().skip(numerals).collect();
+    let (depth, tail) = [("分编", 3), ("编", 2), ("章", 4), ("节", 5)]
+        .iter()
+        .find_map(|(unit, depth)| after.strip_prefix(unit).map(|t| (*depth, t)))?;
+    // A heading is the unit alone or followed by its name after a space (第二章规定的… is prose).
+    (tail.is_empty() || tail.starts_with([' ', '\u{3000}'])).then_some(depth)
+}
+
 pub fn parse_markdown(text: &str) -> Result<ParsedVersion, String> {
     let marker = info_end();
     let Some((header, body)) = text.split_once(&marker) else {
@@ -239,6 +272,7 @@ mod tests {
         );
         assert_eq!(v.articles[4].no.number, 105);
         assert_eq!(v.articles[4].chapter, "第二章 附则");
+
         assert_eq!(
             v.content_hash(),
             parse_markdown(&sample()).unwrap().content_hash()
@@ -283,6 +317,24 @@ mod tests {
                 number: 20,
                 suffix: 1
             })
+        );
+    }
+
+    #[test]
+    fn headings_typed_as_printed_are_headings() {
+        let typed = "第一章 总则\n第一条 为了示例，制定本法。\n第二章规定的事项，另行规定。\n第一节\n第二条 本法适用于示例。\n## 第二章 附则\n第三条 施行。";
+        let marked = mark_headings(typed);
+        assert_eq!(
+            marked.lines().collect::<Vec<_>>(),
+            [
+                "#### 第一章 总则",
+                "第一条 为了示例，制定本法。",
+                "第二章规定的事项，另行规定。",
+                "##### 第一节",
+                "第二条 本法适用于示例。",
+                "## 第二章 附则",
+                "第三条 施行。",
+            ]
         );
     }
 }

@@ -440,7 +440,7 @@ async fn an_amendment_is_recorded_by_hand_with_its_text() {
         let (laws, _dir) = base(&t).await;
         let permits = laws.law_named("行政许可法").await.unwrap();
         cite(&laws, "p1", None, "行政许可法第二条", d("2024-01-01")).await;
-        let text = "## 第一章 总则\n\n第一条 为了规范行政许可的设定和实施，制定本法。\n\n第二条 本法所称行政许可，是指行政机关依法准予申请人从事特定活动的行为。\n";
+        let text = "第一章 总则\n\n第一条 为了规范行政许可的设定和实施，制定本法。\n\n第二条 本法所称行政许可，是指行政机关依法准予申请人从事特定活动的行为。\n";
         let version = laws
             .record_amendment(&cli(), &permits.id, d("2026-06-01"), d("2026-10-01"), text)
             .await
