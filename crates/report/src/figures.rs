@@ -321,6 +321,35 @@ impl Figures {
             .or_else(|| self.by_key.values().find(|f| f.name == key))
     }
 
+    /// The breakdowns with at least one record, as charts (bars in the words' order).
+    pub fn charts(&self) -> Vec<crate::model::Chart> {
+        self.maps
+            .iter()
+            .filter_map(|(key, words)| {
+                let bars: Vec<(String, u64)> = words
+                    .iter()
+                    .map(|w| {
+                        let n = match self.by_key.get(&format!("{key}.{w}")) {
+                            Some(Figure {
+                                value: Value::Count(n),
+                                ..
+                            }) => *n,
+                            _ => 0,
+                        };
+                        (w.clone(), n)
+                    })
+                    .collect();
+                bars.iter()
+                    .any(|(_, n)| *n > 0)
+                    .then(|| crate::model::Chart {
+                        key: key.clone(),
+                        title: full_name(key),
+                        bars,
+                    })
+            })
+            .collect()
+    }
+
     /// Every figure, by key.
     pub fn all(&self) -> impl Iterator<Item = &Figure> {
         self.by_key.values()

@@ -56,6 +56,19 @@ pub struct AnnualReport {
     /// Not (or no longer) the published text: dated with the day it was generated, marked 草稿.
     #[serde(default)]
     pub draft: bool,
+    /// The year's breakdowns (by type, by decision, by source …) drawn as charts in the HTML.
+    #[serde(default)]
+    pub charts: Vec<Chart>,
+}
+
+/// One of the year's breakdowns as a chart: its name (行政复议·按决定类型) and a bar per word, from
+/// the same figures the appendix defines.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Chart {
+    /// The map's key (`reconsideration.by_decision_type`): each bar's figure is `key.word`.
+    pub key: String,
+    pub title: String,
+    pub bars: Vec<(String, u64)>,
 }
 
 impl AnnualReport {
@@ -128,6 +141,7 @@ impl AnnualReport {
             figures: used,
             issuer: org.to_string(),
             draft: false,
+            charts: figures.charts(),
         }
     }
 

@@ -4,9 +4,45 @@
 
 use paper::{Block, Document};
 
-use crate::model::{AnnualReport, Piece, plain};
+use crate::model::{AnnualReport, Chart, Piece, plain};
 
 const APPENDIX: &str = "附：统计口径";
+const CHARTS: &str = "附：图表";
+
+/// A breakdown as a horizontal bar chart in SVG, drawn on the server: the report's HTML is read
+/// offline, printed and archived, so it carries its charts without a script. Each bar is labelled
+/// with its count and links, like the text's figures, to the records behind it.
+fn svg_chart(chart: &Chart, year: i32, links: &Links) -> String {
+    const ROW: usize = 28;
+    const LABEL: usize = 180;
+    const BAR: usize = 380;
+    let max = chart.bars.iter().map(|(_, n)| *n).max().unwrap_or(0).max(1);
+    let height = chart.bars.len() * ROW + 8;
+    let mut out = format!(
+        "<figure class=\"chart\">\n<figcaption>{title}</figcaption>\n<svg xmlns=\"http://www.w3.org/2000/svg\" role=\"img\" aria-label=\"{title}\" width=\"640\" height=\"{height}\" viewBox=\"0 0 640 {height}\" font-size=\"14\">\n",
+        title = escape(&chart.title)
+    );
+    for (i, (word, n)) in chart.bars.iter().enumerate() {
+        let y = i * ROW + 4;
+        let width = (*n as usize * BAR).div_ceil(max as usize);
+        let bar = format!(
+            "<text x=\"{}\" y=\"{}\" text-anchor=\"end\">{}</text><rect x=\"{}\" y=\"{y}\" width=\"{width}\" height=\"{}\" fill=\"#b42318\"/><text x=\"{}\" y=\"{}\">{n}</text>",
+            LABEL - 8,
+            y + 18,
+            escape(word),
+            LABEL,
+            ROW - 8,
+            LABEL + width + 6,
+            y + 18,
+        );
+        match links.href(year, &format!("{}.{word}", chart.key)) {
+            Some(href) => out.push_str(&format!("<a href=\"{href}\">{bar}</a>\n")),
+            None => out.push_str(&format!("{bar}\n")),
+        }
+    }
+    out.push_str("</svg>\n</figure>\n");
+    out
+}
 
 fn line(pieces: &[Piece]) -> String {
     pieces.iter().map(plain).collect()
@@ -150,6 +186,12 @@ pub fn html_body(r: &AnnualReport, links: Links) -> String {
         escape(issuer(r)),
         date(r)
     ));
+    if !r.charts.is_empty() {
+        out.push_str(&format!("<h2>{CHARTS}</h2>\n"));
+        for chart in &r.charts {
+            out.push_str(&svg_chart(chart, r.year, &links));
+        }
+    }
     if !r.figures.is_empty() {
         out.push_str(&format!(
             "<h2>{APPENDIX}</h2>\n<table class=\"definitions\">\n<thead><tr><th scope=\"col\">数据项</th><th scope=\"col\">数值</th><th scope=\"col\">口径</th></tr></thead>\n<tbody>\n"
@@ -173,7 +215,7 @@ pub fn html_body(r: &AnnualReport, links: Links) -> String {
 /// The report as a whole HTML page.
 pub fn to_html(r: &AnnualReport, links: Links) -> String {
     format!(
-        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\nbody {{ max-width: 48em; margin: 2em auto; padding: 0 1em; font: 18px/1.8 \"FangSong\", \"仿宋\", serif; color: #1a1a1a; }}\nh1 {{ text-align: center; font-size: 1.6em; }}\np {{ text-indent: 2em; }}\np.signature {{ text-align: right; text-indent: 0; }}\na.figure {{ color: #0b4f9c; }}\ntable {{ border-collapse: collapse; font-size: 0.85em; }}\ntd, th {{ border: 1px solid #888; padding: 0.2em 0.5em; text-align: left; }}\nmark.unknown {{ background: #fdd; }}\n</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
+        "<!DOCTYPE html>\n<html lang=\"zh-CN\">\n<head>\n<meta charset=\"utf-8\">\n<title>{}</title>\n<style>\nbody {{ max-width: 48em; margin: 2em auto; padding: 0 1em; font: 18px/1.8 \"FangSong\", \"仿宋\", serif; color: #1a1a1a; }}\nh1 {{ text-align: center; font-size: 1.6em; }}\np {{ text-indent: 2em; }}\np.signature {{ text-align: right; text-indent: 0; }}\na.figure {{ color: #0b4f9c; }}\ntable {{ border-collapse: collapse; font-size: 0.85em; }}\ntd, th {{ border: 1px solid #888; padding: 0.2em 0.5em; text-align: left; }}\nmark.unknown {{ background: #fdd; }}\nfigure.chart {{ margin: 1em 0; }}\nfigure.chart figcaption {{ font-weight: bold; }}\n</style>\n</head>\n<body>\n<main>\n{}</main>\n</body>\n</html>\n",
         escape(&r.title),
         html_body(r, links)
     )

@@ -232,6 +232,32 @@ async fn staff_text_is_checked_when_saved_and_publication_is_frozen() {
         assert!(text.contains("调解成功率66.67%"), "{text}");
         assert!(text.contains("权力事项3项"), "{text}");
         assert!(!text.contains('{'), "no key is left unfilled: {text}");
+        // The HTML carries the year's breakdowns as charts, each bar linked to its records.
+        let html = report::render::to_html(&draft, report::render::Links::To(""));
+        assert!(
+            html.contains("<h2>附：图表</h2>") && html.contains("<svg"),
+            "{html}"
+        );
+        let decisions = draft
+            .charts
+            .iter()
+            .find(|c| c.key == "reconsideration.by_decision_type")
+            .expect("a chart of the decisions");
+        assert!(
+            decisions.title.contains("行政复议") && !decisions.title.contains("by_"),
+            "{}",
+            decisions.title
+        );
+        assert!(
+            decisions.bars.contains(&("维持".to_string(), 1))
+                && decisions.bars.contains(&("撤销".to_string(), 1))
+                && decisions.bars.iter().map(|(_, n)| n).sum::<u64>() == 2,
+            "the two cases decided (the third withdrawn): {decisions:?}"
+        );
+        assert!(
+            html.contains("/report/2020/figures/reconsideration.by_decision_type."),
+            "{html}"
+        );
 
         // Broken braces and unknown keys are refused with the line and the reason.
         for (bad, says) in [
