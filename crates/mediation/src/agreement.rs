@@ -14,7 +14,7 @@ fn chinese_date(d: NaiveDate) -> String {
 }
 
 /// The agreement's text, filled from the dispute and its parties (each with the basic facts the
-/// law asks for; the ID number and phone as recorded, masked).
+/// law asks for; the ID number and phone as given: in full on the copy printed for signing).
 pub fn agreement(d: &Dispute, parties: &[Party]) -> Document {
     let mut doc = Document::new("人民调解协议书");
     doc.push(Block::DocNumber(format!("（{}）", d.number)));
@@ -101,7 +101,13 @@ impl Mediation {
                 "只有调解成功并达成书面协议的纠纷有调解协议书（人民调解法第二十八条）".into(),
             ));
         }
-        let parties = self.parties(actor, id).await?;
+        // The mediation staff print the copy the parties sign, with their ID numbers and phones
+        // in full (audited); a reader who may not handle the dispute gets them masked.
+        let parties = if actor.can(kernel::Permission::WriteRecords) {
+            self.parties_for_signing(actor, id).await?
+        } else {
+            self.parties(actor, id).await?
+        };
         let bytes = agreement(&d, &parties)
             .to_docx()
             .map_err(|e| Error::Invalid(e.to_string()))?;

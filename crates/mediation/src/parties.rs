@@ -30,6 +30,8 @@ pub struct NewParty {
 /// A party as it is shown: the ID number and phone masked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Party {
+    /// Its place among the dispute's parties (1, 2, …), the handle to remove it by.
+    pub seq: i64,
     pub name: String,
     pub sex: Option<Sex>,
     pub id_masked: String,
@@ -74,6 +76,7 @@ impl Mediation {
         };
         let seal = self.platform.seal();
         let party = Party {
+            seq: 0,
             name,
             sex: p.sex,
             id_masked: id.as_ref().map(|i| i.masked()).unwrap_or_default(),
@@ -92,8 +95,9 @@ impl Mediation {
             .write(&actor.who(), move |tx| {
                 Box::pin(async move {
                     let p = written;
+                    // After the highest, never a removed party's number again.
                     let seq: i64 = db::query_scalar(
-                        "SELECT COUNT(*) FROM mediation_parties WHERE dispute_id = $1",
+                        "SELECT COALESCE(MAX(seq), 0) FROM mediation_parties WHERE dispute_id = $1",
                     )
                     .bind(&dispute_id)
                     .fetch_one(tx.conn())
@@ -134,12 +138,106 @@ impl Mediation {
         Ok(party)
     }
 
+    /// Removes a party recorded by mistake (to correct one: remove it and record it again); the
+    /// audit log keeps what was recorded, masked.
+    pub async fn remove_party(&self, actor: &Actor, dispute_id: &str, seq: i64) -> Result<()> {
+        self.platform
+            .require(
+                actor,
+                Permission::WriteRecords,
+                "mediation_dispute",
+                dispute_id,
+            )
+            .await?;
+        let party = self
+            .parties(actor, dispute_id)
+            .await?
+            .into_iter()
+            .find(|p| p.seq == seq)
+            .ok_or_else(|| Error::NotFound("该当事人".into()))?;
+        let dispute_id = dispute_id.to_string();
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    db::query("DELETE FROM mediation_parties WHERE dispute_id = $1 AND seq = $2")
+                        .bind(&dispute_id)
+                        .bind(seq)
+                        .execute(tx.conn())
+                        .await?;
+                    tx.record(
+                        Event::new("mediation_dispute", &dispute_id, "party_removed").changes(
+                            Changes::new()
+                                .set("name", &party.name)
+                                .set("id", &party.id_masked)
+                                .set("phone", &party.phone_masked),
+                        ),
+                    )
+                    .await
+                })
+            })
+            .await?;
+        Ok(())
+    }
+
+    /// The parties as the agreement prints them for signing: the ID number and phone in full, for
+    /// the dispute's own mediation staff (WriteRecords in its scope); the unsealing is audited.
+    pub(crate) async fn parties_for_signing(
+        &self,
+        actor: &Actor,
+        dispute_id: &str,
+    ) -> Result<Vec<Party>> {
+        self.platform
+            .require(
+                actor,
+                Permission::WriteRecords,
+                "mediation_dispute",
+                dispute_id,
+            )
+            .await?;
+        self.dispute(actor, dispute_id).await?;
+        let mut conn = self.platform.db().conn().await?;
+        let rows = db::query(
+            "SELECT name, sex, id_sealed, id_masked, address, phone_sealed, phone_masked, seq \
+             FROM mediation_parties WHERE dispute_id = $1 ORDER BY seq",
+        )
+        .bind(dispute_id)
+        .fetch_all(&mut conn)
+        .await?;
+        drop(conn);
+        let seal = self.platform.seal();
+        let open = |sealed: Option<String>, masked: String| match sealed {
+            Some(s) => seal.open(&s).unwrap_or(masked),
+            None => masked,
+        };
+        let mut parties = Vec::new();
+        for r in &rows {
+            parties.push(Party {
+                name: r.try_get(0)?,
+                sex: Sex::parse(&r.try_get::<String, _>(1)?),
+                id_masked: open(r.try_get(2)?, r.try_get(3)?),
+                address: r.try_get(4)?,
+                phone_masked: open(r.try_get(5)?, r.try_get(6)?),
+                seq: r.try_get(7)?,
+            });
+        }
+        if !parties.is_empty() {
+            let event = Event::new("mediation_dispute", dispute_id, "unseal").changes(
+                Changes::new()
+                    .set("document", "人民调解协议书")
+                    .set("count", parties.len()),
+            );
+            self.platform.db().record(&actor.who(), event).await?;
+        }
+        Ok(parties)
+    }
+
     /// The parties of a dispute the actor may read, in the order recorded.
     pub async fn parties(&self, actor: &Actor, dispute_id: &str) -> Result<Vec<Party>> {
         self.dispute(actor, dispute_id).await?;
         let mut conn = self.platform.db().conn().await?;
         db::query(
-            "SELECT name, sex, id_masked, address, phone_masked FROM mediation_parties \
+            "SELECT name, sex, id_masked, address, phone_masked, seq FROM mediation_parties \
              WHERE dispute_id = $1 ORDER BY seq",
         )
         .bind(dispute_id)
@@ -153,6 +251,7 @@ impl Mediation {
                 id_masked: r.try_get(2)?,
                 address: r.try_get(3)?,
                 phone_masked: r.try_get(4)?,
+                seq: r.try_get(5)?,
             })
         })
         .collect::<std::result::Result<_, db::DbError>>()

@@ -107,6 +107,7 @@ const RULES: &[(&str, &str, May)] = &[
         May::Read,
     ),
     ("POST", "/attachments/{holder}/{id}", May::Write),
+    ("POST", "/mediation/{id}/parties/{seq}/remove", May::Write),
     ("GET", "/attachments/{holder}/{id}/{attachment}", May::Read),
     (
         "POST",
@@ -296,6 +297,7 @@ async fn fill(app: &TestApp, path: &str) -> String {
         ("{key}", "reconsideration.received".into()),
         ("{section}", "1".into()),
         ("{holder}", "mediation".into()),
+        ("{seq}", "1".into()),
         ("{attachment}", "0000000000000000000000000000beef".into()),
         ("{id}", "0000000000000000000000000000dead".into()),
     ];

@@ -123,6 +123,33 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
                 && !with_party.contains("11010519491231002X"),
             "{with_party}"
         );
+        // A party recorded by mistake is removed (to correct it: removed and recorded again).
+        let (_, twice) = text(
+            town.post(app.url(&format!("{url}/parties")))
+                .form(&[("_csrf", csrf.as_str()), ("name", "王某错")])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert!(twice.contains("王某错"), "{twice}");
+        assert!(
+            twice.contains(&format!("action=\"{url}/parties/2/remove\"")),
+            "{twice}"
+        );
+        let (status, removed) = text(
+            town.post(app.url(&format!("{url}/parties/2/remove")))
+                .form(&[("_csrf", csrf.as_str())])
+                .send()
+                .await
+                .unwrap(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            !removed.contains("王某错") && removed.contains("张某"),
+            "{removed}"
+        );
         // Open since 2020: the list counts it among those open past the target.
         let (_, list) = text(town.get(app.url("/mediation")).send().await.unwrap()).await;
         assert!(list.contains("超期未结（1件）"), "{list}");
@@ -202,7 +229,39 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
             .await
             .unwrap();
         assert_eq!(docx.status(), StatusCode::OK);
-        assert!(docx.bytes().await.unwrap().starts_with(b"PK"));
+        let xml = document_xml(docx.bytes().await.unwrap().to_vec());
+        // The copy the parties sign carries their ID numbers and phones in full (the unsealing is
+        // audited); a viewer's copy keeps them masked.
+        assert!(
+            xml.contains("11010519491231002X") && xml.contains("13812345678"),
+            "{xml}"
+        );
+        let viewer = app.login("viewer").await;
+        let copy = viewer
+            .get(app.url(&format!("{url}/agreement.docx")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(copy.status(), StatusCode::OK);
+        let xml = document_xml(copy.bytes().await.unwrap().to_vec());
+        assert!(
+            xml.contains("1101**********002X") && !xml.contains("11010519491231002X"),
+            "{xml}"
+        );
+        let unsealed = app
+            .platform
+            .audit_events(
+                &platform::Actor::cli("test"),
+                platform::EventFilter {
+                    record_type: Some("mediation_dispute".into()),
+                    action: Some("unseal".into()),
+                    limit: 10,
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        assert_eq!(unsealed.len(), 1, "{unsealed:?}");
 
         // Counted; the department officer sees no dispute of the town.
         let (_, page) = text(
@@ -260,4 +319,15 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
         );
         app.db.finish().await;
     }
+}
+
+fn document_xml(bytes: Vec<u8>) -> String {
+    use std::io::Read;
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    let mut xml = String::new();
+    zip.by_name("word/document.xml")
+        .unwrap()
+        .read_to_string(&mut xml)
+        .unwrap();
+    xml
 }

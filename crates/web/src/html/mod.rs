@@ -357,6 +357,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             post(mediation::party).route_layer(g(Need::WRITE)),
         )
         .route(
+            "/mediation/{id}/parties/{seq}/remove",
+            post(mediation::remove_party).route_layer(g(Need::WRITE)),
+        )
+        .route(
             "/mediation/{id}/agreement.docx",
             get(mediation::agreement).route_layer(g(Need::READ)),
         )

@@ -597,6 +597,19 @@ pub async fn party(
     }
 }
 
+/// Removes a party recorded by mistake.
+pub async fn remove_party(
+    State(state): State<AppState>,
+    session: Session,
+    Path((id, seq)): Path<(String, i64)>,
+) -> PageResult<Response> {
+    state
+        .mediation
+        .remove_party(&session.0.actor, &id, seq)
+        .await?;
+    Ok(Redirect::to(&format!("/mediation/{id}?ok=saved")).into_response())
+}
+
 pub async fn note(
     State(state): State<AppState>,
     session: Session,
