@@ -18,7 +18,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::extract::DefaultBodyLimit;
-use axum::http::{HeaderValue, StatusCode, header};
+use axum::http::{HeaderName, HeaderValue, StatusCode, header};
 use axum::response::IntoResponse;
 use axum::routing::get;
 use axum::{Json, Router};
@@ -221,8 +221,15 @@ async fn caching_and_transport(
         let path = request.uri().path();
         path == "/gongkai" || path.starts_with("/gongkai/") || path.starts_with("/static/")
     };
+    let started = std::time::Instant::now();
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    // The server's own time for the answer (Server-Timing: the browser's developer tools and the
+    // browser suite read it): what a slow page costs here, apart from the network and rendering.
+    let millis = started.elapsed().as_secs_f64() * 1000.0;
+    if let Ok(value) = HeaderValue::from_str(&format!("app;dur={millis:.2}")) {
+        headers.insert(HeaderName::from_static("server-timing"), value);
+    }
     if !public && !headers.contains_key(header::CACHE_CONTROL) {
         headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     }

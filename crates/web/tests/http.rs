@@ -1103,6 +1103,10 @@ async fn staff_pages_are_not_stored_and_the_portal_may_be() {
                 answer.status()
             );
             assert!(!answer.headers().contains_key("strict-transport-security"));
+            // The server's time for the answer, for the browser's tools and the browser suite.
+            let timing = answer.headers()["server-timing"].to_str().unwrap();
+            let ms: f64 = timing.strip_prefix("app;dur=").unwrap().parse().unwrap();
+            assert!(ms >= 0.0, "{path}: {timing}");
         }
         let portal = app.client().get(app.url("/gongkai")).send().await.unwrap();
         assert_eq!(portal.status(), StatusCode::OK);

@@ -136,6 +136,35 @@ impl Steps {
         if let Err(e) = self.client.goto(url).await {
             self.fail("goto", e.to_string()).await;
         }
+        self.note_server_time().await;
+    }
+
+    /// Appends the page now shown and the server's time for it (its `Server-Timing` header, as
+    /// the browser received it) to target/browser-server-times.tsv: the walk's pages, measured.
+    pub async fn note_server_time(&self) {
+        let script = "const n = performance.getEntriesByType('navigation')[0]; \
+            const t = n && n.serverTiming ? n.serverTiming.find(x => x.name === 'app') : null; \
+            return [location.pathname + location.search, t ? t.duration : -1];";
+        let Ok(value) = self.client.execute(script, vec![]).await else {
+            return;
+        };
+        let (Some(path), Some(ms)) = (value[0].as_str(), value[1].as_f64()) else {
+            return;
+        };
+        if ms < 0.0 {
+            return;
+        }
+        let file =
+            PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/browser-server-times.tsv");
+        let line = format!("{}\t{path}\t{ms:.2}\n", self.name);
+        if let Ok(mut f) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(file)
+        {
+            use std::io::Write;
+            let _ = f.write_all(line.as_bytes());
+        }
     }
 
     pub async fn fill(&self, step: &str, css: &str, text: &str) {
@@ -182,6 +211,7 @@ impl Steps {
                 .map(|u| u.path().to_string())
                 .unwrap_or_default();
             if path != from {
+                self.note_server_time().await;
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
@@ -252,6 +282,7 @@ impl Steps {
         for _ in 0..100 {
             let now = self.client.current_url().await.map(|u| u.to_string()).ok();
             if now != before {
+                self.note_server_time().await;
                 return;
             }
             tokio::time::sleep(Duration::from_millis(100)).await;
