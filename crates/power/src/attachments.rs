@@ -35,7 +35,7 @@ impl Power {
             AdjustmentState::Approved | AdjustmentState::Rejected
         ) {
             return Err(Error::Rule(format!(
-                "该调整已{}，附件不能再增删",
+                "该调整{}，附件不能再增删",
                 a.state.label()
             )));
         }
