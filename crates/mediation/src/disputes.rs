@@ -26,8 +26,11 @@ pub struct NewDispute {
     pub source: Source,
     pub organization_id: OrganizationId,
     pub mediator_id: Option<MediatorId>,
+    /// 当事人 as text (张某、李某); empty: the names of `party_records`.
     pub parties: String,
     pub summary: String,
+    /// The parties as records, written with the dispute (ID numbers and phones sealed).
+    pub party_records: Vec<crate::NewParty>,
 }
 
 /// How a dispute ended.
@@ -101,6 +104,28 @@ impl Mediation {
         let (org, _) = self
             .organization(actor, new.organization_id.as_str())
             .await?;
+        // Every party checked before anything is written: one bad ID number refuses the whole.
+        let mut prepared = Vec::new();
+        for (i, p) in new.party_records.into_iter().enumerate() {
+            if p.name.trim().is_empty()
+                && p.id_number.trim().is_empty()
+                && p.phone.trim().is_empty()
+            {
+                continue;
+            }
+            prepared.push(
+                crate::parties::prepare(self.platform.seal(), p)
+                    .map_err(|e| Error::Invalid(format!("第{}个当事人：{e}", i + 1)))?,
+            );
+        }
+        let parties_text = match new.parties.trim() {
+            "" => prepared
+                .iter()
+                .map(|p| p.name().to_string())
+                .collect::<Vec<_>>()
+                .join("、"),
+            text => text.to_string(),
+        };
         let mut conn = self.platform.db().conn().await?;
         let mediator_name = match &new.mediator_id {
             None => String::new(),
@@ -142,12 +167,13 @@ impl Mediation {
             concluded_on: None,
             agreement: None,
             judicial_confirmation: false,
-            parties: new.parties.trim().into(),
+            parties: parties_text,
             summary: new.summary.trim().into(),
             source_kind: "登记".into(),
             agreement_content: String::new(),
         };
         let fallback = DEFAULT_PATTERN.replace("{镇}", &org.town_name);
+        let who = actor.audit_name();
         let d = {
             let mut d = d;
             self.platform
@@ -188,6 +214,9 @@ impl Mediation {
                                 ),
                         )
                         .await?;
+                        for p in &prepared {
+                            crate::parties::insert(tx, d.id.as_str(), p, &who).await?;
+                        }
                         Ok::<_, db::DbError>(d)
                     })
                 })

@@ -39,6 +39,107 @@ pub struct Party {
     pub phone_masked: String,
 }
 
+/// A party checked and sealed, ready to be written.
+#[derive(Clone, Debug)]
+pub(crate) struct Prepared {
+    party: Party,
+    id_sealed: Option<String>,
+    phone_sealed: Option<String>,
+}
+
+impl Prepared {
+    pub(crate) fn name(&self) -> &str {
+        &self.party.name
+    }
+}
+
+/// Checks a party as typed (a name; an ID number that is one; a phone of 7–12 digits) and seals
+/// the ID number and phone.
+pub(crate) fn prepare(seal: &kernel::crypto::SealKey, p: NewParty) -> Result<Prepared> {
+    let name = p.name.trim().to_string();
+    if name.is_empty() {
+        return Err(Error::Invalid("请填写当事人姓名或名称".into()));
+    }
+    let id = match p.id_number.trim() {
+        "" => None,
+        text => Some(
+            IdNumber::parse(text).map_err(|e| Error::Invalid(format!("当事人身份证号码：{e}")))?,
+        ),
+    };
+    let phone = match p.phone.trim() {
+        "" => None,
+        text => {
+            let digits: String = text.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
+            if !(7..=12).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit()) {
+                return Err(Error::Invalid(format!("“{text}”不是电话号码")));
+            }
+            Some(digits)
+        }
+    };
+    Ok(Prepared {
+        party: Party {
+            seq: 0,
+            name,
+            sex: p.sex,
+            id_masked: id.as_ref().map(|i| i.masked()).unwrap_or_default(),
+            address: p.address.trim().to_string(),
+            phone_masked: phone
+                .as_deref()
+                .map(kernel::crypto::mask_phone)
+                .unwrap_or_default(),
+        },
+        id_sealed: id.as_ref().map(|i| seal.seal(i.as_str())),
+        phone_sealed: phone.as_deref().map(|p| seal.seal(p)),
+    })
+}
+
+/// Writes a prepared party after the dispute's highest (a removed party's number is never
+/// reused), with its audit event holding the masked forms only.
+pub(crate) async fn insert(
+    tx: &mut db::Tx,
+    dispute_id: &str,
+    prepared: &Prepared,
+    who: &str,
+) -> std::result::Result<(), db::DbError> {
+    let p = &prepared.party;
+    let seq: i64 = db::query_scalar(
+        "SELECT COALESCE(MAX(seq), 0) FROM mediation_parties WHERE dispute_id = $1",
+    )
+    .bind(dispute_id)
+    .fetch_one(tx.conn())
+    .await?;
+    let now = tx.now_text();
+    db::query(
+        "INSERT INTO mediation_parties (id, dispute_id, seq, name, sex, id_sealed, id_masked, address, \
+         phone_sealed, phone_masked, recorded_by, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
+    )
+    .bind(PartyId::generate().as_str())
+    .bind(dispute_id)
+    .bind(seq + 1)
+    .bind(&p.name)
+    .bind(p.sex.map(|s| s.code()).unwrap_or_default())
+    .bind(prepared.id_sealed.clone())
+    .bind(&p.id_masked)
+    .bind(&p.address)
+    .bind(prepared.phone_sealed.clone())
+    .bind(&p.phone_masked)
+    .bind(who)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    tx.record(
+        Event::new("mediation_dispute", dispute_id, "party").changes(
+            Changes::new()
+                .set("name", &p.name)
+                .set("id", &p.id_masked)
+                .set("phone", &p.phone_masked),
+        ),
+    )
+    .await?;
+    Ok(())
+}
+
 impl Mediation {
     /// Records a party of the dispute.
     pub async fn add_party(&self, actor: &Actor, dispute_id: &str, p: NewParty) -> Result<Party> {
@@ -52,87 +153,13 @@ impl Mediation {
             .await?;
         // Within the actor's scope (the dispute is read through it).
         let dispute = self.dispute(actor, dispute_id).await?;
-        let name = p.name.trim().to_string();
-        if name.is_empty() {
-            return Err(Error::Invalid("请填写当事人姓名或名称".into()));
-        }
-        let id = match p.id_number.trim() {
-            "" => None,
-            text => Some(
-                IdNumber::parse(text)
-                    .map_err(|e| Error::Invalid(format!("当事人身份证号码：{e}")))?,
-            ),
-        };
-        let phone = match p.phone.trim() {
-            "" => None,
-            text => {
-                let digits: String = text.chars().filter(|c| !matches!(c, '-' | ' ')).collect();
-                if !(7..=12).contains(&digits.len()) || !digits.chars().all(|c| c.is_ascii_digit())
-                {
-                    return Err(Error::Invalid(format!("“{text}”不是电话号码")));
-                }
-                Some(digits)
-            }
-        };
-        let seal = self.platform.seal();
-        let party = Party {
-            seq: 0,
-            name,
-            sex: p.sex,
-            id_masked: id.as_ref().map(|i| i.masked()).unwrap_or_default(),
-            address: p.address.trim().to_string(),
-            phone_masked: phone
-                .as_deref()
-                .map(kernel::crypto::mask_phone)
-                .unwrap_or_default(),
-        };
-        let id_sealed = id.as_ref().map(|i| seal.seal(i.as_str()));
-        let phone_sealed = phone.as_deref().map(|p| seal.seal(p));
-        let (written, dispute_id, who) =
-            (party.clone(), dispute.id.to_string(), actor.audit_name());
+        let prepared = prepare(self.platform.seal(), p)?;
+        let party = prepared.party.clone();
+        let (dispute_id, who) = (dispute.id.to_string(), actor.audit_name());
         self.platform
             .db()
             .write(&actor.who(), move |tx| {
-                Box::pin(async move {
-                    let p = written;
-                    // After the highest, never a removed party's number again.
-                    let seq: i64 = db::query_scalar(
-                        "SELECT COALESCE(MAX(seq), 0) FROM mediation_parties WHERE dispute_id = $1",
-                    )
-                    .bind(&dispute_id)
-                    .fetch_one(tx.conn())
-                    .await?;
-                    let now = tx.now_text();
-                    db::query(
-                        "INSERT INTO mediation_parties (id, dispute_id, seq, name, sex, id_sealed, id_masked, address, \
-                         phone_sealed, phone_masked, recorded_by, created_at) \
-                         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)",
-                    )
-                    .bind(PartyId::generate().as_str())
-                    .bind(&dispute_id)
-                    .bind(seq + 1)
-                    .bind(&p.name)
-                    .bind(p.sex.map(|s| s.code()).unwrap_or_default())
-                    .bind(id_sealed)
-                    .bind(&p.id_masked)
-                    .bind(&p.address)
-                    .bind(phone_sealed)
-                    .bind(&p.phone_masked)
-                    .bind(&who)
-                    .bind(now)
-                    .execute(tx.conn())
-                    .await?;
-                    // The audit log holds the masked forms only.
-                    tx.record(
-                        Event::new("mediation_dispute", &dispute_id, "party").changes(
-                            Changes::new()
-                                .set("name", &p.name)
-                                .set("id", &p.id_masked)
-                                .set("phone", &p.phone_masked),
-                        ),
-                    )
-                    .await
-                })
+                Box::pin(async move { insert(tx, &dispute_id, &prepared, &who).await })
             })
             .await?;
         Ok(party)

@@ -285,6 +285,7 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
                     mediator_id: None,
                     parties: "张某、李某".into(),
                     summary: "通行纠纷".into(),
+                    party_records: Vec::new(),
                 },
             )
             .await
@@ -310,6 +311,7 @@ async fn intake_conclusion_notes_and_the_roster_notices() {
             mediator_id: None,
             parties: "王某、赵某".into(),
             summary: "排水纠纷".into(),
+            party_records: Vec::new(),
         };
         let own = m.register_dispute(&cli(), second.clone()).await.unwrap();
         assert_eq!(own.number, "示例镇调〔2020〕1号");

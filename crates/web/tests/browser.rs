@@ -428,10 +428,21 @@ async fn a_town_officer_logs_and_concludes_a_dispute_and_the_public_roster_masks
     s.select("type", "#type", "neighbour").await;
     s.select("source", "#source", "screening").await;
     s.fill("parties", "#parties", "张某、李某").await;
+    s.fill("the first party", "input[name=p1_name]", "张某")
+        .await;
+    s.fill(
+        "the first party's phone",
+        "input[name=p1_phone]",
+        "13811112222",
+    )
+    .await;
     s.fill("summary", "#summary", "相邻通行纠纷").await;
+    s.keep_screenshot("intake").await;
     s.submit("log the dispute", "#intake-submit", "/mediation/new")
         .await;
     s.expect_text("logged", "#outcome", "调解中").await;
+    s.expect_text("the party recorded with it", "#parties", "138****2222")
+        .await;
 
     // A success without its agreement form is refused with the article; with it, concluded.
     let dispute = s.path().await;

@@ -317,6 +317,42 @@ async fn a_dispute_from_the_ledger_and_the_intake_form_to_its_agreement() {
             page.contains("<td>示例镇示例村村民委员会二楼</td><td>0519-85001234</td>"),
             "{page}"
         );
+        // The intake takes the two parties with their facts; one bad ID number refuses the
+        // whole (nothing written), the form keeps what was typed.
+        let intake = |id: &'static str| {
+            town.post(app.url("/mediation"))
+                .form(&[
+                    ("_csrf", csrf.as_str()),
+                    ("received_on", "2020-06-01"),
+                    ("type", "neighbour"),
+                    ("source", "application"),
+                    ("organization", org.as_str()),
+                    ("p1_name", "赵某"),
+                    ("p1_sex", "male"),
+                    ("p1_id", id),
+                    ("p1_phone", "13900001111"),
+                    ("p2_name", "钱某"),
+                ])
+                .send()
+        };
+        let (status, page) = text(intake("11010519491231002Y").await.unwrap()).await;
+        assert!(status.is_client_error(), "{status}");
+        assert!(
+            page.contains("第1个当事人") && page.contains("value=\"赵某\""),
+            "{page}"
+        );
+        let response = intake("11010519491231002X").await.unwrap();
+        let (status, page) = text(response).await;
+        assert_eq!(status, StatusCode::OK, "{page}");
+        assert!(
+            page.contains("示例镇调〔2020〕2号")
+                && page.contains("赵某")
+                && page.contains("钱某")
+                && page.contains("1101**********002X")
+                && page.contains("139****1111")
+                && !page.contains("13900001111"),
+            "numbered after the first (the refused intake took no number): {page}"
+        );
         app.db.finish().await;
     }
 }

@@ -2,9 +2,11 @@
 //! form, the organisations with their committee warnings, the roster, the figures by town; the
 //! ledgers are in `ledger`, the public roster and rooms in `public`.
 
+mod intake;
 pub mod ledger;
 pub mod public;
 mod stats;
+pub use intake::{create, new_page};
 pub use stats::{stats, stats_xlsx};
 
 use askama::Template;
@@ -13,8 +15,8 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use kernel::Permission;
 use mediation::{
-    AgreementForm, Conclusion, Dispute, DisputeFilter, DisputeType, Mediator, MediatorId,
-    NewDispute, OrganizationId, OrganizationView, Outcome, Source,
+    AgreementForm, Conclusion, Dispute, DisputeFilter, DisputeType, Mediator, OrganizationView,
+    Outcome,
 };
 use platform::PageRequest;
 use serde::Deserialize;
@@ -206,126 +208,6 @@ pub async fn list(
         can_write: state.mediation.may_register(&session.0.actor).await?,
         form,
     })
-}
-
-#[derive(Deserialize, Default, Clone)]
-pub struct IntakeForm {
-    #[serde(default)]
-    number: String,
-    #[serde(default)]
-    received_on: String,
-    #[serde(default, rename = "type")]
-    dispute_type: String,
-    #[serde(default)]
-    source: String,
-    #[serde(default)]
-    organization: String,
-    #[serde(default)]
-    mediator: String,
-    #[serde(default)]
-    parties: String,
-    #[serde(default)]
-    summary: String,
-}
-
-#[derive(Template)]
-#[template(path = "mediation/new.html")]
-struct IntakePage {
-    layout: Layout,
-    form: IntakeForm,
-    types: Vec<Choice>,
-    sources: Vec<Choice>,
-    organizations: Vec<Choice>,
-    mediators: Vec<(String, String, String)>,
-    error: Option<String>,
-}
-
-async fn intake_page(
-    state: &AppState,
-    session: &Session,
-    form: IntakeForm,
-    error: Option<String>,
-) -> PageResult<IntakePage> {
-    let organizations: Vec<OrganizationView> =
-        state.mediation.organizations(&session.0.actor).await?;
-    let roster: Vec<Mediator> = state.mediation.roster(&session.0.actor).await?;
-    Ok(IntakePage {
-        layout: Layout::staff(&session.0, "登记矛盾纠纷", "mediation"),
-        types: choices(
-            DisputeType::ALL,
-            DisputeType::code,
-            DisputeType::label,
-            &form.dispute_type,
-        ),
-        sources: choices(Source::ALL, Source::code, Source::label, &form.source),
-        organizations: organizations
-            .into_iter()
-            .map(|o| Choice {
-                selected: o.organization.id.as_str() == form.organization,
-                value: o.organization.id.to_string(),
-                label: format!("{}（{}）", o.organization.name, o.organization.town_name),
-            })
-            .collect(),
-        mediators: roster
-            .into_iter()
-            .map(|m| (m.id.to_string(), m.name, m.organization_name))
-            .collect(),
-        form,
-        error,
-    })
-}
-
-pub async fn new_page(
-    State(state): State<AppState>,
-    session: Session,
-) -> PageResult<impl IntoResponse> {
-    let form = IntakeForm {
-        received_on: kernel::time::china_today().to_string(),
-        ..Default::default()
-    };
-    render(intake_page(&state, &session, form, None).await?)
-}
-
-pub async fn create(
-    State(state): State<AppState>,
-    session: Session,
-    Form(form): Form<IntakeForm>,
-) -> PageResult<Response> {
-    let result = async {
-        let new = NewDispute {
-            number: form.number.clone(),
-            received_on: form_date(&form.received_on, "受理日期")?,
-            dispute_type: DisputeType::parse(&form.dispute_type)
-                .ok_or_else(|| WebError::invalid("请选择纠纷类型"))?,
-            source: Source::parse(&form.source)
-                .ok_or_else(|| WebError::invalid("请选择纠纷来源"))?,
-            organization_id: OrganizationId::from_stored(form.organization.clone()),
-            mediator_id: (!form.mediator.is_empty())
-                .then(|| MediatorId::from_stored(form.mediator.clone())),
-            parties: form.parties.clone(),
-            summary: form.summary.clone(),
-        };
-        Ok::<_, WebError>(
-            state
-                .mediation
-                .register_dispute(&session.0.actor, new)
-                .await?,
-        )
-    }
-    .await;
-    match result {
-        Ok(d) => Ok(Redirect::to(&format!("/mediation/{}?ok=created", d.id)).into_response()),
-        Err(e) if e.code.http_status() < 500 && e.code != kernel::ErrorCode::Forbidden => {
-            let status = StatusCode::from_u16(e.code.http_status())
-                .unwrap_or(StatusCode::UNPROCESSABLE_ENTITY);
-            Ok((
-                status,
-                render(intake_page(&state, &session, form, Some(e.message)).await?)?,
-            )
-                .into_response())
-        }
-        Err(e) => Err(e.into()),
-    }
 }
 
 #[derive(Template)]
