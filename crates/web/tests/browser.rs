@@ -198,6 +198,7 @@ async fn a_ledger_is_uploaded_an_adjustment_approved_and_the_public_list_changes
     s.click_and_wait("approve", "#decide-accept").await;
     s.expect_text("approved", "#adjustment-state", "已批准")
         .await;
+    s.keep_screenshot("adjustment").await;
     s.logout("chief logs out").await;
 
     // The public list: the old name until the day before, the new one from its date.
@@ -224,6 +225,7 @@ async fn a_ledger_is_uploaded_an_adjustment_approved_and_the_public_list_changes
         .await;
     s.expect_text("as it stands on the day", "h1", "食品经营许可（含备案）")
         .await;
+    s.keep_screenshot("public-item").await;
 
     let _ = s.client.close().await;
     app.db.finish().await;

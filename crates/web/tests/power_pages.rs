@@ -194,6 +194,11 @@ async fn the_power_list_from_upload_to_the_public_portal() {
             item.contains("第三十五条") && item.contains("href=\"/laws/"),
             "{item}"
         );
+        // Each cited article reads as a heading with its text quoted beneath it.
+        assert!(
+            item.contains("class=\"basis-text\"") && item.contains("已对应"),
+            "{item}"
+        );
         // 款 and 项 in Chinese numerals, as the law writes them.
         let id2 = list
             .split("href=\"/power/")
