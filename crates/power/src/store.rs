@@ -210,6 +210,24 @@ pub(crate) async fn all_versions(conn: &mut db::Conn) -> Result<Vec<Item>, db::D
         .collect()
 }
 
+/// The versions of the items with these ids, by item, oldest first.
+pub(crate) async fn versions_of_items(
+    conn: &mut db::Conn,
+    ids: &[String],
+) -> Result<Vec<Item>, db::DbError> {
+    let mut out = Vec::new();
+    for chunk in ids.chunks(500) {
+        let mut q = Params::new(ITEM_SELECT);
+        q.push(" WHERE v.item_id IN ")
+            .bind_list(chunk.iter().map(String::as_str));
+        q.push(" ORDER BY i.code, v.valid_from, v.created_at");
+        for row in q.fetch_all(&mut *conn).await? {
+            out.push(read_item(&row)?);
+        }
+    }
+    Ok(out)
+}
+
 /// The versions of the items with these codes, by item, oldest first.
 pub(crate) async fn versions_of_codes(
     conn: &mut db::Conn,
