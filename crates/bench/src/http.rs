@@ -358,6 +358,11 @@ pub async fn run(
             ));
         }
         let private = window_anon.load(Ordering::Relaxed) as f64 / 1024.0;
+        // A slow target's last requests are still running when wrk stops (a replayed cold page
+        // holds a worker thread for as long as its statements take): let them finish before
+        // the next target, or they land in its tail.
+        let settle = (load.p99_ms * 3.0).clamp(300.0, 10_000.0);
+        tokio::time::sleep(std::time::Duration::from_millis(settle as u64)).await;
         loads.push((name.clone(), load, private));
     }
     sampler.abort();
