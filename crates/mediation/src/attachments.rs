@@ -2,7 +2,6 @@
 //! the dispute (its town's mediation staff) attaches and removes them; whoever may read it
 //! downloads them.
 
-use kernel::Permission;
 use platform::{Actor, Attachment, Bytes, NewAttachment, Owner};
 
 use crate::model::Dispute;
@@ -28,13 +27,6 @@ fn owner(d: &Dispute) -> Owner<'_> {
 }
 
 impl Mediation {
-    async fn writable(&self, actor: &Actor, id: &str) -> Result<Dispute> {
-        self.platform
-            .require(actor, Permission::WriteRecords, "mediation_dispute", id)
-            .await?;
-        self.dispute(actor, id).await
-    }
-
     /// Attaches a file to a dispute.
     pub async fn attach(
         &self,

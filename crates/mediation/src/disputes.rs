@@ -225,6 +225,14 @@ impl Mediation {
         Ok(d)
     }
 
+    /// A dispute the actor may change: may write records, and the dispute in scope.
+    pub(crate) async fn writable(&self, actor: &Actor, id: &str) -> Result<Dispute> {
+        self.platform
+            .require(actor, Permission::WriteRecords, "mediation_dispute", id)
+            .await?;
+        self.dispute(actor, id).await
+    }
+
     /// A dispute the actor may read.
     pub async fn dispute(&self, actor: &Actor, id: &str) -> Result<Dispute> {
         self.platform

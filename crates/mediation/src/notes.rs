@@ -62,15 +62,7 @@ impl Mediation {
         on: NaiveDate,
         note: &str,
     ) -> Result<Note> {
-        self.platform
-            .require(
-                actor,
-                Permission::WriteRecords,
-                "mediation_dispute",
-                dispute_id,
-            )
-            .await?;
-        let d = self.dispute(actor, dispute_id).await?;
+        let d = self.writable(actor, dispute_id).await?;
         if note.trim().is_empty() {
             return Err(Error::Invalid(format!("请填写{}的内容", kind.label())));
         }

@@ -3,7 +3,7 @@
 //! forms leave the service.
 
 use db::{Changes, Event};
-use kernel::{IdNumber, Permission};
+use kernel::IdNumber;
 use platform::Actor;
 use serde::Serialize;
 
@@ -143,16 +143,7 @@ pub(crate) async fn insert(
 impl Mediation {
     /// Records a party of the dispute.
     pub async fn add_party(&self, actor: &Actor, dispute_id: &str, p: NewParty) -> Result<Party> {
-        self.platform
-            .require(
-                actor,
-                Permission::WriteRecords,
-                "mediation_dispute",
-                dispute_id,
-            )
-            .await?;
-        // Within the actor's scope (the dispute is read through it).
-        let dispute = self.dispute(actor, dispute_id).await?;
+        let dispute = self.writable(actor, dispute_id).await?;
         let prepared = prepare(self.platform.seal(), p)?;
         let party = prepared.party.clone();
         let (dispute_id, who) = (dispute.id.to_string(), actor.audit_name());
@@ -168,14 +159,7 @@ impl Mediation {
     /// Removes a party recorded by mistake (to correct one: remove it and record it again); the
     /// audit log keeps what was recorded, masked.
     pub async fn remove_party(&self, actor: &Actor, dispute_id: &str, seq: i64) -> Result<()> {
-        self.platform
-            .require(
-                actor,
-                Permission::WriteRecords,
-                "mediation_dispute",
-                dispute_id,
-            )
-            .await?;
+        self.writable(actor, dispute_id).await?;
         let party = self
             .parties(actor, dispute_id)
             .await?
@@ -214,15 +198,7 @@ impl Mediation {
         actor: &Actor,
         dispute_id: &str,
     ) -> Result<Vec<Party>> {
-        self.platform
-            .require(
-                actor,
-                Permission::WriteRecords,
-                "mediation_dispute",
-                dispute_id,
-            )
-            .await?;
-        self.dispute(actor, dispute_id).await?;
+        self.writable(actor, dispute_id).await?;
         let mut conn = self.platform.db().conn().await?;
         let rows = db::query(
             "SELECT name, sex, id_sealed, id_masked, address, phone_sealed, phone_masked, seq \

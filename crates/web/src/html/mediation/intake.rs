@@ -59,31 +59,47 @@ pub struct IntakeForm {
 }
 
 impl IntakeForm {
-    fn party_records(&self) -> Vec<mediation::NewParty> {
-        let party =
-            |name: &str, sex: &str, id: &str, address: &str, phone: &str| mediation::NewParty {
-                name: name.to_string(),
-                sex: mediation::model::Sex::parse(sex),
-                id_number: id.to_string(),
-                address: address.to_string(),
-                phone: phone.to_string(),
-            };
-        vec![
-            party(
-                &self.p1_name,
-                &self.p1_sex,
-                &self.p1_id,
-                &self.p1_address,
-                &self.p1_phone,
+    /// The two parties' fields as typed: number, label, and name, sex, ID, address, phone.
+    fn party_fields(&self) -> [(&'static str, &'static str, [&str; 5]); 2] {
+        [
+            (
+                "1",
+                "当事人一",
+                [
+                    &self.p1_name,
+                    &self.p1_sex,
+                    &self.p1_id,
+                    &self.p1_address,
+                    &self.p1_phone,
+                ],
             ),
-            party(
-                &self.p2_name,
-                &self.p2_sex,
-                &self.p2_id,
-                &self.p2_address,
-                &self.p2_phone,
+            (
+                "2",
+                "当事人二",
+                [
+                    &self.p2_name,
+                    &self.p2_sex,
+                    &self.p2_id,
+                    &self.p2_address,
+                    &self.p2_phone,
+                ],
             ),
         ]
+    }
+
+    fn party_records(&self) -> Vec<mediation::NewParty> {
+        self.party_fields()
+            .into_iter()
+            .map(
+                |(_, _, [name, sex, id, address, phone])| mediation::NewParty {
+                    name: name.to_string(),
+                    sex: mediation::model::Sex::parse(sex),
+                    id_number: id.to_string(),
+                    address: address.to_string(),
+                    phone: phone.to_string(),
+                },
+            )
+            .collect()
     }
 }
 
@@ -141,26 +157,19 @@ async fn intake_page(
             .into_iter()
             .map(|m| (m.id.to_string(), m.name, m.organization_name))
             .collect(),
-        party_rows: vec![
-            PartyRow {
-                n: "1",
-                label: "当事人一",
-                name: form.p1_name.clone(),
-                sex: form.p1_sex.clone(),
-                id: form.p1_id.clone(),
-                address: form.p1_address.clone(),
-                phone: form.p1_phone.clone(),
-            },
-            PartyRow {
-                n: "2",
-                label: "当事人二",
-                name: form.p2_name.clone(),
-                sex: form.p2_sex.clone(),
-                id: form.p2_id.clone(),
-                address: form.p2_address.clone(),
-                phone: form.p2_phone.clone(),
-            },
-        ],
+        party_rows: form
+            .party_fields()
+            .into_iter()
+            .map(|(n, label, [name, sex, id, address, phone])| PartyRow {
+                n,
+                label,
+                name: name.to_string(),
+                sex: sex.to_string(),
+                id: id.to_string(),
+                address: address.to_string(),
+                phone: phone.to_string(),
+            })
+            .collect(),
         form,
         error,
     })
