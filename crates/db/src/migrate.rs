@@ -89,9 +89,32 @@ pub(crate) async fn run(conn: &mut Conn, backend: Backend) -> Result<(), String>
     apply(conn, backend).await
 }
 
+/// PostgreSQL's side of the collation `zh` (`kernel::collate`): an ICU collation of the same
+/// locale, in the database's own schema; a server built without ICU sorts by character code
+/// instead (the same statements still run). SQLite's connections register theirs when opened.
+fn zh_collation() -> String {
+    let name = kernel::collate::ZH;
+    let locale = kernel::collate::ZH_ICU_LOCALE;
+    format!(
+        "DO $$ BEGIN \
+           IF NOT EXISTS (SELECT 1 FROM pg_collation WHERE collname = '{name}' \
+                          AND collnamespace = current_schema()::regnamespace) THEN \
+             BEGIN \
+               CREATE COLLATION {name} (provider = icu, locale = '{locale}'); \
+             EXCEPTION WHEN OTHERS THEN \
+               CREATE COLLATION {name} FROM \"C\"; \
+             END; \
+           END IF; \
+         END $$"
+    )
+}
+
 async fn apply(conn: &mut Conn, backend: Backend) -> Result<(), String> {
     let e = |e: DbError| e.to_string();
     conn.batch(history_table(backend)).await.map_err(e)?;
+    if backend == Backend::Postgres {
+        conn.batch(&zh_collation()).await.map_err(e)?;
+    }
     let before = applied(conn).await?;
     if MIGRATIONS
         .iter()

@@ -34,6 +34,8 @@ pub(crate) fn open(path: &Path, writer: bool) -> Result<Connection, rusqlite::Er
         | OpenFlags::SQLITE_OPEN_URI;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.busy_timeout(Duration::from_secs(30))?;
+    // Lists sort text by 拼音 with `COLLATE zh` (kernel::collate); PostgreSQL has its own.
+    conn.create_collation(kernel::collate::ZH, kernel::collate::zh_cmp)?;
     conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
     // The query planner stability guarantee: a statement's plan does not depend on the values
     // bound to it. Without it, once the planner has statistics (STAT4, gathered at open) every

@@ -774,3 +774,70 @@ async fn caches_see_every_acknowledged_write_on_every_server() {
         t.finish().await;
     }
 }
+
+/// Text sorts by 拼音 with numbers as numbers on both backends (kernel::collate), the same order
+/// the program sorts with.
+#[tokio::test]
+async fn text_sorts_in_pinyin_order_on_both_backends() {
+    let names = [
+        "住建局",
+        "农业农村局",
+        "新复〔2026〕10号",
+        "市场监管局",
+        "财政局",
+        "新复〔2026〕9号",
+    ];
+    let mut expected: Vec<&str> = names.to_vec();
+    expected.sort_by(|a, b| kernel::collate::zh_cmp(a, b));
+    assert_eq!(
+        expected,
+        [
+            "财政局",
+            "农业农村局",
+            "市场监管局",
+            "新复〔2026〕9号",
+            "新复〔2026〕10号",
+            "住建局"
+        ]
+    );
+    for t in testkit::backends().await {
+        t.db.write(&who(), move |tx| {
+            Box::pin(async move {
+                for (i, name) in names.iter().enumerate() {
+                    query(
+                        "INSERT INTO settings (key, value, updated_at, updated_by) VALUES ($1, $2, $3, $3)",
+                    )
+                    .bind(format!("zh_sort_{i}"))
+                    .bind(*name)
+                    .bind(Some("2026-01-01"))
+                    .execute(tx.conn())
+                    .await?;
+                }
+                tx.record(Event::new("setting", "zh_sort", "update")).await
+            })
+        })
+        .await
+        .unwrap();
+        let mut conn = t.db.conn().await.unwrap();
+        let sorted = query(
+            "SELECT value FROM settings WHERE key LIKE 'zh_sort_%' ORDER BY value COLLATE zh, key",
+        )
+        .map(&mut conn, |r| r.try_get::<String, _>(0))
+        .await
+        .unwrap();
+        assert_eq!(sorted, expected, "{}", t.name());
+        let descending = query(
+            "SELECT value FROM settings WHERE key LIKE 'zh_sort_%' ORDER BY value COLLATE zh DESC",
+        )
+        .map(&mut conn, |r| r.try_get::<String, _>(0))
+        .await
+        .unwrap();
+        assert_eq!(
+            descending.first().map(String::as_str),
+            Some("住建局"),
+            "{}",
+            t.name()
+        );
+        t.finish().await;
+    }
+}

@@ -84,6 +84,11 @@ macro_rules! labelled_enum {
             pub fn labels() -> Vec<&'static str> {
                 Self::ALL.iter().map(|v| v.label()).collect()
             }
+
+            /// SQL ranking a column of codes in the declared order (`collate::sql_rank`).
+            pub fn sql_rank(column: &str) -> String {
+                $crate::collate::sql_rank(column, Self::ALL.iter().map(|v| v.code()))
+            }
         }
     };
 }

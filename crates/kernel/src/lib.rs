@@ -4,6 +4,7 @@
 //! Everything here is deterministic and unit- or property-tested.
 
 pub mod calendar;
+pub mod collate;
 pub mod crypto;
 pub mod error;
 pub mod figures;

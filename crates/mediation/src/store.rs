@@ -394,16 +394,20 @@ pub(crate) async fn numbers_of_year(
     Ok((mine, all))
 }
 
-/// The columns a dispute list may be ordered by, and their SQL.
-pub const SORTS: &[(&str, &str)] = &[
-    ("number", "d.number"),
-    ("received", "d.received_on"),
-    ("type", "d.dispute_type"),
-    ("source", "d.source"),
-    ("organization", "m.name"),
-    ("mediator", "p.name"),
-    ("outcome", "d.outcome"),
-];
+/// The SQL a dispute list is ordered by for its reader's key (None: not a key): names in 拼音
+/// order with numbers as numbers (`kernel::collate`), enumerations in their declared order.
+fn sort_column(key: &str) -> Option<String> {
+    Some(match key {
+        "number" => "d.number COLLATE zh".into(),
+        "received" => "d.received_on".into(),
+        "type" => DisputeType::sql_rank("d.dispute_type"),
+        "source" => Source::sql_rank("d.source"),
+        "organization" => "m.name COLLATE zh".into(),
+        "mediator" => "p.name COLLATE zh".into(),
+        "outcome" => Outcome::sql_rank("d.outcome"),
+        _ => return None,
+    })
+}
 
 /// One page of the disputes a filter selects (none when `limit` is 0), and how many it selects.
 pub(crate) async fn dispute_page(
@@ -462,9 +466,9 @@ pub(crate) async fn dispute_page(
     }
     let mut q = filtered(DISPUTE_SELECT);
     let order = match &f.sort {
-        Some((key, desc)) => SORTS.iter().find(|(k, _)| k == key).map(|(_, column)| {
+        Some((key, desc)) => sort_column(key).map(|column| {
             let dir = if *desc { "DESC" } else { "ASC" };
-            format!(" ORDER BY {column} {dir}, d.number {dir}")
+            format!(" ORDER BY {column} {dir}, d.number COLLATE zh {dir}")
         }),
         None => None,
     };

@@ -28,7 +28,7 @@ pub use db::audit::{ChainBroken, EventFilter, StoredEvent, VerifyReport};
 pub use db::{Cache, Page, PageRequest};
 pub use model::{NewOrg, NewUser, Org, OrgUpdate, User};
 pub use org_import::ORGANIZATIONS;
-pub use users::{AccountSummary, People};
+pub use users::{AccountSummary, People, UserFilter};
 
 use std::sync::Arc;
 

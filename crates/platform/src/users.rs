@@ -19,6 +19,36 @@ pub struct AccountSummary {
     pub disabled: i64,
 }
 
+/// Which accounts a list shows and in what order.
+#[derive(Clone, Debug, Default)]
+pub struct UserFilter {
+    /// Only this organisation's accounts.
+    pub org: Option<OrgId>,
+    /// The order its reader chose: a key of the list's columns (username, name, org, role) and
+    /// whether descending; None (or an unknown key): by organisation, then user name.
+    pub sort: Option<(String, bool)>,
+}
+
+impl UserFilter {
+    /// The ORDER BY clause: names in 拼音 order (kernel::collate), roles in their declared order.
+    fn order(&self) -> String {
+        let column = self.sort.as_ref().and_then(|(key, desc)| {
+            let column = match key.as_str() {
+                "username" => "u.username COLLATE zh".to_string(),
+                "name" => "u.display_name COLLATE zh".to_string(),
+                "org" => "o.name COLLATE zh".to_string(),
+                "role" => kernel::collate::sql_rank("u.role", Role::ALL.iter().map(|r| r.code())),
+                _ => return None,
+            };
+            Some((column, if *desc { "DESC" } else { "ASC" }))
+        });
+        match column {
+            Some((column, dir)) => format!(" ORDER BY {column} {dir}, u.username {dir}"),
+            None => " ORDER BY o.path, u.username".to_string(),
+        }
+    }
+}
+
 const SELECT: &str = "SELECT u.id, u.username, u.display_name, u.org_id, o.name AS org_name, u.role, \
      u.phone_sealed, u.must_change_password, u.disabled, u.created_at, t.locked_until, o.path \
      FROM users u JOIN orgs o ON o.id = u.org_id LEFT JOIN login_throttle t ON t.username = u.username";
@@ -134,23 +164,24 @@ impl Platform {
         &self,
         actor: &Actor,
         request: PageRequest,
-        org: Option<&OrgId>,
+        filter: &UserFilter,
     ) -> Result<Page<User>> {
         self.require_user_admin(actor, "list").await?;
-        let filter = |q: &mut Params| {
+        let filtered = |q: &mut Params| {
             q.push(" WHERE 1 = 1");
             if let Some(prefix) = actor.scope.path_prefix() {
                 q.push(" AND o.path LIKE ").bind(format!("{prefix}%"));
             }
-            if let Some(org) = org {
+            if let Some(org) = &filter.org {
                 q.push(" AND u.org_id = ").bind(org.as_str());
             }
         };
         let mut count = Params::new("SELECT COUNT(*) FROM users u JOIN orgs o ON o.id = u.org_id");
-        filter(&mut count);
+        filtered(&mut count);
         let mut list = Params::new(SELECT);
-        filter(&mut list);
-        list.push(" ORDER BY o.path, u.username LIMIT ")
+        filtered(&mut list);
+        list.push(&filter.order())
+            .push(" LIMIT ")
             .bind(request.limit())
             .push(" OFFSET ")
             .bind(request.offset());

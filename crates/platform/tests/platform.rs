@@ -353,7 +353,7 @@ async fn login_lockout_and_unlock() {
         );
         let security = login(&p, "security").await;
         let officer = p
-            .users(&security, PageRequest::default(), None)
+            .users(&security, PageRequest::default(), &Default::default())
             .await
             .unwrap()
             .items
@@ -477,7 +477,8 @@ async fn scope_is_enforced_and_refusals_are_recorded() {
         assert_eq!(denied[1].actor, "user:market");
         // Business users administer nothing.
         assert!(matches!(
-            p.users(&justice, PageRequest::default(), None).await,
+            p.users(&justice, PageRequest::default(), &Default::default())
+                .await,
             Err(Error::Forbidden(_))
         ));
         t.finish().await;

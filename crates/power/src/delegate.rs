@@ -264,7 +264,7 @@ impl Power {
             .filter(|d| d.state == DelegationState::Delegated && d.state_on <= on)
             .map(|d| d.town_name.unwrap_or_else(|| ALL_TOWNS.to_string()))
             .collect();
-        names.sort();
+        names.sort_by(|a, b| kernel::collate::zh_cmp(a, b));
         names.dedup();
         Ok(names)
     }
@@ -286,7 +286,7 @@ impl Power {
             })
             .map(|o| (o.id.to_string(), o.name))
             .collect();
-        towns.sort_by(|a, b| a.1.cmp(&b.1));
+        towns.sort_by(|a, b| kernel::collate::zh_cmp(&a.1, &b.1));
         let mut by_item: BTreeMap<String, Vec<&Delegation>> = BTreeMap::new();
         for d in &delegations {
             by_item.entry(d.item_code.clone()).or_default().push(d);

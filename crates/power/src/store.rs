@@ -274,20 +274,24 @@ pub struct ItemFilter {
     pub text: Option<String>,
     /// The cancelled items (their 取消 version holds on the date) instead of those in force.
     pub cancelled: bool,
-    /// The list's order chosen by its reader: a key of [`SORTS`] and whether descending; None
+    /// The list's order chosen by its reader: a key of the list's sortable columns and whether descending; None
     /// (or an unknown key): by code.
     pub sort: Option<(String, bool)>,
 }
 
-/// The columns an item list may be ordered by, and their SQL.
-pub const SORTS: &[(&str, &str)] = &[
-    ("code", "i.code"),
-    ("name", "v.name"),
-    ("type", "v.item_type"),
-    ("org", "o.name"),
-    ("level", "v.level"),
-    ("from", "v.valid_from"),
-];
+/// The SQL an item list is ordered by for its reader's key (None: not a key): codes and names in
+/// 拼音 order with numbers as numbers (`kernel::collate`), types and levels in the official order.
+fn sort_column(key: &str) -> Option<String> {
+    Some(match key {
+        "code" => "i.code COLLATE zh".into(),
+        "name" => "v.name COLLATE zh".into(),
+        "type" => ItemType::sql_rank("v.item_type"),
+        "org" => "o.name COLLATE zh".into(),
+        "level" => Level::sql_rank("v.level"),
+        "from" => "v.valid_from".into(),
+        _ => return None,
+    })
+}
 
 fn filtered(select: &str, on: NaiveDate, f: &ItemFilter) -> Params {
     let mut q = Params::new(select);
@@ -359,7 +363,7 @@ pub(crate) async fn items_on(
         .sort
         .as_ref()
         .and_then(|(key, desc)| {
-            let (_, column) = SORTS.iter().find(|(k, _)| k == key)?;
+            let column = sort_column(key)?;
             let dir = if *desc { "DESC" } else { "ASC" };
             Some(format!(" ORDER BY {column} {dir}, i.code {dir}"))
         })

@@ -88,7 +88,10 @@ impl Power {
                 note: impact.note,
             });
         }
-        out.sort_by(|a, b| (&a.department, &a.code).cmp(&(&b.department, &b.code)));
+        out.sort_by(|a, b| {
+            kernel::collate::zh_cmp(&a.department, &b.department)
+                .then_with(|| kernel::collate::zh_cmp(&a.code, &b.code))
+        });
         Ok(out)
     }
 }

@@ -32,7 +32,7 @@ pub use model::{
 pub use query::{CasePage, TimelineEntry};
 pub use stats::{Definition, NAMES, ReconsiderationStats};
 pub use steps::StepRequest;
-pub use store::{CaseFilter, SORTS};
+pub use store::CaseFilter;
 
 /// The office that handles cases (复议机构); empty: the organisation at the top of the tree.
 pub const OFFICE: SettingDef = SettingDef {

@@ -316,21 +316,25 @@ pub struct CaseFilter {
     /// Published decisions only (the public portal); its text is not matched on the applicant,
     /// whom the public sees masked.
     pub published: bool,
-    /// The list's order chosen by its reader: a key of [`SORTS`] and whether descending; None
+    /// The list's order chosen by its reader: a key of the list's sortable columns and whether descending; None
     /// (or an unknown key): the list's own order.
     pub sort: Option<(String, bool)>,
 }
 
-/// The columns a case list may be ordered by, and their SQL.
-pub const SORTS: &[(&str, &str)] = &[
-    ("number", "c.number"),
-    ("applicant", "c.applicant"),
-    ("respondent", "c.respondent"),
-    ("act", "c.act_category"),
-    ("received", "c.received_on"),
-    ("stage", "c.stage"),
-    ("due", "c.decision_due"),
-];
+/// The SQL a case list is ordered by for its reader's key (None: not a key): text in 拼音 order
+/// with numbers as numbers (`kernel::collate`), stages in the order a case goes, dates as dates.
+fn sort_column(key: &str) -> Option<String> {
+    Some(match key {
+        "number" => "c.number COLLATE zh".into(),
+        "applicant" => "c.applicant COLLATE zh".into(),
+        "respondent" => "c.respondent COLLATE zh".into(),
+        "act" => "c.act_category COLLATE zh".into(),
+        "received" => "c.received_on".into(),
+        "stage" => Stage::sql_rank("c.stage"),
+        "due" => "c.decision_due".into(),
+        _ => return None,
+    })
+}
 
 /// Cases the scope reaches, as the office or as the respondent.
 pub(crate) fn reaching(q: &mut Params, orgs: &OrgScope) {
@@ -412,10 +416,10 @@ fn read_summary(row: &db::Row) -> Result<CaseSummary, db::DbError> {
 
 fn order(f: &CaseFilter) -> String {
     if let Some((key, desc)) = &f.sort
-        && let Some((_, column)) = SORTS.iter().find(|(k, _)| k == key)
+        && let Some(column) = sort_column(key)
     {
         let dir = if *desc { "DESC" } else { "ASC" };
-        return format!(" ORDER BY {column} {dir}, c.number {dir}");
+        return format!(" ORDER BY {column} {dir}, c.number COLLATE zh {dir}");
     }
     if f.due_by.is_some() {
         " ORDER BY c.decision_due, c.number"

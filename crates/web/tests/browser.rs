@@ -540,7 +540,11 @@ async fn an_import_is_followed_on_its_job_page_and_a_reset_password_is_announced
     let cli = platform::Actor::cli("test");
     let users = app
         .platform
-        .users(&cli, platform::PageRequest::new(Some(1), Some(200)), None)
+        .users(
+            &cli,
+            platform::PageRequest::new(Some(1), Some(200)),
+            &Default::default(),
+        )
         .await
         .unwrap();
     let auditor = users

@@ -1125,7 +1125,11 @@ async fn a_reset_password_opens_only_its_change_and_a_change_ends_other_sessions
         let cli = platform::Actor::cli("test");
         let users = app
             .platform
-            .users(&cli, platform::PageRequest::new(Some(1), Some(200)), None)
+            .users(
+                &cli,
+                platform::PageRequest::new(Some(1), Some(200)),
+                &Default::default(),
+            )
             .await
             .unwrap();
         let auditor = users
@@ -1440,6 +1444,66 @@ async fn every_public_page_has_the_portal_s_one_layout() {
                 "{path}: the staff frame"
             );
         }
+        finish(app).await;
+    }
+}
+
+#[tokio::test]
+async fn the_user_list_sorts_by_pinyin_and_pages_as_asked() {
+    for app in apps().await {
+        let admin = app.login("sysadmin").await;
+        let page = |q: &'static str| {
+            let admin = admin.clone();
+            let url = app.url(&format!("/admin/users?{q}"));
+            async move { admin.get(url).send().await.unwrap().text().await.unwrap() }
+        };
+        let at = |page: &str, user: &str| {
+            page.find(&format!(">{user}</a>"))
+                .unwrap_or_else(|| panic!("{user} listed: {page}"))
+        };
+        // By organisation in 拼音: 示例区市场监督管理局 (shì chǎng) before 示例区司法局 (sī fǎ),
+        // though 司 (U+53F8) comes before 市 (U+5E02) by character code; 示例镇 last.
+        let by_org = page("sort=org").await;
+        assert!(at(&by_org, "market") < at(&by_org, "justice"), "{by_org}");
+        assert!(at(&by_org, "justice") < at(&by_org, "town"), "{by_org}");
+        assert!(by_org.contains("aria-sort=\"ascending\""), "{by_org}");
+        assert!(by_org.contains("href=\"?sort=-org\""), "{by_org}");
+        let back = page("sort=-org").await;
+        assert!(at(&back, "town") < at(&back, "justice"), "{back}");
+        assert!(at(&back, "justice") < at(&back, "market"), "{back}");
+        // By role in the order roles are listed: the administrators first, the viewer last.
+        let by_role = page("sort=role&per=20").await;
+        assert!(
+            at(&by_role, "sysadmin") < at(&by_role, "justice"),
+            "{by_role}"
+        );
+        assert!(at(&by_role, "town") < at(&by_role, "viewer"), "{by_role}");
+        assert!(
+            by_role.contains("<option value=\"20\" selected>"),
+            "{by_role}"
+        );
+        // The pager keeps the order and the size.
+        let paged = page("sort=name&per=20&page=1").await;
+        assert!(at(&paged, "auditor") < at(&paged, "viewer"), "{paged}");
+        // The API orders the same way.
+        let api = admin
+            .get(app.url("/api/v1/users?sort=-org"))
+            .send()
+            .await
+            .unwrap()
+            .json::<serde_json::Value>()
+            .await
+            .unwrap();
+        let names: Vec<&str> = api["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names.first(), Some(&"town"), "{api}");
+        let market = names.iter().position(|n| *n == "market").unwrap();
+        let justice = names.iter().position(|n| *n == "justice").unwrap();
+        assert!(justice < market, "{names:?}");
         finish(app).await;
     }
 }

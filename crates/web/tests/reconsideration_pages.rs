@@ -409,7 +409,7 @@ async fn the_api_registers_steps_and_counts_a_case() {
 async fn the_case_list_sorts_by_any_column_and_pages_as_asked() {
     let db = testkit::backends().await.into_iter().next().unwrap();
     let app = TestApp::spawn(db).await;
-    let rows = "案件编号,申请人,被申请人,行政行为类别,收到申请日期,受理情况,受理日期,适用程序,结案日期,结案方式,撤回原因,决定类型,是否制发意见书,是否制发建议书,是否实地调查,备注\n示复〔2020〕1号,乙某,示例区司法局,行政处罚,2020-03-02,受理,2020-03-04,普通程序,,,,,否,否,否,\n示复〔2020〕2号,甲某,示例区司法局,行政确认,2020-05-11,受理,2020-05-13,普通程序,,,,,否,否,否,\n示复〔2020〕3号,丙某,示例区司法局,行政许可,2020-08-03,受理,2020-08-05,普通程序,,,,,否,否,否,\n";
+    let rows = "案件编号,申请人,被申请人,行政行为类别,收到申请日期,受理情况,受理日期,适用程序,结案日期,结案方式,撤回原因,决定类型,是否制发意见书,是否制发建议书,是否实地调查,备注\n示复〔2020〕1号,乙某,示例区司法局,行政处罚,2020-03-02,受理,2020-03-04,普通程序,,,,,否,否,否,\n示复〔2020〕2号,甲某,示例区司法局,行政确认,2020-05-11,受理,2020-05-13,普通程序,,,,,否,否,否,\n示复〔2020〕3号,丙某,示例区司法局,行政许可,2020-08-03,受理,2020-08-05,普通程序,,,,,否,否,否,\n示复〔2020〕10号,丁某,示例区司法局,行政许可,2020-09-01,受理,2020-09-03,普通程序,,,,,否,否,否,\n";
     let records = ledger::read_bytes("x.csv", rows.as_bytes())
         .unwrap()
         .records(&reconsideration::ledger::CASES)
@@ -439,28 +439,45 @@ async fn the_case_list_sorts_by_any_column_and_pages_as_asked() {
     let page = get("").await;
     assert_eq!(
         order(&page),
-        ["示复〔2020〕3号", "示复〔2020〕2号", "示复〔2020〕1号"]
+        [
+            "示复〔2020〕10号",
+            "示复〔2020〕3号",
+            "示复〔2020〕2号",
+            "示复〔2020〕1号"
+        ]
     );
     // By the applicant, and back the other way; the header says which.
     let page = get("sort=applicant").await;
-    // (Text orders by character code: 丙 U+4E19, 乙 U+4E59, 甲 U+7532.)
+    // Text orders by 拼音 (丙 bing, 丁 ding, 甲 jia, 乙 yi), not by character code (丁 U+4E01,
+    // 丙 U+4E19, 乙 U+4E59, 甲 U+7532).
     assert_eq!(
         order(&page),
-        ["示复〔2020〕3号", "示复〔2020〕1号", "示复〔2020〕2号"],
+        [
+            "示复〔2020〕3号",
+            "示复〔2020〕10号",
+            "示复〔2020〕2号",
+            "示复〔2020〕1号"
+        ],
         "{page}"
     );
     assert!(page.contains("aria-sort=\"ascending\""), "{page}");
     assert!(page.contains("href=\"?sort=-applicant\""), "{page}");
+    // Numbers inside a case number compare as numbers: 10号 after 3号.
     let page = get("sort=-number").await;
     assert_eq!(
         order(&page),
-        ["示复〔2020〕3号", "示复〔2020〕2号", "示复〔2020〕1号"]
+        [
+            "示复〔2020〕10号",
+            "示复〔2020〕3号",
+            "示复〔2020〕2号",
+            "示复〔2020〕1号"
+        ]
     );
     assert!(page.contains("aria-sort=\"descending\""));
     // A page of one; the pager keeps the order and the size.
     let page = get("sort=number&per=20").await;
     assert!(page.contains("<option value=\"20\" selected>"), "{page}");
     let page = get("sort=nonsense").await;
-    assert_eq!(order(&page).len(), 3, "an unknown order is the list's own");
+    assert_eq!(order(&page).len(), 4, "an unknown order is the list's own");
     app.db.finish().await;
 }

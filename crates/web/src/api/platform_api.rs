@@ -89,6 +89,8 @@ pub struct UsersQuery {
     #[param(minimum = 1, maximum = 200)]
     per_page: Option<u32>,
     org: Option<String>,
+    /// The order: username, name, org or role; `-` before it for descending (`-name`).
+    sort: Option<String>,
 }
 
 /// Accounts in the administrator's scope, one page at a time.
@@ -98,13 +100,16 @@ pub async fn users(
     ApiSession(session): ApiSession,
     ApiQuery(q): ApiQuery<UsersQuery>,
 ) -> ApiResult<Json<UserPage>> {
-    let org = q.org.map(OrgId::from_stored);
+    let filter = platform::UserFilter {
+        org: q.org.map(OrgId::from_stored),
+        sort: q.sort.as_deref().and_then(crate::html::sort_of),
+    };
     let page = state
         .platform
         .users(
             &session.actor,
             super::page_request(q.page, q.per_page)?,
-            org.as_ref(),
+            &filter,
         )
         .await?;
     Ok(Json(UserPage {

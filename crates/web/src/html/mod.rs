@@ -570,6 +570,11 @@ pub fn sort_headers(
         .collect()
 }
 
+/// A value for a query string.
+pub fn urlencode(v: &str) -> String {
+    form_urlencoded::byte_serialize(v.as_bytes()).collect()
+}
+
 /// The order a list's `sort` parameter asks for: (key, descending).
 pub fn sort_of(sort: &str) -> Option<(String, bool)> {
     let sort = sort.trim();

@@ -44,13 +44,54 @@ struct ListPage {
     pager: Pager,
     can_create: bool,
     org_filter: Option<String>,
+    form: ListQuery,
+    headers: Vec<super::SortHeader>,
+    sizes: Vec<Choice>,
 }
 
-#[derive(Deserialize)]
+/// The user list's sortable columns.
+const SORTABLE: &[(&str, &str)] = &[
+    ("username", "用户名"),
+    ("name", "姓名"),
+    ("org", "机构"),
+    ("role", "角色"),
+];
+
+/// The list's default page size.
+const PER_PAGE: u32 = 50;
+
+#[derive(Deserialize, Default)]
 pub struct ListQuery {
     page: Option<u32>,
-    org: Option<String>,
+    per: Option<u32>,
+    #[serde(default)]
+    org: String,
+    #[serde(default)]
+    sort: String,
     ok: Option<String>,
+}
+
+impl ListQuery {
+    /// The query of the filter and page size alone (for the sortable headers), ending in `&`.
+    fn filters(&self) -> String {
+        let mut s = String::new();
+        if !self.org.is_empty() {
+            s.push_str(&format!("org={}&", super::urlencode(&self.org)));
+        }
+        if let Some(per) = self.per {
+            s.push_str(&format!("per={per}&"));
+        }
+        s
+    }
+
+    /// The query without the page (for the pager).
+    fn base(&self) -> String {
+        let mut s = self.filters();
+        if !self.sort.is_empty() {
+            s.push_str(&format!("sort={}&", super::urlencode(&self.sort)));
+        }
+        s
+    }
 }
 
 pub async fn list(
@@ -59,30 +100,31 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> PageResult<impl IntoResponse> {
     let actor = &session.0.actor;
-    let org = q
-        .org
-        .clone()
-        .filter(|o| !o.is_empty())
-        .map(OrgId::from_stored);
-    let org_name = match &org {
+    let filter = platform::UserFilter {
+        org: (!q.org.is_empty()).then(|| OrgId::from_stored(q.org.clone())),
+        sort: super::sort_of(&q.sort),
+    };
+    let org_name = match &filter.org {
         Some(id) => Some(state.platform.org_in_scope(actor, id).await?.name),
         None => None,
     };
     let page = state
         .platform
-        .users(actor, PageRequest::new(q.page, Some(50)), org.as_ref())
+        .users(
+            actor,
+            PageRequest::new(q.page, Some(q.per.unwrap_or(PER_PAGE))),
+            &filter,
+        )
         .await?;
-    let base = q
-        .org
-        .as_ref()
-        .map(|o| format!("org={o}&"))
-        .unwrap_or_default();
     render(ListPage {
         layout: Layout::staff(&session.0, "用户管理", "users").with_notice(q.ok.as_deref()),
-        pager: Pager::new(&page, base),
+        pager: Pager::new(&page, q.base()),
         users: page.items,
         can_create: !grantable(actor, None).is_empty(),
         org_filter: org_name,
+        headers: super::sort_headers(&q.filters(), &q.sort, SORTABLE),
+        sizes: super::page_sizes(q.per, PER_PAGE),
+        form: q,
     })
 }
 

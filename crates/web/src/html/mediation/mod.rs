@@ -84,8 +84,7 @@ impl ListForm {
     pub fn base(&self) -> String {
         let mut s = self.filters();
         if !self.sort.is_empty() {
-            let sort: String = form_urlencoded::byte_serialize(self.sort.as_bytes()).collect();
-            s.push_str(&format!("sort={sort}&"));
+            s.push_str(&format!("sort={}&", super::urlencode(&self.sort)));
         }
         s
     }

@@ -104,10 +104,6 @@ pub(crate) fn case_filter(
     })
 }
 
-fn urlencode(v: &str) -> String {
-    form_urlencoded::byte_serialize(v.as_bytes()).collect()
-}
-
 /// The case list's sortable columns.
 const SORTABLE: &[(&str, &str)] = &[
     ("number", "案件编号"),
@@ -149,7 +145,7 @@ impl ListForm {
     pub fn base(&self) -> String {
         let mut s = self.filters();
         if !self.sort.is_empty() {
-            s.push_str(&format!("sort={}&", urlencode(&self.sort)));
+            s.push_str(&format!("sort={}&", super::urlencode(&self.sort)));
         }
         s
     }
