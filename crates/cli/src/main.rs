@@ -102,7 +102,7 @@ enum Command {
     },
     /// 某模块某年的统计数字（年度报告所用）
     Stats {
-        /// 模块：power、reconsideration、mediation
+        /// 模块：power、reconsideration、mediation、enforcement
         module: String,
         #[arg(long)]
         year: i32,

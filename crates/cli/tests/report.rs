@@ -178,6 +178,6 @@ fn the_demo_report_of_2020_states_the_district_figures_in_three_formats() {
         !bad.status.success() && said.contains("reconsideration.concluded_cases"),
         "{said}"
     );
-    let bad = fazhi(dir.path(), &["stats", "enforcement", "--year", "2020"]);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("power、reconsideration、mediation"));
+    let bad = fazhi(dir.path(), &["stats", "supervision", "--year", "2020"]);
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("power、reconsideration、mediation、enforcement"));
 }

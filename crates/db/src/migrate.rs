@@ -46,6 +46,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (16, "agreement content", "0016_agreement_content.sql"),
     (17, "mediation parties", "0017_mediation_parties.sql"),
     (18, "attachments", "0018_attachments.sql"),
+    (19, "enforcement", "0019_enforcement.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

@@ -15,6 +15,7 @@ kernel::labelled_enum!(
         Power => ("power", "权责清单"),
         Reconsideration => ("reconsideration", "行政复议"),
         Mediation => ("mediation", "人民调解"),
+        Enforcement => ("enforcement", "行政执法"),
     }
 );
 
@@ -25,6 +26,7 @@ impl Module {
             Module::Power => "power.total_items",
             Module::Reconsideration => "reconsideration.received",
             Module::Mediation => "mediation.disputes",
+            Module::Enforcement => "enforcement.cases_decided",
         }
     }
 
@@ -53,6 +55,20 @@ impl Module {
             (Module::Mediation, "organizations_by_type" | "standardized_by_type") => {
                 labels(OrganizationKind::ALL, OrganizationKind::label)
             }
+            (Module::Enforcement, "by_procedure") => {
+                labels(enforcement::Procedure::ALL, enforcement::Procedure::label)
+            }
+            (Module::Enforcement, "by_decision") => {
+                labels(enforcement::Decision::ALL, enforcement::Decision::label)
+            }
+            (Module::Enforcement, "by_penalty_type") => labels(
+                enforcement::PenaltyType::ALL,
+                enforcement::PenaltyType::label,
+            ),
+            (Module::Enforcement, "inspections_by_method") => labels(
+                enforcement::InspectionMethod::ALL,
+                enforcement::InspectionMethod::label,
+            ),
             _ => None,
         }
     }
@@ -72,6 +88,7 @@ impl Module {
             Module::Power => power::NAMES,
             Module::Reconsideration => reconsideration::NAMES,
             Module::Mediation => mediation::NAMES,
+            Module::Enforcement => enforcement::NAMES,
         }
     }
 }
@@ -145,6 +162,14 @@ pub async fn module_figures(
             )?,
             definitions: owned(mediation::DEFINITIONS),
         },
+        Module::Enforcement => ModuleFigures {
+            value: json(
+                enforcement::Enforcement::new(platform.clone())
+                    .stats(year, org)
+                    .await?,
+            )?,
+            definitions: owned(enforcement::DEFINITIONS),
+        },
     })
 }
 
@@ -154,6 +179,7 @@ pub fn definition(module: Module, key: &str) -> String {
     let definitions: &[(&str, &str)] = match module {
         Module::Power => power::DEFINITIONS,
         Module::Mediation => mediation::DEFINITIONS,
+        Module::Enforcement => enforcement::DEFINITIONS,
         Module::Reconsideration => &[],
     };
     let (map, word) = key.split_once('.').unwrap_or((key, ""));
@@ -442,6 +468,7 @@ mod tests {
             let stats = match module {
                 Module::Power => json(power::PowerStats::default()),
                 Module::Mediation => json(mediation::MediationStats::default()),
+                Module::Enforcement => json(enforcement::EnforcementStats::default()),
                 Module::Reconsideration => json(reconsideration::ReconsiderationStats::default()),
             }
             .unwrap();

@@ -44,6 +44,8 @@ pub enum Error {
     #[error(transparent)]
     Mediation(#[from] mediation::Error),
     #[error(transparent)]
+    Enforcement(#[from] enforcement::Error),
+    #[error(transparent)]
     Db(#[from] DbError),
 }
 
@@ -57,6 +59,7 @@ impl Error {
             Error::Power(e) => e.code(),
             Error::Reconsideration(e) => e.code(),
             Error::Mediation(e) => e.code(),
+            Error::Enforcement(e) => e.code(),
             Error::Db(_) => ErrorCode::Internal,
         }
     }
@@ -472,7 +475,7 @@ impl Report {
                         .records_page(year, within, rest, page.offset(), page.limit())
                         .await?
                 }
-                Module::Reconsideration => None,
+                Module::Reconsideration | Module::Enforcement => None,
             };
             if let Some((items, total)) = paged {
                 // A rate lists its numerator's records; its value needs the denominator too.
@@ -530,6 +533,12 @@ impl Report {
                 mediation::Mediation::new(self.platform.clone())
                     .records_behind(year, within, rest)
                     .await?
+            }
+            Module::Enforcement => {
+                return Err(Error::Invalid(format!(
+                    "{}：行政执法的数字暂不能逐条列出记录，请在行政执法台账中按日期筛选核对",
+                    figure.name
+                )));
             }
         };
         let total = records.len() as i64;

@@ -27,6 +27,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         "paper",
         "reconsideration",
         "mediation",
+        "enforcement",
         "report",
     ];
     BTreeMap::from([
@@ -47,6 +48,10 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
             &["kernel", "db", "ledger", "platform", "paper"][..],
         ),
         (
+            "enforcement",
+            &["kernel", "db", "ledger", "platform", "power"][..],
+        ),
+        (
             "report",
             &[
                 "kernel",
@@ -56,6 +61,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "power",
                 "reconsideration",
                 "mediation",
+                "enforcement",
             ][..],
         ),
         ("web", ALL_MODULES),
@@ -72,6 +78,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "paper",
                 "reconsideration",
                 "mediation",
+                "enforcement",
                 "report",
                 "web",
             ][..],

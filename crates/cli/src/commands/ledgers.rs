@@ -19,6 +19,10 @@ const KINDS: &[Layout] = &[
     mediation::ledger::ORGANIZATIONS,
     mediation::ledger::MEDIATORS,
     mediation::ledger::CASES,
+    enforcement::ledger::BODIES,
+    enforcement::ledger::OFFICERS,
+    enforcement::ledger::CASES,
+    enforcement::ledger::INSPECTIONS,
 ];
 
 fn layout(kind: &str) -> Result<&'static Layout, String> {
@@ -91,6 +95,22 @@ pub async fn import(
             .import_disputes(&actor, &records, mode)
             .await
             .map_err(mediation_error),
+        "enforcement-bodies" => enforcement::Enforcement::new(platform.clone())
+            .import_bodies(&actor, &records, mode)
+            .await
+            .map_err(enforcement_error),
+        "enforcement-officers" => enforcement::Enforcement::new(platform.clone())
+            .import_officers(&actor, &records, mode)
+            .await
+            .map_err(enforcement_error),
+        "enforcement-cases" => enforcement::Enforcement::new(platform.clone())
+            .import_cases(&actor, &records, mode)
+            .await
+            .map_err(enforcement_error),
+        "enforcement-inspections" => enforcement::Enforcement::new(platform.clone())
+            .import_inspections(&actor, &records, mode)
+            .await
+            .map_err(enforcement_error),
         other => return Err(format!("台账类型“{other}”尚不支持导入")),
     };
     bar.finish_and_clear();
@@ -114,6 +134,14 @@ pub async fn import(
 fn reconsideration_error(e: reconsideration::Error) -> platform::Error {
     match e {
         reconsideration::Error::Platform(p) => p,
+        other => platform::Error::Invalid(other.to_string()),
+    }
+}
+
+/// 行政执法's errors as the platform's, so that a refused ledger prints its rows.
+fn enforcement_error(e: enforcement::Error) -> platform::Error {
+    match e {
+        enforcement::Error::Platform(p) => p,
         other => platform::Error::Invalid(other.to_string()),
     }
 }

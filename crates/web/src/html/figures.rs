@@ -106,7 +106,7 @@ pub async fn module_view(
             "受理纠纷数（按月）",
             state.mediation.monthly(year, org).await?,
         )),
-        Module::Power => None,
+        Module::Power | Module::Enforcement => None,
     };
     if let Some((title, months)) = months {
         view.charts

@@ -21,6 +21,7 @@ fn all_settings() -> Vec<kernel::settings::SettingDef> {
         .chain(power::SETTINGS)
         .chain(reconsideration::SETTINGS)
         .chain(mediation::SETTINGS)
+        .chain(enforcement::SETTINGS)
         .chain(report::SETTINGS)
         .copied()
         .collect()

@@ -1,0 +1,226 @@
+//! The records of 行政执法: bodies, officers, penalty cases and inspections.
+
+use chrono::NaiveDate;
+use kernel::Money;
+use kernel::ids::OrgId;
+use kernel::labelled_enum;
+use serde::Serialize;
+
+kernel::typed_id!(
+    /// An enforcement body (执法主体).
+    BodyId
+);
+kernel::typed_id!(
+    /// An enforcement officer (执法人员).
+    OfficerId
+);
+kernel::typed_id!(
+    /// A penalty case (行政处罚案件).
+    CaseId
+);
+kernel::typed_id!(
+    /// An inspection (行政检查).
+    InspectionId
+);
+
+labelled_enum!(
+    /// 主体类型.
+    BodyKind {
+        Statutory => ("statutory", "法定行政机关"),
+        Authorised => ("authorised", "法律法规授权组织"),
+        Entrusted => ("entrusted", "受委托组织"),
+    }
+);
+
+labelled_enum!(
+    /// 执法证状态.
+    CertificateState {
+        Valid => ("valid", "有效"),
+        Suspended => ("suspended", "暂扣"),
+        Cancelled => ("cancelled", "注销"),
+    }
+);
+
+labelled_enum!(
+    /// 当事人类型: the simple procedure's limits differ (2021 第五十一条).
+    PartyKind {
+        Individual => ("individual", "个人"),
+        Organisation => ("organisation", "单位"),
+    }
+);
+
+labelled_enum!(
+    /// 适用程序.
+    Procedure {
+        Simple => ("simple", "简易程序"),
+        Ordinary => ("ordinary", "普通程序"),
+    }
+);
+
+labelled_enum!(
+    /// 决定类型 (2021 第五十七条).
+    Decision {
+        Penalty => ("penalty", "给予行政处罚"),
+        NoPenalty => ("no_penalty", "不予行政处罚"),
+        Transfer => ("transfer", "移送司法机关"),
+        Withdrawn => ("withdrawn", "撤销案件"),
+    }
+);
+
+labelled_enum!(
+    /// 处罚种类 (2021 第九条).
+    PenaltyType {
+        Warning => ("warning", "警告"),
+        Criticism => ("criticism", "通报批评"),
+        Fine => ("fine", "罚款"),
+        ConfiscateGains => ("confiscate_gains", "没收违法所得"),
+        ConfiscateProperty => ("confiscate_property", "没收非法财物"),
+        SuspendLicence => ("suspend_licence", "暂扣许可证件"),
+        Downgrade => ("downgrade", "降低资质等级"),
+        RevokeLicence => ("revoke_licence", "吊销许可证件"),
+        RestrictBusiness => ("restrict_business", "限制开展生产经营活动"),
+        Suspension => ("suspension", "责令停产停业"),
+        Closure => ("closure", "责令关闭"),
+        RestrictPractice => ("restrict_practice", "限制从业"),
+        Detention => ("detention", "行政拘留"),
+        Other => ("other", "其他"),
+    }
+);
+
+labelled_enum!(
+    /// 检查方式.
+    InspectionMethod {
+        Random => ("random", "双随机"),
+        Special => ("special", "专项"),
+        Complaint => ("complaint", "投诉举报"),
+        Other => ("other", "其他"),
+    }
+);
+
+labelled_enum!(
+    /// 检查结果.
+    InspectionResult {
+        Clean => ("clean", "未发现问题"),
+        Rectify => ("rectify", "责令整改"),
+        CaseOpened => ("case_opened", "立案查处"),
+    }
+);
+
+/// The 行政处罚法 a case is handled under.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub enum Regime {
+    /// The 2017 text (cases opened before 2021-07-15).
+    Law2017,
+    /// The 2021 revision, in force 2021-07-15 (第八十六条).
+    Law2021,
+}
+
+impl Regime {
+    pub fn code(self) -> &'static str {
+        match self {
+            Regime::Law2017 => "2017",
+            Regime::Law2021 => "2021",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Regime> {
+        match code {
+            "2017" => Some(Regime::Law2017),
+            "2021" => Some(Regime::Law2021),
+            _ => None,
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Regime::Law2017 => "2017年修正的行政处罚法",
+            Regime::Law2021 => "2021年修订的行政处罚法",
+        }
+    }
+}
+
+/// An enforcement body (执法主体).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Body {
+    pub id: BodyId,
+    pub org_id: OrgId,
+    pub org_name: String,
+    pub kind: BodyKind,
+    /// For a 受委托组织: the organisation entrusting it.
+    pub entrusted_by: Option<OrgId>,
+    pub effective_on: NaiveDate,
+    pub ended_on: Option<NaiveDate>,
+    pub legal_basis: String,
+}
+
+impl Body {
+    /// Whether the body exists on `on` (from its 生效日期, until before its 终止日期).
+    pub fn in_force_on(&self, on: NaiveDate) -> bool {
+        self.effective_on <= on && self.ended_on.is_none_or(|end| on < end)
+    }
+
+    /// The organisation whose powers the body enforces: its own, or for a 受委托组织 the
+    /// entrusting body's.
+    pub fn powers_of(&self) -> &OrgId {
+        match (&self.kind, &self.entrusted_by) {
+            (BodyKind::Entrusted, Some(by)) => by,
+            _ => &self.org_id,
+        }
+    }
+}
+
+/// An enforcement officer and the certificate (执法证).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Officer {
+    pub id: OfficerId,
+    pub name: String,
+    pub certificate: String,
+    pub body_id: BodyId,
+    pub org_id: OrgId,
+    pub field: String,
+    pub issued_on: NaiveDate,
+    pub valid_until: NaiveDate,
+    pub state: CertificateState,
+    pub legal_reviewer: bool,
+}
+
+/// A penalty case (行政处罚案件).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Case {
+    pub id: CaseId,
+    pub number: String,
+    pub body_id: BodyId,
+    pub org_id: OrgId,
+    pub item_code: String,
+    pub party_kind: PartyKind,
+    pub party: String,
+    pub opened_on: NaiveDate,
+    pub regime: Regime,
+    pub procedure: Procedure,
+    /// The officers' certificate numbers.
+    pub officers: Vec<String>,
+    pub hearing: bool,
+    pub legal_review: bool,
+    pub collective: bool,
+    pub decided_on: Option<NaiveDate>,
+    pub decision: Option<Decision>,
+    pub penalties: Vec<PenaltyType>,
+    pub amount: Option<Money>,
+    pub published_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
+}
+
+/// An inspection (行政检查).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Inspection {
+    pub id: InspectionId,
+    pub number: String,
+    pub body_id: BodyId,
+    pub org_id: OrgId,
+    pub item_code: String,
+    pub object: String,
+    pub inspected_on: NaiveDate,
+    pub method: InspectionMethod,
+    pub officers: Vec<String>,
+    pub result: InspectionResult,
+}
