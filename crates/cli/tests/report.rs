@@ -179,5 +179,8 @@ fn the_demo_report_of_2020_states_the_district_figures_in_three_formats() {
         "{said}"
     );
     let bad = fazhi(dir.path(), &["stats", "supervision", "--year", "2020"]);
-    assert!(String::from_utf8_lossy(&bad.stderr).contains("power、reconsideration、mediation、enforcement"));
+    assert!(
+        String::from_utf8_lossy(&bad.stderr)
+            .contains("power、reconsideration、mediation、enforcement")
+    );
 }

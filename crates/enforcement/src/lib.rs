@@ -2,8 +2,10 @@
 //! certificates, penalty cases under the 2017 and 2021 行政处罚法, inspections, the ledgers and
 //! the year's figures. The door is [`Enforcement`].
 
+mod behind;
 pub mod ledger;
 pub mod model;
+mod registry;
 pub mod rules;
 mod stats;
 mod store;
@@ -17,6 +19,10 @@ pub use model::{
     Body, BodyId, BodyKind, Case, CaseId, CertificateState, Decision, Inspection, InspectionId,
     InspectionMethod, InspectionResult, Officer, OfficerId, PartyKind, PenaltyType, Procedure,
     Regime,
+};
+pub use registry::{
+    BodyView, CaseFilter, CaseView, OfficerView, PublicBody, PublicDecision, REVIEWER_SHARE,
+    Standing,
 };
 pub use stats::{DEFINITIONS, EnforcementStats, NAMES};
 

@@ -31,6 +31,7 @@ pub const NAMES: &[(&str, &str)] = &[
     ("collective_discussions", "集体讨论案件数"),
     ("legal_reviews", "法制审核案件数"),
     ("legal_review_required", "应当法制审核案件数"),
+    ("legal_reviewed_when_required", "应当法制审核且已审核案件数"),
     ("legal_review_coverage", "法制审核覆盖率"),
     ("published", "已公示处罚决定数"),
     ("published_on_time", "按时公示数"),
@@ -75,6 +76,10 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     (
         "legal_review_required",
         "当年作出决定、适用2021年行政处罚法的普通程序案件中，举行听证、经集体讨论或处罚种类属于须经法制审核的种类的案件数（2021年行政处罚法第五十八条）",
+    ),
+    (
+        "legal_reviewed_when_required",
+        "应当法制审核的案件中经过法制审核的案件数",
     ),
     (
         "legal_review_coverage",
@@ -123,6 +128,7 @@ pub struct EnforcementStats {
     pub collective_discussions: u64,
     pub legal_reviews: u64,
     pub legal_review_required: u64,
+    pub legal_reviewed_when_required: u64,
     pub legal_review_coverage: f64,
     pub published: u64,
     pub published_on_time: u64,
@@ -293,6 +299,7 @@ impl Enforcement {
                 reviewed += n;
             }
         }
+        s.legal_reviewed_when_required = reviewed;
         s.legal_review_coverage = percent(reviewed, s.legal_review_required);
 
         // 118号 (六): published by the 7th working day after the decision. One row per pair of

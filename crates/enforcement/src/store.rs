@@ -281,6 +281,23 @@ pub(crate) async fn upsert_case(tx: &mut Tx, c: &Case, update: bool) -> Result<(
 const INSPECTION_SELECT: &str = "SELECT id, number, body_id, org_id, item_code, object, inspected_on, method, \
      officers, result FROM enforcement_inspections";
 
+fn read_inspection(r: &db::Row) -> Result<Inspection, db::DbError> {
+    Ok(Inspection {
+        id: InspectionId::from_stored(r.try_get::<String, _>(0)?),
+        number: r.try_get(1)?,
+        body_id: BodyId::from_stored(r.try_get::<String, _>(2)?),
+        org_id: OrgId::from_stored(r.try_get::<String, _>(3)?),
+        item_code: r.try_get(4)?,
+        object: r.try_get(5)?,
+        inspected_on: date(&r.try_get::<String, _>(6)?),
+        method: InspectionMethod::parse(&r.try_get::<String, _>(7)?)
+            .unwrap_or(InspectionMethod::Other),
+        officers: split(&r.try_get::<String, _>(8)?),
+        result: InspectionResult::parse(&r.try_get::<String, _>(9)?)
+            .unwrap_or(InspectionResult::Clean),
+    })
+}
+
 pub(crate) async fn inspections_by_number(
     conn: &mut db::Conn,
     numbers: &[String],
@@ -296,20 +313,7 @@ pub(crate) async fn inspections_by_number(
         }
         q.push(")");
         for r in q.fetch_all(conn).await? {
-            out.push(Inspection {
-                id: InspectionId::from_stored(r.try_get::<String, _>(0)?),
-                number: r.try_get(1)?,
-                body_id: BodyId::from_stored(r.try_get::<String, _>(2)?),
-                org_id: OrgId::from_stored(r.try_get::<String, _>(3)?),
-                item_code: r.try_get(4)?,
-                object: r.try_get(5)?,
-                inspected_on: date(&r.try_get::<String, _>(6)?),
-                method: InspectionMethod::parse(&r.try_get::<String, _>(7)?)
-                    .unwrap_or(InspectionMethod::Other),
-                officers: split(&r.try_get::<String, _>(8)?),
-                result: InspectionResult::parse(&r.try_get::<String, _>(9)?)
-                    .unwrap_or(InspectionResult::Clean),
-            });
+            out.push(read_inspection(&r)?);
         }
     }
     Ok(out)
@@ -343,4 +347,89 @@ pub(crate) async fn upsert_inspection(
         .execute(tx.conn())
         .await?;
     Ok(())
+}
+
+/// One page of the cases `filter` (a `WHERE …` over `c`) selects, newest first, and how many.
+pub(crate) async fn case_page(
+    conn: &mut db::Conn,
+    filter: &db::Params,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Case>, i64), db::DbError> {
+    let mut count = db::Params::new("SELECT COUNT(*) FROM enforcement_cases c");
+    count.append(filter);
+    let total: i64 = count.fetch_one(conn).await?.try_get(0)?;
+    let mut q = db::Params::new(CASE_SELECT);
+    q.append(filter);
+    q.push(" ORDER BY c.opened_on DESC, c.number COLLATE zh DESC LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
+    let mut cases = q
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(read_case)
+        .collect::<Result<Vec<_>, _>>()?;
+    with_penalties(conn, &mut cases).await?;
+    Ok((cases, total))
+}
+
+pub(crate) async fn case_by_id(conn: &mut db::Conn, id: &str) -> Result<Option<Case>, db::DbError> {
+    let row = db::query(format!("{CASE_SELECT} WHERE c.id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let mut cases = vec![read_case(&row)?];
+    with_penalties(conn, &mut cases).await?;
+    Ok(cases.pop())
+}
+
+/// The penalty decisions of `year` already published, newest first.
+pub(crate) async fn published_cases(
+    conn: &mut db::Conn,
+    year: i32,
+) -> Result<Vec<Case>, db::DbError> {
+    let mut q = db::Params::new(&format!(
+        "{CASE_SELECT} WHERE c.decision = 'penalty' AND c.published_on IS NOT NULL AND c.decided_on >= "
+    ));
+    q.bind(format!("{year:04}-01-01"))
+        .push(" AND c.decided_on <= ")
+        .bind(format!("{year:04}-12-31"))
+        .push(" ORDER BY c.published_on DESC, c.number COLLATE zh DESC LIMIT 500");
+    let mut cases = q
+        .fetch_all(conn)
+        .await?
+        .iter()
+        .map(read_case)
+        .collect::<Result<Vec<_>, _>>()?;
+    with_penalties(conn, &mut cases).await?;
+    Ok(cases)
+}
+
+/// One page of the inspections `filter` selects, newest first, and how many.
+pub(crate) async fn inspection_page(
+    conn: &mut db::Conn,
+    filter: &db::Params,
+    limit: i64,
+    offset: i64,
+) -> Result<(Vec<Inspection>, i64), db::DbError> {
+    let mut count = db::Params::new("SELECT COUNT(*) FROM enforcement_inspections");
+    count.append(filter);
+    let total: i64 = count.fetch_one(conn).await?.try_get(0)?;
+    let mut q = db::Params::new(INSPECTION_SELECT);
+    q.append(filter);
+    q.push(" ORDER BY inspected_on DESC, number COLLATE zh DESC LIMIT ")
+        .bind(limit)
+        .push(" OFFSET ")
+        .bind(offset);
+    q.fetch_all(conn)
+        .await?
+        .iter()
+        .map(read_inspection)
+        .collect::<Result<Vec<_>, _>>()
+        .map(|v| (v, total))
 }

@@ -195,12 +195,20 @@ pub fn definition(module: Module, key: &str) -> String {
     }
 }
 
-/// A figure's value: a count, or a rate in percent (two decimals, half-up).
+/// Whether a figure is a rate in percent, by its key's last word (`direct_correction_rate`,
+/// `legal_reviewer_ratio`, `legal_review_coverage`).
+pub fn is_rate(key: &str) -> bool {
+    key.ends_with("_rate") || key.ends_with("_ratio") || key.ends_with("_coverage")
+}
+
+/// A figure's value: a count, a rate in percent (two decimals, half-up), or an amount of money
+/// in yuan (two decimals).
 #[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Value {
     Count(u64),
     Rate(f64),
+    Amount(f64),
 }
 
 impl Value {
@@ -210,13 +218,14 @@ impl Value {
         match self {
             Value::Count(n) => n.to_string(),
             Value::Rate(r) => format!("{r:.2}%"),
+            Value::Amount(a) => format!("{a:.2}"),
         }
     }
 
     pub fn is_zero(self) -> bool {
         match self {
             Value::Count(n) => n == 0,
-            Value::Rate(r) => r == 0.0,
+            Value::Rate(r) | Value::Amount(r) => r == 0.0,
         }
     }
 }
@@ -293,8 +302,10 @@ impl Figures {
             let full = format!("{}.{key}", module.code());
             match v {
                 serde_json::Value::Number(n) => {
-                    let value = if key.ends_with("_rate") {
+                    let value = if is_rate(key) {
                         Value::Rate(n.as_f64().unwrap_or(0.0))
+                    } else if key.ends_with("_yuan") {
+                        Value::Amount(n.as_f64().unwrap_or(0.0))
                     } else {
                         Value::Count(n.as_u64().unwrap_or(0))
                     };
@@ -533,8 +544,8 @@ mod tests {
                 .contains("请写明类别")
         );
         assert!(
-            f.why_unknown("enforcement.cases")
-                .contains("没有“enforcement”这个模块")
+            f.why_unknown("supervision.cases")
+                .contains("没有“supervision”这个模块")
         );
         assert!(
             f.why_unknown("mediation.dispute")

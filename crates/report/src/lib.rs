@@ -488,7 +488,7 @@ impl Report {
                             .unwrap_or(0);
                         Some(Value::Rate(kernel::figures::percent(total, concluded)))
                     }
-                    (_, rest) if rest.ends_with("_rate") => None,
+                    (_, rest) if figures::is_rate(rest) || rest.ends_with("_yuan") => None,
                     _ => Some(Value::Count(total)),
                 };
                 if let Some(value) = value {
@@ -535,10 +535,9 @@ impl Report {
                     .await?
             }
             Module::Enforcement => {
-                return Err(Error::Invalid(format!(
-                    "{}：行政执法的数字暂不能逐条列出记录，请在行政执法台账中按日期筛选核对",
-                    figure.name
-                )));
+                enforcement::Enforcement::new(self.platform.clone())
+                    .records_behind(year, within, rest)
+                    .await?
             }
         };
         let total = records.len() as i64;

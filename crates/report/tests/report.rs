@@ -144,12 +144,22 @@ async fn every_figure_lists_exactly_the_records_it_counts() {
                             "reconsideration.field_investigations"
                         }
                         "mediation.success_rate" => "mediation.successful",
+                        "enforcement.legal_reviewer_ratio" => "enforcement.legal_reviewers",
+                        "enforcement.legal_review_coverage" => {
+                            "enforcement.legal_reviewed_when_required"
+                        }
+                        "enforcement.publication_on_time_rate" => "enforcement.published_on_time",
                         other => panic!("a rate without a numerator: {other}"),
                     };
                     match get(numerator) {
                         Value::Count(n) => n,
-                        Value::Rate(_) => unreachable!(),
+                        _ => unreachable!(),
                     }
+                }
+                // An amount lists the records it adds up (none in a year without any).
+                Value::Amount(a) => {
+                    assert_eq!(a == 0.0, page.total == 0, "{}", f.key);
+                    page.total as u64
                 }
             };
             assert_eq!(
@@ -268,7 +278,7 @@ async fn staff_text_is_checked_when_saved_and_publication_is_frozen() {
             ("第一行\n收到{reconsideration.received件", "第2行"),
             ("{mediation.organizations_by_type.公司}", "村居、企业"),
             ("{power.by_type}", "请写明类别"),
-            ("{enforcement.cases}", "没有“enforcement”这个模块"),
+            ("{supervision.cases}", "没有“supervision”这个模块"),
         ] {
             let e = report
                 .save_section(&staff, 2020, "reconsideration", bad)

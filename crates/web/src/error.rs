@@ -104,6 +104,17 @@ impl From<mediation::Error> for WebError {
     }
 }
 
+impl From<enforcement::Error> for WebError {
+    fn from(e: enforcement::Error) -> Self {
+        match e {
+            enforcement::Error::Platform(p) => p.into(),
+            enforcement::Error::Power(p) => p.into(),
+            enforcement::Error::Db(d) => platform::Error::Db(d).into(),
+            other => WebError::new(other.code(), other.to_string()),
+        }
+    }
+}
+
 impl From<report::Error> for WebError {
     fn from(e: report::Error) -> Self {
         match e {
@@ -111,6 +122,7 @@ impl From<report::Error> for WebError {
             report::Error::Power(p) => p.into(),
             report::Error::Reconsideration(r) => r.into(),
             report::Error::Mediation(m) => m.into(),
+            report::Error::Enforcement(e) => e.into(),
             report::Error::Db(d) => platform::Error::Db(d).into(),
             other => WebError::new(other.code(), other.to_string()),
         }

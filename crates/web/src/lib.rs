@@ -71,6 +71,7 @@ pub struct Services {
     pub power: power::Power,
     pub reconsideration: reconsideration::Reconsideration,
     pub mediation: mediation::Mediation,
+    pub enforcement: enforcement::Enforcement,
     pub report: report::Report,
     /// Where the search index's documents come from.
     pub sources: search::Sources,
@@ -93,6 +94,7 @@ impl AppState {
             power: sources.power.clone(),
             reconsideration: reconsideration::Reconsideration::new(platform.clone()),
             mediation: mediation::Mediation::new(platform.clone()),
+            enforcement: enforcement::Enforcement::new(platform.clone()),
             report: report::Report::new(platform.clone()),
             sources,
             platform,

@@ -51,6 +51,12 @@ const ENTRIES: &[Entry] = &[
         any_of: &[Permission::ReadRecords],
     },
     Entry {
+        key: "enforcement",
+        label: "行政执法",
+        href: "/enforcement",
+        any_of: &[Permission::ReadRecords],
+    },
+    Entry {
         key: "report",
         label: "年度报告",
         href: "/report",
@@ -133,6 +139,7 @@ mod tests {
                 "权责清单",
                 "行政复议",
                 "人民调解",
+                "行政执法",
                 "年度报告",
                 "工作日历"
             ]

@@ -32,6 +32,10 @@ async fn load_demo(context: &Context, platform: &Platform) -> Result<bool, Strin
         Ok(summary) => println!("{summary}"),
         Err(e) => println!("人民调解演示数据未载入：{e}"),
     }
+    match demo::enforcement::load(platform, &context.actor()).await {
+        Ok(summary) => println!("{summary}"),
+        Err(e) => println!("行政执法演示数据未载入：{e}"),
+    }
     match demo::report::load(platform, &password).await {
         Ok(summary) => println!("{summary}"),
         Err(e) => println!("年度报告演示数据未载入：{e}"),

@@ -3,6 +3,7 @@
 //! organizations ledger importer, the account service), so the demo is records, not figures.
 //! Module crates add their demonstration records here as they arrive.
 
+pub mod enforcement;
 pub mod mediation;
 pub mod power;
 pub mod reconsideration;

@@ -5,6 +5,7 @@
 
 mod attachments;
 mod calendar;
+mod enforcement;
 mod laws;
 mod orgs;
 mod platform_api;
@@ -140,6 +141,26 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(reconsideration::stats).route_layer(g(Need::READ)),
         )
         .route(
+            "/enforcement/cases",
+            get(enforcement::cases).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/enforcement/cases/{id}",
+            get(enforcement::case).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/enforcement/bodies",
+            get(enforcement::bodies).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/enforcement/officers",
+            get(enforcement::officers).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/enforcement/stats",
+            get(enforcement::stats).route_layer(g(Need::READ)),
+        )
+        .route(
             "/report/{year}",
             get(report::report).route_layer(g(Need::READ)),
         )
@@ -179,6 +200,11 @@ pub fn routes(state: AppState) -> Router<AppState> {
         reconsideration::register,
         reconsideration::step,
         reconsideration::stats,
+        enforcement::cases,
+        enforcement::case,
+        enforcement::bodies,
+        enforcement::officers,
+        enforcement::stats,
         report::report,
         report::records,
     ),
@@ -204,6 +230,8 @@ pub fn routes(state: AppState) -> Router<AppState> {
         reconsideration::NewCaseDto,
         reconsideration::StepDto,
         reconsideration::StatsDto,
+        enforcement::CasePageDto,
+        enforcement::StatsDto,
         report::ReportDto,
         report::RecordsDto,
         ErrorBody,

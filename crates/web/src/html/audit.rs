@@ -105,6 +105,10 @@ fn label(code: &str) -> String {
         "reconsideration_case" => "行政复议案件",
         "mediation_dispute" => "矛盾纠纷",
         "power_adjustment" => "权责事项调整",
+        "enforcement_case" => "行政处罚案件",
+        "enforcement_body" => "行政执法主体",
+        "enforcement_officer" => "执法人员",
+        "enforcement_inspection" => "行政检查",
         _ => return code.to_string(),
     };
     format!("{word}（{code}）")

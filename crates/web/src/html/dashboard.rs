@@ -149,6 +149,9 @@ pub const TODO_TABLES: &[&str] = &[
     "reconsideration_steps",
     "mediation_organizations",
     "mediation_disputes",
+    "enforcement_bodies",
+    "enforcement_officers",
+    "enforcement_cases",
     "report_sections",
     "reports",
 ];
@@ -242,6 +245,8 @@ async fn compute_todo(
             ));
         }
     }
+    // 行政执法: certificates ending, decisions to publish, the year's figures in January.
+    super::enforcement::tasks(state, actor, today, &mut tasks).await?;
     // 权责清单: adjustments to review or approve, the law-change worklist, one's own requests.
     power_tasks(state, actor, &mut tasks).await?;
     // 年度报告: last year's report waits for publication (before 1 April).

@@ -5,6 +5,7 @@ mod audit;
 mod auth;
 mod calendar;
 pub(crate) mod dashboard;
+mod enforcement;
 pub(crate) mod figures;
 mod jobs;
 mod laws;
@@ -365,6 +366,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(mediation::agreement).route_layer(g(Need::READ)),
         )
         .route("/gongkai/tiaojie", get(mediation::public::roster))
+        .merge(enforcement::routes(state.clone()))
         .route("/gongkai/jigou", get(portal::directory))
         .route("/report", get(report::index).route_layer(g(Need::READ)))
         .route(

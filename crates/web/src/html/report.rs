@@ -298,6 +298,9 @@ fn href(r: &RecordRef) -> Option<String> {
         "reconsideration_case" => Some(format!("/reconsideration/{}", r.id)),
         "mediation_dispute" => Some(format!("/mediation/{}", r.id)),
         "mediation_organization" | "mediator" => Some("/mediation/organizations".into()),
+        "enforcement_case" => Some(format!("/enforcement/cases/{}", r.id)),
+        "enforcement_body" | "enforcement_officer" => Some("/enforcement/bodies".into()),
+        "enforcement_inspection" => Some("/enforcement/inspections".into()),
         _ => None,
     }
 }
@@ -311,6 +314,10 @@ fn kind_label(kind: &str) -> &'static str {
         "mediation_dispute" => "矛盾纠纷",
         "mediation_organization" => "调解组织",
         "mediator" => "人民调解员",
+        "enforcement_case" => "行政处罚案件",
+        "enforcement_body" => "行政执法主体",
+        "enforcement_officer" => "执法人员",
+        "enforcement_inspection" => "行政检查",
         _ => "记录",
     }
 }
