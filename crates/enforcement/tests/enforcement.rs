@@ -103,6 +103,46 @@ async fn the_ledgers_give_the_year_figures() {
             .await
             .unwrap();
         assert_eq!((again.created, again.updated, again.unchanged), (0, 0, 5));
+        // Each ledger exported imports again unchanged.
+        use enforcement::ledger as l;
+        for layout in [&l::BODIES, &l::OFFICERS, &l::CASES, &l::INSPECTIONS] {
+            let rows = e.export(&cli(), layout.kind, None).await.unwrap();
+            let bytes = ledger::to_xlsx(layout, &rows).unwrap();
+            let records = ledger::read_bytes("x.xlsx", &bytes)
+                .unwrap()
+                .records(layout)
+                .unwrap();
+            let report = match layout.kind {
+                "enforcement-bodies" => {
+                    e.import_bodies(&cli(), &records, ImportMode::default())
+                        .await
+                }
+                "enforcement-officers" => {
+                    e.import_officers(&cli(), &records, ImportMode::default())
+                        .await
+                }
+                "enforcement-cases" => {
+                    e.import_cases(&cli(), &records, ImportMode::default())
+                        .await
+                }
+                _ => {
+                    e.import_inspections(&cli(), &records, ImportMode::default())
+                        .await
+                }
+            }
+            .unwrap_or_else(|err| panic!("{}: {err}", layout.kind));
+            assert_eq!(
+                (report.created, report.updated, report.unchanged),
+                (0, 0, rows.len()),
+                "{} {}",
+                t.name(),
+                layout.kind
+            );
+            assert!(!rows.is_empty());
+        }
+        // A year's cases only.
+        let rows = e.export(&cli(), l::CASES.kind, Some(2021)).await.unwrap();
+        assert_eq!(rows.len(), 2);
         t.finish().await;
     }
 }

@@ -138,6 +138,7 @@ const RULES: &[(&str, &str, May)] = &[
     ("GET", "/enforcement/import", May::Write),
     ("POST", "/enforcement/import", May::Write),
     ("GET", "/enforcement/template.xlsx", May::Write),
+    ("GET", "/enforcement/export.xlsx", May::Read),
     ("GET", "/gongkai/zhifa", May::Public),
     ("GET", "/api/v1/report/{year}", May::Read),
     ("GET", "/api/v1/report/{year}/figures/{key}", May::Read),

@@ -191,6 +191,13 @@ pub async fn export(
                 .await
                 .map_err(|e| e.to_string())?
         }
+        enforcement_kind @ ("enforcement-bodies"
+        | "enforcement-officers"
+        | "enforcement-cases"
+        | "enforcement-inspections") => enforcement::Enforcement::new(platform.clone())
+            .export(&context.actor(), enforcement_kind, year)
+            .await
+            .map_err(|e| e.to_string())?,
         other => return Err(format!("台账类型“{other}”尚不支持导出")),
     };
     let bytes = write(layout, &rows, file)?;

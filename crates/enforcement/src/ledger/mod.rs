@@ -16,6 +16,7 @@ use crate::model::{Body, BodyId, BodyKind, CertificateState, Officer, OfficerId}
 use crate::{CERTIFICATE_YEARS, Enforcement, Result, store};
 
 mod cases;
+mod export;
 
 pub const BODIES: Layout = Layout {
     kind: "enforcement-bodies",

@@ -146,8 +146,14 @@ pub struct StatsParams {
 pub struct StatsDto {
     #[schema(value_type = Object)]
     pub figures: enforcement::EnforcementStats,
-    #[schema(value_type = Vec<Object>)]
-    pub definitions: Vec<(&'static str, &'static str)>,
+    pub definitions: Vec<DefinitionDto>,
+}
+
+/// A figure's key and how it is counted.
+#[derive(Serialize, ToSchema)]
+pub struct DefinitionDto {
+    pub key: &'static str,
+    pub definition: &'static str,
 }
 
 /// The year's figures within the caller's scope.
@@ -175,6 +181,9 @@ pub async fn stats(
             .enforcement
             .stats(super::year(p.year)?, org.as_ref())
             .await?,
-        definitions: enforcement::DEFINITIONS.to_vec(),
+        definitions: enforcement::DEFINITIONS
+            .iter()
+            .map(|(key, definition)| DefinitionDto { key, definition })
+            .collect(),
     }))
 }

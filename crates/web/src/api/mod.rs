@@ -232,6 +232,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         reconsideration::StatsDto,
         enforcement::CasePageDto,
         enforcement::StatsDto,
+        enforcement::DefinitionDto,
         report::ReportDto,
         report::RecordsDto,
         ErrorBody,

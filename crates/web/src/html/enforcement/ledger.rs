@@ -12,7 +12,7 @@ use crate::AppState;
 use crate::error::{PageResult, WebError};
 use crate::extract::Query;
 use crate::html::jobs;
-use crate::html::orgs::{read_upload, xlsx_download};
+use crate::html::orgs::{export_xlsx, read_upload, xlsx_download};
 use crate::html::power::ledger::Columns;
 use crate::html::{Choice, Layout, render};
 use crate::session::Session;
@@ -84,6 +84,7 @@ fn page(
 pub struct KindQuery {
     #[serde(default)]
     kind: String,
+    year: Option<i32>,
 }
 
 pub async fn import_page(
@@ -140,6 +141,23 @@ pub async fn import(
         }
         Err(e) => Err(e.into()),
     }
+}
+
+/// 导出: a ledger as it imports (cases and inspections of a year when one is given).
+pub async fn export(
+    State(state): State<AppState>,
+    session: Session,
+    Query(q): Query<KindQuery>,
+) -> PageResult<Response> {
+    let layout = layout(&q.kind)?;
+    let (service, actor, year) = (state.enforcement.clone(), session.0.actor.clone(), q.year);
+    let rows = async move { service.export(&actor, layout.kind, year).await };
+    let bytes = export_xlsx(&state, layout, rows).await?;
+    let name = match q.year {
+        Some(y) => format!("{}（{y}年）.xlsx", layout.title),
+        None => format!("{}.xlsx", layout.title),
+    };
+    Ok(xlsx_download(&name, bytes))
 }
 
 pub async fn template(Query(q): Query<KindQuery>, _session: Session) -> PageResult<Response> {

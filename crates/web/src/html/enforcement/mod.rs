@@ -356,6 +356,10 @@ pub fn routes(state: AppState) -> axum::Router<AppState> {
                 .layer(axum::extract::DefaultBodyLimit::max(crate::UPLOAD_LIMIT)),
         )
         .route(
+            "/enforcement/export.xlsx",
+            get(ledger::export).route_layer(g(Need::READ)),
+        )
+        .route(
             "/enforcement/template.xlsx",
             get(ledger::template).route_layer(g(Need::WRITE)),
         )
