@@ -551,3 +551,27 @@ async fn no_page_offers_what_its_reader_may_not_use() {
     );
     app.db.finish().await;
 }
+
+/// utoipa names a schema by its type's name alone: two `StatsDto`s in different modules become
+/// one schema, and one module's answers are then described by the other's (the fuzzing found
+/// 行政复议's figures checked against 行政执法's). Every schema's name is unique.
+#[test]
+fn every_schema_in_the_openapi_document_has_its_own_name() {
+    let text = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/api/mod.rs"),
+    )
+    .unwrap();
+    let start = text.find("components(schemas(").expect("the schema list");
+    let list = &text[start..start + text[start..].find("))").unwrap()];
+    let mut names: Vec<&str> = list
+        .split([',', '\n', '('])
+        .map(str::trim)
+        .filter(|s| s.contains("::") || s.ends_with("Dto") || s.ends_with("Body"))
+        .map(|s| s.rsplit("::").next().unwrap())
+        .collect();
+    let count = names.len();
+    names.sort();
+    names.dedup();
+    assert_eq!(names.len(), count, "a schema name used twice: {list}");
+    assert!(count > 20, "{list}");
+}

@@ -38,7 +38,7 @@ pub struct CaseParams {
 
 /// A page of cases, each with its clocks.
 #[derive(Serialize, ToSchema)]
-pub struct CasePageDto {
+pub struct EnforcementCasePageDto {
     #[schema(value_type = Vec<Object>)]
     pub items: Vec<CaseView>,
     pub total: i64,
@@ -60,12 +60,12 @@ fn parsed<T>(
 }
 
 /// The penalty cases the caller reaches, newest first.
-#[utoipa::path(get, path = "/api/v1/enforcement/cases", params(CaseParams), responses((status = 200, body = CasePageDto)))]
+#[utoipa::path(get, path = "/api/v1/enforcement/cases", params(CaseParams), responses((status = 200, body = EnforcementCasePageDto)))]
 pub async fn cases(
     State(state): State<AppState>,
     session: ApiSession,
     ApiQuery(p): ApiQuery<CaseParams>,
-) -> ApiResult<AxumJson<CasePageDto>> {
+) -> ApiResult<AxumJson<EnforcementCasePageDto>> {
     let filter = CaseFilter {
         procedure: parsed("适用程序", p.procedure, Procedure::parse)?,
         decision: parsed("决定类型", p.decision, Decision::parse)?,
@@ -82,7 +82,7 @@ pub async fn cases(
             super::page_request(p.page, p.per_page)?,
         )
         .await?;
-    Ok(AxumJson(CasePageDto {
+    Ok(AxumJson(EnforcementCasePageDto {
         items: page.items,
         total: page.total,
         page: page.page,
@@ -143,26 +143,26 @@ pub struct StatsParams {
 /// The year's figures, as `fazhi stats enforcement --year Y --json` prints them, with their
 /// definitions.
 #[derive(Serialize, ToSchema)]
-pub struct StatsDto {
+pub struct EnforcementStatsDto {
     #[schema(value_type = Object)]
     pub figures: enforcement::EnforcementStats,
-    pub definitions: Vec<DefinitionDto>,
+    pub definitions: Vec<FigureDefinitionDto>,
 }
 
 /// A figure's key and how it is counted.
 #[derive(Serialize, ToSchema)]
-pub struct DefinitionDto {
+pub struct FigureDefinitionDto {
     pub key: &'static str,
     pub definition: &'static str,
 }
 
 /// The year's figures within the caller's scope.
-#[utoipa::path(get, path = "/api/v1/enforcement/stats", params(StatsParams), responses((status = 200, body = StatsDto)))]
+#[utoipa::path(get, path = "/api/v1/enforcement/stats", params(StatsParams), responses((status = 200, body = EnforcementStatsDto)))]
 pub async fn stats(
     State(state): State<AppState>,
     session: ApiSession,
     ApiQuery(p): ApiQuery<StatsParams>,
-) -> ApiResult<AxumJson<StatsDto>> {
+) -> ApiResult<AxumJson<EnforcementStatsDto>> {
     state
         .platform
         .require(
@@ -176,14 +176,14 @@ pub async fn stats(
         platform::Scope::Everything => None,
         platform::Scope::Subtree { root, .. } => Some(state.platform.org(root).await?),
     };
-    Ok(AxumJson(StatsDto {
+    Ok(AxumJson(EnforcementStatsDto {
         figures: state
             .enforcement
             .stats(super::year(p.year)?, org.as_ref())
             .await?,
         definitions: enforcement::DEFINITIONS
             .iter()
-            .map(|(key, definition)| DefinitionDto { key, definition })
+            .map(|(key, definition)| FigureDefinitionDto { key, definition })
             .collect(),
     }))
 }
