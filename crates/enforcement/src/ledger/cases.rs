@@ -6,13 +6,12 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use db::{Changes, Event};
 use kernel::Money;
 use ledger::{Column, ImportMode, ImportReport, Record, RowCheck, cell};
 use platform::Actor;
 use power::model::ItemType;
 
-use super::{Bodies, finish};
+use super::{Bodies, Row, finish, plan};
 use crate::model::{
     Body, Case, CaseId, Decision, Inspection, InspectionId, InspectionMethod, InspectionResult,
     Officer, PartyKind, PenaltyType, Procedure,
@@ -423,11 +422,7 @@ impl Enforcement {
                 published_on,
                 closed_on,
             };
-            match existing {
-                Some(e) if *e == c => unchanged += 1,
-                Some(_) => planned.push((record.line, c, true)),
-                None => planned.push((record.line, c, false)),
-            }
+            plan(record.line, c, existing, &mut planned, &mut unchanged);
         }
         let report = finish(
             CASES.kind,
@@ -440,32 +435,8 @@ impl Enforcement {
         if mode.dry_run || planned.is_empty() {
             return Ok(report);
         }
-        self.platform
-            .db()
-            .write(&actor.who(), move |tx| {
-                Box::pin(async move {
-                    for (_, c, update) in &planned {
-                        store::upsert_case(tx, c, *update).await?;
-                        tx.record(
-                            Event::new(
-                                "enforcement_case",
-                                c.id.as_str(),
-                                if *update { "update" } else { "import" },
-                            )
-                            .org(Some(c.org_id.as_str()))
-                            .changes(
-                                Changes::new()
-                                    .set("number", &c.number)
-                                    .set("procedure", c.procedure.label())
-                                    .set("decision", c.decision.map(|d| d.label()).unwrap_or("")),
-                            ),
-                        )
-                        .await?;
-                    }
-                    Ok::<_, db::DbError>(())
-                })
-            })
-            .await?;
+        let rows = planned.into_iter().map(|(l, r, u)| (l, Row::Case(r), u));
+        self.write_planned(actor, rows.collect()).await?;
         Ok(report)
     }
 
@@ -578,11 +549,7 @@ impl Enforcement {
                 officers,
                 result,
             };
-            match existing {
-                Some(e) if *e == i => unchanged += 1,
-                Some(_) => planned.push((record.line, i, true)),
-                None => planned.push((record.line, i, false)),
-            }
+            plan(record.line, i, existing, &mut planned, &mut unchanged);
         }
         let report = finish(
             INSPECTIONS.kind,
@@ -595,31 +562,10 @@ impl Enforcement {
         if mode.dry_run || planned.is_empty() {
             return Ok(report);
         }
-        self.platform
-            .db()
-            .write(&actor.who(), move |tx| {
-                Box::pin(async move {
-                    for (_, i, update) in &planned {
-                        store::upsert_inspection(tx, i, *update).await?;
-                        tx.record(
-                            Event::new(
-                                "enforcement_inspection",
-                                i.id.as_str(),
-                                if *update { "update" } else { "import" },
-                            )
-                            .org(Some(i.org_id.as_str()))
-                            .changes(
-                                Changes::new()
-                                    .set("number", &i.number)
-                                    .set("result", i.result.label()),
-                            ),
-                        )
-                        .await?;
-                    }
-                    Ok::<_, db::DbError>(())
-                })
-            })
-            .await?;
+        let rows = planned
+            .into_iter()
+            .map(|(l, r, u)| (l, Row::Inspection(r), u));
+        self.write_planned(actor, rows.collect()).await?;
         Ok(report)
     }
 }

@@ -79,6 +79,73 @@ pub(crate) fn finish<T>(
     })
 }
 
+/// Plans one row: unchanged when it equals what is stored, else an update or a new record.
+pub(crate) fn plan<T: PartialEq>(
+    line: usize,
+    new: T,
+    existing: Option<&T>,
+    planned: &mut Vec<(usize, T, bool)>,
+    unchanged: &mut usize,
+) {
+    match existing {
+        Some(e) if *e == new => *unchanged += 1,
+        Some(_) => planned.push((line, new, true)),
+        None => planned.push((line, new, false)),
+    }
+}
+
+/// A ledger row ready to be written.
+pub(crate) enum Row {
+    Body(Body),
+    Officer(crate::Officer),
+    Case(crate::Case),
+    Inspection(crate::Inspection),
+}
+
+impl Row {
+    /// The audit event of writing the row (`update` or `import`).
+    fn event(&self, update: bool) -> Event {
+        let action = if update { "update" } else { "import" };
+        let (kind, id, org, changes) = match self {
+            Row::Body(b) => (
+                "enforcement_body",
+                b.id.as_str(),
+                b.org_id.as_str(),
+                Changes::new()
+                    .set("org", &b.org_name)
+                    .set("kind", b.kind.label()),
+            ),
+            Row::Officer(o) => (
+                "enforcement_officer",
+                o.id.as_str(),
+                o.org_id.as_str(),
+                Changes::new()
+                    .set("name", &o.name)
+                    .set("certificate", &o.certificate)
+                    .set("state", o.state.label()),
+            ),
+            Row::Case(c) => (
+                "enforcement_case",
+                c.id.as_str(),
+                c.org_id.as_str(),
+                Changes::new()
+                    .set("number", &c.number)
+                    .set("procedure", c.procedure.label())
+                    .set("decision", c.decision.map(|d| d.label()).unwrap_or("")),
+            ),
+            Row::Inspection(i) => (
+                "enforcement_inspection",
+                i.id.as_str(),
+                i.org_id.as_str(),
+                Changes::new()
+                    .set("number", &i.number)
+                    .set("result", i.result.label()),
+            ),
+        };
+        Event::new(kind, id, action).org(Some(org)).changes(changes)
+    }
+}
+
 /// The registered bodies, by their organisation.
 pub(crate) struct Bodies {
     by_org: HashMap<String, Body>,
@@ -118,6 +185,32 @@ impl Enforcement {
             .platform
             .require(actor, Permission::WriteRecords, "ledger", kind)
             .await?)
+    }
+
+    /// Writes the planned rows in one transaction, each with its audit event.
+    pub(crate) async fn write_planned(
+        &self,
+        actor: &Actor,
+        planned: Vec<(usize, Row, bool)>,
+    ) -> Result<()> {
+        self.platform
+            .db()
+            .write(&actor.who(), move |tx| {
+                Box::pin(async move {
+                    for (_, row, update) in &planned {
+                        match row {
+                            Row::Body(b) => store::upsert_body(tx, b, *update).await?,
+                            Row::Officer(o) => store::upsert_officer(tx, o, *update).await?,
+                            Row::Case(c) => store::upsert_case(tx, c, *update).await?,
+                            Row::Inspection(i) => store::upsert_inspection(tx, i, *update).await?,
+                        }
+                        tx.record(row.event(*update)).await?;
+                    }
+                    Ok::<_, db::DbError>(())
+                })
+            })
+            .await?;
+        Ok(())
     }
 
     /// Imports the `enforcement-bodies` ledger. A body is one organisation; a 受委托组织 names the
@@ -219,11 +312,7 @@ impl Enforcement {
                 ended_on,
                 legal_basis: record.get("法律依据").trim().to_string(),
             };
-            match existing {
-                Some(e) if *e == b => unchanged += 1,
-                Some(_) => planned.push((record.line, b, true)),
-                None => planned.push((record.line, b, false)),
-            }
+            plan(record.line, b, existing, &mut planned, &mut unchanged);
         }
         let report = finish(
             BODIES.kind,
@@ -236,31 +325,8 @@ impl Enforcement {
         if mode.dry_run || planned.is_empty() {
             return Ok(report);
         }
-        self.platform
-            .db()
-            .write(&actor.who(), move |tx| {
-                Box::pin(async move {
-                    for (_, b, update) in &planned {
-                        store::upsert_body(tx, b, *update).await?;
-                        tx.record(
-                            Event::new(
-                                "enforcement_body",
-                                b.id.as_str(),
-                                if *update { "update" } else { "import" },
-                            )
-                            .org(Some(b.org_id.as_str()))
-                            .changes(
-                                Changes::new()
-                                    .set("org", &b.org_name)
-                                    .set("kind", b.kind.label()),
-                            ),
-                        )
-                        .await?;
-                    }
-                    Ok::<_, db::DbError>(())
-                })
-            })
-            .await?;
+        let rows = planned.into_iter().map(|(l, r, u)| (l, Row::Body(r), u));
+        self.write_planned(actor, rows.collect()).await?;
         Ok(report)
     }
 
@@ -374,11 +440,7 @@ impl Enforcement {
                 state,
                 legal_reviewer,
             };
-            match existing {
-                Some(e) if *e == o => unchanged += 1,
-                Some(_) => planned.push((record.line, o, true)),
-                None => planned.push((record.line, o, false)),
-            }
+            plan(record.line, o, existing, &mut planned, &mut unchanged);
         }
         let report = finish(
             OFFICERS.kind,
@@ -391,32 +453,8 @@ impl Enforcement {
         if mode.dry_run || planned.is_empty() {
             return Ok(report);
         }
-        self.platform
-            .db()
-            .write(&actor.who(), move |tx| {
-                Box::pin(async move {
-                    for (_, o, update) in &planned {
-                        store::upsert_officer(tx, o, *update).await?;
-                        tx.record(
-                            Event::new(
-                                "enforcement_officer",
-                                o.id.as_str(),
-                                if *update { "update" } else { "import" },
-                            )
-                            .org(Some(o.org_id.as_str()))
-                            .changes(
-                                Changes::new()
-                                    .set("name", &o.name)
-                                    .set("certificate", &o.certificate)
-                                    .set("state", o.state.label()),
-                            ),
-                        )
-                        .await?;
-                    }
-                    Ok::<_, db::DbError>(())
-                })
-            })
-            .await?;
+        let rows = planned.into_iter().map(|(l, r, u)| (l, Row::Officer(r), u));
+        self.write_planned(actor, rows.collect()).await?;
         Ok(report)
     }
 }
