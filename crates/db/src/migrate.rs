@@ -47,6 +47,7 @@ pub(crate) const MIGRATIONS: &[Migration] = migrations![
     (17, "mediation parties", "0017_mediation_parties.sql"),
     (18, "attachments", "0018_attachments.sql"),
     (19, "enforcement", "0019_enforcement.sql"),
+    (20, "enforcement steps", "0020_enforcement_steps.sql"),
 ];
 
 fn checksum(sql: &str) -> Vec<u8> {

@@ -9,6 +9,7 @@ mod registry;
 pub mod rules;
 mod stats;
 mod store;
+pub mod workflow;
 
 use db::DbError;
 use kernel::settings::{SettingDef, SettingKind};
@@ -17,8 +18,8 @@ use platform::Platform;
 
 pub use model::{
     Body, BodyId, BodyKind, Case, CaseId, CertificateState, Decision, Inspection, InspectionId,
-    InspectionMethod, InspectionResult, Officer, OfficerId, PartyKind, PenaltyType, Procedure,
-    Regime,
+    InspectionMethod, InspectionResult, Officer, OfficerId, Opinion, PartyKind, PenaltyType,
+    Procedure, Regime, Step, StepDetail, StepKind, Training,
 };
 pub use registry::{
     BodyView, CaseFilter, CaseView, OfficerView, PublicBody, PublicDecision, REVIEWER_SHARE,
@@ -96,6 +97,53 @@ pub const REVIEW_PENALTY_TYPES: SettingDef = SettingDef {
     permission: Permission::ManageOrganisations,
 };
 
+/// 2021 第六十条 lets law, regulation or rule provide otherwise; departmental rules commonly allow
+/// an approved extension of 30 days (e.g. 市场监督管理行政处罚程序规定).
+pub const EXTENSION_DAYS: SettingDef = SettingDef {
+    key: "enforcement.extension_days",
+    label: "办案期限最多延长（日）",
+    help: "经行政机关负责人批准可以延长办案期限的合计日数；0 表示不得延长",
+    default: "30",
+    kind: SettingKind::Integer { min: 0, max: 365 },
+    permission: Permission::ManageOrganisations,
+};
+
+/// 2021 第六十三条 较大数额罚款: the amounts are the province's (not confirmed here: a setting).
+pub const HEARING_FINE_INDIVIDUAL: SettingDef = SettingDef {
+    key: "enforcement.hearing_fine_individual",
+    label: "个人可要求听证的罚款数额（元）",
+    help: "对公民处以不低于这一数额的罚款、没收违法所得或非法财物的，当事人可以要求听证（第六十三条“较大数额”，以本省规定为准）",
+    default: "5000",
+    kind: SettingKind::Integer {
+        min: 1,
+        max: 10_000_000,
+    },
+    permission: Permission::ManageOrganisations,
+};
+
+/// … and for an organisation.
+pub const HEARING_FINE_ORGANISATION: SettingDef = SettingDef {
+    key: "enforcement.hearing_fine_organisation",
+    label: "单位可要求听证的罚款数额（元）",
+    help: "对法人或者其他组织处以不低于这一数额的罚款、没收的，当事人可以要求听证（以本省规定为准）",
+    default: "50000",
+    kind: SettingKind::Integer {
+        min: 1,
+        max: 100_000_000,
+    },
+    permission: Permission::ManageOrganisations,
+};
+
+/// 2021 第四十八条: a published decision set aside is withdrawn within 3 (working, 第八十五条) days.
+pub const TAKEDOWN_WORKDAYS: SettingDef = SettingDef {
+    key: "enforcement.takedown_workdays",
+    label: "撤回公示时限（工作日）",
+    help: "已公开的行政处罚决定被撤销、确认违法或者确认无效的，应在这么多个工作日内撤回（2021年行政处罚法第四十八条）",
+    default: "3",
+    kind: SettingKind::Integer { min: 1, max: 20 },
+    permission: Permission::ManageOrganisations,
+};
+
 /// 行政执法's settings, for the settings page.
 pub const SETTINGS: &[SettingDef] = &[
     CERTIFICATE_YEARS,
@@ -105,6 +153,10 @@ pub const SETTINGS: &[SettingDef] = &[
     PUBLISH_SIMPLE,
     DECISION_DAYS,
     REVIEW_PENALTY_TYPES,
+    EXTENSION_DAYS,
+    HEARING_FINE_INDIVIDUAL,
+    HEARING_FINE_ORGANISATION,
+    TAKEDOWN_WORKDAYS,
 ];
 
 /// The door to 行政执法.
@@ -126,6 +178,10 @@ pub enum Error {
     #[error(transparent)]
     Power(#[from] power::Error),
     #[error(transparent)]
+    Reconsideration(#[from] reconsideration::Error),
+    #[error(transparent)]
+    Paper(#[from] paper::Error),
+    #[error(transparent)]
     Db(#[from] DbError),
 }
 
@@ -137,6 +193,8 @@ impl Error {
             Error::NotFound(_) => ErrorCode::NotFound,
             Error::Platform(e) => e.code(),
             Error::Power(e) => e.code(),
+            Error::Reconsideration(e) => e.code(),
+            Error::Paper(_) => ErrorCode::Internal,
             Error::Db(_) => ErrorCode::Internal,
         }
     }

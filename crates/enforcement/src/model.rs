@@ -208,6 +208,10 @@ pub struct Case {
     pub amount: Option<Money>,
     pub published_on: Option<NaiveDate>,
     pub closed_on: Option<NaiveDate>,
+    /// The day a published decision was taken off the portal (set aside, 第四十八条).
+    pub taken_down_on: Option<NaiveDate>,
+    /// The inspection whose 立案查处 opened the case.
+    pub inspection_id: Option<InspectionId>,
 }
 
 /// An inspection (行政检查).
@@ -223,4 +227,117 @@ pub struct Inspection {
     pub method: InspectionMethod,
     pub officers: Vec<String>,
     pub result: InspectionResult,
+}
+
+kernel::typed_id!(
+    /// A step of a penalty case.
+    StepId
+);
+kernel::typed_id!(
+    /// A training record of an officer.
+    TrainingId
+);
+
+labelled_enum!(
+    /// 办案环节: the steps of a penalty case, each a recorded event (全过程记录, 2021 第四十七条).
+    StepKind {
+        Open => ("open", "立案"),
+        Investigate => ("investigate", "调查取证"),
+        Extend => ("extend", "延长办案期限"),
+        Notify => ("notify", "行政处罚事先告知"),
+        HearingRequest => ("hearing_request", "当事人申请听证"),
+        HearingNotice => ("hearing_notice", "听证通知"),
+        Hearing => ("hearing", "举行听证"),
+        LegalReview => ("legal_review", "法制审核"),
+        Collective => ("collective", "集体讨论"),
+        Decide => ("decide", "作出决定"),
+        Serve => ("serve", "送达"),
+        Pay => ("pay", "缴纳罚没款"),
+        Publish => ("publish", "公示"),
+        TakeDown => ("take_down", "撤回公示"),
+        Close => ("close", "结案"),
+        Archive => ("archive", "归档"),
+    }
+);
+
+labelled_enum!(
+    /// 法制审核意见 (国办发〔2018〕118号 (十三)).
+    Opinion {
+        Agree => ("agree", "同意"),
+        Problems => ("problems", "存在问题"),
+    }
+);
+
+/// What a step records besides its date and officers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct StepDetail {
+    /// The facts, the reasons, the summary of a hearing or a discussion.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub text: String,
+    /// 听证通知: the hearing's day; 撤回公示: the day the decision was set aside.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub date: Option<NaiveDate>,
+    /// 延长办案期限: the days; 缴纳: the days paid late.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub days: Option<u32>,
+    /// 延长办案期限: who approved.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub approved_by: String,
+    /// 法制审核: the opinion.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opinion: Option<Opinion>,
+    /// 告知 (the penalty planned) and 决定 (the penalty given).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision: Option<Decision>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub penalties: Vec<PenaltyType>,
+    /// The fine planned or given; 缴纳: the amount paid.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub amount: Option<Money>,
+    /// 缴纳: the surcharge for late payment (第七十二条).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub surcharge: Option<Money>,
+    /// 告知: whether the party has the right to a hearing (第六十三条).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub hearing_right: bool,
+}
+
+/// One step of a case: its date, its officers and what it recorded.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Step {
+    pub id: StepId,
+    pub seq: i64,
+    pub kind: StepKind,
+    pub on: NaiveDate,
+    /// The officers' certificate numbers.
+    pub officers: Vec<String>,
+    pub detail: StepDetail,
+    pub recorded_by: String,
+}
+
+/// A training an officer took (培训记录).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Training {
+    pub id: TrainingId,
+    pub officer_id: OfficerId,
+    pub on: NaiveDate,
+    /// Hours in tenths.
+    pub tenths: i64,
+    pub subject: String,
+}
+
+impl Training {
+    /// The hours as written (2.5).
+    pub fn hours(&self) -> String {
+        hours_text(self.tenths)
+    }
+}
+
+/// Tenths of an hour as written: 25 → "2.5", 40 → "4".
+pub fn hours_text(tenths: i64) -> String {
+    if tenths % 10 == 0 {
+        (tenths / 10).to_string()
+    } else {
+        format!("{}.{}", tenths / 10, (tenths % 10).abs())
+    }
 }

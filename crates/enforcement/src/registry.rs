@@ -61,6 +61,17 @@ pub struct OfficerView {
     pub officer: Officer,
     pub body_name: String,
     pub standing: Standing,
+    /// Training this year, in tenths of an hour.
+    pub training_tenths: i64,
+    /// Whether this year's training is below the yearly minimum (setting).
+    pub training_short: bool,
+}
+
+impl OfficerView {
+    /// This year's training hours as written.
+    pub fn training_hours(&self) -> String {
+        crate::model::hours_text(self.training_tenths)
+    }
 }
 
 /// What the case list can be narrowed by.
@@ -204,7 +215,9 @@ impl Enforcement {
         let reach = self.reach(actor).await?;
         let months = self.setting_number(&EXPIRY_WARNING_MONTHS).await? as u32;
         let today = kernel::time::china_today();
+        let minimum = self.setting_number(&crate::TRAINING_HOURS).await? * 10;
         let mut conn = self.platform.db().conn().await?;
+        let trained = store::training_tenths(&mut conn, chrono::Datelike::year(&today)).await?;
         let mut out: Vec<OfficerView> = store::officers(&mut conn)
             .await?
             .into_iter()
@@ -214,9 +227,12 @@ impl Enforcement {
                 if expiring && !matches!(standing, Standing::Expiring | Standing::Expired) {
                     return None;
                 }
+                let training_tenths = trained.get(o.id.as_str()).copied().unwrap_or(0);
                 Some(OfficerView {
                     body_name: name.clone(),
                     standing,
+                    training_short: training_tenths < minimum,
+                    training_tenths,
                     officer: o,
                 })
             })

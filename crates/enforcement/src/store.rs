@@ -8,10 +8,10 @@ use kernel::ids::OrgId;
 use crate::model::{
     Body, BodyId, BodyKind, Case, CaseId, CertificateState, Decision, Inspection, InspectionId,
     InspectionMethod, InspectionResult, Officer, OfficerId, PartyKind, PenaltyType, Procedure,
-    Regime,
+    Regime, Step, StepId, StepKind, Training, TrainingId,
 };
 
-fn day(d: NaiveDate) -> String {
+pub(crate) fn day(d: NaiveDate) -> String {
     kernel::time::iso_date(d)
 }
 
@@ -142,7 +142,8 @@ pub(crate) async fn upsert_officer(
 
 const CASE_SELECT: &str = "SELECT c.id, c.number, c.body_id, c.org_id, c.item_code, c.party_kind, c.party, \
      c.opened_on, c.regime, c.procedure, c.officers, c.hearing, c.legal_review, c.collective, c.decided_on, \
-     c.decision, c.amount_fen, c.published_on, c.closed_on FROM enforcement_cases c";
+     c.decision, c.amount_fen, c.published_on, c.closed_on, c.taken_down_on, c.inspection_id \
+     FROM enforcement_cases c";
 
 fn read_case(r: &db::Row) -> Result<Case, db::DbError> {
     let opened_on = date(&r.try_get::<String, _>(7)?);
@@ -170,6 +171,10 @@ fn read_case(r: &db::Row) -> Result<Case, db::DbError> {
         amount: r.try_get::<Option<i64>, _>(16)?.map(Money::from_fen),
         published_on: opt_date(r.try_get(17)?),
         closed_on: opt_date(r.try_get(18)?),
+        taken_down_on: opt_date(r.try_get(19)?),
+        inspection_id: r
+            .try_get::<Option<String>, _>(20)?
+            .map(InspectionId::from_stored),
     })
 }
 
@@ -228,20 +233,26 @@ async fn with_penalties(conn: &mut db::Conn, cases: &mut [Case]) -> Result<(), d
     Ok(())
 }
 
-pub(crate) async fn upsert_case(tx: &mut Tx, c: &Case, update: bool) -> Result<(), db::DbError> {
+/// Writes a case (`source`: where it came from, `ledger` or `form`).
+pub(crate) async fn upsert_case(
+    tx: &mut Tx,
+    c: &Case,
+    update: bool,
+    source: &str,
+) -> Result<(), db::DbError> {
     let now = tx.now_text();
     let sql = if update {
         "UPDATE enforcement_cases SET body_id = $2, org_id = $3, item_code = $4, party_kind = $5, party = $6, \
          opened_on = $7, regime = $8, procedure = $9, officers = $10, hearing = $11, legal_review = $12, \
          collective = $13, decided_on = $14, decision = $15, amount_fen = $16, published_on = $17, closed_on = $18, \
-         updated_at = $19, number = $20 WHERE id = $1"
+         updated_at = $19, number = $20, inspection_id = $21 WHERE id = $1"
     } else {
         "INSERT INTO enforcement_cases (id, body_id, org_id, item_code, party_kind, party, opened_on, regime, \
          procedure, officers, hearing, legal_review, collective, decided_on, decision, amount_fen, published_on, \
-         closed_on, created_at, updated_at, number, source_kind) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, \
-         $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, 'ledger')"
+         closed_on, created_at, updated_at, number, source_kind, inspection_id) VALUES ($1, $2, $3, $4, $5, $6, $7, \
+         $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $19, $20, $21, $22)"
     };
-    db::query(sql)
+    let q = db::query(sql)
         .bind(c.id.as_str())
         .bind(c.body_id.as_str())
         .bind(c.org_id.as_str())
@@ -261,7 +272,9 @@ pub(crate) async fn upsert_case(tx: &mut Tx, c: &Case, update: bool) -> Result<(
         .bind(c.published_on.map(day))
         .bind(c.closed_on.map(day))
         .bind(now)
-        .bind(&c.number)
+        .bind(&c.number);
+    let q = if update { q } else { q.bind(source) };
+    q.bind(c.inspection_id.as_ref().map(|i| i.to_string()))
         .execute(tx.conn())
         .await?;
     db::query("DELETE FROM enforcement_case_penalties WHERE case_id = $1")
@@ -394,7 +407,8 @@ pub(crate) async fn published_cases(
     year: i32,
 ) -> Result<Vec<Case>, db::DbError> {
     let mut q = db::Params::new(&format!(
-        "{CASE_SELECT} WHERE c.decision = 'penalty' AND c.published_on IS NOT NULL AND c.decided_on >= "
+        "{CASE_SELECT} WHERE c.decision = 'penalty' AND c.published_on IS NOT NULL \
+         AND c.taken_down_on IS NULL AND c.decided_on >= "
     ));
     q.bind(format!("{year:04}-01-01"))
         .push(" AND c.decided_on <= ")
@@ -432,4 +446,186 @@ pub(crate) async fn inspection_page(
         .map(read_inspection)
         .collect::<Result<Vec<_>, _>>()
         .map(|v| (v, total))
+}
+
+/// The officers of one body.
+pub(crate) async fn officers_of_body(
+    conn: &mut db::Conn,
+    body: &BodyId,
+) -> Result<Vec<Officer>, db::DbError> {
+    db::query(format!(
+        "{OFFICER_SELECT} WHERE body_id = $1 ORDER BY certificate"
+    ))
+    .bind(body.as_str())
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(read_officer)
+    .collect()
+}
+
+/// The steps of a case, in order.
+pub(crate) async fn steps(conn: &mut db::Conn, case_id: &str) -> Result<Vec<Step>, db::DbError> {
+    db::query(
+        "SELECT id, seq, kind, on_date, officers, detail, recorded_by FROM enforcement_case_steps \
+         WHERE case_id = $1 ORDER BY seq",
+    )
+    .bind(case_id)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Step {
+            id: StepId::from_stored(r.try_get::<String, _>(0)?),
+            seq: r.try_get(1)?,
+            kind: StepKind::parse(&r.try_get::<String, _>(2)?).unwrap_or(StepKind::Open),
+            on: date(&r.try_get::<String, _>(3)?),
+            officers: split(&r.try_get::<String, _>(4)?),
+            detail: serde_json::from_str(&r.try_get::<String, _>(5)?).unwrap_or_default(),
+            recorded_by: r.try_get(6)?,
+        })
+    })
+    .collect()
+}
+
+/// Adds a step to a case (its `seq` the next one).
+pub(crate) async fn insert_step(tx: &mut Tx, case_id: &str, s: &Step) -> Result<(), db::DbError> {
+    let now = tx.now_text();
+    db::query(
+        "INSERT INTO enforcement_case_steps (id, case_id, seq, kind, on_date, officers, detail, \
+         recorded_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+    )
+    .bind(s.id.as_str())
+    .bind(case_id)
+    .bind(s.seq)
+    .bind(s.kind.code())
+    .bind(day(s.on))
+    .bind(join(&s.officers))
+    .bind(serde_json::to_string(&s.detail).unwrap_or_else(|_| "{}".into()))
+    .bind(&s.recorded_by)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// One inspection by id.
+pub(crate) async fn inspection_by_id(
+    conn: &mut db::Conn,
+    id: &str,
+) -> Result<Option<Inspection>, db::DbError> {
+    db::query(format!("{INSPECTION_SELECT} WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(conn)
+        .await?
+        .as_ref()
+        .map(read_inspection)
+        .transpose()
+}
+
+/// The case an inspection opened, if any.
+pub(crate) async fn case_of_inspection(
+    conn: &mut db::Conn,
+    inspection: &str,
+) -> Result<Option<(String, String)>, db::DbError> {
+    let row = db::query("SELECT id, number FROM enforcement_cases WHERE inspection_id = $1")
+        .bind(inspection)
+        .fetch_optional(conn)
+        .await?;
+    row.map(|r| Ok((r.try_get(0)?, r.try_get(1)?))).transpose()
+}
+
+/// An officer's trainings, newest first.
+pub(crate) async fn trainings(
+    conn: &mut db::Conn,
+    officer: &str,
+) -> Result<Vec<Training>, db::DbError> {
+    db::query(
+        "SELECT id, officer_id, on_date, tenths, subject FROM enforcement_trainings \
+         WHERE officer_id = $1 ORDER BY on_date DESC, created_at DESC",
+    )
+    .bind(officer)
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Training {
+            id: TrainingId::from_stored(r.try_get::<String, _>(0)?),
+            officer_id: OfficerId::from_stored(r.try_get::<String, _>(1)?),
+            on: date(&r.try_get::<String, _>(2)?),
+            tenths: r.try_get(3)?,
+            subject: r.try_get(4)?,
+        })
+    })
+    .collect()
+}
+
+/// Each officer's training hours (in tenths) in a year, by officer id.
+pub(crate) async fn training_tenths(
+    conn: &mut db::Conn,
+    year: i32,
+) -> Result<std::collections::HashMap<String, i64>, db::DbError> {
+    db::query(
+        "SELECT officer_id, SUM(tenths) FROM enforcement_trainings \
+         WHERE on_date >= $1 AND on_date <= $2 GROUP BY officer_id",
+    )
+    .bind(format!("{year:04}-01-01"))
+    .bind(format!("{year:04}-12-31"))
+    .fetch_all(conn)
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get::<String, _>(0)?, r.try_get::<i64, _>(1)?)))
+    .collect()
+}
+
+pub(crate) async fn insert_training(
+    tx: &mut Tx,
+    t: &Training,
+    who: &str,
+) -> Result<(), db::DbError> {
+    let now = tx.now_text();
+    db::query(
+        "INSERT INTO enforcement_trainings (id, officer_id, on_date, tenths, subject, recorded_by, \
+         created_at) VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(t.id.as_str())
+    .bind(t.officer_id.as_str())
+    .bind(day(t.on))
+    .bind(t.tenths)
+    .bind(&t.subject)
+    .bind(who)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Sets the inspection a case came from.
+pub(crate) async fn set_inspection(
+    tx: &mut Tx,
+    case_id: &str,
+    inspection: &str,
+) -> Result<(), db::DbError> {
+    db::query(
+        "UPDATE enforcement_cases SET inspection_id = $2, source_kind = 'inspection' WHERE id = $1",
+    )
+    .bind(case_id)
+    .bind(inspection)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
+/// Records the take-down of a published decision.
+pub(crate) async fn set_taken_down(
+    tx: &mut Tx,
+    case_id: &str,
+    on: NaiveDate,
+) -> Result<(), db::DbError> {
+    db::query("UPDATE enforcement_cases SET taken_down_on = $2 WHERE id = $1")
+        .bind(case_id)
+        .bind(day(on))
+        .execute(tx.conn())
+        .await?;
+    Ok(())
 }

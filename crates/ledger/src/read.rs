@@ -492,3 +492,27 @@ impl Sheet {
         Ok(records)
     }
 }
+
+impl Layout {
+    /// A record of this layout filled from a form rather than a file (line 1): the columns
+    /// named in `values`, the others empty. The import that reads it checks it as it checks a
+    /// row of a file.
+    pub fn record(&self, values: &[(&str, String)]) -> Record {
+        Record {
+            line: 1,
+            values: self
+                .columns
+                .iter()
+                .map(|c| {
+                    let v = values
+                        .iter()
+                        .find(|(k, _)| *k == c.name)
+                        .map(|(_, v)| v.trim().to_string())
+                        .unwrap_or_default();
+                    (c.name, v)
+                })
+                .collect(),
+            present: self.columns.iter().map(|c| c.name).collect(),
+        }
+    }
+}

@@ -8,6 +8,8 @@ mod clock;
 pub use attachments::ATTACHMENT_KINDS;
 mod documents;
 mod intake;
+mod links;
+pub use links::{CORRECTING, CorrectedAct};
 pub mod ledger;
 pub mod model;
 mod query;

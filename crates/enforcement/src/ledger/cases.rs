@@ -421,6 +421,8 @@ impl Enforcement {
                 amount,
                 published_on,
                 closed_on,
+                taken_down_on: existing.and_then(|e| e.taken_down_on),
+                inspection_id: existing.and_then(|e| e.inspection_id.clone()),
             };
             plan(record.line, c, existing, &mut planned, &mut unchanged);
         }

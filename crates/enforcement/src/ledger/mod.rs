@@ -201,7 +201,7 @@ impl Enforcement {
                         match row {
                             Row::Body(b) => store::upsert_body(tx, b, *update).await?,
                             Row::Officer(o) => store::upsert_officer(tx, o, *update).await?,
-                            Row::Case(c) => store::upsert_case(tx, c, *update).await?,
+                            Row::Case(c) => store::upsert_case(tx, c, *update, "ledger").await?,
                             Row::Inspection(i) => store::upsert_inspection(tx, i, *update).await?,
                         }
                         tx.record(row.event(*update)).await?;

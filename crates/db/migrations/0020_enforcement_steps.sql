@@ -1,0 +1,36 @@
+-- 行政执法, the workflow: every step of a penalty case as a recorded event with its officers
+-- (全过程记录, 2021 行政处罚法第四十七条), officers' training, and the take-down of a published
+-- decision that was set aside (第四十八条).
+
+CREATE TABLE enforcement_case_steps (
+    id TEXT PRIMARY KEY,
+    case_id TEXT NOT NULL REFERENCES enforcement_cases (id),
+    seq BIGINT NOT NULL,
+    kind TEXT NOT NULL,
+    on_date TEXT NOT NULL,
+    -- The officers who took the step: certificate numbers, separated by 、.
+    officers TEXT NOT NULL,
+    -- What the step records besides its date and officers (JSON: the text, the hearing's date,
+    -- the review's opinion, the decision, the payment).
+    detail TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    UNIQUE (case_id, seq)
+);
+
+-- A published decision taken off the portal (set aside, declared unlawful or void).
+ALTER TABLE enforcement_cases ADD COLUMN taken_down_on TEXT;
+-- The inspection whose 立案查处 opened the case.
+ALTER TABLE enforcement_cases ADD COLUMN inspection_id TEXT;
+
+CREATE TABLE enforcement_trainings (
+    id TEXT PRIMARY KEY,
+    officer_id TEXT NOT NULL REFERENCES enforcement_officers (id),
+    on_date TEXT NOT NULL,
+    -- Hours in tenths (2.5 hours = 25).
+    tenths BIGINT NOT NULL,
+    subject TEXT NOT NULL,
+    recorded_by TEXT NOT NULL,
+    created_at TEXT NOT NULL
+);
+CREATE INDEX enforcement_trainings_officer ON enforcement_trainings (officer_id, on_date);
