@@ -216,3 +216,242 @@ async fn rows_the_law_refuses_are_named_and_nothing_is_written() {
         t.finish().await;
     }
 }
+
+const MORE_OFFICERS: &str = "姓名,执法证号,执法主体,执法领域,发证日期,有效期至,状态,法制审核人员\n周七,32000000007,示例区市场监督管理局,市场监管,2021-01-10,2099-01-09,有效,否\n吴八,32000000008,示例区市场监督管理局,市场监管,2021-01-10,2099-01-09,有效,否\n郑九,32000000009,示例区市场监督管理局,市场监管,2021-01-10,2099-01-09,有效,否\n";
+
+fn day(s: &str) -> chrono::NaiveDate {
+    s.parse().unwrap()
+}
+
+fn step(
+    kind: enforcement::StepKind,
+    on: &str,
+    officers: &[&str],
+    detail: enforcement::StepDetail,
+) -> enforcement::workflow::StepRequest {
+    enforcement::workflow::StepRequest {
+        kind,
+        on: day(on),
+        officers: officers.iter().map(|s| s.to_string()).collect(),
+        detail,
+    }
+}
+
+#[tokio::test]
+async fn a_case_is_handled_step_by_step_and_its_figures_follow() {
+    use enforcement::workflow::{DocumentKind, NewCase};
+    use enforcement::{Decision, Opinion, PartyKind, PenaltyType, Procedure, StepDetail, StepKind};
+    use kernel::Money;
+    for t in testkit::backends().await {
+        let e = setup(&t).await;
+        e.import_officers(
+            &cli(),
+            &records(&enforcement::ledger::OFFICERS, MORE_OFFICERS),
+            ImportMode::default(),
+        )
+        .await
+        .unwrap();
+        let new = |number: &str, officers: &[&str]| NewCase {
+            number: number.into(),
+            body: "示例区市场监督管理局".into(),
+            item_code: "E0002".into(),
+            party_kind: Some(PartyKind::Organisation),
+            party: "示例餐饮有限公司".into(),
+            opened_on: Some(day("2022-03-01")),
+            procedure: Some(Procedure::Ordinary),
+            officers: officers.iter().map(|s| s.to_string()).collect(),
+            text: "投诉举报".into(),
+            ..Default::default()
+        };
+        // Opening goes through the ledger's checks: one officer is refused, naming the article.
+        let err = e
+            .open_case(&cli(), new("W1", &["32000000007"]))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("承办人员") && err.contains("第四十二条"),
+            "{err}"
+        );
+        let case = e
+            .open_case(&cli(), new("W1", &["32000000007", "32000000008"]))
+            .await
+            .unwrap();
+        let id = case.id.to_string();
+        let two = ["32000000007", "32000000008"];
+        let fine = |yuan| StepDetail {
+            penalties: vec![PenaltyType::Fine],
+            amount: Some(Money::from_yuan(yuan)),
+            decision: Some(Decision::Penalty),
+            ..Default::default()
+        };
+        let text = |t: &str| StepDetail {
+            text: t.into(),
+            ..Default::default()
+        };
+        // No notice before the investigation.
+        let err = e
+            .record_step(
+                &cli(),
+                &id,
+                step(StepKind::Notify, "2022-03-02", &two, fine(80000)),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("第五十四条"), "{err}");
+        for s in [
+            step(StepKind::Investigate, "2022-03-02", &two, text("现场检查")),
+            step(
+                StepKind::Notify,
+                "2022-03-10",
+                &two,
+                StepDetail {
+                    text: "未取得许可经营".into(),
+                    ..fine(80000)
+                },
+            ),
+            step(
+                StepKind::HearingRequest,
+                "2022-03-11",
+                &[],
+                StepDetail::default(),
+            ),
+            step(
+                StepKind::HearingNotice,
+                "2022-03-14",
+                &two,
+                StepDetail {
+                    date: Some(day("2022-03-23")),
+                    ..Default::default()
+                },
+            ),
+            step(
+                StepKind::Hearing,
+                "2022-03-23",
+                &["32000000009"],
+                text("当事人陈述"),
+            ),
+            step(
+                StepKind::LegalReview,
+                "2022-03-25",
+                &["32000000001"],
+                StepDetail {
+                    opinion: Some(Opinion::Agree),
+                    ..Default::default()
+                },
+            ),
+        ] {
+            e.record_step(&cli(), &id, s).await.unwrap();
+        }
+        // Heavier than notified: refused (第四十五条); the notified fine or less: decided.
+        let err = e
+            .record_step(
+                &cli(),
+                &id,
+                step(StepKind::Decide, "2022-03-28", &two, fine(90000)),
+            )
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("第四十五条"), "{err}");
+        for s in [
+            step(StepKind::Decide, "2022-03-28", &two, fine(60000)),
+            step(StepKind::Serve, "2022-03-29", &two, text("直接送达")),
+            step(
+                StepKind::Pay,
+                "2022-04-16",
+                &[],
+                StepDetail {
+                    amount: Some(Money::from_yuan(60000)),
+                    ..Default::default()
+                },
+            ),
+            step(StepKind::Publish, "2022-03-31", &two, StepDetail::default()),
+            step(StepKind::Close, "2022-04-20", &two, StepDetail::default()),
+            step(StepKind::Archive, "2022-04-21", &two, StepDetail::default()),
+        ] {
+            e.record_step(&cli(), &id, s).await.unwrap();
+        }
+        let file = e.case_file(&cli(), &id).await.unwrap();
+        assert_eq!(file.stage, "已归档");
+        assert_eq!(file.steps.len(), 13);
+        let c = &file.view.case;
+        assert!(c.hearing && c.legal_review && !c.collective);
+        assert_eq!(c.amount, Some(Money::from_yuan(60000)));
+        // Paid 3 days after the 15: 3% a day of 60,000 yuan.
+        let pay = file.steps.iter().find(|s| s.kind == StepKind::Pay).unwrap();
+        assert_eq!(pay.detail.surcharge, Some(Money::from_yuan(5400)));
+        assert!(
+            file.view
+                .clocks
+                .iter()
+                .any(|l| l.contains("加处罚款5400.00元")),
+            "{:?}",
+            file.view.clocks
+        );
+        // The figures count the case as the ledger would.
+        let s = e.stats(2022, None).await.unwrap();
+        assert_eq!(
+            (s.hearings, s.legal_reviews, s.published_on_time),
+            (1, 1, 1)
+        );
+        // The documents carry the officers and the remedies.
+        let (name, bytes) = e
+            .document(&cli(), &id, DocumentKind::Decision)
+            .await
+            .unwrap();
+        assert!(name.starts_with("行政处罚决定书") && bytes.starts_with(b"PK"));
+        // 行政复议 sets the decision aside: the to-do names it, then the take-down withdraws it.
+        let r = reconsideration::Reconsideration::new(e.platform().clone());
+        let rc = r
+            .register(
+                &cli(),
+                reconsideration::NewCase {
+                    applicant: "示例餐饮有限公司".into(),
+                    respondent: "示例区市场监督管理局".into(),
+                    act_category: "行政处罚".into(),
+                    act_description: "W1行政处罚决定".into(),
+                    received_on: Some(kernel::time::china_today()),
+                    ..Default::default()
+                },
+            )
+            .await
+            .unwrap();
+        let today = kernel::time::china_today();
+        r.record_step(
+            &cli(),
+            rc.id.as_str(),
+            reconsideration::StepRequest::new(reconsideration::StepKind::Accept, today),
+        )
+        .await
+        .unwrap();
+        let mut conclude =
+            reconsideration::StepRequest::new(reconsideration::StepKind::Conclude, today);
+        conclude.method = Some(reconsideration::Method::Decision);
+        conclude.decision_type = Some(reconsideration::DecisionType::SetAside);
+        r.record_step(&cli(), rc.id.as_str(), conclude)
+            .await
+            .unwrap();
+        let due = e.takedowns_due(&cli()).await.unwrap();
+        assert_eq!(due.len(), 1, "{due:?}");
+        assert_eq!(due[0].number, "W1");
+        let mut down = step(
+            StepKind::TakeDown,
+            &today.to_string(),
+            &two,
+            text("行政复议决定撤销"),
+        );
+        down.detail.date = Some(today);
+        e.record_step(&cli(), &id, down).await.unwrap();
+        assert!(e.takedowns_due(&cli()).await.unwrap().is_empty());
+        assert!(
+            e.public_decisions(2022)
+                .await
+                .unwrap()
+                .iter()
+                .all(|d| d.number != "W1")
+        );
+        t.finish().await;
+    }
+}

@@ -3,6 +3,7 @@
 //! certificates checked on the step's day (全过程记录, 2021 第四十七条). A case is opened through
 //! the same checks as a row of the `enforcement-cases` ledger.
 
+mod attachments;
 pub mod check;
 mod documents;
 mod takedown;
@@ -25,6 +26,7 @@ use crate::model::{
 use crate::registry::CaseView;
 use crate::{Enforcement, Error, Result, store};
 
+pub use attachments::ATTACHMENT_KINDS;
 pub use documents::DocumentKind;
 pub use takedown::{SetAside, TakedownDue};
 pub use training::OfficerFile;
@@ -188,7 +190,10 @@ impl Enforcement {
         };
         drop(conn);
         let orgs = self.platform.org_resolver().await?;
-        let body = orgs.resolve(new.body.trim()).map_err(Error::Invalid)?;
+        let body = match orgs.get(&kernel::ids::OrgId::from_stored(new.body.trim())) {
+            Some(o) => o,
+            None => orgs.resolve(new.body.trim()).map_err(Error::Invalid)?,
+        };
         if let Some(i) = &inspection {
             self.platform
                 .require_scope(
@@ -228,7 +233,7 @@ impl Enforcement {
         let yes_no = |b: bool| if b { "是" } else { "否" }.to_string();
         let record = CASES.record(&[
             ("案件编号", number.clone()),
-            ("执法主体", body.name.clone()),
+            ("执法主体", orgs.reference(&body.id)),
             ("事项编码", new.item_code.clone()),
             ("当事人类型", party_kind.label().into()),
             ("当事人", new.party.clone()),
@@ -598,5 +603,28 @@ fn one_row(e: Error) -> Error {
                 .join("；"),
         ),
         other => other,
+    }
+}
+
+impl Enforcement {
+    /// The case an inspection's 立案查处 opened: its id and number.
+    pub async fn case_opened_by(&self, inspection: &str) -> Result<Option<(String, String)>> {
+        Ok(store::case_of_inspection(&mut self.platform.db().conn().await?, inspection).await?)
+    }
+
+    /// One inspection the actor reaches.
+    pub async fn inspection(&self, actor: &Actor, id: &str) -> Result<crate::Inspection> {
+        let i = store::inspection_by_id(&mut self.platform.db().conn().await?, id)
+            .await?
+            .ok_or_else(|| Error::NotFound("该行政检查".into()))?;
+        self.platform
+            .require_scope(
+                actor,
+                &self.platform.org(&i.org_id).await?,
+                "enforcement_inspection",
+                id,
+            )
+            .await?;
+        Ok(i)
     }
 }

@@ -9,7 +9,7 @@ use utoipa::{IntoParams, ToSchema};
 
 use crate::AppState;
 use crate::error::{ApiResult, WebError};
-use crate::extract::ApiQuery;
+use crate::extract::{ApiQuery, Json};
 use crate::session::ApiSession;
 
 #[derive(Deserialize, IntoParams)]
@@ -99,6 +99,23 @@ pub async fn case(
 ) -> ApiResult<AxumJson<CaseView>> {
     Ok(AxumJson(
         state.enforcement.case(&session.0.actor, &id).await?,
+    ))
+}
+
+/// Records a step of a case; a refusal names its rule and article (`rule_violation`).
+#[utoipa::path(post, path = "/api/v1/enforcement/cases/{id}/steps", params(("id" = String, Path, description = "案件")), request_body = crate::html::enforcement::workflow::StepForm, responses((status = 200, description = "Case"), (status = 400, body = super::ErrorBody), (status = 403, body = super::ErrorBody), (status = 404, body = super::ErrorBody), (status = 422, body = super::ErrorBody)))]
+pub async fn step(
+    State(state): State<AppState>,
+    session: ApiSession,
+    Path(id): Path<String>,
+    Json(form): Json<crate::html::enforcement::workflow::StepForm>,
+) -> ApiResult<AxumJson<enforcement::Case>> {
+    let req = crate::html::enforcement::workflow::step_request(&form)?;
+    Ok(AxumJson(
+        state
+            .enforcement
+            .record_step(&session.0.actor, &id, req)
+            .await?,
     ))
 }
 

@@ -149,6 +149,10 @@ pub fn routes(state: AppState) -> Router<AppState> {
             get(enforcement::case).route_layer(g(Need::READ)),
         )
         .route(
+            "/enforcement/cases/{id}/steps",
+            post(enforcement::step).route_layer(g(Need::WRITE)),
+        )
+        .route(
             "/enforcement/bodies",
             get(enforcement::bodies).route_layer(g(Need::READ)),
         )
@@ -202,6 +206,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         reconsideration::stats,
         enforcement::cases,
         enforcement::case,
+        enforcement::step,
         enforcement::bodies,
         enforcement::officers,
         enforcement::stats,
@@ -231,6 +236,7 @@ pub fn routes(state: AppState) -> Router<AppState> {
         reconsideration::StepDto,
         reconsideration::StatsDto,
         enforcement::EnforcementCasePageDto,
+        crate::html::enforcement::workflow::StepForm,
         enforcement::EnforcementStatsDto,
         enforcement::FigureDefinitionDto,
         report::ReportDto,

@@ -17,6 +17,7 @@ pub enum Holder {
     Case,
     Dispute,
     Adjustment,
+    Enforcement,
 }
 
 impl Holder {
@@ -25,6 +26,7 @@ impl Holder {
             "reconsideration" => Ok(Holder::Case),
             "mediation" => Ok(Holder::Dispute),
             "adjustment" => Ok(Holder::Adjustment),
+            "enforcement" => Ok(Holder::Enforcement),
             _ => Err(WebError::new(kernel::ErrorCode::NotFound, "未找到该页面")),
         }
     }
@@ -34,6 +36,7 @@ impl Holder {
             Holder::Case => "reconsideration",
             Holder::Dispute => "mediation",
             Holder::Adjustment => "adjustment",
+            Holder::Enforcement => "enforcement",
         }
     }
 
@@ -43,6 +46,7 @@ impl Holder {
             Holder::Case => format!("/reconsideration/{id}"),
             Holder::Dispute => format!("/mediation/{id}"),
             Holder::Adjustment => format!("/power/adjustments/{id}"),
+            Holder::Enforcement => format!("/enforcement/cases/{id}"),
         }
     }
 
@@ -51,6 +55,7 @@ impl Holder {
             Holder::Case => reconsideration::ATTACHMENT_KINDS,
             Holder::Dispute => mediation::ATTACHMENT_KINDS,
             Holder::Adjustment => power::ATTACHMENT_KINDS,
+            Holder::Enforcement => enforcement::workflow::ATTACHMENT_KINDS,
         }
     }
 
@@ -65,6 +70,7 @@ impl Holder {
             Holder::Case => state.reconsideration.attach(actor, id, file).await?,
             Holder::Dispute => state.mediation.attach(actor, id, file).await?,
             Holder::Adjustment => state.power.attach(actor, &adjustment(id), file).await?,
+            Holder::Enforcement => state.enforcement.attach(actor, id, file).await?,
         })
     }
 
@@ -78,6 +84,7 @@ impl Holder {
             Holder::Case => state.reconsideration.attachments(actor, id).await?,
             Holder::Dispute => state.mediation.attachments(actor, id).await?,
             Holder::Adjustment => state.power.attachments(actor, &adjustment(id)).await?,
+            Holder::Enforcement => state.enforcement.attachments(actor, id).await?,
         })
     }
 
@@ -95,6 +102,7 @@ impl Holder {
                     .await?
             }
             Holder::Dispute => state.mediation.attachment(actor, id, attachment).await?,
+            Holder::Enforcement => state.enforcement.attachment(actor, id, attachment).await?,
             Holder::Adjustment => {
                 (state.power)
                     .attachment(actor, &adjustment(id), attachment)
@@ -113,6 +121,7 @@ impl Holder {
         match self {
             Holder::Case => state.reconsideration.detach(actor, id, attachment).await?,
             Holder::Dispute => state.mediation.detach(actor, id, attachment).await?,
+            Holder::Enforcement => state.enforcement.detach(actor, id, attachment).await?,
             Holder::Adjustment => {
                 (state.power)
                     .detach(actor, &adjustment(id), attachment)
@@ -198,6 +207,7 @@ pub(crate) async fn read_file(
         Holder::Case => "reconsideration_case",
         Holder::Dispute => "mediation_dispute",
         Holder::Adjustment => "power_adjustment",
+        Holder::Enforcement => "enforcement_case",
     };
     state
         .platform

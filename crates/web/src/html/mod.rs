@@ -5,7 +5,7 @@ mod audit;
 mod auth;
 mod calendar;
 pub(crate) mod dashboard;
-mod enforcement;
+pub(crate) mod enforcement;
 pub(crate) mod figures;
 mod jobs;
 mod laws;

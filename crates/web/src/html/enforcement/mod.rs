@@ -4,9 +4,10 @@
 
 pub mod ledger;
 pub mod public;
+pub mod workflow;
 
 use askama::Template;
-use axum::extract::{Path, State};
+use axum::extract::State;
 use axum::response::IntoResponse;
 use chrono::Datelike;
 use enforcement::{CaseFilter, CaseView, Decision, Procedure};
@@ -95,7 +96,7 @@ struct ListPage {
 }
 
 /// The bodies the reader reaches, as choices.
-async fn body_choices(
+pub(super) async fn body_choices(
     state: &AppState,
     session: &Session,
     selected: &str,
@@ -164,45 +165,6 @@ pub async fn list(
 }
 
 #[derive(Template)]
-#[template(path = "enforcement/case.html")]
-struct CasePage {
-    layout: Layout,
-    v: CaseView,
-    officers: Vec<(String, String)>,
-}
-
-pub async fn case(
-    State(state): State<AppState>,
-    session: Session,
-    Path(id): Path<String>,
-) -> PageResult<impl IntoResponse> {
-    let v = state.enforcement.case(&session.0.actor, &id).await?;
-    let roster = state.enforcement.officers(&session.0.actor, false).await?;
-    let officers = v
-        .case
-        .officers
-        .iter()
-        .map(|n| {
-            let name = roster
-                .iter()
-                .find(|o| &o.officer.certificate == n)
-                .map(|o| o.officer.name.clone())
-                .unwrap_or_default();
-            (name, n.clone())
-        })
-        .collect();
-    render(CasePage {
-        layout: Layout::staff(
-            &session.0,
-            &format!("行政处罚案件 {}", v.case.number),
-            "enforcement",
-        ),
-        v,
-        officers,
-    })
-}
-
-#[derive(Template)]
 #[template(path = "enforcement/bodies.html")]
 struct BodiesPage {
     layout: Layout,
@@ -237,6 +199,9 @@ pub async fn bodies(
 struct InspectionsPage {
     layout: Layout,
     rows: Vec<(enforcement::Inspection, String)>,
+    /// For each row found 立案查处: the case it opened (id, number), if opened yet.
+    cases: Vec<Option<(String, String)>>,
+    can_open: bool,
     pager: Pager,
 }
 
@@ -254,10 +219,20 @@ pub async fn inspections(
         .enforcement
         .inspections(&session.0.actor, PageRequest::new(q.page, Some(50)))
         .await?;
+    let mut cases = Vec::with_capacity(page.items.len());
+    for (i, _) in &page.items {
+        cases.push(if i.result == enforcement::InspectionResult::CaseOpened {
+            state.enforcement.case_opened_by(i.id.as_str()).await?
+        } else {
+            None
+        });
+    }
     render(InspectionsPage {
         layout: Layout::staff(&session.0, "行政检查", "enforcement"),
         pager: Pager::new(&page, String::new()),
+        can_open: session.0.actor.can(Permission::WriteRecords),
         rows: page.items,
+        cases,
     })
 }
 
@@ -332,8 +307,30 @@ pub fn routes(state: AppState) -> axum::Router<AppState> {
     axum::Router::new()
         .route("/enforcement", get(list).route_layer(g(Need::READ)))
         .route(
+            "/enforcement/new",
+            get(workflow::new_page)
+                .route_layer(g(Need::WRITE))
+                .merge(post(workflow::create).route_layer(g(Need::WRITE))),
+        )
+        .route(
             "/enforcement/cases/{id}",
-            get(case).route_layer(g(Need::READ)),
+            get(workflow::case).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/enforcement/cases/{id}/steps",
+            post(workflow::step).route_layer(g(Need::WRITE)),
+        )
+        .route(
+            "/enforcement/cases/{id}/documents/{kind}",
+            get(workflow::document).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/enforcement/officers/{id}",
+            get(workflow::officer).route_layer(g(Need::READ)),
+        )
+        .route(
+            "/enforcement/officers/{id}/trainings",
+            post(workflow::training).route_layer(g(Need::WRITE)),
         )
         .route(
             "/enforcement/bodies",
@@ -408,6 +405,17 @@ pub async fn tasks(
             format!("{unpublished}件行政处罚决定尚未公示"),
             "普通程序作出的行政处罚决定应在决定之日起7个工作日内公示",
             "/enforcement?unpublished=1",
+        ));
+    }
+    for t in state.enforcement.takedowns_due(actor).await? {
+        tasks.push(Task::one(
+            "enforcement",
+            format!("{}应于{}前撤回公示", t.number, t.due),
+            format!(
+                "行政复议决定（{}，{}）{}该行政处罚决定：已公开的，应在三个工作日内撤回并公开说明理由（行政处罚法第四十八条）",
+                t.by.number, t.by.decided_on, t.by.decision
+            ),
+            format!("/enforcement/cases/{}", t.case_id),
         ));
     }
     if today.month() == 1
