@@ -151,6 +151,34 @@ fn count(n: i64) -> u64 {
 
 impl Enforcement {
     /// The figures of `year`, for the whole database or for the bodies under `org`.
+    /// Decisions by month of `year` (决定日期), for the chart beside the figures.
+    pub async fn monthly(&self, year: i32, org: Option<&Org>) -> Result<[u64; 12]> {
+        let mut q = Params::new(
+            "SELECT substr(decided_on, 6, 2), COUNT(*) FROM enforcement_cases WHERE decided_on >= ",
+        );
+        q.bind(format!("{year:04}-01-01"))
+            .push(" AND decided_on <= ")
+            .bind(format!("{year:04}-12-31"));
+        if let Some(o) = org {
+            q.push(" AND ")
+                .push_in_scope("org_id", &OrgScope::under(&o.path));
+        }
+        q.push(" GROUP BY substr(decided_on, 6, 2)");
+        let mut out = [0u64; 12];
+        for r in q.fetch_all(&mut self.platform.db().conn().await?).await? {
+            let month: String = r.try_get(0)?;
+            let n: i64 = r.try_get(1)?;
+            if let Some(slot) = month
+                .parse::<usize>()
+                .ok()
+                .and_then(|m| out.get_mut(m.wrapping_sub(1)))
+            {
+                *slot = n as u64;
+            }
+        }
+        Ok(out)
+    }
+
     pub async fn stats(&self, year: i32, org: Option<&Org>) -> Result<EnforcementStats> {
         let (Some(start), Some(end)) = (
             NaiveDate::from_ymd_opt(year, 1, 1),

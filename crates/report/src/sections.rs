@@ -89,6 +89,19 @@ pub const SECTIONS: &[SectionDef] = &[
         ],
     },
     SectionDef {
+        key: "enforcement",
+        level: 2,
+        heading: "（四）严格规范公正文明执法",
+        module: Some(Module::Enforcement),
+        author: Author::Records,
+        default_text: "{year}年末，全区共有行政执法主体{enforcement.bodies}个、持证行政执法人员{enforcement.officers}名，其中法制审核人员{enforcement.legal_reviewers}名，占{enforcement.legal_reviewer_ratio}。全年立案查处行政处罚案件{enforcement.cases_opened}件，作出决定{enforcement.cases_decided}件（简易程序{enforcement.by_procedure.简易程序}件、普通程序{enforcement.by_procedure.普通程序}件），罚没金额{enforcement.fines_total_yuan}；举行听证{enforcement.hearings}件，集体讨论{enforcement.collective_discussions}件，应当法制审核的决定{enforcement.legal_review_required}件、法制审核覆盖率{enforcement.legal_review_coverage}。普通程序行政处罚决定公示{enforcement.published}件，其中按时公示{enforcement.published_on_time}件，公示及时率{enforcement.publication_on_time_rate}。全年开展行政检查{enforcement.inspections}次，发现问题责令整改或立案查处{enforcement.inspections_with_findings}次。",
+        required: &[
+            "enforcement.cases_decided",
+            "enforcement.legal_review_coverage",
+            "enforcement.publication_on_time_rate",
+        ],
+    },
+    SectionDef {
         key: "first_responsible",
         level: 1,
         heading: "二、党政主要负责人履行推进法治建设第一责任人职责情况",
@@ -103,7 +116,7 @@ pub const SECTIONS: &[SectionDef] = &[
         heading: "三、存在的不足和原因",
         module: None,
         author: Author::Staff,
-        default_text: "从记录看，仍有以下方面需要改进：权责清单中有{power.unresolved_legal_basis}项事项的设定依据未能对应到法规库中的法律法规，{power.pending_delegations}项拟下放事项尚待核准；超过审理期限结案的行政复议案件{reconsideration.overdue}件；超过调处时限的矛盾纠纷{mediation.overdue}件。\n（待填写：不足的原因分析。）",
+        default_text: "从记录看，仍有以下方面需要改进：权责清单中有{power.unresolved_legal_basis}项事项的设定依据未能对应到法规库中的法律法规，{power.pending_delegations}项拟下放事项尚待核准；超过审理期限结案的行政复议案件{reconsideration.overdue}件；超过调处时限的矛盾纠纷{mediation.overdue}件；超过办案期限作出决定的行政处罚案件{enforcement.overdue_decisions}件。\n（待填写：不足的原因分析。）",
         required: &[],
     },
     SectionDef {

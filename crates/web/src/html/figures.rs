@@ -106,7 +106,11 @@ pub async fn module_view(
             "受理纠纷数（按月）",
             state.mediation.monthly(year, org).await?,
         )),
-        Module::Power | Module::Enforcement => None,
+        Module::Enforcement => Some((
+            "行政处罚决定数（按月）",
+            state.enforcement.monthly(year, org).await?,
+        )),
+        Module::Power => None,
     };
     if let Some((title, months)) = months {
         view.charts
