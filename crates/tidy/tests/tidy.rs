@@ -49,7 +49,15 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
         ),
         (
             "enforcement",
-            &["kernel", "db", "ledger", "platform", "power"][..],
+            &[
+                "kernel",
+                "db",
+                "ledger",
+                "platform",
+                "paper",
+                "power",
+                "reconsideration",
+            ][..],
         ),
         (
             "report",

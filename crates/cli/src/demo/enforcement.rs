@@ -320,6 +320,21 @@ pub async fn load(platform: &Platform, actor: &Actor) -> Result<String, String> 
     )
     .await
     .map_err(|e| e.to_string())?;
+    // Two cases handled in the system step by step, and a morning of training for a body.
+    let first = departments
+        .iter()
+        .find(|d| penalties.contains_key(d.as_str()) && certificates.contains_key(d.as_str()));
+    if let Some(body) = first {
+        handled(
+            &e,
+            actor,
+            body,
+            &penalties[body.as_str()][0],
+            &certificates[body.as_str()],
+            today,
+        )
+        .await?;
+    }
     Ok(format!(
         "行政执法演示数据：{}个执法主体，{}名执法人员，{year}年{}件行政处罚案件、{}次行政检查",
         bodies.len(),
@@ -327,4 +342,184 @@ pub async fn load(platform: &Platform, actor: &Actor) -> Result<String, String> 
         cases.len(),
         rows.len()
     ))
+}
+
+/// A case from 立案 to 归档 with a hearing and a legal review, one waiting for the party's
+/// answer to the notice, and training records for the body's officers.
+async fn handled(
+    e: &enforcement::Enforcement,
+    actor: &Actor,
+    body: &str,
+    item: &str,
+    officers: &[String],
+    today: NaiveDate,
+) -> Result<(), String> {
+    use enforcement::workflow::{NewCase, StepRequest};
+    use enforcement::{Decision, Opinion, PartyKind, PenaltyType, Procedure, StepDetail, StepKind};
+    use kernel::Money;
+    let err = |e: enforcement::Error| e.to_string();
+    let (reviewer, a, b, chair) = (&officers[0], &officers[1], &officers[2], &officers[3]);
+    let opened = today - Days::new(45);
+    let on = |n: u64| opened + Days::new(n);
+    let new = |number: String, party: &str, opened_on: NaiveDate| NewCase {
+        number,
+        body: body.to_string(),
+        item_code: item.to_string(),
+        party_kind: Some(PartyKind::Organisation),
+        party: party.into(),
+        opened_on: Some(opened_on),
+        procedure: Some(Procedure::Ordinary),
+        officers: vec![a.clone(), b.clone()],
+        text: "群众投诉举报，经初步核查符合立案条件".into(),
+        ..Default::default()
+    };
+    let year = today.year();
+    let case = e
+        .open_case(
+            actor,
+            new(
+                format!("新执罚〔{year}〕办字1号"),
+                "常州示例餐饮有限公司",
+                opened,
+            ),
+        )
+        .await
+        .map_err(err)?;
+    let fine = |yuan| StepDetail {
+        decision: Some(Decision::Penalty),
+        penalties: vec![PenaltyType::Fine],
+        amount: Some(Money::from_yuan(yuan)),
+        ..Default::default()
+    };
+    let text = |t: &str| StepDetail {
+        text: t.into(),
+        ..Default::default()
+    };
+    let step = |kind, day: NaiveDate, who: Vec<String>, detail| StepRequest {
+        kind,
+        on: day,
+        officers: who,
+        detail,
+    };
+    let pair = vec![a.clone(), b.clone()];
+    let calendar = kernel::Calendar::official();
+    let hearing = enforcement::workflow::check::earliest_hearing(
+        calendar,
+        enforcement::Regime::Law2021,
+        on(6),
+    )
+    .unwrap_or(on(20));
+    for s in [
+        step(
+            StepKind::Investigate,
+            on(2),
+            pair.clone(),
+            text("现场检查，制作现场笔录和询问笔录，调取进货凭证"),
+        ),
+        step(
+            StepKind::Notify,
+            on(5),
+            pair.clone(),
+            StepDetail {
+                text: "未取得许可从事经营活动".into(),
+                ..fine(80000)
+            },
+        ),
+        step(
+            StepKind::HearingRequest,
+            on(6),
+            vec![],
+            text("当事人书面申请听证"),
+        ),
+        step(
+            StepKind::HearingNotice,
+            on(6),
+            pair.clone(),
+            StepDetail {
+                date: Some(hearing),
+                text: "本局听证室".into(),
+                ..Default::default()
+            },
+        ),
+        step(
+            StepKind::Hearing,
+            hearing,
+            vec![chair.clone()],
+            text("当事人到场陈述申辩，对事实无异议，请求从轻处罚"),
+        ),
+        step(
+            StepKind::LegalReview,
+            hearing,
+            vec![reviewer.clone()],
+            StepDetail {
+                opinion: Some(Opinion::Agree),
+                text: "事实清楚，证据充分，程序合法".into(),
+                ..Default::default()
+            },
+        ),
+        step(StepKind::Decide, hearing, pair.clone(), fine(60000)),
+        step(StepKind::Serve, hearing, pair.clone(), text("直接送达")),
+        step(
+            StepKind::Publish,
+            hearing,
+            pair.clone(),
+            StepDetail::default(),
+        ),
+    ] {
+        if s.on <= today {
+            e.record_step(actor, case.id.as_str(), s)
+                .await
+                .map_err(err)?;
+        }
+    }
+    let second = e
+        .open_case(
+            actor,
+            new(
+                format!("新执罚〔{year}〕办字2号"),
+                "常州示例建材有限公司",
+                today - Days::new(10),
+            ),
+        )
+        .await
+        .map_err(err)?;
+    for s in [
+        step(
+            StepKind::Investigate,
+            today - Days::new(8),
+            pair.clone(),
+            text("现场检查"),
+        ),
+        step(
+            StepKind::Notify,
+            today - Days::new(2),
+            pair.clone(),
+            StepDetail {
+                text: "超范围经营".into(),
+                ..fine(3000)
+            },
+        ),
+    ] {
+        e.record_step(actor, second.id.as_str(), s)
+            .await
+            .map_err(err)?;
+    }
+    let roster = e.officers(actor, false).await.map_err(err)?;
+    for o in roster
+        .iter()
+        .filter(|o| officers.contains(&o.officer.certificate))
+    {
+        for (days, hours, subject) in [
+            (90, "16", "行政处罚法专题培训"),
+            (30, "8", "行政执法案卷评查标准解读"),
+        ] {
+            let when = today - Days::new(days);
+            if when.year() == year {
+                e.record_training(actor, o.officer.id.as_str(), when, hours, subject)
+                    .await
+                    .map_err(err)?;
+            }
+        }
+    }
+    Ok(())
 }

@@ -117,7 +117,7 @@ fn investigation_needs_two_officers_with_usable_certificates() {
         &[],
         StepKind::Investigate,
         d(2026, 3, 3),
-        &[a.clone()],
+        std::slice::from_ref(&a),
         StepDetail::default(),
     )
     .unwrap_err();

@@ -180,9 +180,9 @@ pub fn compose(file: &CaseFile, kind: DocumentKind) -> Result<Document> {
                 .ok_or_else(|| Error::Rule("尚未记录法制审核，不能生成法制审核意见书".into()))?;
             d.push(Block::DocNumber(format!("{}审", case.number)));
             d.paragraph(format!("案件：{}，{}", case.number, party));
-            d.paragraph(format!(
-                "审核内容：执法主体是否合法，执法人员是否具备执法资格；执法程序是否合法；案件事实是否清楚，证据是否合法充分；适用法律、法规、规章是否准确，裁量基准运用是否适当；执法是否超越法定权限；执法文书是否完备、规范；违法行为是否涉嫌犯罪需要移送司法机关（国办发〔2018〕118号）。"
-            ));
+            d.paragraph(
+                "审核内容：执法主体是否合法，执法人员是否具备执法资格；执法程序是否合法；案件事实是否清楚，证据是否合法充分；适用法律、法规、规章是否准确，裁量基准运用是否适当；执法是否超越法定权限；执法文书是否完备、规范；违法行为是否涉嫌犯罪需要移送司法机关（国办发〔2018〕118号）。",
+            );
             d.paragraph(format!(
                 "审核意见：{}。{}",
                 review

@@ -578,7 +578,6 @@ impl Enforcement {
                 })
             })
             .await?;
-        let mut updated = updated;
         if taken_down.is_some() {
             updated.taken_down_on = taken_down;
         }
