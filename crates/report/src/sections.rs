@@ -94,7 +94,7 @@ pub const SECTIONS: &[SectionDef] = &[
         heading: "（四）严格规范公正文明执法",
         module: Some(Module::Enforcement),
         author: Author::Records,
-        default_text: "{year}年末，全区共有行政执法主体{enforcement.bodies}个、持证行政执法人员{enforcement.officers}名，其中法制审核人员{enforcement.legal_reviewers}名，占{enforcement.legal_reviewer_ratio}。全年立案查处行政处罚案件{enforcement.cases_opened}件，作出决定{enforcement.cases_decided}件（简易程序{enforcement.by_procedure.简易程序}件、普通程序{enforcement.by_procedure.普通程序}件），罚没金额{enforcement.fines_total_yuan}；举行听证{enforcement.hearings}件，集体讨论{enforcement.collective_discussions}件，应当法制审核的决定{enforcement.legal_review_required}件、法制审核覆盖率{enforcement.legal_review_coverage}。普通程序行政处罚决定公示{enforcement.published}件，其中按时公示{enforcement.published_on_time}件，公示及时率{enforcement.publication_on_time_rate}。全年开展行政检查{enforcement.inspections}次，发现问题责令整改或立案查处{enforcement.inspections_with_findings}次。",
+        default_text: "{year}年末，{org}共有行政执法主体{enforcement.bodies}个、持证行政执法人员{enforcement.officers}名，其中法制审核人员{enforcement.legal_reviewers}名，占{enforcement.legal_reviewer_ratio}。全年立案查处行政处罚案件{enforcement.cases_opened}件，作出决定{enforcement.cases_decided}件（简易程序{enforcement.by_procedure.简易程序}件、普通程序{enforcement.by_procedure.普通程序}件），罚没金额{enforcement.fines_total_yuan}元；举行听证{enforcement.hearings}件，集体讨论{enforcement.collective_discussions}件，应当法制审核的决定{enforcement.legal_review_required}件、法制审核覆盖率{enforcement.legal_review_coverage}。普通程序行政处罚决定公示{enforcement.published}件，其中按时公示{enforcement.published_on_time}件，公示及时率{enforcement.publication_on_time_rate}。全年开展行政检查{enforcement.inspections}次，发现问题责令整改或立案查处{enforcement.inspections_with_findings}次。",
         required: &[
             "enforcement.cases_decided",
             "enforcement.legal_review_coverage",
