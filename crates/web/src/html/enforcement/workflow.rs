@@ -25,10 +25,13 @@ fn penalties(text: &str) -> Result<Vec<PenaltyType>, WebError> {
         .filter(|s| !s.is_empty())
         .map(|w| {
             PenaltyType::parse(w).ok_or_else(|| {
-                WebError::invalid(format!(
-                    "“{w}”不是处罚种类（可选：{}）",
-                    PenaltyType::labels().join("、")
-                ))
+                WebError::new(
+                    kernel::ErrorCode::RuleViolation,
+                    format!(
+                        "“{w}”不是处罚种类（可选：{}）",
+                        PenaltyType::labels().join("、")
+                    ),
+                )
             })
         })
         .collect()
@@ -39,7 +42,9 @@ fn amount(text: &str) -> Result<Option<Money>, WebError> {
     if t.is_empty() {
         return Ok(None);
     }
-    Money::parse(t).map(Some).map_err(WebError::invalid)
+    Money::parse(t)
+        .map(Some)
+        .map_err(|e| WebError::new(kernel::ErrorCode::RuleViolation, e))
 }
 
 fn list(text: &str) -> Vec<String> {
@@ -315,35 +320,42 @@ pub async fn case(
 pub struct StepForm {
     /// investigate, extend, notify, hearing_request, hearing_notice, hearing, legal_review,
     /// collective, decide, serve, pay, publish, take_down, close, archive.
-    #[serde(default)]
+    #[schema(
+        pattern = "^(investigate|extend|notify|hearing_request|hearing_notice|hearing|legal_review|collective|decide|serve|pay|publish|take_down|close|archive)$"
+    )]
     pub kind: String,
-    /// YYYY-MM-DD (today when empty).
-    #[serde(default)]
+    /// YYYY-MM-DD.
+    #[schema(format = Date, pattern = "^[0-9]{4}-[0-9]{2}-[0-9]{2}$")]
     pub on: String,
     /// Certificate numbers, separated by 、.
     #[serde(default)]
     pub officers: String,
     #[serde(default)]
     pub text: String,
-    /// 听证通知: the hearing's day; 撤回公示: the day the decision was set aside.
+    /// 听证通知: the hearing's day; 撤回公示: the day the decision was set aside (YYYY-MM-DD).
     #[serde(default)]
+    #[schema(format = Date)]
     pub date: String,
     /// 延长办案期限: the days.
     #[serde(default)]
+    #[schema(pattern = "^[0-9]{0,3}$")]
     pub days: String,
     #[serde(default)]
     pub approved_by: String,
     /// 法制审核: agree or problems.
     #[serde(default)]
+    #[schema(pattern = "^(|agree|problems)$")]
     pub opinion: String,
     /// 作出决定: penalty, no_penalty, transfer or withdrawn.
     #[serde(default)]
+    #[schema(pattern = "^(|penalty|no_penalty|transfer|withdrawn)$")]
     pub decision: String,
     /// Penalty types as written, separated by 、 (罚款、没收违法所得).
     #[serde(default)]
     pub penalties: String,
     /// Yuan (告知, 决定: the fine; 缴纳: the amount paid).
     #[serde(default)]
+    #[schema(pattern = "^([0-9]{1,12}(\\.[0-9]{1,2})?)?$")]
     pub amount: String,
 }
 
