@@ -28,8 +28,8 @@ const SYLLABLES: &[&str] = &[
     "江", "河", "湖", "山", "海", "平", "安", "宁", "新", "东", "西", "南", "北", "华", "阳", "城",
     "丰", "兴", "文", "武",
 ];
-const DEPARTMENTS: usize = 40;
-const TOWNS: usize = 10;
+pub(crate) const DEPARTMENTS: usize = 40;
+pub(crate) const TOWNS: usize = 10;
 const MEDIATION_KINDS: &[(&str, usize)] = &[
     ("村居", 60),
     ("企业", 20),
@@ -44,17 +44,20 @@ const MEDIATION_KINDS: &[(&str, usize)] = &[
 pub struct Sizes {
     pub items: usize,
     pub disputes: usize,
+    /// 行政执法: penalty cases and inspections per district.
+    pub enforcement_cases: usize,
+    pub inspections: usize,
 }
 
 /// One district's names.
-struct District {
-    name: String,
+pub(crate) struct District {
+    pub(crate) name: String,
     /// Two characters for document numbers (机关代字 has no digits).
-    short: String,
-    code: String,
+    pub(crate) short: String,
+    pub(crate) code: String,
 }
 
-fn district(i: usize) -> District {
+pub(crate) fn district(i: usize) -> District {
     let a = SYLLABLES[i % SYLLABLES.len()];
     let b = SYLLABLES[(i / SYLLABLES.len() + i * 7 + 3) % SYLLABLES.len()];
     District {
@@ -64,11 +67,11 @@ fn district(i: usize) -> District {
     }
 }
 
-fn department(d: &District, i: usize) -> String {
+pub(crate) fn department(d: &District, i: usize) -> String {
     format!("{}第{:02}局", d.name, i % DEPARTMENTS + 1)
 }
 
-fn town(d: &District, i: usize) -> String {
+pub(crate) fn town(d: &District, i: usize) -> String {
     let kind = if i % TOWNS < 5 { "镇" } else { "街道" };
     format!(
         "{}{}{}{kind}",
@@ -78,11 +81,11 @@ fn town(d: &District, i: usize) -> String {
     )
 }
 
-fn day(year: i32, rng: &mut Rng) -> NaiveDate {
+pub(crate) fn day(year: i32, rng: &mut Rng) -> NaiveDate {
     NaiveDate::from_ymd_opt(year, 1, 2).unwrap_or_default() + Days::new(rng.next(355) as u64)
 }
 
-fn csv(header: &str, rows: &[String]) -> String {
+pub(crate) fn csv(header: &str, rows: &[String]) -> String {
     let mut out = String::from(header);
     out.push('\n');
     for r in rows {
@@ -317,7 +320,7 @@ pub fn ledgers(i: usize, year: i32, sizes: Sizes, seed: u64) -> [String; 7] {
     ]
 }
 
-fn records(layout: &Layout, text: &str) -> Result<Vec<Record>, String> {
+pub(crate) fn records(layout: &Layout, text: &str) -> Result<Vec<Record>, String> {
     ledger::read_bytes("generated.csv", text.as_bytes())
         .and_then(|sheet| sheet.records(layout))
         .map_err(|x| e(&x))
@@ -349,7 +352,9 @@ pub async fn run(
     let power = power::Power::new(platform.clone());
     let cases = reconsideration::Reconsideration::new(platform.clone());
     let mediation = mediation::Mediation::new(platform.clone());
-    let mut seconds = [0.0f64; 3];
+    let enforcement = enforcement::Enforcement::new(platform.clone());
+    let mut seconds = [0.0f64; 4];
+    let mut enforcement_rows = 0usize;
     for i in 0..districts {
         let [
             items,
@@ -360,6 +365,14 @@ pub async fn run(
             mediators,
             disputes,
         ] = ledgers(i, year, sizes, seed);
+        let [bodies, officers, penalty_cases, inspections] = crate::gen_enforcement::ledgers(
+            i,
+            year,
+            &items,
+            sizes.enforcement_cases,
+            sizes.inspections,
+            seed,
+        );
         let t = Instant::now();
         power
             .import_items(&cli, &records(&power::ledger::ITEMS, &items)?, None, all())
@@ -414,6 +427,27 @@ pub async fn run(
             .await
             .map_err(|x| format!("district {i} disputes: {x}"))?;
         seconds[2] += t.elapsed().as_secs_f64();
+        let t = Instant::now();
+        use enforcement::ledger as l;
+        enforcement
+            .import_bodies(&cli, &records(&l::BODIES, &bodies)?, all())
+            .await
+            .map_err(|x| format!("district {i} enforcement bodies: {x}"))?;
+        enforcement
+            .import_officers(&cli, &records(&l::OFFICERS, &officers)?, all())
+            .await
+            .map_err(|x| format!("district {i} officers: {x}"))?;
+        let r = enforcement
+            .import_cases(&cli, &records(&l::CASES, &penalty_cases)?, all())
+            .await
+            .map_err(|x| format!("district {i} penalty cases: {x}"))?;
+        enforcement_rows += r.created + r.updated + r.unchanged;
+        let r = enforcement
+            .import_inspections(&cli, &records(&l::INSPECTIONS, &inspections)?, all())
+            .await
+            .map_err(|x| format!("district {i} inspections: {x}"))?;
+        enforcement_rows += r.created + r.updated + r.unchanged;
+        seconds[3] += t.elapsed().as_secs_f64();
         eprintln!(
             "{}/{districts} {} — {:.0} s",
             i + 1,
@@ -424,11 +458,13 @@ pub async fn run(
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "{districts} districts of {year} imported in {:.0} s (权责清单 {:.0} s, 行政复议 {:.0} s, 人民调解 {:.0} s) into {url}",
+        "{districts} districts of {year} imported in {:.0} s (权责清单 {:.0} s, 行政复议 {:.0} s, 人民调解 {:.0} s, 行政执法 {:.0} s: {enforcement_rows} cases and inspections, {:.0} rows/s) into {url}",
         started.elapsed().as_secs_f64(),
         seconds[0],
         seconds[1],
-        seconds[2]
+        seconds[2],
+        seconds[3],
+        enforcement_rows as f64 / seconds[3].max(1e-9)
     );
     let root = platform.directory().await.map_err(|x| e(&x))?;
     let root = root
@@ -448,6 +484,11 @@ pub async fn run(
         "mediation.disputes",
         "mediation.success_rate",
         "mediation.mediators",
+        "enforcement.cases_decided",
+        "enforcement.fines_total_yuan",
+        "enforcement.legal_review_coverage",
+        "enforcement.publication_on_time_rate",
+        "enforcement.inspections",
     ] {
         if let Some(f) = figures.get(key) {
             let _ = writeln!(out, "  {key} = {}", f.value.shown());
@@ -458,9 +499,11 @@ pub async fn run(
     let mut md = String::new();
     let _ = writeln!(
         md,
-        "`fazhi-bench gen --districts {districts} --year {year} --seed {seed} --items {} --disputes {}` on {today}, {}: every ledger checked row by row and imported through the product's import paths (an audit event per record).\n\n```\n{}```",
+        "`fazhi-bench gen --districts {districts} --year {year} --seed {seed} --items {} --disputes {} --enforcement-cases {} --inspections {}` on {today}, {}: every ledger checked row by row and imported through the product's import paths (an audit event per record).\n\n```\n{}```",
         sizes.items,
         sizes.disputes,
+        sizes.enforcement_cases,
+        sizes.inspections,
         match url.backend() {
             db::Backend::Sqlite => "SQLite (bundled, WAL)",
             db::Backend::Postgres => "PostgreSQL",
@@ -514,6 +557,8 @@ mod tests {
         let sizes = Sizes {
             items: 200,
             disputes: 300,
+            enforcement_cases: 50,
+            inspections: 20,
         };
         assert_eq!(ledgers(3, 2020, sizes, 7), ledgers(3, 2020, sizes, 7));
         assert_ne!(ledgers(3, 2020, sizes, 7)[0], ledgers(3, 2020, sizes, 8)[0]);
@@ -536,8 +581,10 @@ mod tests {
     #[tokio::test]
     async fn a_small_province_loads_into_both_backends_with_the_same_figures() {
         let sizes = Sizes {
-            items: 120,
+            items: 1200,
             disputes: 150,
+            enforcement_cases: 400,
+            inspections: 100,
         };
         let mut seen: Vec<(&str, Vec<(String, String)>)> = Vec::new();
         for t in testkit::backends().await {
@@ -565,6 +612,13 @@ mod tests {
             assert_eq!(shown("mediation.disputes"), "300", "{}", t.name());
             assert_ne!(shown("power.total_items"), "0", "{}", t.name());
             assert_ne!(shown("reconsideration.received"), "0", "{}", t.name());
+            assert_eq!(shown("enforcement.cases_opened"), "800", "{}", t.name());
+            assert_eq!(shown("enforcement.inspections"), "200", "{}", t.name());
+            assert_eq!(
+                shown("enforcement.legal_review_coverage"),
+                "0.00%",
+                "2020: the 2017 law had no 第五十八条"
+            );
             let all = figures
                 .all()
                 .map(|f| (f.key.clone(), f.value.shown()))

@@ -9,6 +9,7 @@
 
 mod foundation;
 mod fuzz;
+mod gen_enforcement;
 mod generate;
 mod hostile;
 mod http;
@@ -96,6 +97,12 @@ enum Command {
         /// Disputes per district
         #[arg(long, default_value_t = 15_000)]
         disputes: usize,
+        /// 行政执法 penalty cases per district (95 × 70,000 + 95 × 35,000 ≈ 10 M with inspections)
+        #[arg(long, default_value_t = 70_000)]
+        enforcement_cases: usize,
+        /// 行政执法 inspections per district
+        #[arg(long, default_value_t = 35_000)]
+        inspections: usize,
         /// A PostgreSQL (or SQLite) URL; default: an SQLite file in --data-dir
         #[arg(long)]
         database_url: Option<String>,
@@ -231,12 +238,19 @@ async fn main() -> std::process::ExitCode {
             seed,
             items,
             disputes,
+            enforcement_cases,
+            inspections,
             database_url,
             data_dir,
             out,
         } => match generate::url(database_url.as_deref(), &data_dir) {
             Ok(url) => {
-                let sizes = generate::Sizes { items, disputes };
+                let sizes = generate::Sizes {
+                    items,
+                    disputes,
+                    enforcement_cases,
+                    inspections,
+                };
                 generate::run(&url, districts.max(1), year, sizes, seed, &out).await
             }
             Err(x) => Err(x),
