@@ -222,6 +222,20 @@ pub async fn run(
         .map(|c| c.id.to_string())
         .ok_or("the demo has no case")?;
 
+    let penalty = enforcement::Enforcement::new(platform.clone())
+        .cases(
+            &login.session.actor,
+            &enforcement::CaseFilter::default(),
+            PageRequest::new(None, Some(1)),
+        )
+        .await
+        .map_err(|x| e(&x))?
+        .items
+        .into_iter()
+        .next()
+        .ok_or("no 行政执法 case")?;
+    let penalty_year = chrono::Datelike::year(&penalty.case.opened_on);
+
     // The pages, and the statements each runs.
     let pages = [
         ("工作台 (dashboard page)", "/".to_string()),
@@ -232,6 +246,14 @@ pub async fn run(
         (
             "case detail JSON",
             format!("/api/v1/reconsideration/cases/{case}"),
+        ),
+        (
+            "行政执法 case list page",
+            format!("/enforcement?year={penalty_year}"),
+        ),
+        (
+            "行政执法 case page",
+            format!("/enforcement/cases/{}", penalty.case.id),
         ),
     ];
     // The search index as a running server has it: built (the province's is kept beside its

@@ -25,6 +25,7 @@ mod stats_peer;
 mod storage;
 mod timing;
 mod workflow;
+mod workflow_enforcement;
 
 use clap::{Parser, Subcommand};
 
@@ -154,6 +155,15 @@ enum Command {
     },
     /// 行政复议 cases intake → decision through fazhi beside SpiffWorkflow running the BPMN process
     Workflow {
+        #[arg(long, default_value = "target/peers-venv/bin/python")]
+        python: std::path::PathBuf,
+        #[arg(long, default_value_t = 100_000)]
+        cases: usize,
+        #[arg(long, default_value = "BENCHMARKS.md")]
+        out: std::path::PathBuf,
+    },
+    /// 行政处罚 cases 立案 → 结案 through fazhi beside SpiffWorkflow running the BPMN process
+    WorkflowEnforcement {
         #[arg(long, default_value = "target/peers-venv/bin/python")]
         python: std::path::PathBuf,
         #[arg(long, default_value_t = 100_000)]
@@ -317,6 +327,9 @@ async fn main() -> std::process::ExitCode {
         } => storage::run(&sibling(fazhi), seconds.max(0.5), !new_only, &out).await,
         Command::Workflow { python, cases, out } => {
             workflow::run(&python, cases.max(1), &out).await
+        }
+        Command::WorkflowEnforcement { python, cases, out } => {
+            workflow_enforcement::run(&python, cases.max(1), &out).await
         }
         Command::Reconsideration { cases, drive, out } => {
             reconsideration::run(cases, drive, &out).await

@@ -34,6 +34,18 @@ fn label(module: Module, map: &str, code: &str) -> String {
         (Module::Mediation, "organizations_by_type" | "standardized_by_type") => {
             OrganizationKind::parse(code).map(OrganizationKind::label)
         }
+        (Module::Enforcement, "by_procedure") => {
+            enforcement::Procedure::parse(code).map(enforcement::Procedure::label)
+        }
+        (Module::Enforcement, "by_decision") => {
+            enforcement::Decision::parse(code).map(enforcement::Decision::label)
+        }
+        (Module::Enforcement, "by_penalty_type") => {
+            enforcement::PenaltyType::parse(code).map(enforcement::PenaltyType::label)
+        }
+        (Module::Enforcement, "inspections_by_method") => {
+            enforcement::InspectionMethod::parse(code).map(enforcement::InspectionMethod::label)
+        }
         _ => None,
     };
     word.map(str::to_string).unwrap_or_else(|| code.to_string())
@@ -140,7 +152,7 @@ pub async fn run(
     }
     let _ = writeln!(
         md,
-        "\nNot compared: `pending` and `overdue` (deadline rules with suspensions and working days), 权责清单's delegations by category and pending at year end, `unresolved_legal_basis` (the law base)."
+        "\nNot compared: `pending` and `overdue` (deadline rules with suspensions and working days), 权责清单's delegations by category and pending at year end, `unresolved_legal_basis` (the law base). 行政执法's `published_on_time` is compared: the peer takes each decision day's 7th working day from chinesecalendar."
     );
     println!("{md}");
     crate::timing::write_section(
