@@ -33,8 +33,9 @@ TABLES = {
     "mediation_disputes": "received_on, dispute_type, source, outcome, concluded_on, agreement, judicial_confirmation",
     "enforcement_bodies": "effective_on, ended_on",
     "enforcement_officers": "state, issued_on, valid_until, legal_reviewer",
-    "enforcement_cases": "id, opened_on, decided_on, closed_on, published_on, regime, procedure, decision, hearing, collective, legal_review, amount_fen",
+    "enforcement_cases": "id, body_id, opened_on, decided_on, closed_on, published_on, regime, procedure, decision, hearing, collective, legal_review, amount_fen",
     "enforcement_case_penalties": "case_id, penalty_type",
+    "enforcement_body_review_types": "body_id, penalty_type",
     "enforcement_inspections": "inspected_on, method, result",
 }
 
@@ -151,7 +152,9 @@ def enforcement():
     decided = f"c.decided_on >= '{start}' AND c.decided_on <= '{end}'"
     ordinary_penalty = "c.decision = 'penalty' AND c.procedure = 'ordinary'"
     required = (f"{decided} AND c.regime = '2021' AND c.procedure = 'ordinary' AND (c.hearing = '1' OR c.collective = '1' "
-                f"OR EXISTS (SELECT 1 FROM enforcement_case_penalties p WHERE p.case_id = c.id AND p.penalty_type IN {REVIEW_TYPES}))")
+                f"OR EXISTS (SELECT 1 FROM enforcement_case_penalties p WHERE p.case_id = c.id AND p.penalty_type IN {REVIEW_TYPES}) "
+                "OR EXISTS (SELECT 1 FROM enforcement_case_penalties p JOIN enforcement_body_review_types b "
+                "ON b.penalty_type = p.penalty_type WHERE p.case_id = c.id AND b.body_id = c.body_id))")
     officers = f"state = 'valid' AND issued_on <= '{end}' AND valid_until >= '{end}'"
     f = {
         "bodies": one(f"SELECT COUNT(*) FROM enforcement_bodies WHERE effective_on <= '{end}' AND (ended_on IS NULL OR ended_on = '' OR ended_on > '{end}')"),

@@ -34,3 +34,11 @@ CREATE TABLE enforcement_trainings (
     created_at TEXT NOT NULL
 );
 CREATE INDEX enforcement_trainings_officer ON enforcement_trainings (officer_id, on_date);
+
+-- A body's own 法制审核目录 (国办发〔2018〕118号 (十二)): the penalty types whose decisions need a
+-- legal review beside those of the setting `enforcement.review_penalty_types`.
+CREATE TABLE enforcement_body_review_types (
+    body_id TEXT NOT NULL REFERENCES enforcement_bodies (id),
+    penalty_type TEXT NOT NULL,
+    PRIMARY KEY (body_id, penalty_type)
+);

@@ -151,7 +151,13 @@ impl Enforcement {
         in_scope(&mut q, "c.org_id");
         let (cases, _) = store::case_page(&mut conn, &q, i64::MAX / 2, 0).await?;
         drop(conn);
-        let catalogue = self.review_catalogue().await?;
+        let global = self.review_catalogue().await?;
+        let catalogues: std::collections::HashMap<String, Vec<PenaltyType>> =
+            store::bodies(&mut self.platform.db().conn().await?)
+                .await?
+                .into_iter()
+                .map(|b| (b.id.to_string(), b.review_catalogue(&global)))
+                .collect();
         let publish_simple = db::settings::load(self.platform.db())
             .await?
             .value(&PUBLISH_SIMPLE)
@@ -166,7 +172,7 @@ impl Enforcement {
                 c.hearing,
                 c.collective,
                 &c.penalties,
-                &catalogue,
+                catalogues.get(c.body_id.as_str()).unwrap_or(&global),
             )
         };
         let to_publish = |c: &Case| {

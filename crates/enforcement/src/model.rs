@@ -151,9 +151,23 @@ pub struct Body {
     pub effective_on: NaiveDate,
     pub ended_on: Option<NaiveDate>,
     pub legal_basis: String,
+    /// The body's own 法制审核目录: penalty types needing a legal review beyond the setting's.
+    pub review_types: Vec<PenaltyType>,
 }
 
 impl Body {
+    /// The penalty types whose decisions need a legal review at this body: the setting's
+    /// (`global`) and the body's own catalogue.
+    pub fn review_catalogue(&self, global: &[PenaltyType]) -> Vec<PenaltyType> {
+        let mut all = global.to_vec();
+        for t in &self.review_types {
+            if !all.contains(t) {
+                all.push(*t);
+            }
+        }
+        all
+    }
+
     /// Whether the body exists on `on` (from its 生效日期, until before its 终止日期).
     pub fn in_force_on(&self, on: NaiveDate) -> bool {
         self.effective_on <= on && self.ended_on.is_none_or(|end| on < end)

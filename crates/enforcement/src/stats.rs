@@ -75,7 +75,7 @@ pub const DEFINITIONS: &[(&str, &str)] = &[
     ("legal_reviews", "当年作出决定且经法制审核的案件数"),
     (
         "legal_review_required",
-        "当年作出决定、适用2021年行政处罚法的普通程序案件中，举行听证、经集体讨论或处罚种类属于须经法制审核的种类的案件数（2021年行政处罚法第五十八条）",
+        "当年作出决定、适用2021年行政处罚法的普通程序案件中，举行听证、经集体讨论或处罚种类属于须经法制审核的种类（系统设置的种类及本主体法制审核目录中的种类）的案件数（2021年行政处罚法第五十八条）",
     ),
     (
         "legal_reviewed_when_required",
@@ -316,7 +316,11 @@ impl Enforcement {
                 .bind_list(catalogue.iter().map(|p| p.code()))
                 .push(")");
         }
-        q.push(")");
+        // … or in the body's own 法制审核目录.
+        q.push(
+            " OR EXISTS (SELECT 1 FROM enforcement_case_penalties p JOIN enforcement_body_review_types b \
+             ON b.penalty_type = p.penalty_type WHERE p.case_id = c.id AND b.body_id = c.body_id))",
+        );
         scoped(&mut q, "c.org_id", scope);
         q.push(" GROUP BY c.legal_review");
         let mut reviewed = 0;

@@ -37,7 +37,19 @@ fn split(text: &str) -> Vec<String> {
 }
 
 pub(crate) async fn bodies(conn: &mut db::Conn) -> Result<Vec<Body>, db::DbError> {
-    db::query(
+    let mut catalogues: std::collections::HashMap<String, Vec<PenaltyType>> =
+        std::collections::HashMap::new();
+    for r in db::query(
+        "SELECT body_id, penalty_type FROM enforcement_body_review_types ORDER BY body_id, penalty_type",
+    )
+    .fetch_all(conn)
+    .await?
+    {
+        if let Some(t) = PenaltyType::parse(&r.try_get::<String, _>(1)?) {
+            catalogues.entry(r.try_get(0)?).or_default().push(t);
+        }
+    }
+    let mut out: Vec<Body> = db::query(
         "SELECT b.id, b.org_id, o.name, b.kind, b.entrusted_by, b.effective_on, b.ended_on, b.legal_basis \
          FROM enforcement_bodies b JOIN orgs o ON o.id = b.org_id ORDER BY o.path",
     )
@@ -54,9 +66,17 @@ pub(crate) async fn bodies(conn: &mut db::Conn) -> Result<Vec<Body>, db::DbError
             effective_on: date(&r.try_get::<String, _>(5)?),
             ended_on: opt_date(r.try_get(6)?),
             legal_basis: r.try_get(7)?,
+            review_types: Vec::new(),
         })
     })
-    .collect()
+    .collect::<Result<_, db::DbError>>()?;
+    for b in &mut out {
+        if let Some(mut types) = catalogues.remove(b.id.as_str()) {
+            types.sort();
+            b.review_types = types;
+        }
+    }
+    Ok(out)
 }
 
 pub(crate) async fn upsert_body(tx: &mut Tx, b: &Body, update: bool) -> Result<(), db::DbError> {
@@ -79,6 +99,19 @@ pub(crate) async fn upsert_body(tx: &mut Tx, b: &Body, update: bool) -> Result<(
         .bind(now)
         .execute(tx.conn())
         .await?;
+    db::query("DELETE FROM enforcement_body_review_types WHERE body_id = $1")
+        .bind(b.id.as_str())
+        .execute(tx.conn())
+        .await?;
+    for t in &b.review_types {
+        db::query(
+            "INSERT INTO enforcement_body_review_types (body_id, penalty_type) VALUES ($1, $2)",
+        )
+        .bind(b.id.as_str())
+        .bind(t.code())
+        .execute(tx.conn())
+        .await?;
+    }
     Ok(())
 }
 

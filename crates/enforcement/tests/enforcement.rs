@@ -455,3 +455,58 @@ async fn a_case_is_handled_step_by_step_and_its_figures_follow() {
         t.finish().await;
     }
 }
+
+#[tokio::test]
+async fn a_body_s_own_catalogue_makes_a_legal_review_required() {
+    use enforcement::ledger as l;
+    let ok = ImportMode::default();
+    for t in testkit::backends().await {
+        let e = setup(&t).await;
+        e.import_bodies(
+            &cli(),
+            &records(
+                &l::BODIES,
+                "执法主体,主体类型,委托机关,生效日期,终止日期,法制审核目录\n示例区住房和城乡建设局,法定行政机关,,2019-01-01,,罚款\n",
+            ),
+            ok,
+        )
+        .await
+        .unwrap();
+        e.import_officers(
+            &cli(),
+            &records(
+                &l::OFFICERS,
+                "姓名,执法证号,执法主体,执法领域,发证日期,有效期至,状态,法制审核人员\n冯一,32000000011,示例区住房和城乡建设局,城建,2021-01-01,2099-01-01,有效,是\n陈二,32000000012,示例区住房和城乡建设局,城建,2021-01-01,2099-01-01,有效,否\n",
+            ),
+            ok,
+        )
+        .await
+        .unwrap();
+        let row = |review: &str| {
+            format!(
+                "{HEAD}B1,示例区住房和城乡建设局,J0001,单位,示例建设有限公司,2022-03-01,普通程序,32000000011、32000000012,否,{review},否,2022-04-01,给予行政处罚,罚款,5000,,\n"
+            )
+        };
+        // A fine needs no review by the setting, but this body's catalogue lists it.
+        let err = e
+            .import_cases(&cli(), &records(&l::CASES, &row("否")), ok)
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("第五十八条"), "{err}");
+        e.import_cases(&cli(), &records(&l::CASES, &row("是")), ok)
+            .await
+            .unwrap();
+        let s = e.stats(2022, None).await.unwrap();
+        assert_eq!(s.legal_review_required, 1);
+        assert_eq!(s.legal_review_coverage, 100.0);
+        // The catalogue goes out with the body and back in unchanged.
+        let rows = e.export(&cli(), l::BODIES.kind, None).await.unwrap();
+        let line = rows
+            .iter()
+            .find(|r| r[0].contains("住房和城乡建设局"))
+            .unwrap();
+        assert_eq!(line.last().map(String::as_str), Some("罚款"), "{line:?}");
+        t.finish().await;
+    }
+}

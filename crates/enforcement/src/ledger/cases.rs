@@ -386,7 +386,12 @@ impl Enforcement {
             if decision.is_some()
                 && !legal_review
                 && rules::legal_review_required(
-                    regime, procedure, hearing, collective, &penalties, &catalogue,
+                    regime,
+                    procedure,
+                    hearing,
+                    collective,
+                    &penalties,
+                    &body.review_catalogue(&catalogue),
                 )
             {
                 row.fail(
@@ -573,7 +578,7 @@ impl Enforcement {
 }
 
 /// 处罚种类 separated by 、 (each once, in the law's order).
-fn penalty_types(text: &str) -> std::result::Result<Vec<PenaltyType>, String> {
+pub(super) fn penalty_types(text: &str) -> std::result::Result<Vec<PenaltyType>, String> {
     let mut out = Vec::new();
     for word in text
         .split(['、', ',', '，'])

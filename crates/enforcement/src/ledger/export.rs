@@ -64,6 +64,11 @@ impl Enforcement {
                         day(Some(b.effective_on)),
                         day(b.ended_on),
                         b.legal_basis.clone(),
+                        b.review_types
+                            .iter()
+                            .map(|t| t.label())
+                            .collect::<Vec<_>>()
+                            .join("、"),
                     ]
                 })
                 .collect(),

@@ -32,6 +32,10 @@ pub const BODIES: Layout = Layout {
         Column::required("生效日期", "YYYY-MM-DD"),
         Column::optional("终止日期", "仍在执法的留空"),
         Column::optional("法律依据", "设立或授权、委托的依据"),
+        Column::optional(
+            "法制审核目录",
+            "本主体法制审核目录中须经法制审核的处罚种类，用顿号分隔（在系统设置的种类之外）",
+        ),
     ],
 };
 
@@ -283,6 +287,10 @@ impl Enforcement {
             );
             let effective = row.check("生效日期", cell::date(record.get("生效日期")));
             let ended = row.check("终止日期", cell::optional_date(record.get("终止日期")));
+            let review_types = row.check(
+                "法制审核目录",
+                cases::penalty_types(record.get("法制审核目录")),
+            );
             if let (Some(from), Some(Some(to))) = (effective, ended)
                 && to < from
             {
@@ -294,12 +302,26 @@ impl Enforcement {
                 Some(entrusted_by),
                 Some(effective_on),
                 Some(ended_on),
+                Some(mut review_types),
                 true,
-            ) = (org, kind, entrusted_by, effective, ended, row.ok)
+            ) = (
+                org,
+                kind,
+                entrusted_by,
+                effective,
+                ended,
+                review_types,
+                row.ok,
+            )
             else {
                 continue;
             };
             let existing = stored.get(org.id.as_str());
+            if !record.has("法制审核目录") {
+                review_types = existing.map(|e| e.review_types.clone()).unwrap_or_default();
+            }
+            review_types.sort();
+            review_types.dedup();
             let b = Body {
                 id: existing
                     .map(|e| e.id.clone())
@@ -311,6 +333,7 @@ impl Enforcement {
                 effective_on,
                 ended_on,
                 legal_basis: record.get("法律依据").trim().to_string(),
+                review_types,
             };
             plan(record.line, b, existing, &mut planned, &mut unchanged);
         }

@@ -477,7 +477,14 @@ impl Enforcement {
                 officers.push(o.clone());
             }
         }
-        let limits = self.limits().await?;
+        let mut limits = self.limits().await?;
+        if let Some(body) = store::bodies(&mut self.platform.db().conn().await?)
+            .await?
+            .into_iter()
+            .find(|b| b.id == case.body_id)
+        {
+            limits.catalogue = body.review_catalogue(&limits.catalogue);
+        }
         let calendar = self.platform.calendar().await?;
         let today = kernel::time::china_today();
         let mut detail = req.detail.clone();
