@@ -294,12 +294,11 @@ impl Enforcement {
         }
         s.fines_total_yuan = fines_fen as f64 / 100.0;
 
-        let mut q = Params::new(
-            "SELECT p.penalty_type, COUNT(*) FROM enforcement_case_penalties p \
-             JOIN enforcement_cases c ON c.id = p.case_id WHERE",
-        );
-        in_year(&mut q, "c.decided_on");
-        scoped(&mut q, "c.org_id", scope);
+        // Each penalty row carries its case's 决定日期 and organisation: no join.
+        let mut q =
+            Params::new("SELECT p.penalty_type, COUNT(*) FROM enforcement_case_penalties p WHERE");
+        in_year(&mut q, "p.decided_on");
+        scoped(&mut q, "p.org_id", scope);
         q.push(" GROUP BY p.penalty_type");
         for r in q.fetch_all(&mut conn).await? {
             if let Some(p) = PenaltyType::parse(&r.try_get::<String, _>(0)?) {

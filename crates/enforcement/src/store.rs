@@ -315,11 +315,16 @@ pub(crate) async fn upsert_case(
         .execute(tx.conn())
         .await?;
     for p in &c.penalties {
-        db::query("INSERT INTO enforcement_case_penalties (case_id, penalty_type) VALUES ($1, $2)")
-            .bind(c.id.as_str())
-            .bind(p.code())
-            .execute(tx.conn())
-            .await?;
+        db::query(
+            "INSERT INTO enforcement_case_penalties (case_id, penalty_type, decided_on, org_id) \
+             VALUES ($1, $2, $3, $4)",
+        )
+        .bind(c.id.as_str())
+        .bind(p.code())
+        .bind(c.decided_on.map(day))
+        .bind(c.org_id.as_str())
+        .execute(tx.conn())
+        .await?;
     }
     Ok(())
 }
