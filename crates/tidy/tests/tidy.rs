@@ -105,6 +105,7 @@ fn allowed() -> BTreeMap<&'static str, &'static [&'static str]> {
                 "paper",
                 "reconsideration",
                 "mediation",
+                "enforcement",
                 "report",
                 "web",
             ][..],
