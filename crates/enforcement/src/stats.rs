@@ -352,7 +352,9 @@ impl Enforcement {
         // 118号 (六): published by the 7th working day after the decision; 第六十条: decided within
         // 90 days of 立案. Each day of the year with its last day to publish and the 立案 before
         // which a decision that day is late, joined to the cases as a table: the calendar is
-        // asked once per day, the cases read once, nothing sorted.
+        // asked once per day, the cases read once, nothing sorted. CROSS JOIN keeps SQLite's
+        // loop over the days, each a range of the decided index (joined the other way it scanned
+        // the 365 days for each of 50,000 cases: 2.5 s); PostgreSQL plans it as an inner join.
         let mut days: Vec<(String, String, String)> = Vec::new();
         let mut day = start;
         while day <= end {
@@ -381,8 +383,8 @@ impl Enforcement {
             let mut q = Params::new("WITH due (d, last_day, late_before) AS (VALUES ");
             with_days(&mut q);
             q.push(
-                ") SELECT COUNT(*) FROM due JOIN enforcement_cases c ON c.decided_on = due.d \
-                 WHERE c.decision = 'penalty' AND c.published_on IS NOT NULL \
+                ") SELECT COUNT(*) FROM due CROSS JOIN enforcement_cases c \
+                 WHERE c.decided_on = due.d AND c.decision = 'penalty' AND c.published_on IS NOT NULL \
                  AND c.published_on <= due.last_day",
             );
             if !publish_simple {
@@ -394,8 +396,8 @@ impl Enforcement {
             let mut q = Params::new("WITH due (d, last_day, late_before) AS (VALUES ");
             with_days(&mut q);
             q.push(
-                ") SELECT COUNT(*) FROM due JOIN enforcement_cases c ON c.decided_on = due.d \
-                 WHERE c.regime = '2021' AND c.procedure = 'ordinary' AND c.opened_on < due.late_before",
+                ") SELECT COUNT(*) FROM due CROSS JOIN enforcement_cases c \
+                 WHERE c.decided_on = due.d AND c.regime = '2021' AND c.procedure = 'ordinary' AND c.opened_on < due.late_before",
             );
             scoped(&mut q, "c.org_id", scope);
             s.overdue_decisions = count(q.fetch_one(&mut conn).await?.try_get(0)?);
