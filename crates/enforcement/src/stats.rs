@@ -322,29 +322,60 @@ impl Enforcement {
             }
         }
 
-        // 第五十八条: the decisions that needed a legal review, and how many had one.
-        let mut q = Params::new("SELECT c.legal_review, COUNT(*) FROM enforcement_cases c WHERE");
+        // 第五十八条: the decisions that needed a legal review, and how many had one. Two parts
+        // that cannot overlap: those with a hearing or a collective discussion (the decided index
+        // alone), and the others whose penalty types include one of the catalogue's or of their
+        // body's own — found from the penalty rows of those types (a range of their index each)
+        // rather than by probing every case (which took 250 ms over 50,000 2021-law cases).
+        let mut q = Params::new(&format!(
+            "SELECT COUNT(*), {} FROM enforcement_cases c WHERE",
+            flag("c.legal_review = 1")
+        ));
         in_year(&mut q, "c.decided_on");
-        q.push(" AND c.regime = '2021' AND c.procedure = 'ordinary' AND (c.hearing = 1 OR c.collective = 1");
-        if !catalogue.is_empty() {
-            q.push(" OR EXISTS (SELECT 1 FROM enforcement_case_penalties p WHERE p.case_id = c.id AND p.penalty_type IN ")
-                .bind_list(catalogue.iter().map(|p| p.code()))
-                .push(")");
-        }
-        // … or in the body's own 法制审核目录.
-        q.push(
-            " OR EXISTS (SELECT 1 FROM enforcement_case_penalties p JOIN enforcement_body_review_types b \
-             ON b.penalty_type = p.penalty_type WHERE p.case_id = c.id AND b.body_id = c.body_id))",
-        );
+        q.push(" AND c.regime = '2021' AND c.procedure = 'ordinary' AND (c.hearing = 1 OR c.collective = 1)");
         scoped(&mut q, "c.org_id", scope);
-        q.push(" GROUP BY c.legal_review");
-        let mut reviewed = 0;
-        for r in q.fetch_all(&mut conn).await? {
-            let n = count(r.try_get(1)?);
-            s.legal_review_required += n;
-            if r.try_get::<i64, _>(0)? != 0 {
-                reviewed += n;
+        let r = q.fetch_one(&mut conn).await?;
+        s.legal_review_required = count(r.try_get(0)?);
+        let mut reviewed = count(r.try_get::<Option<i64>, _>(1)?.unwrap_or(0));
+        let body_catalogues: i64 = db::query("SELECT COUNT(*) FROM enforcement_body_review_types")
+            .fetch_one(&mut conn)
+            .await?
+            .try_get(0)?;
+        if !catalogue.is_empty() || body_catalogues > 0 {
+            let others = " c.regime = '2021' AND c.procedure = 'ordinary' AND c.hearing = 0 \
+                          AND c.collective = 0 AND";
+            let mut q = Params::new(
+                "SELECT COUNT(*), SUM(CASE WHEN x.legal_review = 1 THEN 1 ELSE 0 END) FROM (",
+            );
+            if !catalogue.is_empty() {
+                q.push(
+                    " SELECT DISTINCT c.id, c.legal_review FROM enforcement_case_penalties p \
+                     CROSS JOIN enforcement_cases c WHERE c.id = p.case_id AND p.penalty_type IN ",
+                )
+                .bind_list(catalogue.iter().map(|p| p.code()))
+                .push(" AND")
+                .push(others);
+                in_year(&mut q, "p.decided_on");
+                scoped(&mut q, "p.org_id", scope);
             }
+            if body_catalogues > 0 {
+                if !catalogue.is_empty() {
+                    q.push(" UNION");
+                }
+                q.push(
+                    " SELECT DISTINCT c.id, c.legal_review FROM enforcement_body_review_types b \
+                     CROSS JOIN enforcement_case_penalties p CROSS JOIN enforcement_cases c \
+                     WHERE p.penalty_type = b.penalty_type AND c.id = p.case_id \
+                     AND c.body_id = b.body_id AND",
+                )
+                .push(others);
+                in_year(&mut q, "p.decided_on");
+                scoped(&mut q, "p.org_id", scope);
+            }
+            q.push(") x");
+            let r = q.fetch_one(&mut conn).await?;
+            s.legal_review_required += count(r.try_get(0)?);
+            reviewed += count(r.try_get::<Option<i64>, _>(1)?.unwrap_or(0));
         }
         s.legal_reviewed_when_required = reviewed;
         s.legal_review_coverage = percent(reviewed, s.legal_review_required);
