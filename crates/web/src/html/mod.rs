@@ -512,6 +512,31 @@ pub async fn not_found(uri: axum::http::Uri) -> axum::response::Response {
     }
 }
 
+/// A .docx as a download: `name` for the browser (UTF-8, RFC 5987), `fallback` for old clients.
+pub fn docx_download(
+    fallback: &str,
+    name: &str,
+    bytes: impl axum::response::IntoResponse,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    (
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{fallback}\"; filename*=UTF-8''{encoded}"),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
 /// Options for a `<select>`.
 pub struct Choice {
     pub value: String,

@@ -4,7 +4,7 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use enforcement::workflow::{CaseFile, DocumentKind, NewCase, OfficerFile, StepRequest};
 use enforcement::{Decision, Opinion, PartyKind, PenaltyType, Procedure, StepDetail, StepKind};
@@ -429,22 +429,7 @@ pub async fn document(
         .enforcement
         .document(&session.0.actor, &id, kind)
         .await?;
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"document.docx\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::super::docx_download("document.docx", &name, bytes))
 }
 
 #[derive(Template)]

@@ -532,20 +532,5 @@ pub async fn agreement(
         .mediation
         .agreement_docx(&session.0.actor, &id)
         .await?;
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"agreement.docx\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::docx_download("agreement.docx", &name, bytes))
 }

@@ -8,7 +8,7 @@ pub mod stats;
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use kernel::{Permission, Role};
@@ -669,20 +669,5 @@ pub async fn document(
         .reconsideration
         .document(&session.0.actor, &id)
         .await?;
-    let encoded: String = form_urlencoded::byte_serialize(doc.file_name.as_bytes()).collect();
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"document.docx\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::docx_download("document.docx", &doc.file_name, bytes))
 }

@@ -104,20 +104,5 @@ pub async fn decision_docx(
         .await?
         .map_err(|e| crate::error::WebError::invalid(e.to_string()))?;
     let name = format!("行政复议决定书-{}.docx", case.number);
-    let encoded: String = form_urlencoded::byte_serialize(name.as_bytes()).collect();
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"decision.docx\"; filename*=UTF-8''{encoded}"),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::super::docx_download("decision.docx", &name, bytes))
 }
